@@ -95,6 +95,15 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_parent_idx ON sections (parent_id);
 
+-- section_roots maps every section to its top-level section, which carries the theme.
+CREATE VIEW section_roots AS
+WITH RECURSIVE walk (section_id, root_id, parent_id) AS (
+    SELECT id, id, parent_id FROM sections
+    UNION ALL
+    SELECT w.section_id, s.id, s.parent_id FROM walk w JOIN sections s ON s.id = w.parent_id
+)
+SELECT section_id, root_id FROM walk WHERE parent_id IS NULL;
+
 -- Entities are the named things the documents talk about. Parks and regions nest:
 -- a park's parent is its region, a county's parent is its prefecture.
 CREATE TABLE entities (
@@ -250,6 +259,7 @@ DROP TABLE document_links;
 DROP TABLE mentions;
 DROP TABLE entity_aliases;
 DROP TABLE entities;
+DROP VIEW section_roots;
 DROP TABLE sections;
 DROP TABLE paragraphs;
 DROP TABLE documents;

@@ -1,0 +1,123 @@
+// Command portal serves the policy-document tracking portal and manages its
+// database.
+//
+//	portal [serve]                 apply pending migrations, then serve
+//	portal migrate up|down|status  manage the schema
+//	portal createdb                create the database named in DATABASE_URL
+//	portal dbcheck                 check that the PostgreSQL server answers
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/server"
+)
+
+const usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
+
+Environment:
+  DATABASE_URL  PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
+  PORTAL_ADDR   address to listen on (default ` + config.DefaultAddr + `)
+`
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	slog.SetDefault(logger)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, logger, config.FromEnv(), os.Args[1:]); err != nil {
+		if errors.Is(err, postgres.ErrUnreachable) {
+			fmt.Fprintln(os.Stderr, "portal:", err)
+		} else {
+			logger.Error("portal failed", "err", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, logger *slog.Logger, cfg config.Config, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, logger, cfg)
+	case "migrate":
+		if len(args) != 1 {
+			return usageError("migrate needs one of up, down, status")
+		}
+		return migrate(ctx, cfg, args[0])
+	case "createdb":
+		created, err := postgres.CreateDatabase(ctx, cfg.DatabaseURL)
+		if err == nil && created {
+			logger.Info("database created")
+		}
+		return err
+	case "dbcheck":
+		return postgres.CheckServer(ctx, cfg.DatabaseURL)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	default:
+		return usageError("unknown command " + cmd)
+	}
+}
+
+func usageError(msg string) error {
+	fmt.Fprint(os.Stderr, usage)
+	return errors.New(msg)
+}
+
+func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	m, err := postgres.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	err = m.Up(ctx)
+	m.Close()
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	latest, err := postgres.LatestVersion()
+	if err != nil {
+		return err
+	}
+	return server.New(pool, logger, latest).Run(ctx, cfg.Addr)
+}
+
+func migrate(ctx context.Context, cfg config.Config, direction string) error {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	m, err := postgres.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch direction {
+	case "up":
+		return m.Up(ctx)
+	case "down":
+		return m.Down(ctx)
+	case "status":
+		return m.Status(ctx, os.Stdout)
+	default:
+		return usageError("migrate needs one of up, down, status")
+	}
+}

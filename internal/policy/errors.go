@@ -1,0 +1,53 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The server maps each to an HTTP status; only EINTERNAL is logged,
+// and its message is never shown to users.
+const (
+	EINVALID  = "invalid"
+	ENOTFOUND = "not_found"
+	ECONFLICT = "conflict"
+	EINTERNAL = "internal"
+)
+
+// Error is a domain error with a code and a message fit to show a user.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("policy error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err's *Error, EINTERNAL for any other error and ""
+// for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &e):
+		return e.Code
+	default:
+		return EINTERNAL
+	}
+}
+
+// ErrorMessage returns the user-facing message of err.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "服务器内部错误,请稍后再试。"
+}

@@ -1,0 +1,327 @@
+// Package policy holds the domain model of the portal: policy documents, their
+// section tree and paragraphs, the commitments, figures and entity mentions pinned
+// to spans of that text, and the vocabularies that classify them. It has no SQL and
+// no HTTP; the store fills these types and the server renders them.
+package policy
+
+import (
+	"strings"
+	"time"
+)
+
+// Document is a reply, the proposal it answers, or a document one of them cites.
+// Cited documents usually have metadata only; replies carry their full text.
+type Document struct {
+	ID            int64
+	Slug          string
+	Kind          DocumentKind
+	Genre         string // the genre word of the title: 答复, 建议, 规划, 通知 ...
+	Title         string
+	ShortTitle    string
+	DocNumber     string // 文号
+	IndexNumber   string // 索引号
+	InfoCategory  string // 信息分类
+	Issuer        string
+	Addressee     string
+	Proposer      string
+	ProposalNo    string
+	SessionName   string
+	SignedOn      *time.Time
+	GeneratedAt   *time.Time // 生成日期 as published, local time
+	Disclosure    string
+	Validity      string
+	ContactPerson string
+	ContactPhone  string
+	SourceName    string
+	Synthetic     bool
+}
+
+// DisplayTitle is the title with the 《》 a Chinese reader expects around it.
+func (d Document) DisplayTitle() string { return "《" + d.Title + "》" }
+
+// DocumentSummary is a document with the counts shown in lists.
+type DocumentSummary struct {
+	Document
+	Paragraphs  int
+	Sections    int
+	Commitments int
+	Figures     int
+	Entities    int
+	CitedBy     int
+}
+
+// DocumentLink is a replies-to or cites relation, with where the citing text says so.
+type DocumentLink struct {
+	Relation LinkRelation
+	From     Document
+	To       Document
+	Place    *Place // nil when the link is not pinned to text
+}
+
+// Theme is a shared subject heading for sections of any document.
+type Theme struct {
+	Key    string
+	NameZH string
+	NameEN string
+}
+
+// Section is a node of a document's tree: a numbered section 一、, a sub-item (一),
+// or a point 一是. It covers text from Start up to, not including, End.
+type Section struct {
+	ID       int64
+	ParentID int64 // 0 for a top-level section
+	Position int
+	Kind     SectionKind
+	Label    string // as numbered in the text: 一, (一), 一是
+	Title    string
+	Anchor   string
+	Theme    *Theme // top-level sections only
+	Start    TextPoint
+	End      TextPoint
+	Children []*Section
+}
+
+// Heading is how the section is numbered and named in a table of contents.
+func (s *Section) Heading() string {
+	switch s.Kind {
+	case SectionTop:
+		return s.Label + "、" + s.Title
+	default:
+		return s.Label + s.Title
+	}
+}
+
+// TextPoint is a position in a document: a paragraph and a code-point offset in it.
+type TextPoint struct {
+	ParagraphSeq int
+	Offset       int
+}
+
+// Before reports whether p comes strictly before q in reading order.
+func (p TextPoint) Before(q TextPoint) bool {
+	return p.ParagraphSeq < q.ParagraphSeq || (p.ParagraphSeq == q.ParagraphSeq && p.Offset < q.Offset)
+}
+
+// Contains reports whether the span [start, end) of paragraph seq lies inside the section.
+func (s *Section) Contains(seq, start, end int) bool {
+	return !(TextPoint{seq, start}).Before(s.Start) && !s.End.Before(TextPoint{seq, end})
+}
+
+// Paragraph is one paragraph of a document, exactly as published, with the spans
+// annotated on it.
+type Paragraph struct {
+	ID          int64
+	Seq         int
+	Role        ParagraphRole
+	Text        string
+	SectionID   int64 // deepest section in which the paragraph starts; 0 outside all
+	Annotations []Annotation
+}
+
+// Anchor is the fragment id of the paragraph on its document page.
+func (p Paragraph) Anchor() string { return "p" + itoa(p.Seq) }
+
+// Place locates a span of text: which document and paragraph, and where in it.
+type Place struct {
+	DocumentSlug  string
+	DocumentTitle string
+	ParagraphSeq  int
+	ParagraphText string
+	Start, End    int
+}
+
+// Anchor is the paragraph's fragment id.
+func (p Place) Anchor() string { return "p" + itoa(p.ParagraphSeq) }
+
+// Context splits the paragraph around the span, cutting each side to at most
+// width characters, for showing a quote in context.
+func (p Place) Context(width int) (before, quote, after string) {
+	r := []rune(p.ParagraphText)
+	if p.Start < 0 || p.End > len(r) || p.Start > p.End {
+		return "", p.ParagraphText, ""
+	}
+	b, a := r[:p.Start], r[p.End:]
+	before, after = string(b), string(a)
+	if len(b) > width {
+		before = "…" + string(b[len(b)-width:])
+	}
+	if len(a) > width {
+		after = string(a[:width]) + "…"
+	}
+	return before, string(r[p.Start:p.End]), after
+}
+
+// Commitment is something a reply says was done, is under way or will be done,
+// pinned to the exact words that say so.
+type Commitment struct {
+	ID          int64
+	Document    Document
+	Section     Section // the deepest section containing the quote
+	TopSection  Section // its top-level section, with the theme
+	Place       Place
+	Quote       string
+	Position    int
+	Title       string
+	Kind        CommitmentKind
+	Strength    Strength
+	Status      Status
+	StatusBasis string
+	Progress    *int
+	TimeFrame   string
+	PeriodStart *time.Time
+	PeriodEnd   *time.Time
+	DueOn       *time.Time
+	Version     int
+	UpdatedAt   time.Time
+	Lead        []Entity
+	Support     []Entity
+	Figures     []Figure
+	Entities    []Entity
+	Related     []Commitment
+}
+
+// Label is the short reference used in the text: 承诺 N.
+func (c Commitment) Label() string { return "承诺 " + itoa(c.Position) }
+
+// Figure is a quantity in the text, normalised to a base unit.
+type Figure struct {
+	ID        int64
+	Place     Place
+	Quote     string
+	Kind      FigureKind
+	Value     string // as written, e.g. 39932.82
+	Unit      string // as written, e.g. 万元
+	BaseValue string // exact decimal in the base unit, e.g. 399328200
+	BaseUnit  string
+	Qualifier string // exact, more_than, order_of
+	Measure   string
+	Period    string
+}
+
+// Entity is a named thing the documents speak of.
+type Entity struct {
+	ID          int64
+	Slug        string
+	Kind        EntityKind
+	Name        string
+	FullName    string
+	Description string
+	Parent      *Entity
+	Aliases     []string
+	Mentions    int
+}
+
+// EntityPage is an entity with everything that refers to it.
+type EntityPage struct {
+	Entity
+	Children    []Entity
+	Places      []Place // every mention in context
+	Commitments []Commitment
+}
+
+// CommitmentFilter selects commitments; an empty field does not filter. Values
+// within one field are alternatives; fields combine with AND.
+type CommitmentFilter struct {
+	Document  string
+	Themes    []string
+	Statuses  []Status
+	Kinds     []CommitmentKind
+	Strengths []Strength
+	Leads     []string // entity slugs
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// FullDocument is a document with its text, section tree and every annotation.
+type FullDocument struct {
+	Document
+	Sections   []*Section // top level, with Children
+	Paragraphs []Paragraph
+	Outgoing   []DocumentLink // what it replies to and cites
+	Incoming   []DocumentLink // who replies to or cites it
+}
+
+// Section finds a section of the document by its anchor.
+func (fd *FullDocument) Section(anchor string) *Section {
+	var find func([]*Section) *Section
+	find = func(ss []*Section) *Section {
+		for _, s := range ss {
+			if s.Anchor == anchor {
+				return s
+			}
+			if f := find(s.Children); f != nil {
+				return f
+			}
+		}
+		return nil
+	}
+	return find(fd.Sections)
+}
+
+// Excerpt returns the parts of the document's paragraphs that the section
+// covers: whole paragraphs, or the slice of one where a sub-item begins or ends
+// inside it, with annotations shifted and clipped to the slice.
+func (fd *FullDocument) Excerpt(s *Section) []Paragraph {
+	var out []Paragraph
+	for _, p := range fd.Paragraphs {
+		if p.Seq < s.Start.ParagraphSeq || p.Seq > s.End.ParagraphSeq {
+			continue
+		}
+		r := []rune(p.Text)
+		lo, hi := 0, len(r)
+		if p.Seq == s.Start.ParagraphSeq {
+			lo = s.Start.Offset
+		}
+		if p.Seq == s.End.ParagraphSeq {
+			hi = min(s.End.Offset, len(r))
+		}
+		if lo >= hi {
+			continue
+		}
+		q := p
+		q.Text = string(r[lo:hi])
+		q.Annotations = nil
+		for _, a := range p.Annotations {
+			if a.End < lo || a.Start > hi || (a.Kind != AnnotateAnchor && (a.End <= lo || a.Start >= hi)) {
+				continue
+			}
+			a.Start, a.End = max(a.Start, lo)-lo, min(a.End, hi)-lo
+			q.Annotations = append(q.Annotations, a)
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
+// PlainText is the document as plain text: the title, then every paragraph,
+// with one blank line between and a final newline.
+func (fd *FullDocument) PlainText() string {
+	var b strings.Builder
+	b.WriteString(fd.Title)
+	for _, p := range fd.Paragraphs {
+		b.WriteString("\n\n")
+		b.WriteString(p.Text)
+	}
+	b.WriteString("\n")
+	return b.String()
+}

@@ -1,0 +1,88 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
+)
+
+func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
+	m, err := postgres.NewMigrator(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	latest, err := postgres.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables
+			WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	paragraphs := func() int {
+		var n int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM paragraphs`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	if v, _ := postgres.SchemaVersion(ctx, pool); v != 0 {
+		t.Fatalf("empty database reports schema version %d", v)
+	}
+	if err := m.Up(ctx); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if v, _ := postgres.SchemaVersion(ctx, pool); v != latest {
+		t.Fatalf("after up: version %d, want %d", v, latest)
+	}
+	if n := paragraphs(); n != 25 {
+		t.Fatalf("after up: %d paragraphs, want 25", n)
+	}
+	if err := m.DownTo(ctx, 0); err != nil {
+		t.Fatalf("down to zero: %v", err)
+	}
+	if v, _ := postgres.SchemaVersion(ctx, pool); v != 0 {
+		t.Fatalf("after down: version %d, want 0", v)
+	}
+	if n := tables(); n != 0 {
+		t.Fatalf("after down to zero: %d tables or views left", n)
+	}
+	if err := m.Up(ctx); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	if n := paragraphs(); n != 25 {
+		t.Fatalf("after up again: %d paragraphs, want 25", n)
+	}
+}
+
+func TestEachMigrationStepsDownCleanly(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
+	m, err := postgres.NewMigrator(pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	latest, _ := postgres.LatestVersion()
+	for v := latest; v > 0; v-- {
+		if err := m.Down(ctx); err != nil {
+			t.Fatalf("down from %d: %v", v, err)
+		}
+		if got, _ := postgres.SchemaVersion(ctx, pool); got != v-1 {
+			t.Fatalf("after one down from %d: version %d", v, got)
+		}
+	}
+}

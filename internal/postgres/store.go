@@ -1,0 +1,500 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// Store reads the policy-document model. Its methods return *policy.Error with
+// ENOTFOUND for unknown slugs and ids, and plain errors for database failures.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// NewStore returns a store over pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+const documentColumns = `d.id, d.slug, d.kind, coalesce(d.genre, ''), d.title, coalesce(d.short_title, ''),
+	coalesce(d.doc_number, ''), coalesce(d.index_number, ''), coalesce(d.info_category, ''), coalesce(d.issuer, ''),
+	coalesce(d.addressee, ''), coalesce(d.proposer, ''), coalesce(d.proposal_no, ''), coalesce(d.session_name, ''),
+	d.signed_on, d.generated_at, coalesce(d.disclosure, ''), coalesce(d.validity, ''),
+	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic`
+
+func documentDest(d *policy.Document) []any {
+	return []any{&d.ID, &d.Slug, &d.Kind, &d.Genre, &d.Title, &d.ShortTitle, &d.DocNumber, &d.IndexNumber,
+		&d.InfoCategory, &d.Issuer, &d.Addressee, &d.Proposer, &d.ProposalNo, &d.SessionName,
+		&d.SignedOn, &d.GeneratedAt, &d.Disclosure, &d.Validity, &d.ContactPerson, &d.ContactPhone,
+		&d.SourceName, &d.Synthetic}
+}
+
+// Documents lists every document with its counts: replies first, newest first,
+// then the documents they answer and cite.
+func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+documentColumns+`,
+		       (SELECT count(*) FROM paragraphs p WHERE p.document_id = d.id),
+		       (SELECT count(*) FROM sections x WHERE x.document_id = d.id),
+		       (SELECT count(*) FROM commitments c WHERE c.document_id = d.id),
+		       (SELECT count(*) FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = d.id),
+		       (SELECT count(DISTINCT m.entity_id) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = d.id),
+		       (SELECT count(DISTINCT l.from_document_id) FROM document_links l WHERE l.to_document_id = d.id)
+		FROM documents d
+		ORDER BY d.kind <> 'reply', d.kind <> 'proposal', d.signed_on DESC NULLS LAST, d.id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.DocumentSummary, error) {
+		var d policy.DocumentSummary
+		err := r.Scan(append(documentDest(&d.Document), &d.Paragraphs, &d.Sections, &d.Commitments, &d.Figures, &d.Entities, &d.CitedBy)...)
+		return d, err
+	})
+}
+
+// Document returns the document with the given slug.
+func (s *Store) Document(ctx context.Context, slug string) (policy.Document, error) {
+	var d policy.Document
+	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.slug = $1`, slug).Scan(documentDest(&d)...)
+	return d, notFound(err, "没有找到这份文件。")
+}
+
+// FullDocument loads a document with its paragraphs, sections, commitments,
+// mentions and links, in one round trip after the document itself.
+func (s *Store) FullDocument(ctx context.Context, slug string) (*policy.FullDocument, error) {
+	d, err := s.Document(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	fd := &policy.FullDocument{Document: d}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT id, seq, role, text FROM paragraphs WHERE document_id = $1 ORDER BY seq`, d.ID).
+		Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Paragraph, error) {
+			var p policy.Paragraph
+			return p, r.Scan(&p.ID, &p.Seq, &p.Role, &p.Text)
+		})
+		fd.Paragraphs = ps
+		return err
+	}
+	var sections []*policy.Section
+	b.Queue(sectionsSQL+` WHERE x.document_id = $1 ORDER BY ps.seq, x.start_offset, x.parent_id NULLS FIRST`, d.ID).
+		Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		sections, err = pgx.CollectRows(rows, scanSection)
+		return err
+	}
+	var anns []paragraphAnnotation
+	collect := func(kind policy.AnnotationKind) func(pgx.BatchResults) error {
+		return func(br pgx.BatchResults) error {
+			rows, _ := br.Query()
+			a, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (paragraphAnnotation, error) {
+				pa := paragraphAnnotation{}
+				pa.Kind = kind
+				return pa, r.Scan(&pa.paragraphID, &pa.Start, &pa.End, &pa.Href, &pa.ID, &pa.Label)
+			})
+			anns = append(anns, a...)
+			return err
+		}
+	}
+	b.Queue(`SELECT c.paragraph_id, c.start_offset, c.end_offset, '/commitments/' || c.id, 'c' || c.id,
+		            '承诺 ' || c.position || ':' || c.title
+		     FROM commitments c WHERE c.document_id = $1`, d.ID).Fn = collect(policy.AnnotateCommitment)
+	b.Queue(`SELECT m.paragraph_id, m.start_offset, m.end_offset, '/entities/' || e.slug, '', e.name
+		     FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN paragraphs p ON p.id = m.paragraph_id
+		     WHERE p.document_id = $1`, d.ID).Fn = collect(policy.AnnotateMention)
+	b.Queue(`SELECT l.paragraph_id, l.start_offset, l.end_offset, '/documents/' || t.slug, '', t.title
+		     FROM document_links l JOIN documents t ON t.id = l.to_document_id
+		     WHERE l.from_document_id = $1 AND l.paragraph_id IS NOT NULL`, d.ID).Fn = collect(policy.AnnotateCitation)
+	b.Queue(linksSQL+` WHERE l.from_document_id = $1 ORDER BY p.seq NULLS FIRST, l.start_offset`, d.ID).
+		Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		fd.Outgoing, err = pgx.CollectRows(rows, scanLink)
+		return err
+	}
+	b.Queue(linksSQL+` WHERE l.to_document_id = $1 ORDER BY f.signed_on DESC NULLS LAST, p.seq`, d.ID).
+		Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		fd.Incoming, err = pgx.CollectRows(rows, scanLink)
+		return err
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	fd.Sections = buildTree(sections)
+	attach(fd, sections, anns)
+	return fd, nil
+}
+
+type paragraphAnnotation struct {
+	policy.Annotation
+	paragraphID int64
+}
+
+// attach gives each paragraph its annotations, a zero-width anchor where each
+// section begins in it, and the deepest section in which it starts.
+func attach(fd *policy.FullDocument, sections []*policy.Section, anns []paragraphAnnotation) {
+	index := make(map[int64]int, len(fd.Paragraphs))
+	for i, p := range fd.Paragraphs {
+		index[p.ID] = i
+	}
+	for _, a := range anns {
+		if i, ok := index[a.paragraphID]; ok {
+			fd.Paragraphs[i].Annotations = append(fd.Paragraphs[i].Annotations, a.Annotation)
+		}
+	}
+	for i := range fd.Paragraphs {
+		p := &fd.Paragraphs[i]
+		for _, sec := range sections {
+			if sec.Start.ParagraphSeq == p.Seq {
+				p.Annotations = append(p.Annotations, policy.Annotation{Kind: policy.AnnotateAnchor, Start: sec.Start.Offset, ID: sec.Anchor})
+			}
+			if sec.Contains(p.Seq, 0, 0) && (p.SectionID == 0 || sec.ParentID != 0) {
+				p.SectionID = sec.ID
+			}
+		}
+	}
+}
+
+// buildTree links sections to their parents and returns the top level, in order.
+func buildTree(all []*policy.Section) []*policy.Section {
+	byID := make(map[int64]*policy.Section, len(all))
+	for _, s := range all {
+		byID[s.ID] = s
+	}
+	var top []*policy.Section
+	for _, s := range all {
+		if parent, ok := byID[s.ParentID]; ok {
+			parent.Children = append(parent.Children, s)
+		} else if s.ParentID == 0 {
+			top = append(top, s)
+		}
+	}
+	return top
+}
+
+const sectionsSQL = `
+	SELECT x.id, coalesce(x.parent_id, 0), x.position, x.kind, x.label, x.title, x.anchor,
+	       coalesce(x.theme_key, ''), coalesce(t.name_zh, ''), coalesce(t.name_en, ''),
+	       ps.seq, x.start_offset, pe.seq, x.end_offset
+	FROM sections x
+	JOIN paragraphs ps ON ps.id = x.start_paragraph_id
+	JOIN paragraphs pe ON pe.id = x.end_paragraph_id
+	LEFT JOIN themes t ON t.key = x.theme_key`
+
+func scanSection(r pgx.CollectableRow) (*policy.Section, error) {
+	var s policy.Section
+	var th policy.Theme
+	err := r.Scan(&s.ID, &s.ParentID, &s.Position, &s.Kind, &s.Label, &s.Title, &s.Anchor,
+		&th.Key, &th.NameZH, &th.NameEN, &s.Start.ParagraphSeq, &s.Start.Offset, &s.End.ParagraphSeq, &s.End.Offset)
+	if th.Key != "" {
+		s.Theme = &th
+	}
+	return &s, err
+}
+
+const linksSQL = `
+	SELECT l.relation, f.slug, f.title, f.kind, coalesce(f.doc_number, ''), t.slug, t.title, t.kind, coalesce(t.doc_number, ''),
+	       p.seq, p.text, l.start_offset, l.end_offset
+	FROM document_links l
+	JOIN documents f ON f.id = l.from_document_id
+	JOIN documents t ON t.id = l.to_document_id
+	LEFT JOIN paragraphs p ON p.id = l.paragraph_id`
+
+func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
+	var l policy.DocumentLink
+	var seq, start, end *int
+	var text *string
+	err := r.Scan(&l.Relation, &l.From.Slug, &l.From.Title, &l.From.Kind, &l.From.DocNumber,
+		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &seq, &text, &start, &end)
+	if seq != nil {
+		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, ParagraphSeq: *seq,
+			ParagraphText: *text, Start: *start, End: *end}
+	}
+	return l, err
+}
+
+// Themes lists the section themes in order.
+func (s *Store) Themes(ctx context.Context) ([]policy.Theme, error) {
+	rows, err := s.pool.Query(ctx, `SELECT key, name_zh, name_en FROM themes ORDER BY position`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[policy.Theme])
+}
+
+const commitmentColumns = `
+	c.id, c.position, c.title, c.kind, c.strength, c.status, coalesce(c.status_basis, ''), c.progress,
+	coalesce(c.time_frame, ''), c.period_start, c.period_end, c.due_on, c.quote, c.version, c.updated_at,
+	d.id, d.slug, d.title, coalesce(d.short_title, ''), coalesce(d.doc_number, ''),
+	x.id, x.anchor, x.kind, x.label, x.title,
+	top.id, top.anchor, top.label, top.title, coalesce(top.theme_key, ''), coalesce(t.name_zh, ''),
+	p.seq, p.text, c.start_offset, c.end_offset,
+	coalesce((SELECT array_agg(e.slug || '|' || e.name ORDER BY e.name) FROM commitment_units u
+	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'lead'), '{}'),
+	coalesce((SELECT array_agg(e.slug || '|' || e.name ORDER BY e.name) FROM commitment_units u
+	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'support'), '{}')`
+
+const commitmentFrom = `
+	FROM commitments c
+	JOIN documents d ON d.id = c.document_id
+	JOIN sections x ON x.id = c.section_id
+	JOIN section_roots r ON r.section_id = x.id
+	JOIN sections top ON top.id = r.root_id
+	LEFT JOIN themes t ON t.key = top.theme_key
+	JOIN paragraphs p ON p.id = c.paragraph_id`
+
+func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
+	var c policy.Commitment
+	var progress *int16
+	var lead, support []string
+	var themeKey, themeName string
+	err := r.Scan(&c.ID, &c.Position, &c.Title, &c.Kind, &c.Strength, &c.Status, &c.StatusBasis, &progress,
+		&c.TimeFrame, &c.PeriodStart, &c.PeriodEnd, &c.DueOn, &c.Quote, &c.Version, &c.UpdatedAt,
+		&c.Document.ID, &c.Document.Slug, &c.Document.Title, &c.Document.ShortTitle, &c.Document.DocNumber,
+		&c.Section.ID, &c.Section.Anchor, &c.Section.Kind, &c.Section.Label, &c.Section.Title,
+		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName,
+		&c.Place.ParagraphSeq, &c.Place.ParagraphText, &c.Place.Start, &c.Place.End, &lead, &support)
+	if progress != nil {
+		v := int(*progress)
+		c.Progress = &v
+	}
+	c.TopSection.Kind = policy.SectionTop
+	if themeKey != "" {
+		c.TopSection.Theme = &policy.Theme{Key: themeKey, NameZH: themeName}
+	}
+	c.Place.DocumentSlug, c.Place.DocumentTitle = c.Document.Slug, c.Document.Title
+	c.Lead, c.Support = unitList(lead), unitList(support)
+	return c, err
+}
+
+func unitList(pairs []string) []policy.Entity {
+	out := make([]policy.Entity, 0, len(pairs))
+	for _, p := range pairs {
+		slug, name, _ := strings.Cut(p, "|")
+		out = append(out, policy.Entity{Slug: slug, Name: name})
+	}
+	return out
+}
+
+// Commitments lists the commitments that match f, in document and reading order.
+func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]policy.Commitment, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Document != "" {
+		add("d.slug = $%d", f.Document)
+	}
+	if len(f.Themes) > 0 {
+		add("top.theme_key = ANY($%d)", f.Themes)
+	}
+	if len(f.Statuses) > 0 {
+		add("c.status = ANY($%d)", toStrings(f.Statuses))
+	}
+	if len(f.Kinds) > 0 {
+		add("c.kind = ANY($%d)", toStrings(f.Kinds))
+	}
+	if len(f.Strengths) > 0 {
+		add("c.strength = ANY($%d)", toStrings(f.Strengths))
+	}
+	if len(f.Leads) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		             WHERE u.commitment_id = c.id AND u.role = 'lead' AND e.slug = ANY($%d))`, f.Leads)
+	}
+	q := `SELECT ` + commitmentColumns + commitmentFrom
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY d.signed_on DESC NULLS LAST, d.id, c.position"
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanCommitment)
+}
+
+func toStrings[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// LeadUnits lists the entities that lead at least one commitment, for the filter.
+func (s *Store) LeadUnits(ctx context.Context) ([]policy.Entity, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.slug, e.name, count(*) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		WHERE u.role = 'lead' GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+		var e policy.Entity
+		return e, r.Scan(&e.Slug, &e.Name, &e.Mentions)
+	})
+}
+
+// Commitment returns one commitment with its figures, the entities its quote
+// names, and other commitments that share those entities.
+func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = $1`, id)
+	if err != nil {
+		return policy.Commitment{}, err
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanCommitment)
+	if err != nil {
+		return c, notFound(err, "没有找到这项承诺。")
+	}
+	b := &pgx.Batch{}
+	b.Queue(figuresSQL+` WHERE f.paragraph_id = (SELECT paragraph_id FROM commitments WHERE id = $1)
+		AND f.start_offset >= (SELECT start_offset FROM commitments WHERE id = $1)
+		AND f.end_offset <= (SELECT end_offset FROM commitments WHERE id = $1)
+		ORDER BY f.start_offset`, id).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		c.Figures, err = pgx.CollectRows(rows, scanFigure)
+		return err
+	}
+	b.Queue(`
+		SELECT DISTINCT e.id, e.slug, e.kind, e.name
+		FROM commitments c
+		JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
+		JOIN entities e ON e.id = m.entity_id
+		WHERE c.id = $1
+		UNION
+		SELECT e.id, e.slug, e.kind, e.name FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
+		ORDER BY kind, name`, id).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		c.Entities, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+			var e policy.Entity
+			return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name)
+		})
+		return err
+	}
+	b.Queue(`
+		WITH mine AS (`+commitmentEntitiesSQL+` WHERE c.id = $1),
+		     theirs AS (`+commitmentEntitiesSQL+` WHERE c.id <> $1)
+		SELECT o.id, o.position, o.title, o.status, count(*) AS shared
+		FROM theirs JOIN mine USING (entity_id) JOIN commitments o ON o.id = theirs.commitment_id
+		GROUP BY o.id, o.position, o.title, o.status
+		ORDER BY shared DESC, o.position
+		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		c.Related, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Commitment, error) {
+			var o policy.Commitment
+			var shared int
+			return o, r.Scan(&o.ID, &o.Position, &o.Title, &o.Status, &shared)
+		})
+		return err
+	}
+	return c, s.pool.SendBatch(ctx, b).Close()
+}
+
+// commitmentEntitiesSQL pairs commitments with the entities named in their quote
+// or as their units.
+const commitmentEntitiesSQL = `
+	SELECT c.id AS commitment_id, m.entity_id FROM commitments c
+	JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset`
+
+const figuresSQL = `
+	SELECT f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
+	       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset
+	FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id JOIN documents d ON d.id = p.document_id`
+
+func scanFigure(r pgx.CollectableRow) (policy.Figure, error) {
+	var f policy.Figure
+	err := r.Scan(&f.ID, &f.Quote, &f.Kind, &f.Value, &f.Unit, &f.BaseValue, &f.BaseUnit, &f.Qualifier, &f.Measure,
+		&f.Period, &f.Place.DocumentSlug, &f.Place.DocumentTitle, &f.Place.ParagraphSeq, &f.Place.ParagraphText,
+		&f.Place.Start, &f.Place.End)
+	return f, err
+}
+
+// Figures lists every figure of a document in reading order.
+func (s *Store) Figures(ctx context.Context, documentID int64) ([]policy.Figure, error) {
+	rows, err := s.pool.Query(ctx, figuresSQL+` WHERE d.id = $1 ORDER BY p.seq, f.start_offset`, documentID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanFigure)
+}
+
+// Entities lists entities of the given kind (all kinds when empty) with their
+// mention counts, by kind and then by how often they are mentioned.
+func (s *Store) Entities(ctx context.Context, kind policy.EntityKind) ([]policy.Entity, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, ''), coalesce(e.description, ''),
+		       (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)
+		FROM entities e
+		WHERE $1 = '' OR e.kind = $1
+		ORDER BY array_position($2::text[], e.kind), 7 DESC, e.name`, string(kind), toStrings(policy.EntityKinds))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+		var e policy.Entity
+		return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Description, &e.Mentions)
+	})
+}
+
+// Entity returns an entity with its parent, children, aliases, every mention in
+// context and every commitment that names it.
+func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, error) {
+	var e policy.EntityPage
+	var parentSlug, parentName *string
+	err := s.pool.QueryRow(ctx, `
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, ''), coalesce(e.description, ''), pe.slug, pe.name,
+		       coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a WHERE a.entity_id = e.id), '{}')
+		FROM entities e LEFT JOIN entities pe ON pe.id = e.parent_id
+		WHERE e.slug = $1`, slug).Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Description, &parentSlug, &parentName, &e.Aliases)
+	if err != nil {
+		return nil, notFound(err, "没有找到这个条目。")
+	}
+	if parentSlug != nil {
+		e.Parent = &policy.Entity{Slug: *parentSlug, Name: *parentName}
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT c.slug, c.kind, c.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = c.id)
+		     FROM entities c WHERE c.parent_id = $1 ORDER BY c.kind, c.name`, e.ID).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		e.Children, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+			var c policy.Entity
+			return c, r.Scan(&c.Slug, &c.Kind, &c.Name, &c.Mentions)
+		})
+		return err
+	}
+	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset
+		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN documents d ON d.id = p.document_id
+		     WHERE m.entity_id = $1 ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset`, e.ID).
+		Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		e.Places, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Place, error) {
+			var p policy.Place
+			return p, r.Scan(&p.DocumentSlug, &p.DocumentTitle, &p.ParagraphSeq, &p.ParagraphText, &p.Start, &p.End)
+		})
+		return err
+	}
+	b.Queue(`SELECT `+commitmentColumns+commitmentFrom+`
+		     WHERE EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
+		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
+		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset)
+		     ORDER BY d.signed_on DESC NULLS LAST, d.id, c.position`, e.ID).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		e.Commitments, err = pgx.CollectRows(rows, scanCommitment)
+		return err
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}

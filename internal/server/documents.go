@@ -1,0 +1,86 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
+)
+
+// showHome lists the documents.
+func (s *Server) showHome(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.store.Documents(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.Home(docs))
+}
+
+// showDocument shows a document page, or its plain text for a slug ending in .txt.
+func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
+	slug := chi.URLParam(r, "slug")
+	if base, ok := strings.CutSuffix(slug, ".txt"); ok {
+		s.showDocumentText(w, r, base)
+		return
+	}
+	fd, err := s.store.FullDocument(r.Context(), slug)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	figures, err := s.store.Figures(r.Context(), fd.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures))
+}
+
+// showDocumentText writes the document as plain UTF-8 text rebuilt from the
+// database: the title, then every paragraph, with one blank line between.
+func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug string) {
+	fd, err := s.store.FullDocument(r.Context(), slug)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if len(fd.Paragraphs) == 0 {
+		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "本站没有收录《%s》的全文。", fd.Title))
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.Method != http.MethodHead {
+		w.Write([]byte(fd.PlainText()))
+	}
+}
+
+// showSection shows one section or sub-item with the commitments made in it.
+func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
+	fd, err := s.store.FullDocument(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sec := fd.Section(chi.URLParam(r, "anchor"))
+	if sec == nil {
+		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "《%s》中没有这一节。", fd.Title))
+		return
+	}
+	all, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Document: fd.Slug})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var inside []policy.Commitment
+	for _, c := range all {
+		if sec.Contains(c.Place.ParagraphSeq, c.Place.Start, c.Place.End) {
+			inside = append(inside, c)
+		}
+	}
+	s.render(w, r, http.StatusOK, web.SectionPage(fd, sec, fd.Excerpt(sec), inside))
+}

@@ -1,0 +1,43 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
+)
+
+// listEntities shows every entity grouped by kind; ?kind= narrows to one kind.
+func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
+	kind := policy.EntityKind(r.URL.Query().Get("kind"))
+	if kind != "" && !kind.Valid() {
+		s.renderError(w, r, policy.Errorf(policy.EINVALID, "类别“%s”无效。", truncate(string(kind), 40)))
+		return
+	}
+	all, err := s.store.Entities(r.Context(), kind)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var groups []web.EntityGroup
+	for _, e := range all {
+		if len(groups) == 0 || groups[len(groups)-1].Kind != e.Kind {
+			groups = append(groups, web.EntityGroup{Kind: e.Kind})
+		}
+		g := &groups[len(groups)-1]
+		g.Entities = append(g.Entities, e)
+	}
+	s.render(w, r, http.StatusOK, web.EntitiesPage(groups))
+}
+
+// showEntity shows one entity with its mentions and commitments.
+func (s *Server) showEntity(w http.ResponseWriter, r *http.Request) {
+	e, err := s.store.Entity(r.Context(), chi.URLParam(r, "slug"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.EntityPage(e))
+}

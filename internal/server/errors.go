@@ -1,0 +1,73 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/a-h/templ"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
+)
+
+var (
+	errNotFoundPage = policy.Errorf(policy.ENOTFOUND, "您要找的页面不存在。请检查地址,或从首页重新进入。")
+	errMethod       = &policy.Error{Code: "method", Message: "此页面只能阅读,不接受这种请求。"}
+	errPanic        = errors.New("handler panicked")
+)
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(err error) int {
+	switch code := policy.ErrorCode(err); {
+	case code == policy.EINVALID:
+		return http.StatusBadRequest
+	case code == policy.ENOTFOUND:
+		return http.StatusNotFound
+	case code == policy.ECONFLICT:
+		return http.StatusConflict
+	case code == "method":
+		return http.StatusMethodNotAllowed
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// renderError is the one place where errors become pages: it picks the status,
+// logs what users must not see, and renders a message they can act on.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	heading, message := "出错了", policy.ErrorMessage(err)
+	switch status {
+	case http.StatusNotFound:
+		heading = "页面不存在"
+	case http.StatusBadRequest:
+		heading = "请求有误"
+	case http.StatusServiceUnavailable:
+		heading, message = "服务暂时不可用", "数据库暂时没有响应,请稍后再试。"
+	case http.StatusInternalServerError:
+		s.logger.Error("internal error", "path", r.URL.Path, "err", err)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, web.ErrorPage(status, heading, message))
+}
+
+// render writes a component with status. Rendering into a buffer first means a
+// failure half-way never sends half a page with a 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	buf := templ.GetBuffer()
+	defer templ.ReleaseBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		s.logger.Error("render failed", "path", r.URL.Path, "err", err)
+		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}

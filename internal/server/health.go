@@ -1,0 +1,38 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/guizhou-portal/portal/internal/postgres"
+)
+
+// healthz answers as long as the process serves; it does not touch the database.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintln(w, "ok")
+}
+
+// readyz answers 200 only when the database answers and its schema is at the
+// version this binary was built with.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	version, err := postgres.SchemaVersion(ctx, s.pool)
+	switch {
+	case err != nil:
+		s.logger.Warn("not ready: database", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unavailable")
+	case version != s.latest:
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "schema at version %d, want %d\n", version, s.latest)
+	default:
+		fmt.Fprintf(w, "ready: schema version %d\n", version)
+	}
+}

@@ -1,0 +1,112 @@
+// Package web holds the portal's templ components and static assets. Components
+// are pure functions of policy types and small view models; they never touch the
+// database.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"math/big"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// Static holds the stylesheet and other assets, served under /static/.
+//
+//go:embed static
+var Static embed.FS
+
+// chineseDate formats a date the way the documents do: 2023年6月28日.
+func chineseDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// dateTime formats a local timestamp as the site publishes it.
+func dateTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+// baseAmount writes a figure's normalised value with thousands separators and
+// its base unit, e.g. 399,328,200 元.
+func baseAmount(f policy.Figure) string {
+	r, ok := new(big.Rat).SetString(f.BaseValue)
+	if !ok {
+		return f.BaseValue
+	}
+	s := r.FloatString(0)
+	if !r.IsInt() {
+		s = strings.TrimRight(strings.TrimRight(r.FloatString(4), "0"), ".")
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String() + " " + policy.BaseUnitName(f.BaseUnit)
+}
+
+func documentURL(slug string) string { return "/documents/" + url.PathEscape(slug) }
+
+func paragraphURL(p policy.Place) string { return documentURL(p.DocumentSlug) + "#" + p.Anchor() }
+
+func sectionURL(docSlug, anchor string) string {
+	return documentURL(docSlug) + "/sections/" + url.PathEscape(anchor)
+}
+
+func commitmentURL(id int64) string { return fmt.Sprintf("/commitments/%d", id) }
+
+func entityURL(slug string) string { return "/entities/" + url.PathEscape(slug) }
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func percent(p *int) string {
+	if p == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%d%%", *p)
+}
+
+// period describes a commitment's time frame, with its dates when known.
+func period(c policy.Commitment) string {
+	if c.TimeFrame == "" {
+		return "未载明"
+	}
+	return c.TimeFrame
+}
+
+func relationName(r policy.LinkRelation) string {
+	if r == policy.RelationRepliesTo {
+		return "答复"
+	}
+	return "引用"
+}
+
+func roleClass(r policy.ParagraphRole) string { return "para para-" + string(r) }
+
+// shortRef is the 承诺 N part of a commitment annotation's label.
+func shortRef(label string) string {
+	ref, _, _ := strings.Cut(label, ":")
+	return ref
+}
+
+func isoDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
