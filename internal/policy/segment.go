@@ -42,6 +42,9 @@ func Segments(text string, anns []Annotation) []Segment {
 	cuts := map[int]bool{0: true, n: true}
 	var valid []Annotation
 	for _, a := range anns {
+		if a.Kind == AnnotateAnchor {
+			a.End = a.Start
+		}
 		if a.Start < 0 || a.End > n || a.Start > a.End || (a.Start == a.End && a.Kind != AnnotateAnchor) {
 			continue
 		}

@@ -11,6 +11,7 @@ func TestSegmentsKeepsTextAndMarksSpans(t *testing.T) {
 		{Kind: AnnotateCommitment, Start: 0, End: 9, ID: "c1", Label: "承诺 1"},
 		{Kind: AnnotateMention, Start: 2, End: 6, Href: "/entities/catl"},
 		{Kind: AnnotateAnchor, Start: 0, ID: "s1-1"},
+		{Kind: AnnotateAnchor, Start: 9, ID: "s1-2"},
 		{Kind: AnnotateMention, Start: 40, End: 50, Href: "/out-of-range"},
 	}
 	segs := Segments(text, anns)
@@ -32,7 +33,7 @@ func TestSegmentsKeepsTextAndMarksSpans(t *testing.T) {
 		{"推进", true, "", "c1", 0, 1},
 		{"宁德时代", true, "/entities/catl", "", 0, 0},
 		{"项目,", true, "", "", 1, 0},
-		{"已完成。", false, "", "", 0, 0},
+		{"已完成。", false, "", "", 0, 1},
 	}
 	if len(segs) != len(want) {
 		t.Fatalf("got %d segments, want %d: %+v", len(segs), len(want), segs)

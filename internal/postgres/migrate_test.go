@@ -86,3 +86,42 @@ func TestEachMigrationStepsDownCleanly(t *testing.T) {
 		}
 	}
 }
+
+// Two portals starting at once on an empty database must not both migrate: the
+// advisory lock makes the second wait and then find nothing to do.
+func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.EmptyDB(t)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			pool, err := postgres.Open(ctx, url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer pool.Close()
+			m, err := postgres.NewMigrator(pool)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer m.Close()
+			errs <- m.Up(ctx)
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent up: %v", err)
+		}
+	}
+	pool := pgtest.Pool(t, url)
+	var applied int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	latest, _ := postgres.LatestVersion()
+	if int64(applied) != latest {
+		t.Fatalf("%d migrations recorded, want %d (each exactly once)", applied, latest)
+	}
+}

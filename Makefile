@@ -1,0 +1,51 @@
+# The portal's commands. `make run` and `make test` do all the set-up a new
+# machine needs, given a PostgreSQL server (see README.md).
+
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal?sslmode=disable
+PORTAL_ADDR  ?= 127.0.0.1:8080
+export DATABASE_URL PORTAL_ADDR
+
+BIN := bin/portal
+GO  ?= go
+
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/portal
+
+## run: create the database if needed, apply migrations and serve on PORTAL_ADDR.
+run: build
+	@$(BIN) createdb
+	$(BIN) serve
+
+## test: formatting, vet, generated code up to date, then every test against real PostgreSQL.
+test: fmt-check vet templ-check dbcheck
+	$(GO) test -count=1 -timeout 12m ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l cmd internal migrations web); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+## templ-check: regenerating the templates must not change the committed *_templ.go files.
+templ-check:
+	$(GO) tool templ generate -log-level error
+	@if ! git diff --quiet -- '*_templ.go' || [ -n "$$(git ls-files --others --exclude-standard -- '*_templ.go')" ]; then \
+		echo "generated templ code is stale: run 'go tool templ generate' and commit the *_templ.go files"; \
+		git status --short -- '*_templ.go'; exit 1; fi
+
+## dbcheck: one clear sentence when no PostgreSQL answers at DATABASE_URL.
+dbcheck: build
+	@$(BIN) dbcheck
+
+generate:
+	$(GO) tool templ generate
+
+bench: dbcheck
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

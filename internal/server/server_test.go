@@ -1,0 +1,241 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
+	"github.com/guizhou-portal/portal/internal/server"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const replySlug = "qgxtfz-2023-4"
+
+// portal starts the portal over a fresh seeded database and returns its base URL.
+func portal(t testing.TB) (string, *pgxpool.Pool) {
+	t.Helper()
+	pool := pgtest.NewDB(t)
+	return serve(t, pool), pool
+}
+
+func serve(t testing.TB, pool *pgxpool.Pool) string {
+	t.Helper()
+	latest, err := postgres.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	ts := httptest.NewServer(server.New(pool, logger, latest).Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func get(t *testing.T, base, path string) response {
+	t.Helper()
+	return do(t, http.MethodGet, base+path)
+}
+
+func do(t *testing.T, method, u string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, string(b)}
+}
+
+func TestPagesShowWhatAReaderLooksFor(t *testing.T) {
+	base, _ := portal(t)
+	cases := []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/", 200, []string{"<html lang=\"zh-CN\">", "省工业和信息化厅关于省政协十三届一次会议第1019号提案的答复", "黔工信提复字〔2023〕4号",
+			"农工党贵州省委员会", "2023年6月28日", "/documents/qgxtfz-2023-4", "关于布局“左磷右锂”开辟新型工业化新赛道的建议"}},
+		{"/documents/" + replySlug, 200, []string{"黔工信提复字〔2023〕4号", "000014349/2023-2692872", "2023-08-09 15:35:32", "全文公开",
+			"刘云", "0851-86811206", "目录", `href="#s1"`, "一、加快产业集群,实现错位发展", `id="p1"`, `id="p25"`, `id="s4-2"`,
+			`href="/documents/gz-nev-battery-base-plan-2022-2030"`, `href="/documents/cppcc-gz-13-1-proposal-1019"`,
+			"(联系人:刘云;联系电话:0851-86811206)", "文中数字"}},
+		{"/documents/" + replySlug + "/sections/s2", 200, []string{"二、加大找矿力度,巩固资源优势", "39932.82万元", "本节承诺事项"}},
+		{"/documents/" + replySlug + "/sections/s4-2", 200, []string{"(二)围绕重点环节招商", "固态电池、钠离子电池、燃料电池"}},
+		{"/documents/gz-emergency-master-plan", 200, []string{"贵州省突发事件总体应急预案", "哪些文件引用了它", "黔工信提复字〔2023〕4号", "修订"}},
+		{"/documents/cppcc-gz-13-1-proposal-1019", 200, []string{"关于布局“左磷右锂”开辟新型工业化新赛道的建议", "农工党贵州省委员会", "第1019号", "答复"}},
+		{"/commitments", 200, []string{"承诺事项", "筛选", `name="status"`, `name="section"`, `name="kind"`, `name="strength"`, `name="lead"`}},
+		{"/entities", 200, []string{"主体与地区", "企业", "产业园区"}},
+		{"/healthz", 200, []string{"ok"}},
+		{"/readyz", 200, []string{"ready"}},
+		{"/static/style.css", 200, []string{"@media print"}},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			r := get(t, base, c.path)
+			if r.status != c.status {
+				t.Fatalf("status %d, want %d\n%s", r.status, c.status, r.body)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+		})
+	}
+}
+
+func TestPlainTextIsTheDocumentRebuiltFromTheDatabase(t *testing.T) {
+	base, _ := portal(t)
+	r := get(t, base, "/documents/"+replySlug+".txt")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain; charset=utf-8") {
+		t.Fatalf("status %d, type %q", r.status, r.header.Get("Content-Type"))
+	}
+	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	var want []string
+	for _, l := range lines[7:58] { // the body: from the salutation (line 8) to the contact line (58)
+		if strings.TrimSpace(l) != "" {
+			want = append(want, l)
+		}
+	}
+	got := strings.Split(strings.TrimSuffix(r.body, "\n"), "\n\n")
+	if got[0] != lines[4] {
+		t.Errorf("first line %q, want the title %q", got[0], lines[4])
+	}
+	if len(got)-1 != len(want) {
+		t.Fatalf("%d paragraphs, want %d", len(got)-1, len(want))
+	}
+	for i := range want {
+		if got[i+1] != want[i] {
+			t.Errorf("paragraph %d:\n got %q\nwant %q", i+1, got[i+1], want[i])
+		}
+	}
+}
+
+func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
+	base, _ := portal(t)
+	cases := []struct {
+		path   string
+		status int
+		want   string
+	}{
+		{"/no-such-page", 404, "页面不存在"},
+		{"/documents/no-such-document", 404, "没有找到这份文件"},
+		{"/documents/no-such-document.txt", 404, "没有找到这份文件"},
+		{"/documents/gz-emergency-master-plan.txt", 404, "没有收录"},
+		{"/documents/" + replySlug + "/sections/s9", 404, "没有这一节"},
+		{"/commitments/999999", 404, "没有找到这项承诺"},
+		{"/commitments/abc", 404, "没有找到这项承诺"},
+		{"/commitments/-1", 404, "没有找到这项承诺"},
+		{"/commitments/99999999999999999999999", 404, "没有找到这项承诺"},
+		{"/entities/no-such-entity", 404, "没有找到这个条目"},
+		{"/commitments?status=done", 400, "筛选条件“状态”的值“done”无效"},
+		{"/commitments?section=mining", 400, "章节主题"},
+		{"/commitments?kind=promise", 400, "类型"},
+		{"/commitments?strength=strong", 400, "承诺力度"},
+		{"/commitments?lead=nobody", 400, "牵头单位"},
+		{"/commitments?document=nope", 400, "没有文件“nope”"},
+		{"/commitments?status=" + url.QueryEscape("<script>alert(1)</script>"), 400, "&lt;script&gt;"},
+		{"/commitments?status=%ff%fe", 400, "无效"},
+		{"/commitments?status=" + strings.Repeat("锂", 5000), 400, "…"},
+		{"/entities?kind=planet", 400, "类别“planet”无效"},
+	}
+	for _, c := range cases {
+		t.Run(c.path[:min(len(c.path), 60)], func(t *testing.T) {
+			r := get(t, base, c.path)
+			if r.status != c.status {
+				t.Fatalf("status %d, want %d", r.status, c.status)
+			}
+			if !strings.Contains(r.body, c.want) {
+				t.Errorf("page lacks %q:\n%s", c.want, r.body)
+			}
+			if strings.Contains(r.body, "<script>") {
+				t.Errorf("markup from the request was echoed unescaped")
+			}
+		})
+	}
+}
+
+func TestPagesAreReadOnly(t *testing.T) {
+	base, _ := portal(t)
+	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments"} {
+		r := do(t, http.MethodPost, base+path)
+		if r.status != http.StatusMethodNotAllowed {
+			t.Errorf("POST %s: status %d, want 405", path, r.status)
+		}
+	}
+}
+
+func TestReadinessFollowsTheDatabaseAndItsSchema(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("schema behind the binary", func(t *testing.T) {
+		pool := pgtest.Pool(t, pgtest.EmptyDB(t))
+		m, err := postgres.NewMigrator(pool)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		base := serve(t, pool)
+		if r := get(t, base, "/readyz"); r.status != 503 {
+			t.Errorf("unmigrated: /readyz %d, want 503", r.status)
+		}
+		if err := m.Up(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r := get(t, base, "/readyz"); r.status != 200 {
+			t.Errorf("migrated: /readyz %d, want 200: %s", r.status, r.body)
+		}
+		if err := m.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if r := get(t, base, "/readyz"); r.status != 503 || !strings.Contains(r.body, "schema at version") {
+			t.Errorf("one migration behind: /readyz %d %q, want 503", r.status, r.body)
+		}
+	})
+
+	t.Run("database gone", func(t *testing.T) {
+		pool := pgtest.NewDB(t)
+		base := serve(t, pool)
+		pool.Close()
+		if r := get(t, base, "/readyz"); r.status != 503 {
+			t.Errorf("closed pool: /readyz %d, want 503", r.status)
+		}
+		if r := get(t, base, "/healthz"); r.status != 200 {
+			t.Errorf("closed pool: /healthz %d, want 200: liveness must not depend on the database", r.status)
+		}
+		if r := get(t, base, "/documents/"+replySlug); r.status == 200 || strings.Contains(r.body, "pgx") || strings.Contains(r.body, "closed pool") {
+			t.Errorf("closed pool: document page %d leaks internals or pretends to work: %s", r.status, r.body)
+		}
+	})
+}
