@@ -459,7 +459,7 @@ func DocumentPage(fd *policy.FullDocument, figures []policy.Figure) templ.Compon
 						}
 					}
 					if l.Place != nil {
-						templ_7745c5c3_Err = placeQuote(*l.Place).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = placeQuote(*l.Place, 40).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -1257,7 +1257,7 @@ func paragraph(p policy.Paragraph) templ.Component {
 	})
 }
 
-func placeQuote(p policy.Place) templ.Component {
+func placeQuote(p policy.Place, width int) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1274,7 +1274,7 @@ func placeQuote(p policy.Place) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		before, quote, after := p.Context(40)
+		before, quote, after := p.Context(width)
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 108, "<blockquote class=\"context\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err

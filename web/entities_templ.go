@@ -515,7 +515,7 @@ func EntityPage(e *policy.EntityPage) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = placeQuote(p).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = placeQuote(p, 40).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

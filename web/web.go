@@ -60,6 +60,10 @@ func baseAmount(f policy.Figure) string {
 	return b.String() + " " + policy.BaseUnitName(f.BaseUnit)
 }
 
+// wholeParagraph is a context width larger than any paragraph, for showing a
+// quote within its whole paragraph.
+const wholeParagraph = 1 << 20
+
 func documentURL(slug string) string { return "/documents/" + url.PathEscape(slug) }
 
 func paragraphURL(p policy.Place) string { return documentURL(p.DocumentSlug) + "#" + p.Anchor() }

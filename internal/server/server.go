@@ -35,7 +35,7 @@ func New(pool *pgxpool.Pool, logger *slog.Logger, latest int64) *Server {
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, s.recoverPanics)
-	r.Use(middleware.Timeout(15 * time.Second))
+	r.Use(middleware.RedirectSlashes, middleware.GetHead, middleware.Timeout(15*time.Second))
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFoundPage)
 	})

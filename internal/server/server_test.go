@@ -239,3 +239,21 @@ func TestReadinessFollowsTheDatabaseAndItsSchema(t *testing.T) {
 		}
 	})
 }
+
+func TestHeadAndTrailingSlashes(t *testing.T) {
+	base, _ := portal(t)
+	for _, path := range []string{"/", "/documents/" + replySlug, "/documents/" + replySlug + ".txt", "/commitments", "/healthz"} {
+		r := do(t, http.MethodHead, base+path)
+		if r.status != 200 || r.body != "" {
+			t.Errorf("HEAD %s: status %d, %d bytes of body", path, r.status, len(r.body))
+		}
+	}
+	if r := do(t, http.MethodHead, base+"/documents/nope"); r.status != 404 {
+		t.Errorf("HEAD of an unknown document: %d", r.status)
+	}
+	// A trailing slash leads to the page without it.
+	r := get(t, base, "/documents/"+replySlug+"/")
+	if r.status != 200 || !strings.Contains(r.body, "黔工信提复字〔2023〕4号") {
+		t.Errorf("trailing slash: status %d", r.status)
+	}
+}
