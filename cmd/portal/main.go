@@ -55,7 +55,7 @@ func run(ctx context.Context, logger *slog.Logger, cfg config.Config, args []str
 		if len(args) != 1 {
 			return usageError("migrate needs one of up, down, status")
 		}
-		return migrate(ctx, cfg, args[0])
+		return migrate(ctx, logger, cfg, args[0])
 	case "createdb":
 		created, err := postgres.CreateDatabase(ctx, cfg.DatabaseURL)
 		if err == nil && created {
@@ -83,7 +83,7 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 		return err
 	}
 	defer pool.Close()
-	m, err := postgres.NewMigrator(pool)
+	m, err := postgres.NewMigrator(pool, logger)
 	if err != nil {
 		return err
 	}
@@ -99,13 +99,13 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 	return server.New(pool, logger, latest).Run(ctx, cfg.Addr)
 }
 
-func migrate(ctx context.Context, cfg config.Config, direction string) error {
+func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direction string) error {
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	m, err := postgres.NewMigrator(pool)
+	m, err := postgres.NewMigrator(pool, logger)
 	if err != nil {
 		return err
 	}

@@ -22,10 +22,12 @@ import (
 type Migrator struct {
 	db       *sql.DB
 	provider *goose.Provider
+	logger   *slog.Logger
 }
 
-// NewMigrator prepares the embedded migrations for the pool's database.
-func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
+// NewMigrator prepares the embedded migrations for the pool's database; it logs
+// each applied migration to logger.
+func NewMigrator(pool *pgxpool.Pool, logger *slog.Logger) (*Migrator, error) {
 	db := stdlib.OpenDBFromPool(pool)
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
@@ -36,7 +38,7 @@ func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Migrator{db: db, provider: p}, nil
+	return &Migrator{db: db, provider: p, logger: logger}, nil
 }
 
 // Close releases the migrator's connection handle (not the pool).
@@ -46,7 +48,7 @@ func (m *Migrator) Close() error { return m.db.Close() }
 func (m *Migrator) Up(ctx context.Context) error {
 	results, err := m.provider.Up(ctx)
 	for _, r := range results {
-		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+		m.logger.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
 	}
 	return err
 }
@@ -55,7 +57,7 @@ func (m *Migrator) Up(ctx context.Context) error {
 func (m *Migrator) Down(ctx context.Context) error {
 	r, err := m.provider.Down(ctx)
 	if r != nil {
-		slog.Info("migration rolled back", "version", r.Source.Version, "file", r.Source.Path)
+		m.logger.Info("migration rolled back", "version", r.Source.Version, "file", r.Source.Path)
 	}
 	return err
 }

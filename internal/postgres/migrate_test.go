@@ -11,7 +11,7 @@ import (
 func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
-	m, err := postgres.NewMigrator(pool)
+	m, err := postgres.NewMigrator(pool, pgtest.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
 func TestEachMigrationStepsDownCleanly(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
-	m, err := postgres.NewMigrator(pool)
+	m, err := postgres.NewMigrator(pool, pgtest.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 				return
 			}
 			defer pool.Close()
-			m, err := postgres.NewMigrator(pool)
+			m, err := postgres.NewMigrator(pool, pgtest.Logger())
 			if err != nil {
 				errs <- err
 				return

@@ -3,7 +3,6 @@ package server_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -35,11 +34,7 @@ func serve(t testing.TB, pool *pgxpool.Pool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	ts := httptest.NewServer(server.New(pool, logger, latest).Handler())
+	ts := httptest.NewServer(server.New(pool, pgtest.Logger(), latest).Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }
@@ -201,7 +196,7 @@ func TestReadinessFollowsTheDatabaseAndItsSchema(t *testing.T) {
 
 	t.Run("schema behind the binary", func(t *testing.T) {
 		pool := pgtest.Pool(t, pgtest.EmptyDB(t))
-		m, err := postgres.NewMigrator(pool)
+		m, err := postgres.NewMigrator(pool, pgtest.Logger())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -153,7 +154,7 @@ func makeTemplate() error {
 		return err
 	}
 	defer pool.Close()
-	m, err := postgres.NewMigrator(pool)
+	m, err := postgres.NewMigrator(pool, Logger())
 	if err != nil {
 		return err
 	}
@@ -169,4 +170,12 @@ func makeTemplate() error {
 // URLOf returns the connection URL of a pool made by NewDB or Pool.
 func URLOf(pool *pgxpool.Pool) string {
 	return strings.TrimSpace(serverURL(pool.Config().ConnConfig.Database))
+}
+
+// Logger discards log lines unless the tests run with -v.
+func Logger() *slog.Logger {
+	if testing.Verbose() {
+		return slog.Default()
+	}
+	return slog.New(slog.DiscardHandler)
 }
