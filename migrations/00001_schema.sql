@@ -87,6 +87,7 @@ CREATE TABLE sections (
     end_offset         integer NOT NULL CHECK (end_offset >= 0),
     UNIQUE (document_id, anchor),
     UNIQUE (document_id, theme_key),
+    UNIQUE (document_id, id),
     UNIQUE NULLS NOT DISTINCT (document_id, parent_id, position),
     FOREIGN KEY (document_id, start_paragraph_id) REFERENCES paragraphs (document_id, id),
     FOREIGN KEY (document_id, end_paragraph_id) REFERENCES paragraphs (document_id, id),
@@ -162,7 +163,7 @@ CREATE INDEX document_links_to_idx ON document_links (to_document_id);
 CREATE TABLE commitments (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     document_id  bigint NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    section_id   bigint NOT NULL REFERENCES sections (id),
+    section_id   bigint NOT NULL,
     paragraph_id bigint NOT NULL,
     start_offset integer NOT NULL CHECK (start_offset >= 0),
     end_offset   integer NOT NULL,
@@ -184,6 +185,7 @@ CREATE TABLE commitments (
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now(),
     FOREIGN KEY (document_id, paragraph_id) REFERENCES paragraphs (document_id, id),
+    FOREIGN KEY (document_id, section_id) REFERENCES sections (document_id, id),
     CHECK (end_offset > start_offset),
     CHECK (period_start IS NULL OR period_end IS NULL OR period_start <= period_end),
     UNIQUE (document_id, position)

@@ -13,38 +13,85 @@ import (
 
 // paragraphText renders a paragraph's segments. It is written in Go rather than
 // templ because Chinese text must not gain the spaces that templ puts between
-// elements on separate lines; every value is escaped here.
+// elements on separate lines. One <mark> stays open across all segments of a
+// commitment and one <a> across all segments of a link, so a reader (or a
+// screen reader) meets each once. Every value is escaped here.
 func paragraphText(p policy.Paragraph) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		var b strings.Builder
-		for _, s := range policy.Segments(p.Text, p.Annotations) {
-			for _, id := range s.Anchors {
-				b.WriteString(`<span class="anchor" id="` + html.EscapeString(id) + `"></span>`)
+		_, err := io.WriteString(w, renderSegments(policy.Segments(p.Text, p.Annotations)))
+		return err
+	})
+}
+
+func renderSegments(segs []policy.Segment) string {
+	var b strings.Builder
+	var openMark, openLink *policy.Annotation
+	closeLink := func() {
+		if openLink != nil {
+			b.WriteString("</a>")
+			openLink = nil
+		}
+	}
+	closeMark := func() {
+		closeLink()
+		if openMark != nil {
+			b.WriteString("</mark>")
+			openMark = nil
+		}
+	}
+	anchors := func(ids []string) {
+		for _, id := range ids {
+			b.WriteString(`<span class="anchor" id="` + html.EscapeString(id) + `"></span>`)
+		}
+	}
+	for _, s := range segs {
+		if s.Commitment != openMark {
+			closeMark()
+		}
+		if len(s.Anchors) > 0 {
+			closeLink()
+			anchors(s.Anchors)
+		}
+		if s.Commitment != nil && openMark == nil {
+			b.WriteString(`<mark class="commitment"`)
+			if s.StartsID != "" {
+				b.WriteString(` id="` + html.EscapeString(s.StartsID) + `"`)
 			}
-			if s.Commitment != nil {
-				b.WriteString(`<mark class="commitment"`)
-				if s.StartsID != "" {
-					b.WriteString(` id="` + html.EscapeString(s.StartsID) + `"`)
+			b.WriteString(` title="` + html.EscapeString(s.Commitment.Label) + `">`)
+			openMark = s.Commitment
+		}
+		if s.Link != openLink {
+			closeLink()
+			if s.Link != nil {
+				class := "entity"
+				if s.Link.Kind == policy.AnnotateCitation {
+					class = "cite"
 				}
-				b.WriteString(` title="` + html.EscapeString(s.Commitment.Label) + `">`)
+				b.WriteString(`<a class="` + class + `" href="` + html.EscapeString(s.Link.Href) + `"`)
+				if class == "cite" {
+					b.WriteString(` title="` + html.EscapeString(s.Link.Label) + `"`)
+				}
+				b.WriteString(">")
+				openLink = s.Link
 			}
-			text := html.EscapeString(s.Text)
-			switch {
-			case s.Link != nil && s.Link.Kind == policy.AnnotateCitation:
-				b.WriteString(`<a class="cite" href="` + html.EscapeString(s.Link.Href) + `" title="` + html.EscapeString(s.Link.Label) + `">` + text + `</a>`)
-			case s.Link != nil:
-				b.WriteString(`<a class="entity" href="` + html.EscapeString(s.Link.Href) + `">` + text + `</a>`)
-			default:
-				b.WriteString(text)
-			}
-			if s.Commitment != nil {
-				b.WriteString(`</mark>`)
+		}
+		b.WriteString(html.EscapeString(s.Text))
+		if len(s.Ends) > 0 {
+			closeLink()
+			for _, e := range s.Ends {
+				if openMark != nil && e.ID == openMark.ID {
+					closeMark()
+				}
 			}
 			for _, e := range s.Ends {
 				b.WriteString(`<a class="cref" href="` + html.EscapeString(e.Href) + `" title="` + html.EscapeString(e.Label) + `">` + html.EscapeString(shortRef(e.Label)) + `</a>`)
 			}
 		}
-		_, err := io.WriteString(w, b.String())
-		return err
-	})
+		if len(s.Trailing) > 0 {
+			closeMark()
+			anchors(s.Trailing)
+		}
+	}
+	closeMark()
+	return b.String()
 }

@@ -38,6 +38,9 @@ func dateTime(t *time.Time) string {
 // baseAmount writes a figure's normalised value with thousands separators and
 // its base unit, e.g. 399,328,200 元.
 func baseAmount(f policy.Figure) string {
+	if f.Kind == policy.FigureRating {
+		return f.Quote // a grade is not a quantity to convert
+	}
 	r, ok := new(big.Rat).SetString(f.BaseValue)
 	if !ok {
 		return f.BaseValue

@@ -5,6 +5,7 @@
 package policy
 
 import (
+	"regexp"
 	"strings"
 	"time"
 )
@@ -222,7 +223,7 @@ type EntityPage struct {
 // CommitmentFilter selects commitments; an empty field does not filter. Values
 // within one field are alternatives; fields combine with AND.
 type CommitmentFilter struct {
-	Document  string
+	Documents []string // document slugs
 	Themes    []string
 	Statuses  []Status
 	Kinds     []CommitmentKind
@@ -302,7 +303,15 @@ func (fd *FullDocument) Excerpt(s *Section) []Paragraph {
 		q.Text = string(r[lo:hi])
 		q.Annotations = nil
 		for _, a := range p.Annotations {
-			if a.End < lo || a.Start > hi || (a.Kind != AnnotateAnchor && (a.End <= lo || a.Start >= hi)) {
+			if a.Kind == AnnotateAnchor {
+				// An anchor at hi belongs to whatever begins there, outside the excerpt.
+				if lo <= a.Start && a.Start < hi {
+					a.Start, a.End = a.Start-lo, a.Start-lo
+					q.Annotations = append(q.Annotations, a)
+				}
+				continue
+			}
+			if a.End <= lo || a.Start >= hi {
 				continue
 			}
 			a.Start, a.End = max(a.Start, lo)-lo, min(a.End, hi)-lo
@@ -325,3 +334,15 @@ func (fd *FullDocument) PlainText() string {
 	b.WriteString("\n")
 	return b.String()
 }
+
+var (
+	slugPattern   = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	anchorPattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+)
+
+// ValidSlug reports whether s has the form of a document or entity slug, the
+// same pattern the schema enforces.
+func ValidSlug(s string) bool { return len(s) <= 200 && slugPattern.MatchString(s) }
+
+// ValidAnchor reports whether s has the form of a section anchor.
+func ValidAnchor(s string) bool { return len(s) <= 50 && anchorPattern.MatchString(s) }

@@ -5,7 +5,7 @@ import "sort"
 // AnnotationKind says what a span of a paragraph is.
 type AnnotationKind int
 
-// Annotation kinds. Anchors are zero-width: they mark where a sub-item begins.
+// Annotation kinds. Anchors are zero-width: they mark where a section begins.
 const (
 	AnnotateCommitment AnnotationKind = iota
 	AnnotateCitation
@@ -18,27 +18,38 @@ type Annotation struct {
 	Kind       AnnotationKind
 	Start, End int
 	Href       string // where the span links to
-	ID         string // fragment id: a commitment's c12, a sub-item's s1-2
-	Label      string // a commitment's 承诺 N, a link's title text
+	ID         string // fragment id: a commitment's c12, a section's s1-2
+	Label      string // a commitment's 承诺 N:title, a link's title text
 }
 
 // Segment is a run of text that carries the same annotations throughout.
 type Segment struct {
 	Text       string
-	Anchors    []string    // fragment ids that begin here
-	Commitment *Annotation // the commitment highlighting this text, if any
-	StartsID   string      // set on the first segment of a commitment
-	Link       *Annotation // a citation or mention link; citations win over mentions
+	Anchors    []string    // fragment ids that begin here, before the text
+	Commitment *Annotation // the outermost commitment covering this text, if any
+	StartsID   string      // set on the first segment of Commitment
+	Link       *Annotation // a citation or mention link
 	Ends       []Annotation
+	// Trailing holds fragment ids that begin after the text: anchors at the very
+	// end of the paragraph.
+	Trailing []string
 }
 
-// Segments splits text at every annotation boundary, so that each segment can be
-// rendered with one highlight and at most one link (links must not nest). Spans
-// that fall outside the text are ignored. Ends lists the commitments that finish
-// with a segment, so the renderer can place a reference to each after its quote.
+// Segments splits text at every annotation boundary, so that each segment has
+// one highlight and at most one link. Mentions inside or across a citation are
+// dropped, because links must not nest and the citation is the more specific
+// link. Spans that fall outside the text are ignored. The same *Annotation is
+// shared by consecutive segments of one span, so a renderer can keep one
+// element open across them.
 func Segments(text string, anns []Annotation) []Segment {
 	r := []rune(text)
 	n := len(r)
+	var citations []Annotation
+	for _, a := range anns {
+		if a.Kind == AnnotateCitation {
+			citations = append(citations, a)
+		}
+	}
 	cuts := map[int]bool{0: true, n: true}
 	var valid []Annotation
 	for _, a := range anns {
@@ -46,6 +57,9 @@ func Segments(text string, anns []Annotation) []Segment {
 			a.End = a.Start
 		}
 		if a.Start < 0 || a.End > n || a.Start > a.End || (a.Start == a.End && a.Kind != AnnotateAnchor) {
+			continue
+		}
+		if a.Kind == AnnotateMention && overlapsAny(a, citations) {
 			continue
 		}
 		valid = append(valid, a)
@@ -80,14 +94,15 @@ func Segments(text string, anns []Annotation) []Segment {
 			}
 			switch a.Kind {
 			case AnnotateCommitment:
-				if seg.Commitment == nil {
+				switch {
+				case seg.Commitment == nil:
 					seg.Commitment = a
-				}
-				if a.Start == lo {
-					seg.StartsID = a.ID
-					if seg.Commitment != a {
-						seg.Anchors = append(seg.Anchors, a.ID)
+					if a.Start == lo {
+						seg.StartsID = a.ID
 					}
+				case a.Start == lo:
+					// An inner commitment starting here still needs its fragment id.
+					seg.Anchors = append(seg.Anchors, a.ID)
 				}
 				if a.End == hi {
 					seg.Ends = append(seg.Ends, *a)
@@ -95,21 +110,26 @@ func Segments(text string, anns []Annotation) []Segment {
 			case AnnotateCitation:
 				seg.Link = a
 			case AnnotateMention:
-				if seg.Link == nil || seg.Link.Kind != AnnotateCitation {
+				if seg.Link == nil {
 					seg.Link = a
 				}
 			}
 		}
-		if seg.StartsID != "" && seg.Commitment != nil && seg.StartsID != seg.Commitment.ID {
-			seg.StartsID = ""
-		}
 		segs = append(segs, seg)
 	}
-	// Anchors at the very end of the text (none expected) are attached to the last segment.
 	for _, a := range valid {
 		if a.Kind == AnnotateAnchor && a.Start == n && n > 0 {
-			segs[len(segs)-1].Anchors = append(segs[len(segs)-1].Anchors, a.ID)
+			segs[len(segs)-1].Trailing = append(segs[len(segs)-1].Trailing, a.ID)
 		}
 	}
 	return segs
+}
+
+func overlapsAny(a Annotation, others []Annotation) bool {
+	for _, o := range others {
+		if a.Start < o.End && o.Start < a.End {
+			return true
+		}
+	}
+	return false
 }

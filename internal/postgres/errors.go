@@ -1,10 +1,13 @@
 package postgres
 
 import (
+	"context"
 	"errors"
+	"net"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/puddle/v2"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 )
@@ -21,4 +24,27 @@ func notFound(err error, msg string) error {
 		return policy.Errorf(policy.ENOTFOUND, "%s", msg)
 	}
 	return err
+}
+
+// Unavailable reports whether err means the database could not be reached or
+// refused work for now (connection failures, a closed pool, a server shutting
+// down or starting up, a cancelled or timed-out query), rather than a fault in
+// the request or the code. Such errors are worth a 503 and a retry.
+func Unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &pgErr):
+		class := pgErr.Code[:2]
+		return class == "08" || class == "57" || class == "53" // connection, operator intervention, resources
+	case errors.As(err, &connErr), errors.As(err, &netErr),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return true
+	case errors.Is(err, puddle.ErrClosedPool), pgconn.SafeToRetry(err):
+		return true
+	}
+	return false
 }

@@ -293,8 +293,8 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	if f.Document != "" {
-		add("d.slug = $%d", f.Document)
+	if len(f.Documents) > 0 {
+		add("d.slug = ANY($%d)", f.Documents)
 	}
 	if len(f.Themes) > 0 {
 		add("top.theme_key = ANY($%d)", f.Themes)
@@ -385,7 +385,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 	b.Queue(`
 		WITH mine AS (`+commitmentEntitiesSQL+` WHERE c.id = $1),
 		     theirs AS (`+commitmentEntitiesSQL+` WHERE c.id <> $1)
-		SELECT o.id, o.position, o.title, o.status, count(*) AS shared
+		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared
 		FROM theirs JOIN mine USING (entity_id) JOIN commitments o ON o.id = theirs.commitment_id
 		GROUP BY o.id, o.position, o.title, o.status
 		ORDER BY shared DESC, o.position
@@ -402,10 +402,14 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 }
 
 // commitmentEntitiesSQL pairs commitments with the entities named in their quote
-// or as their units.
+// or as their units; callers append a condition on c.id.
 const commitmentEntitiesSQL = `
-	SELECT c.id AS commitment_id, m.entity_id FROM commitments c
-	JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset`
+	SELECT c.id AS commitment_id, e.entity_id FROM commitments c
+	CROSS JOIN LATERAL (
+	    SELECT m.entity_id FROM mentions m
+	    WHERE m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
+	    UNION
+	    SELECT u.entity_id FROM commitment_units u WHERE u.commitment_id = c.id) e`
 
 const figuresSQL = `
 	SELECT f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,

@@ -24,6 +24,10 @@ func TestDocumentPageMarksCommitmentsMentionsAndCitationsInPlace(t *testing.T) {
 	if !strings.Contains(r.body, fmt.Sprintf(`<a class="cref" href="/commitments/%d"`, id)) {
 		t.Errorf("commitment %d is not linked from the text", id)
 	}
+	// A cited title is one link, even where entities are named inside it.
+	if !strings.Contains(r.body, `>《贵州省新能源动力电池及材料研发生产基地建设规划(2022-2030年)》</a>`) {
+		t.Errorf("the cited plan's title is not one whole link")
+	}
 	for _, want := range []string{
 		`<a class="entity" href="/entities/catl">宁德时代</a>`,
 		`<a class="cite" href="/documents/gz-emergency-master-plan"`,
@@ -132,5 +136,45 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 	r = get(t, base, "/commitments?lead=gz-big-data-bureau")
 	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位:省大数据局") {
 		t.Errorf("lead filter: status %d, %d listed", r.status, count(r.body))
+	}
+}
+
+func TestSubItemPagesCarryTheirAnchorsAndOnlyTheirText(t *testing.T) {
+	base, _ := portal(t)
+	for _, c := range []struct{ anchor, starts, ends, notContains string }{
+		{"s1-1", "(一)“一核”", "打造千亿级磷化工产业园区。", "(二)“两区”"},
+		{"s4-2", "(二)围绕重点环节招商", "以应对未来市场多元化需求。", "(三)强化招商引资宣传"},
+		{"s7-3", "三全力保障用地需求", "确保重点项目用地指标。", "四是强化基金资金支持"},
+		{"s7-4", "四是强化基金资金支持", "项目等支持。", "再次感谢"},
+	} {
+		r := get(t, base, "/documents/"+replySlug+"/sections/"+c.anchor)
+		if r.status != 200 {
+			t.Fatalf("%s: status %d", c.anchor, r.status)
+		}
+		if !strings.Contains(r.body, `id="`+c.anchor+`"`) {
+			t.Errorf("%s page lacks its own anchor", c.anchor)
+		}
+		article := r.body[strings.Index(r.body, `<article`):strings.Index(r.body, `</article>`)]
+		plain := regexp.MustCompile(`<a class="(pilcrow|cref)"[^>]*>[^<]*</a>|<[^>]+>`).ReplaceAllString(article, "")
+		plain = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(plain), "原文"))
+		if !strings.HasPrefix(plain, c.starts) || !strings.HasSuffix(plain, c.ends) || strings.Contains(plain, c.notContains) {
+			t.Errorf("%s page text is not exactly the sub-item: %q", c.anchor, plain)
+		}
+	}
+}
+
+func TestRelatedCommitmentsShareEntitiesOrUnits(t *testing.T) {
+	base, pool := portal(t)
+	var a, b int64
+	ctx := context.Background()
+	if err := pool.QueryRow(ctx, `SELECT id FROM commitments WHERE quote = '已遴选出20家大数据人才实训基地'`).Scan(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT id FROM commitments WHERE quote = '已完成实训710人'`).Scan(&b); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, base, fmt.Sprintf("/commitments/%d", a))
+	if !strings.Contains(r.body, fmt.Sprintf(`href="/commitments/%d"`, b)) {
+		t.Errorf("commitments led by the same unit (省大数据局) are not related")
 	}
 }

@@ -28,7 +28,11 @@ const (
 // unknown filter value is a 400 with a message that lists the valid ones.
 func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q := r.URL.Query()
+	q, err := parseQuery(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	themes, err := s.store.Themes(ctx)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -50,14 +54,22 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	statusNames, kindNames, strengthNames := names(policy.Statuses), names(policy.CommitmentKinds), names(policy.Strengths)
 
 	var f policy.CommitmentFilter
-	var doc *policy.Document
-	if slug := q.Get(paramDocument); slug != "" {
-		d, err := s.store.Document(ctx, slug)
-		if err != nil {
-			s.renderError(w, r, policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", slug))
+	var docs []policy.Document
+	for _, slug := range q[paramDocument] {
+		if !policy.ValidSlug(slug) {
+			s.renderError(w, r, policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", truncate(slug, 40)))
 			return
 		}
-		doc, f.Document = &d, slug
+		d, err := s.store.Document(ctx, slug)
+		if policy.ErrorCode(err) == policy.ENOTFOUND {
+			err = policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", slug)
+		}
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		docs = append(docs, d)
+		f.Documents = append(f.Documents, slug)
 	}
 	for _, check := range []struct {
 		param, legend string
@@ -85,7 +97,10 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.CommitmentsView{Document: doc, Commitments: list}
+	v := web.CommitmentsView{Documents: docs, Commitments: list}
+	for _, d := range docs {
+		v.Active = append(v.Active, web.ActiveFilter{Legend: "文件", Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
+	}
 	group := func(param, legend string, keys []string, labels map[string]string) {
 		g := web.FilterGroup{Param: param, Legend: legend}
 		for _, k := range keys {
@@ -109,16 +124,14 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	group(paramKind, "类型", keys(policy.CommitmentKinds), kindNames)
 	group(paramStrength, "承诺力度", keys(policy.Strengths), strengthNames)
 	group(paramLead, "牵头单位", leadKeys, leadNames)
-	if doc != nil {
-		v.Active = append([]web.ActiveFilter{{Legend: "文件", Label: doc.DocNumber, RemoveURL: without(q, paramDocument, doc.Slug)}}, v.Active...)
-	}
 	s.render(w, r, http.StatusOK, web.CommitmentsPage(v))
 }
 
 // showCommitment shows one commitment; an id that is not a known number is a 404.
 func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(chi.URLParam(r, "id"), 10, 64)
-	if err != nil || id <= 0 {
+	raw := chi.URLParam(r, "id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw { // one URL per commitment: no +1 or 01
 		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "没有找到这项承诺。"))
 		return
 	}
@@ -183,4 +196,14 @@ func truncate(s string, n int) string {
 		return string(r)
 	}
 	return string(r[:n]) + "…"
+}
+
+// parseQuery parses the query string strictly: a malformed one is a 400 rather
+// than silently losing the filters it meant to set.
+func parseQuery(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, policy.Errorf(policy.EINVALID, "网址中的查询参数格式有误,请检查后重试。")
+	}
+	return q, nil
 }

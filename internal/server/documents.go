@@ -27,6 +27,10 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.showDocumentText(w, r, base)
 		return
 	}
+	if !policy.ValidSlug(slug) {
+		s.renderError(w, r, errNoDocument)
+		return
+	}
 	fd, err := s.store.FullDocument(r.Context(), slug)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -43,6 +47,10 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 // showDocumentText writes the document as plain UTF-8 text rebuilt from the
 // database: the title, then every paragraph, with one blank line between.
 func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug string) {
+	if !policy.ValidSlug(slug) {
+		s.renderError(w, r, errNoDocument)
+		return
+	}
 	fd, err := s.store.FullDocument(r.Context(), slug)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -61,17 +69,22 @@ func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug s
 
 // showSection shows one section or sub-item with the commitments made in it.
 func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
-	fd, err := s.store.FullDocument(r.Context(), chi.URLParam(r, "slug"))
+	slug, anchor := chi.URLParam(r, "slug"), chi.URLParam(r, "anchor")
+	if !policy.ValidSlug(slug) || !policy.ValidAnchor(anchor) {
+		s.renderError(w, r, errNoDocument)
+		return
+	}
+	fd, err := s.store.FullDocument(r.Context(), slug)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	sec := fd.Section(chi.URLParam(r, "anchor"))
+	sec := fd.Section(anchor)
 	if sec == nil {
 		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "《%s》中没有这一节。", fd.Title))
 		return
 	}
-	all, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Document: fd.Slug})
+	all, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Documents: []string{fd.Slug}})
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -11,18 +11,29 @@ import (
 
 // listEntities shows every entity grouped by kind; ?kind= narrows to one kind.
 func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
-	kind := policy.EntityKind(r.URL.Query().Get("kind"))
-	if kind != "" && !kind.Valid() {
-		s.renderError(w, r, policy.Errorf(policy.EINVALID, "类别“%s”无效。", truncate(string(kind), 40)))
+	q, err := parseQuery(r)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
-	all, err := s.store.Entities(r.Context(), kind)
+	kinds := map[policy.EntityKind]bool{}
+	for _, k := range q["kind"] {
+		if !policy.EntityKind(k).Valid() {
+			s.renderError(w, r, policy.Errorf(policy.EINVALID, "类别“%s”无效。", truncate(k, 40)))
+			return
+		}
+		kinds[policy.EntityKind(k)] = true
+	}
+	all, err := s.store.Entities(r.Context(), "")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	var groups []web.EntityGroup
 	for _, e := range all {
+		if len(kinds) > 0 && !kinds[e.Kind] {
+			continue
+		}
 		if len(groups) == 0 || groups[len(groups)-1].Kind != e.Kind {
 			groups = append(groups, web.EntityGroup{Kind: e.Kind})
 		}
@@ -34,7 +45,12 @@ func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
 
 // showEntity shows one entity with its mentions and commitments.
 func (s *Server) showEntity(w http.ResponseWriter, r *http.Request) {
-	e, err := s.store.Entity(r.Context(), chi.URLParam(r, "slug"))
+	slug := chi.URLParam(r, "slug")
+	if !policy.ValidSlug(slug) {
+		s.renderError(w, r, errNoEntity)
+		return
+	}
+	e, err := s.store.Entity(r.Context(), slug)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

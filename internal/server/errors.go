@@ -1,13 +1,13 @@
 package server
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
 	"github.com/a-h/templ"
 
 	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
 
@@ -15,6 +15,8 @@ var (
 	errNotFoundPage = policy.Errorf(policy.ENOTFOUND, "您要找的页面不存在。请检查地址,或从首页重新进入。")
 	errMethod       = &policy.Error{Code: "method", Message: "此页面只能阅读,不接受这种请求。"}
 	errPanic        = errors.New("handler panicked")
+	errNoDocument   = policy.Errorf(policy.ENOTFOUND, "没有找到这份文件。")
+	errNoEntity     = policy.Errorf(policy.ENOTFOUND, "没有找到这个条目。")
 )
 
 // statusOf maps an error code to its HTTP status.
@@ -28,7 +30,7 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case code == "method":
 		return http.StatusMethodNotAllowed
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case postgres.Unavailable(err):
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
@@ -46,6 +48,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusBadRequest:
 		heading = "请求有误"
 	case http.StatusServiceUnavailable:
+		s.logger.Warn("database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
 		heading, message = "服务暂时不可用", "数据库暂时没有响应,请稍后再试。"
 	case http.StatusInternalServerError:
 		s.logger.Error("internal error", "path", r.URL.Path, "err", err)

@@ -47,7 +47,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
 	static, _ := fs.Sub(web.Static, "static")
-	r.Handle("/static/*", http.StripPrefix("/static/", staticFiles(static)))
+	r.Handle("/static/*", http.StripPrefix("/static/", s.staticFiles(static)))
 
 	r.Get("/", s.showHome)
 	r.Get("/documents/{slug}", s.showDocument)
@@ -84,9 +84,15 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	return srv.Shutdown(shutdown)
 }
 
-func staticFiles(fsys fs.FS) http.Handler {
+// staticFiles serves the embedded assets; a missing file gets the portal's own
+// 404 page, and directories are not listed.
+func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 	files := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if info, err := fs.Stat(fsys, r.URL.Path); err != nil || info.IsDir() {
+			s.renderError(w, r, errNotFoundPage)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})

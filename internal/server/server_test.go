@@ -164,6 +164,23 @@ func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
 		{"/commitments?status=%ff%fe", 400, "无效"},
 		{"/commitments?status=" + strings.Repeat("锂", 5000), 400, "…"},
 		{"/entities?kind=planet", 400, "类别“planet”无效"},
+		{"/entities?kind=region&kind=planet", 400, "类别“planet”无效"},
+		{"/documents/" + replySlug + "%00", 404, "没有找到这份文件"},
+		{"/documents/%FF", 404, "没有找到这份文件"},
+		{"/documents/%FF.txt", 404, "没有找到这份文件"},
+		{"/documents/%00/sections/s1", 404, "没有找到这份文件"},
+		{"/documents/" + replySlug + "/sections/%FF", 404, "没有找到这份文件"},
+		{"/entities/%00", 404, "没有找到这个条目"},
+		{"/entities/%FF", 404, "没有找到这个条目"},
+		{"/documents/QGXTFZ-2023-4", 404, "没有找到这份文件"},
+		{"/commitments/+1", 404, "没有找到这项承诺"},
+		{"/commitments/01", 404, "没有找到这项承诺"},
+		{"/commitments?status=%zz", 400, "查询参数格式有误"},
+		{"/commitments?status=completed%zz", 400, "查询参数格式有误"},
+		{"/commitments?document=" + replySlug + "&document=nope", 400, "没有文件“nope”"},
+		{"/commitments?document=%00", 400, "无法按文件筛选"},
+		{"/static/missing.css", 404, "页面不存在"},
+		{"/static/", 404, "页面不存在"},
 	}
 	for _, c := range cases {
 		t.Run(c.path[:min(len(c.path), 60)], func(t *testing.T) {
@@ -229,8 +246,14 @@ func TestReadinessFollowsTheDatabaseAndItsSchema(t *testing.T) {
 		if r := get(t, base, "/healthz"); r.status != 200 {
 			t.Errorf("closed pool: /healthz %d, want 200: liveness must not depend on the database", r.status)
 		}
-		if r := get(t, base, "/documents/"+replySlug); r.status == 200 || strings.Contains(r.body, "pgx") || strings.Contains(r.body, "closed pool") {
-			t.Errorf("closed pool: document page %d leaks internals or pretends to work: %s", r.status, r.body)
+		for _, path := range []string{"/", "/documents/" + replySlug, "/commitments", "/commitments/1", "/entities/catl"} {
+			r := get(t, base, path)
+			if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "服务暂时不可用") {
+				t.Errorf("closed pool: %s gave %d (Retry-After %q), want 503 with a retry hint", path, r.status, r.header.Get("Retry-After"))
+			}
+			if strings.Contains(r.body, "pgx") || strings.Contains(r.body, "closed pool") {
+				t.Errorf("closed pool: %s leaks internals: %s", path, r.body)
+			}
 		}
 	})
 }

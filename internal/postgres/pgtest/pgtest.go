@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,7 +41,8 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// serverURL is the URL of the test server with the database name replaced.
+// serverURL is the URL of the test server with the database name replaced;
+// everything else in the configured URL (user, password, host, parameters) is kept.
 func serverURL(db string) string {
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
@@ -50,15 +51,12 @@ func serverURL(db string) string {
 	if base == "" {
 		base = config.DefaultDatabaseURL
 	}
-	cfg, err := pgx.ParseConfig(base)
-	if err != nil {
-		panic("pgtest: invalid TEST_DATABASE_URL/DATABASE_URL: " + err.Error())
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		panic("pgtest: TEST_DATABASE_URL/DATABASE_URL must be a postgres:// URL, got " + base)
 	}
-	u := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, db)
-	if cfg.Password != "" {
-		u = fmt.Sprintf("postgres://%s:%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Password, cfg.Host, cfg.Port, db)
-	}
-	return u
+	u.Path = "/" + db
+	return u.String()
 }
 
 func admin(ctx context.Context) (*pgx.Conn, error) {
@@ -165,11 +163,6 @@ func makeTemplate() error {
 	// The template must have no open connections when it is cloned.
 	pool.Close()
 	return nil
-}
-
-// URLOf returns the connection URL of a pool made by NewDB or Pool.
-func URLOf(pool *pgxpool.Pool) string {
-	return strings.TrimSpace(serverURL(pool.Config().ConnConfig.Database))
 }
 
 // Logger discards log lines unless the tests run with -v.
