@@ -16,6 +16,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/server"
@@ -78,15 +80,11 @@ func usageError(msg string) error {
 }
 
 func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	pool, m, err := open(ctx, logger, cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	m, err := postgres.NewMigrator(pool, logger)
-	if err != nil {
-		return err
-	}
 	err = m.Up(ctx)
 	m.Close()
 	if err != nil {
@@ -100,15 +98,11 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 }
 
 func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direction string) error {
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	pool, m, err := open(ctx, logger, cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	m, err := postgres.NewMigrator(pool, logger)
-	if err != nil {
-		return err
-	}
 	defer m.Close()
 	switch direction {
 	case "up":
@@ -120,4 +114,18 @@ func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direct
 	default:
 		return usageError("migrate needs one of up, down, status")
 	}
+}
+
+// open connects to the database and prepares its migrations.
+func open(ctx context.Context, logger *slog.Logger, cfg config.Config) (*pgxpool.Pool, *postgres.Migrator, error) {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := postgres.NewMigrator(pool, logger)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return pool, m, nil
 }

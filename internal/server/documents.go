@@ -27,13 +27,8 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.showDocumentText(w, r, base)
 		return
 	}
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
-		return
-	}
-	fd, err := s.store.FullDocument(r.Context(), slug)
-	if err != nil {
-		s.renderError(w, r, err)
+	fd, ok := s.loadDocument(w, r, slug)
+	if !ok {
 		return
 	}
 	figures, err := s.store.Figures(r.Context(), fd.ID)
@@ -47,13 +42,8 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 // showDocumentText writes the document as plain UTF-8 text rebuilt from the
 // database: the title, then every paragraph, with one blank line between.
 func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug string) {
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
-		return
-	}
-	fd, err := s.store.FullDocument(r.Context(), slug)
-	if err != nil {
-		s.renderError(w, r, err)
+	fd, ok := s.loadDocument(w, r, slug)
+	if !ok {
 		return
 	}
 	if len(fd.Paragraphs) == 0 {
@@ -69,17 +59,15 @@ func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug s
 
 // showSection shows one section or sub-item with the commitments made in it.
 func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
-	slug, anchor := chi.URLParam(r, "slug"), chi.URLParam(r, "anchor")
-	if !policy.ValidSlug(slug) || !policy.ValidAnchor(anchor) {
-		s.renderError(w, r, errNoDocument)
+	anchor := chi.URLParam(r, "anchor")
+	fd, ok := s.loadDocument(w, r, chi.URLParam(r, "slug"))
+	if !ok {
 		return
 	}
-	fd, err := s.store.FullDocument(r.Context(), slug)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	sec := (*policy.Section)(nil)
+	if policy.ValidAnchor(anchor) {
+		sec = fd.Section(anchor)
 	}
-	sec := fd.Section(anchor)
 	if sec == nil {
 		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "《%s》中没有这一节。", fd.Title))
 		return
@@ -96,4 +84,19 @@ func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, web.SectionPage(fd, sec, fd.Excerpt(sec), inside))
+}
+
+// loadDocument loads the full document with the given slug, or renders the
+// error page and reports false. A slug that cannot exist never reaches the database.
+func (s *Server) loadDocument(w http.ResponseWriter, r *http.Request, slug string) (*policy.FullDocument, bool) {
+	if !policy.ValidSlug(slug) {
+		s.renderError(w, r, errNoDocument)
+		return nil, false
+	}
+	fd, err := s.store.FullDocument(r.Context(), slug)
+	if err != nil {
+		s.renderError(w, r, err)
+		return nil, false
+	}
+	return fd, true
 }

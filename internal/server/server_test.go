@@ -169,7 +169,7 @@ func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
 		{"/documents/%FF", 404, "没有找到这份文件"},
 		{"/documents/%FF.txt", 404, "没有找到这份文件"},
 		{"/documents/%00/sections/s1", 404, "没有找到这份文件"},
-		{"/documents/" + replySlug + "/sections/%FF", 404, "没有找到这份文件"},
+		{"/documents/" + replySlug + "/sections/%FF", 404, "没有这一节"},
 		{"/entities/%00", 404, "没有找到这个条目"},
 		{"/entities/%FF", 404, "没有找到这个条目"},
 		{"/documents/QGXTFZ-2023-4", 404, "没有找到这份文件"},
