@@ -1,0 +1,119 @@
+package server_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts headless Chromium for one test. Debian's chromium is used,
+// never a downloaded one. Without it the test is skipped, unless
+// PORTAL_REQUIRE_BROWSER is set (as .ci/run does), where it fails.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("PORTAL_REQUIRE_BROWSER") != "" {
+			t.Fatal("chromium is not installed (apt-get install chromium) and PORTAL_REQUIRE_BROWSER is set")
+		}
+		t.Skip("chromium not installed; set PORTAL_REQUIRE_BROWSER=1 to make this a failure")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// must runs an action that returns a value and fails the test on error.
+func must[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func steps(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReaderFollowsTheTextInABrowser(t *testing.T) {
+	base, _ := portal(t)
+	ctx := browser(t)
+	// The table of contents leads to a sub-item that begins inside a paragraph.
+	steps(t, ctx,
+		chromedp.Navigate(base+"/documents/"+replySlug),
+		chromedp.Click(chromedp.CSS(`nav.toc a[href="#s4-2"]`)),
+	)
+	location := must(t, ctx, chromedp.Location())
+	paragraph := must(t, ctx, chromedp.Text(chromedp.CSS(`#p14`)))
+	if !strings.HasSuffix(location, "#s4-2") || !strings.Contains(paragraph, "(二)围绕重点环节招商") {
+		t.Fatalf("TOC click went to %s", location)
+	}
+	// A commitment's reference in the text opens its page.
+	steps(t, ctx,
+		chromedp.Click(`//a[@class="cref"][text()="承诺 43"]`),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	location = must(t, ctx, chromedp.Location())
+	h1 := must(t, ctx, chromedp.Text(chromedp.CSS(`h1`)))
+	if !strings.Contains(location, "/commitments/") || h1 != "完成大数据人才实训710人" {
+		t.Fatalf("commitment link went to %s with heading %q", location, h1)
+	}
+}
+
+func TestStaffFiltersCommitmentsInABrowser(t *testing.T) {
+	base, _ := portal(t)
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(base+"/commitments"),
+		chromedp.Click(chromedp.CSS(`input[name="status"][value="completed"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="section"][value="talent_technology"]`)),
+		chromedp.Click(chromedp.CSS(`form.filters button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.active-filters`)),
+	)
+	location := must(t, ctx, chromedp.Location())
+	heading := must(t, ctx, chromedp.Text(chromedp.CSS(`#results-h`)))
+	u, err := url.Parse(location)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := u.Query(); q.Get("status") != "completed" || q.Get("section") != "talent_technology" {
+		t.Fatalf("the filtered view is not a shareable URL: %s", location)
+	}
+	if heading != "共 3 项" {
+		t.Fatalf("filtered heading %q, want 共 3 项", heading)
+	}
+	// Removing one filter keeps the other.
+	steps(t, ctx,
+		chromedp.Click(`//ul[@class="active-filters"]//a[contains(., "状态")]`),
+		chromedp.WaitNotPresent(`//ul[@class="active-filters"]//a[contains(., "状态")]`),
+	)
+	location = must(t, ctx, chromedp.Location())
+	after := must(t, ctx, chromedp.Text(chromedp.CSS(`#results-h`)))
+	if !strings.HasSuffix(location, "/commitments?section=talent_technology") || after == heading {
+		t.Fatalf("after removing the status filter: %s, %q", location, after)
+	}
+}
