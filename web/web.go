@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -79,7 +80,7 @@ func commitmentURL(id int64) string { return fmt.Sprintf("/commitments/%d", id) 
 
 func entityURL(slug string) string { return "/entities/" + url.PathEscape(slug) }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func percent(p *int) string {
 	if p == nil {
@@ -88,7 +89,7 @@ func percent(p *int) string {
 	return fmt.Sprintf("%d%%", *p)
 }
 
-// period describes a commitment's time frame, with its dates when known.
+// period is a commitment's time frame as the text gives it, or 未载明.
 func period(c policy.Commitment) string {
 	if c.TimeFrame == "" {
 		return "未载明"

@@ -6,6 +6,7 @@ package policy
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -120,7 +121,7 @@ type Paragraph struct {
 }
 
 // Anchor is the fragment id of the paragraph on its document page.
-func (p Paragraph) Anchor() string { return "p" + itoa(p.Seq) }
+func (p Paragraph) Anchor() string { return "p" + strconv.Itoa(p.Seq) }
 
 // Place locates a span of text: which document and paragraph, and where in it.
 type Place struct {
@@ -132,7 +133,7 @@ type Place struct {
 }
 
 // Anchor is the paragraph's fragment id.
-func (p Place) Anchor() string { return "p" + itoa(p.ParagraphSeq) }
+func (p Place) Anchor() string { return "p" + strconv.Itoa(p.ParagraphSeq) }
 
 // Context splits the paragraph around the span, cutting each side to at most
 // width characters, for showing a quote in context.
@@ -182,7 +183,7 @@ type Commitment struct {
 }
 
 // Label is the short reference used in the text: 承诺 N.
-func (c Commitment) Label() string { return "承诺 " + itoa(c.Position) }
+func (c Commitment) Label() string { return "承诺 " + strconv.Itoa(c.Position) }
 
 // Figure is a quantity in the text, normalised to a base unit.
 type Figure struct {
@@ -229,28 +230,6 @@ type CommitmentFilter struct {
 	Kinds     []CommitmentKind
 	Strengths []Strength
 	Leads     []string // entity slugs
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 // FullDocument is a document with its text, section tree and every annotation.

@@ -143,7 +143,7 @@ func containsAny(s string, subs []string) bool {
 func TestEntitiesAreLinkedToTheirMentionsAndRegions(t *testing.T) {
 	ctx := context.Background()
 	store := postgres.NewStore(pgtest.NewDB(t))
-	all, err := store.Entities(ctx, "")
+	all, err := store.Entities(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

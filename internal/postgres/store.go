@@ -20,9 +20,6 @@ type Store struct {
 // NewStore returns a store over pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
-
 const documentColumns = `d.id, d.slug, d.kind, coalesce(d.genre, ''), d.title, coalesce(d.short_title, ''),
 	coalesce(d.doc_number, ''), coalesce(d.index_number, ''), coalesce(d.info_category, ''), coalesce(d.issuer, ''),
 	coalesce(d.addressee, ''), coalesce(d.proposer, ''), coalesce(d.proposal_no, ''), coalesce(d.session_name, ''),
@@ -433,15 +430,15 @@ func (s *Store) Figures(ctx context.Context, documentID int64) ([]policy.Figure,
 	return pgx.CollectRows(rows, scanFigure)
 }
 
-// Entities lists entities of the given kind (all kinds when empty) with their
+// Entities lists entities of the given kinds (all kinds when none) with their
 // mention counts, by kind and then by how often they are mentioned.
-func (s *Store) Entities(ctx context.Context, kind policy.EntityKind) ([]policy.Entity, error) {
+func (s *Store) Entities(ctx context.Context, kinds ...policy.EntityKind) ([]policy.Entity, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, ''), coalesce(e.description, ''),
 		       (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)
 		FROM entities e
-		WHERE $1 = '' OR e.kind = $1
-		ORDER BY array_position($2::text[], e.kind), 7 DESC, e.name`, string(kind), toStrings(policy.EntityKinds))
+		WHERE cardinality($1::text[]) = 0 OR e.kind = ANY($1)
+		ORDER BY array_position($2::text[], e.kind), 7 DESC, e.name`, toStrings(kinds), toStrings(policy.EntityKinds))
 	if err != nil {
 		return nil, err
 	}

@@ -16,24 +16,21 @@ func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	kinds := map[policy.EntityKind]bool{}
+	var kinds []policy.EntityKind
 	for _, k := range q["kind"] {
 		if !policy.EntityKind(k).Valid() {
 			s.renderError(w, r, policy.Errorf(policy.EINVALID, "类别“%s”无效。", truncate(k, 40)))
 			return
 		}
-		kinds[policy.EntityKind(k)] = true
+		kinds = append(kinds, policy.EntityKind(k))
 	}
-	all, err := s.store.Entities(r.Context(), "")
+	all, err := s.store.Entities(r.Context(), kinds...)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	var groups []web.EntityGroup
 	for _, e := range all {
-		if len(kinds) > 0 && !kinds[e.Kind] {
-			continue
-		}
 		if len(groups) == 0 || groups[len(groups)-1].Kind != e.Kind {
 			groups = append(groups, web.EntityGroup{Kind: e.Kind})
 		}
