@@ -5,6 +5,8 @@
 //	portal migrate up|down|status  manage the schema
 //	portal createdb                create the database named in DATABASE_URL
 //	portal dbcheck                 check that the PostgreSQL server answers
+//	portal user add --email E --name N --role admin|editor
+//	portal user disable --email E
 package main
 
 import (
@@ -24,10 +26,17 @@ import (
 )
 
 const usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
+       portal user add --email E --name N --role admin|editor
+       portal user disable --email E
 
 Environment:
-  DATABASE_URL  PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
-  PORTAL_ADDR   address to listen on (default ` + config.DefaultAddr + `)
+  DATABASE_URL             PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
+  PORTAL_ADDR              address to listen on (default ` + config.DefaultAddr + `)
+  PORTAL_HTTPS             1 when users reach the portal over HTTPS: session cookies are Secure
+  PORTAL_TRUSTED_PROXIES   comma-separated CIDRs whose X-Forwarded-For is believed
+  PORTAL_SESSION_IDLE      end a staff session after this long idle (default 30m)
+  PORTAL_SESSION_LIFETIME  end a staff session this long after login (default 12h)
+  PORTAL_PASSWORD          the password for "user add"; read from standard input when unset
 `
 
 func main() {
@@ -35,7 +44,12 @@ func main() {
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, logger, config.FromEnv(), os.Args[1:]); err != nil {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "portal:", err)
+		os.Exit(2)
+	}
+	if err := run(ctx, logger, cfg, os.Args[1:]); err != nil {
 		if errors.Is(err, postgres.ErrUnreachable) {
 			fmt.Fprintln(os.Stderr, "portal:", err)
 		} else {
@@ -66,6 +80,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg config.Config, args []str
 		return err
 	case "dbcheck":
 		return postgres.CheckServer(ctx, cfg.DatabaseURL)
+	case "user":
+		return userCommand(ctx, logger, cfg, args, os.Stdin, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -94,7 +110,12 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	return server.New(pool, logger, latest).Run(ctx, cfg.Addr)
+	if n, err := postgres.NewStore(pool).EnabledAdmins(ctx); err == nil && n == 0 {
+		logger.Warn("no admin account yet; create the first one with:\n\n" +
+			"    PORTAL_PASSWORD='…' go run ./cmd/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n\n" +
+			"then log in at http://" + cfg.Addr + "/login")
+	}
+	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
 
 func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direction string) error {

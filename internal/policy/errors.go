@@ -8,10 +8,12 @@ import (
 // Error codes. The server maps each to an HTTP status; only EINTERNAL is logged,
 // and its message is never shown to users.
 const (
-	EINVALID  = "invalid"
-	ENOTFOUND = "not_found"
-	ECONFLICT = "conflict"
-	EINTERNAL = "internal"
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	ECONFLICT     = "conflict"
+	EUNAUTHORIZED = "unauthorized" // not logged in
+	EFORBIDDEN    = "forbidden"    // logged in, but the role does not allow it
+	EINTERNAL     = "internal"
 )
 
 // Error is a domain error with a code and a message fit to show a user.

@@ -175,11 +175,16 @@ type Commitment struct {
 	DueOn       *time.Time
 	Version     int
 	UpdatedAt   time.Time
-	Lead        []Entity
-	Support     []Entity
-	Figures     []Figure
-	Entities    []Entity
-	Related     []Commitment
+	PublicNote  string
+	// WithdrawnAt is set when staff withdrew the commitment: the public no
+	// longer sees it, and its history is kept.
+	WithdrawnAt     *time.Time
+	WithdrawnReason string
+	Lead            []Entity
+	Support         []Entity
+	Figures         []Figure
+	Entities        []Entity
+	Related         []Commitment
 }
 
 // Label is the short reference used in the text: 承诺 N.

@@ -40,7 +40,7 @@ func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error)
 		SELECT `+documentColumns+`,
 		       (SELECT count(*) FROM paragraphs p WHERE p.document_id = d.id),
 		       (SELECT count(*) FROM sections x WHERE x.document_id = d.id),
-		       (SELECT count(*) FROM commitments c WHERE c.document_id = d.id),
+		       (SELECT count(*) FROM commitments c WHERE c.document_id = d.id AND c.withdrawn_at IS NULL),
 		       (SELECT count(*) FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = d.id),
 		       (SELECT count(DISTINCT m.entity_id) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = d.id),
 		       (SELECT count(DISTINCT l.from_document_id) FROM document_links l WHERE l.to_document_id = d.id)
@@ -104,7 +104,7 @@ func (s *Store) FullDocument(ctx context.Context, slug string) (*policy.FullDocu
 	}
 	b.Queue(`SELECT c.paragraph_id, c.start_offset, c.end_offset, '/commitments/' || c.id, 'c' || c.id,
 		            '承诺 ' || c.position || ':' || c.title
-		     FROM commitments c WHERE c.document_id = $1`, d.ID).Fn = collect(policy.AnnotateCommitment)
+		     FROM commitments c WHERE c.document_id = $1 AND c.withdrawn_at IS NULL`, d.ID).Fn = collect(policy.AnnotateCommitment)
 	b.Queue(`SELECT m.paragraph_id, m.start_offset, m.end_offset, '/entities/' || e.slug, '', e.name
 		     FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN paragraphs p ON p.id = m.paragraph_id
 		     WHERE p.document_id = $1`, d.ID).Fn = collect(policy.AnnotateMention)
@@ -231,6 +231,7 @@ func (s *Store) Themes(ctx context.Context) ([]policy.Theme, error) {
 const commitmentColumns = `
 	c.id, c.position, c.title, c.kind, c.strength, c.status, coalesce(c.status_basis, ''), c.progress,
 	coalesce(c.time_frame, ''), c.period_start, c.period_end, c.due_on, c.quote, c.version, c.updated_at,
+	coalesce(c.public_note, ''), c.withdrawn_at, coalesce(c.withdrawn_reason, ''),
 	d.id, d.slug, d.title, coalesce(d.short_title, ''), coalesce(d.doc_number, ''),
 	x.id, x.anchor, x.kind, x.label, x.title,
 	top.id, top.anchor, top.label, top.title, coalesce(top.theme_key, ''), coalesce(t.name_zh, ''),
@@ -256,6 +257,7 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 	var themeKey, themeName string
 	err := r.Scan(&c.ID, &c.Position, &c.Title, &c.Kind, &c.Strength, &c.Status, &c.StatusBasis, &progress,
 		&c.TimeFrame, &c.PeriodStart, &c.PeriodEnd, &c.DueOn, &c.Quote, &c.Version, &c.UpdatedAt,
+		&c.PublicNote, &c.WithdrawnAt, &c.WithdrawnReason,
 		&c.Document.ID, &c.Document.Slug, &c.Document.Title, &c.Document.ShortTitle, &c.Document.DocNumber,
 		&c.Section.ID, &c.Section.Anchor, &c.Section.Kind, &c.Section.Label, &c.Section.Title,
 		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName,
@@ -284,7 +286,7 @@ func unitList(pairs []string) []policy.Entity {
 
 // Commitments lists the commitments that match f, in document and reading order.
 func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]policy.Commitment, error) {
-	var where []string
+	where := []string{"c.withdrawn_at IS NULL"}
 	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -309,11 +311,8 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 		add(`EXISTS (SELECT 1 FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		             WHERE u.commitment_id = c.id AND u.role = 'lead' AND e.slug = ANY($%d))`, f.Leads)
 	}
-	q := `SELECT ` + commitmentColumns + commitmentFrom
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY d.signed_on DESC NULLS LAST, d.id, c.position"
+	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + strings.Join(where, " AND ") +
+		" ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -333,7 +332,8 @@ func toStrings[T ~string](vs []T) []string {
 func (s *Store) LeadUnits(ctx context.Context) ([]policy.Entity, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.slug, e.name, count(*) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
-		WHERE u.role = 'lead' GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
+		JOIN commitments c ON c.id = u.commitment_id
+		WHERE u.role = 'lead' AND c.withdrawn_at IS NULL GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
 	if err != nil {
 		return nil, err
 	}
@@ -384,6 +384,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		     theirs AS (`+commitmentEntitiesSQL+` WHERE c.id <> $1)
 		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared
 		FROM theirs JOIN mine USING (entity_id) JOIN commitments o ON o.id = theirs.commitment_id
+		WHERE o.withdrawn_at IS NULL
 		GROUP BY o.id, o.position, o.title, o.status
 		ORDER BY shared DESC, o.position
 		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {
@@ -486,10 +487,11 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		return err
 	}
 	b.Queue(`SELECT `+commitmentColumns+commitmentFrom+`
-		     WHERE EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
+		     WHERE c.withdrawn_at IS NULL
+		       AND (EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
 		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
-		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset)
-		     ORDER BY d.signed_on DESC NULLS LAST, d.id, c.position`, e.ID).Fn = func(br pgx.BatchResults) error {
+		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))
+		     ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`, e.ID).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 		return err

@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
@@ -129,18 +127,17 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 
 // showCommitment shows one commitment; an id that is not a known number is a 404.
 func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
-	raw := chi.URLParam(r, "id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw { // one URL per commitment: no +1 or 01
-		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "没有找到这项承诺。"))
-		return
-	}
-	c, err := s.store.Commitment(r.Context(), id)
+	c, err := s.visibleCommitment(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.CommitmentPage(c))
+	v, err := s.commitmentView(r, c)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.CommitmentPage(v))
 }
 
 type named interface {

@@ -29,15 +29,7 @@ func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	var groups []web.EntityGroup
-	for _, e := range all {
-		if len(groups) == 0 || groups[len(groups)-1].Kind != e.Kind {
-			groups = append(groups, web.EntityGroup{Kind: e.Kind})
-		}
-		g := &groups[len(groups)-1]
-		g.Entities = append(g.Entities, e)
-	}
-	s.render(w, r, http.StatusOK, web.EntitiesPage(groups))
+	s.render(w, r, http.StatusOK, web.EntitiesPage(web.GroupByKind(all)))
 }
 
 // showEntity shows one entity with its mentions and commitments.

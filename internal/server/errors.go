@@ -13,7 +13,10 @@ import (
 
 var (
 	errNotFoundPage = policy.Errorf(policy.ENOTFOUND, "您要找的页面不存在。请检查地址,或从首页重新进入。")
-	errMethod       = &policy.Error{Code: "method", Message: "此页面只能阅读,不接受这种请求。"}
+	errMethod       = &policy.Error{Code: "method", Message: "这个地址不接受这种请求。"}
+	errLoginFirst   = policy.Errorf(policy.EUNAUTHORIZED, "请先登录工作人员账户。")
+	errForbidden    = policy.Errorf(policy.EFORBIDDEN, "您的账户没有权限做这件事。")
+	errCrossOrigin  = policy.Errorf(policy.EFORBIDDEN, "出于安全考虑,本站不接受从其他网站提交的表单。请在本站页面上重新操作。")
 	errPanic        = errors.New("handler panicked")
 	errNoDocument   = policy.Errorf(policy.ENOTFOUND, "没有找到这份文件。")
 	errNoEntity     = policy.Errorf(policy.ENOTFOUND, "没有找到这个条目。")
@@ -28,6 +31,10 @@ func statusOf(err error) int {
 		return http.StatusNotFound
 	case code == policy.ECONFLICT:
 		return http.StatusConflict
+	case code == policy.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case code == policy.EFORBIDDEN:
+		return http.StatusForbidden
 	case code == "method":
 		return http.StatusMethodNotAllowed
 	case postgres.Unavailable(err):
@@ -47,6 +54,12 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		heading = "页面不存在"
 	case http.StatusBadRequest:
 		heading = "请求有误"
+	case http.StatusUnauthorized:
+		heading = "需要登录"
+	case http.StatusForbidden:
+		heading = "没有权限"
+	case http.StatusConflict:
+		heading = "内容已变化"
 	case http.StatusServiceUnavailable:
 		s.logger.Warn("database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")

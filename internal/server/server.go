@@ -7,41 +7,78 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
 
 // Server serves the portal.
 type Server struct {
-	store  *postgres.Store
-	pool   *pgxpool.Pool
-	logger *slog.Logger
+	store        *postgres.Store
+	pool         *pgxpool.Pool
+	logger       *slog.Logger
+	opts         Options
+	sessions     *scs.SessionManager
+	sessionStore *postgres.SessionStore
 	// latest is the schema version this binary expects; /readyz compares it with the database.
 	latest int64
 }
 
-// New returns a server over pool. latest is the newest embedded migration version.
+// Options are the settings a server takes from the configuration.
+type Options struct {
+	HTTPS           bool           // mark session cookies Secure
+	TrustedProxies  []netip.Prefix // whose X-Forwarded-For to believe
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+}
+
+// OptionsFrom takes a server's options from the configuration.
+func OptionsFrom(cfg config.Config) Options {
+	return Options{HTTPS: cfg.HTTPS, TrustedProxies: cfg.TrustedProxies,
+		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime}
+}
+
+// New returns a server over pool with the default options. latest is the
+// newest embedded migration version.
 func New(pool *pgxpool.Pool, logger *slog.Logger, latest int64) *Server {
-	return &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest}
+	return NewWithOptions(pool, logger, latest, Options{})
+}
+
+// NewWithOptions returns a server over pool; zero session timeouts take the defaults.
+func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts Options) *Server {
+	if opts.SessionIdle <= 0 {
+		opts.SessionIdle = config.DefaultSessionIdle
+	}
+	if opts.SessionLifetime <= 0 {
+		opts.SessionLifetime = config.DefaultSessionLifetime
+	}
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts}
+	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
+	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
+	return s
 }
 
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, middleware.RealIP, s.logRequests, s.recoverPanics)
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead, middleware.Timeout(15*time.Second))
+	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFoundPage)
 	})
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", "GET, HEAD")
-		s.renderError(w, r, errMethod)
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Allow", allowedMethods(r, req.URL.Path))
+		s.renderError(w, req, errMethod)
 	})
 
 	r.Get("/healthz", s.healthz)
@@ -49,14 +86,64 @@ func (s *Server) Handler() http.Handler {
 	static, _ := fs.Sub(web.Static, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", s.staticFiles(static)))
 
-	r.Get("/", s.showHome)
-	r.Get("/documents/{slug}", s.showDocument)
-	r.Get("/documents/{slug}/sections/{anchor}", s.showSection)
-	r.Get("/commitments", s.listCommitments)
-	r.Get("/commitments/{id}", s.showCommitment)
-	r.Get("/entities", s.listEntities)
-	r.Get("/entities/{slug}", s.showEntity)
+	r.Group(func(r chi.Router) {
+		r.Use(s.loadSession)
+		r.Get("/", s.showHome)
+		r.Get("/documents/{slug}", s.showDocument)
+		r.Get("/documents/{slug}/sections/{anchor}", s.showSection)
+		r.Get("/commitments", s.listCommitments)
+		r.Get("/commitments/{id}", s.showCommitment)
+		r.Get("/commitments/{id}/history", s.showHistory)
+		r.Get("/entities", s.listEntities)
+		r.Get("/entities/{slug}", s.showEntity)
+
+		r.Get("/login", s.showLogin)
+		r.Post("/login", s.login)
+		r.Post("/logout", s.logout)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireEditor)
+			r.Get("/commitments/new", s.showNewCommitment)
+			r.Post("/commitments", s.createCommitment)
+			r.Get("/commitments/{id}/edit", s.showEditCommitment)
+			r.Post("/commitments/{id}/edit", s.saveCommitment)
+			r.Post("/commitments/{id}/updates", s.addProgressUpdate)
+			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
+			r.Post("/commitments/{id}/restore", s.restoreCommitment)
+			r.Get("/changes", s.showChanges)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAdmin)
+			r.Get("/admin/users", s.listUsers)
+			r.Post("/admin/users", s.createUser)
+			r.Post("/admin/users/{id}", s.updateUser)
+			r.Post("/admin/users/{id}/password", s.resetPassword)
+		})
+	})
 	return r
+}
+
+// crossOriginProtection refuses state-changing requests that a browser marks
+// as coming from another site, whatever cookies they carry.
+func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.logger.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
+		s.renderError(w, r, errCrossOrigin)
+	}))
+	return cop.Handler(next)
+}
+
+// allowedMethods lists the methods that router serves at path, for the Allow header.
+func allowedMethods(router chi.Routes, path string) string {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost} {
+		if router.Match(chi.NewRouteContext(), m, path) {
+			allowed = append(allowed, m)
+		}
+	}
+	return strings.Join(allowed, ", ")
 }
 
 // Run serves the portal on addr until ctx ends, then drains open requests.
@@ -72,6 +159,7 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	go s.sweepSessions(ctx)
 	s.logger.Info("portal listening", "addr", "http://"+addr)
 	select {
 	case err := <-errc:
@@ -96,4 +184,22 @@ func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 	})
+}
+
+// sweepSessions deletes expired sessions every few minutes until ctx ends.
+func (s *Server) sweepSessions(ctx context.Context) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n, err := s.sessionStore.DeleteExpired(ctx); err != nil {
+				s.logger.Warn("deleting expired sessions", "err", err)
+			} else if n > 0 {
+				s.logger.Info("expired sessions deleted", "count", n)
+			}
+		}
+	}
 }

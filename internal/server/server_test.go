@@ -200,10 +200,13 @@ func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
 
 func TestPagesAreReadOnly(t *testing.T) {
 	base, _ := portal(t)
-	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments"} {
+	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments/1", "/entities"} {
 		r := do(t, http.MethodPost, base+path)
 		if r.status != http.StatusMethodNotAllowed {
 			t.Errorf("POST %s: status %d, want 405", path, r.status)
+		}
+		if allow := r.header.Get("Allow"); allow != "GET, HEAD" {
+			t.Errorf("POST %s: Allow %q, want GET, HEAD", path, allow)
 		}
 	}
 }

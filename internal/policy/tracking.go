@@ -1,0 +1,204 @@
+package policy
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Actor is who makes a change: a signed-in user, or the command line.
+type Actor struct {
+	UserID    int64 // 0 for the command line
+	Name      string
+	RequestID string
+}
+
+// ProgressUpdate is a dated entry in a commitment's timeline.
+type ProgressUpdate struct {
+	ID          int64
+	HappenedOn  time.Time
+	Status      Status
+	Progress    *int
+	Note        string
+	EvidenceURL string
+	Public      bool
+	Signed      bool   // the author's name may be shown to the public
+	Author      string // empty where the viewer may not see it
+	CreatedAt   time.Time
+}
+
+// CommitmentEdit is what staff may change on a commitment through its form.
+type CommitmentEdit struct {
+	Status     Status
+	Progress   *int
+	Lead       []string // entity slugs
+	Support    []string // entity slugs
+	TimeFrame  string
+	DueOn      *time.Time
+	PublicNote string
+}
+
+// NewUpdate is a progress update as staff submit it.
+type NewUpdate struct {
+	HappenedOn  time.Time
+	Status      Status
+	Progress    *int
+	Note        string
+	EvidenceURL string
+	Public      bool
+	Signed      bool
+}
+
+// NewCommitment is a commitment staff pin to a quote of a paragraph.
+type NewCommitment struct {
+	DocumentSlug string
+	ParagraphSeq int
+	Quote        string
+	Title        string
+	Kind         CommitmentKind
+	Strength     Strength
+	Status       Status
+	Lead         []string
+	Support      []string
+}
+
+// CommitmentState is a commitment's values as the audit log records them before
+// and after a change. Units are kept by name, as they were at the time.
+type CommitmentState struct {
+	Title           string   `json:"title"`
+	Quote           string   `json:"quote"`
+	Kind            string   `json:"kind"`
+	Strength        string   `json:"strength"`
+	Status          Status   `json:"status"`
+	Progress        *int     `json:"progress"`
+	Lead            []string `json:"lead"`
+	Support         []string `json:"support"`
+	TimeFrame       string   `json:"time_frame"`
+	DueOn           string   `json:"due_on"` // YYYY-MM-DD or ""
+	PublicNote      string   `json:"public_note"`
+	Withdrawn       bool     `json:"withdrawn"`
+	WithdrawnReason string   `json:"withdrawn_reason"`
+}
+
+// UserState is an account's values as the audit log records them.
+type UserState struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Disabled bool   `json:"disabled"`
+}
+
+// Field is one labelled value of a recorded state, as the history shows it.
+type Field struct {
+	Key, Label, Value string
+}
+
+// Fields lists the commitment's values in the order the history shows them.
+func (s *CommitmentState) Fields() []Field {
+	if s == nil {
+		return nil
+	}
+	progress := ""
+	if s.Progress != nil {
+		progress = strconv.Itoa(*s.Progress) + "%"
+	}
+	withdrawn := "否"
+	if s.Withdrawn {
+		withdrawn = "是"
+	}
+	return []Field{
+		{"title", "标题", s.Title},
+		{"quote", "原文", s.Quote},
+		{"kind", "类型", CommitmentKind(s.Kind).Name()},
+		{"strength", "承诺力度", Strength(s.Strength).Name()},
+		{"status", "状态", s.Status.Name()},
+		{"progress", "进度", progress},
+		{"lead", "牵头单位", strings.Join(s.Lead, "、")},
+		{"support", "配合单位", strings.Join(s.Support, "、")},
+		{"time_frame", "时间安排", s.TimeFrame},
+		{"due_on", "完成期限", s.DueOn},
+		{"public_note", "公开说明", s.PublicNote},
+		{"withdrawn", "已撤回", withdrawn},
+		{"withdrawn_reason", "撤回原因", s.WithdrawnReason},
+	}
+}
+
+// Fields lists the account's values in the order the history shows them.
+func (s *UserState) Fields() []Field {
+	if s == nil {
+		return nil
+	}
+	disabled := "否"
+	if s.Disabled {
+		disabled = "是"
+	}
+	return []Field{
+		{"email", "邮箱", s.Email},
+		{"name", "姓名", s.Name},
+		{"role", "角色", s.Role.Name()},
+		{"disabled", "已停用", disabled},
+	}
+}
+
+// FieldDiff is one field that a change altered.
+type FieldDiff struct {
+	Label, Before, After string
+}
+
+// Diff lists the fields whose values differ between before and after; a nil
+// before (a creation) lists every field that after sets.
+func Diff(before, after []Field) []FieldDiff {
+	old := make(map[string]string, len(before))
+	for _, f := range before {
+		old[f.Key] = f.Value
+	}
+	var out []FieldDiff
+	for _, f := range after {
+		if b := old[f.Key]; b != f.Value {
+			out = append(out, FieldDiff{Label: f.Label, Before: b, After: f.Value})
+		}
+	}
+	return out
+}
+
+// Change is one audit record, ready to show.
+type Change struct {
+	ID           int64
+	At           time.Time
+	Actor        string // empty where the viewer may not see it
+	Action       string
+	SubjectType  string
+	SubjectID    int64
+	SubjectLabel string // 承诺 12:..., or an account's name
+	Diffs        []FieldDiff
+	Update       *ProgressUpdate // the update an update.add change added, if the viewer may see it
+}
+
+// Audit actions.
+const (
+	ActionCommitmentCreate   = "commitment.create"
+	ActionCommitmentUpdate   = "commitment.update"
+	ActionCommitmentWithdraw = "commitment.withdraw"
+	ActionCommitmentRestore  = "commitment.restore"
+	ActionUpdateAdd          = "update.add"
+	ActionUserCreate         = "user.create"
+	ActionUserUpdate         = "user.update"
+	ActionUserPassword       = "user.password"
+)
+
+// ActionName is the Chinese name of an audit action.
+func ActionName(action string) string {
+	if n, ok := map[string]string{
+		ActionCommitmentCreate:   "新建承诺",
+		ActionCommitmentUpdate:   "修改承诺",
+		ActionCommitmentWithdraw: "撤回承诺",
+		ActionCommitmentRestore:  "恢复承诺",
+		ActionUpdateAdd:          "添加进展",
+		ActionUserCreate:         "新建账户",
+		ActionUserUpdate:         "修改账户",
+		ActionUserPassword:       "重设密码",
+	}[action]; ok {
+		return n
+	}
+	return action
+}

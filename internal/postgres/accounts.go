@@ -1,0 +1,181 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+const userColumns = `u.id, u.email, u.name, u.role, u.disabled_at, u.created_at,
+	(SELECT max(l.attempted_at) FROM login_attempts l WHERE l.email = u.email AND l.succeeded)`
+
+func scanUser(r pgx.CollectableRow) (policy.User, error) {
+	var u policy.User
+	return u, r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.DisabledAt, &u.CreatedAt, &u.LastLogin)
+}
+
+// Users lists every account, admins first.
+func (s *Store) Users(ctx context.Context) ([]policy.User, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u
+		ORDER BY u.disabled_at IS NOT NULL, u.role = 'editor', u.name, u.id`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanUser)
+}
+
+// User returns the account with the given id; ENOTFOUND if there is none.
+func (s *Store) User(ctx context.Context, id int64) (policy.User, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id)
+	if err != nil {
+		return policy.User{}, err
+	}
+	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	return u, notFound(err, "没有这个账户。")
+}
+
+// UserForLogin returns the account with the email and its password hash;
+// ENOTFOUND if there is none.
+func (s *Store) UserForLogin(ctx context.Context, email string) (policy.User, string, error) {
+	var u policy.User
+	var hash string
+	err := s.pool.QueryRow(ctx, `SELECT id, email, name, role, disabled_at, password_hash FROM users WHERE email = $1`, email).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.DisabledAt, &hash)
+	return u, hash, notFound(err, "没有这个账户。")
+}
+
+// EnabledAdmins counts the accounts that can manage other accounts.
+func (s *Store) EnabledAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL`).Scan(&n)
+	return n, err
+}
+
+func userState(u policy.User) *policy.UserState {
+	return &policy.UserState{Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.DisabledAt != nil}
+}
+
+// CreateUser adds an account; ECONFLICT if the email is taken.
+func (s *Store) CreateUser(ctx context.Context, a policy.Actor, email, name string, role policy.Role, hash string) (int64, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
+		email, name, role, hash).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, policy.Errorf(policy.ECONFLICT, "邮箱 %s 已有账户。", email)
+	}
+	if err != nil {
+		return 0, err
+	}
+	after := &policy.UserState{Email: email, Name: name, Role: role}
+	if err := audit(ctx, tx, a, policy.ActionUserCreate, "user", id, nil, after, nil); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit(ctx)
+}
+
+// UpdateUser changes an account's name, role and whether it is disabled.
+// Disabling an account ends its sessions in the same transaction.
+func (s *Store) UpdateUser(ctx context.Context, a policy.Actor, id int64, name string, role policy.Role, disabled bool) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1 FOR UPDATE`, id)
+	if err != nil {
+		return err
+	}
+	before, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	if err != nil {
+		return notFound(err, "没有这个账户。")
+	}
+	if before.Name == name && before.Role == role && (before.DisabledAt != nil) == disabled {
+		return nil // nothing to change, nothing to record
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE users SET name = $2, role = $3, updated_at = now(),
+		       disabled_at = CASE WHEN $4 THEN coalesce(disabled_at, now()) END
+		WHERE id = $1`, id, name, role, disabled)
+	if err != nil {
+		return err
+	}
+	if disabled {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return err
+		}
+	}
+	after := &policy.UserState{Email: before.Email, Name: name, Role: role, Disabled: disabled}
+	if err := audit(ctx, tx, a, policy.ActionUserUpdate, "user", id, userState(before), after, nil); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// SetPassword replaces an account's password hash and ends its sessions.
+func (s *Store) SetPassword(ctx context.Context, a policy.Actor, id int64, hash string) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, id, hash)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return policy.Errorf(policy.ENOTFOUND, "没有这个账户。")
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+		return err
+	}
+	if err := audit(ctx, tx, a, policy.ActionUserPassword, "user", id, nil, nil, nil); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// RecordLoginAttempt keeps one login attempt for throttling and the record.
+func (s *Store) RecordLoginAttempt(ctx context.Context, email string, client netip.Addr, succeeded bool) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO login_attempts (email, client, succeeded) VALUES ($1, $2, $3)`,
+		email, client, succeeded)
+	return err
+}
+
+// LoginBlockedFor says how long further login attempts for email or from client
+// must wait: after limit failures within window, for the account (counted since
+// its last successful login) or for the client address. Zero means not blocked.
+func (s *Store) LoginBlockedFor(ctx context.Context, email string, client netip.Addr, limit int, window time.Duration) (time.Duration, error) {
+	var wait time.Duration
+	err := s.pool.QueryRow(ctx, `
+		WITH by_email AS (
+		    SELECT attempted_at FROM login_attempts
+		    WHERE email = $1 AND NOT succeeded AND attempted_at > now() - $4::interval
+		      AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts WHERE email = $1 AND succeeded), '-infinity')
+		    ORDER BY attempted_at DESC LIMIT $3
+		), by_client AS (
+		    SELECT attempted_at FROM login_attempts
+		    WHERE client = $2 AND NOT succeeded AND attempted_at > now() - $4::interval
+		    ORDER BY attempted_at DESC LIMIT $3
+		)
+		SELECT greatest(
+		    CASE WHEN (SELECT count(*) FROM by_email) >= $3 THEN (SELECT min(attempted_at) FROM by_email) + $4::interval - now() END,
+		    CASE WHEN (SELECT count(*) FROM by_client) >= $3 THEN (SELECT min(attempted_at) FROM by_client) + $4::interval - now() END,
+		    '0'::interval)`, email, client, limit, window).Scan(&wait)
+	return wait, err
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

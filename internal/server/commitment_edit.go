@@ -1,0 +1,320 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
+)
+
+var errNoCommitment = policy.Errorf(policy.ENOTFOUND, "没有找到这项承诺。")
+
+// commitmentID reads the {id} of the route: one URL per commitment, no +1 or 01.
+func commitmentID(r *http.Request) (int64, error) {
+	raw := chi.URLParam(r, "id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
+		return 0, errNoCommitment
+	}
+	return id, nil
+}
+
+// visibleCommitment loads the route's commitment as the viewer may see it: a
+// withdrawn commitment does not exist for the public.
+func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
+	id, err := commitmentID(r)
+	if err != nil {
+		return policy.Commitment{}, err
+	}
+	c, err := s.store.Commitment(r.Context(), id)
+	if err == nil && c.WithdrawnAt != nil && !userOf(r).CanEdit() {
+		err = errNoCommitment
+	}
+	return c, err
+}
+
+// commitmentView gathers a commitment's page: its timeline as the viewer may
+// see it, and for staff an empty update form.
+func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
+	staff := userOf(r).CanEdit()
+	updates, err := s.store.ProgressUpdates(r.Context(), c.ID, staff)
+	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, time.Now())}, err
+}
+
+// showEditCommitment shows the edit form at the commitment's current version.
+func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
+	c, err := s.visibleCommitment(r)
+	if err == nil && c.WithdrawnAt != nil {
+		err = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回;请先在承诺页面恢复它,再编辑。")
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	units, err := s.store.Units(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
+}
+
+// parseCommitmentForm reads and checks the edit form, field by field.
+func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.CommitmentForm, policy.CommitmentEdit, fieldErrors) {
+	form := r.PostForm
+	errs := fieldErrors{}
+	var e policy.CommitmentEdit
+	f := web.CommitmentForm{
+		Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
+		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
+	}
+	e.Status = status(errs, form, "status")
+	e.Progress = percent(errs, form, "progress")
+	if e.Status == policy.StatusCompleted && e.Progress != nil && *e.Progress != 100 {
+		errs["progress"] = "状态为“已完成”时,进度应为 100%,或者不填。"
+	}
+	e.Lead, e.Support = units(errs, form, unitNames)
+	e.TimeFrame = text(errs, form, "time_frame", "时间安排", 60, false, false)
+	e.DueOn = date(errs, form, "due_on", "完成期限", false)
+	e.PublicNote = text(errs, form, "public_note", "公开说明", 2000, false, true)
+	return f, e, errs
+}
+
+// saveCommitment saves the edit form. Invalid input gets the form again with a
+// message beside each field (422); a form loaded at an older version gets the
+// current values beside the submitted ones (409); nothing is overwritten.
+func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := s.visibleCommitment(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, err := formVersion(r.PostForm)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	names := unitNames(units)
+	f, edit, errs := parseCommitmentForm(r, names)
+	f.Version = version
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Errors: errs, Units: units}))
+		return
+	}
+	err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
+	if policy.ErrorCode(err) == policy.ECONFLICT {
+		s.renderConflict(w, r, f, names)
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.logger.Info("commitment updated", "commitment_id", c.ID, "user_id", userOf(r).ID, "version", version+1)
+	http.Redirect(w, r, commitmentPath(c.ID), http.StatusSeeOther)
+}
+
+// renderConflict shows the current values of a commitment beside the submitted
+// ones, with the submitted form ready to be saved over the current version.
+func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitted web.CommitmentForm, names map[string]string) {
+	current, err := s.visibleCommitment(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	units, err := s.store.Units(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	cur := web.FormOf(current)
+	var rows []policy.FieldDiff
+	add := func(label, a, b string) { rows = append(rows, policy.FieldDiff{Label: label, Before: a, After: b}) }
+	statusName := func(v string) string {
+		if n := policy.Status(v).Name(); n != "" {
+			return n
+		}
+		return v
+	}
+	withPercent := func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return v + "%"
+	}
+	add("状态", statusName(cur.Status), statusName(submitted.Status))
+	add("进度", withPercent(cur.Progress), withPercent(submitted.Progress))
+	add("牵头单位", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
+	add("配合单位", joinNames(cur.Support, names), joinNames(submitted.Support, names))
+	add("时间安排", cur.TimeFrame, submitted.TimeFrame)
+	add("完成期限", cur.DueOn, submitted.DueOn)
+	add("公开说明", cur.PublicNote, submitted.PublicNote)
+	submitted.Version = current.Version
+	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{
+		Commitment: current, Form: submitted, Units: units, Conflict: rows}))
+}
+
+// addProgressUpdate adds a dated entry to the commitment's timeline.
+func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := s.visibleCommitment(r)
+	if err == nil && c.WithdrawnAt != nil {
+		err = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回,不能添加进展;请先恢复它。")
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	version, err := formVersion(r.PostForm)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	form := r.PostForm
+	errs := fieldErrors{}
+	f := web.UpdateForm{
+		HappenedOn: form.Get("happened_on"), Status: form.Get("update_status"), Progress: form.Get("update_progress"),
+		Note: form.Get("note"), EvidenceURL: form.Get("evidence_url"), Visibility: form.Get("visibility"),
+		Signed: form.Get("signed") != "", Version: version,
+	}
+	u := policy.NewUpdate{Signed: f.Signed}
+	if d := date(errs, form, "happened_on", "日期", true); d != nil {
+		if d.After(time.Now().AddDate(0, 0, 1)) {
+			errs["happened_on"] = "进展的日期不能晚于今天。"
+		}
+		u.HappenedOn = *d
+	}
+	u.Status = status(errs, form, "update_status")
+	u.Progress = percent(errs, form, "update_progress")
+	if u.Status == policy.StatusCompleted && u.Progress != nil && *u.Progress != 100 {
+		errs["update_progress"] = "状态为“已完成”时,进度应为 100%,或者不填。"
+	}
+	u.Note = text(errs, form, "note", "进展情况", 4000, true, true)
+	u.EvidenceURL = evidenceURL(errs, form, "evidence_url")
+	switch f.Visibility {
+	case "public":
+		u.Public = true
+	case "internal":
+	default:
+		errs["visibility"] = "请选择这条进展公开还是仅工作人员可见。"
+	}
+	if len(errs) > 0 {
+		s.renderCommitmentWithUpdate(w, r, http.StatusUnprocessableEntity, c, f, errs, false)
+		return
+	}
+	_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
+	if policy.ErrorCode(err) == policy.ECONFLICT {
+		current, lerr := s.visibleCommitment(r)
+		if lerr != nil {
+			s.renderError(w, r, lerr)
+			return
+		}
+		f.Version = current.Version
+		s.renderCommitmentWithUpdate(w, r, http.StatusConflict, current, f, nil, true)
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.logger.Info("progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID)
+	http.Redirect(w, r, commitmentPath(c.ID)+"#timeline-h", http.StatusSeeOther)
+}
+
+// renderCommitmentWithUpdate shows the commitment's page with the update form
+// as submitted.
+func (s *Server) renderCommitmentWithUpdate(w http.ResponseWriter, r *http.Request, status int, c policy.Commitment,
+	f web.UpdateForm, errs fieldErrors, conflict bool) {
+	v, err := s.commitmentView(r, c)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v.UpdateForm, v.UpdateErrors, v.UpdateConflict = f, errs, conflict
+	s.render(w, r, status, web.CommitmentPage(v))
+}
+
+// withdrawCommitment hides the commitment from the public, keeping its history.
+func (s *Server) withdrawCommitment(w http.ResponseWriter, r *http.Request) {
+	s.setWithdrawn(w, r, true)
+}
+
+// restoreCommitment shows a withdrawn commitment to the public again.
+func (s *Server) restoreCommitment(w http.ResponseWriter, r *http.Request) {
+	s.setWithdrawn(w, r, false)
+}
+
+func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw bool) {
+	id, err := commitmentID(r)
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	var version int
+	if err == nil {
+		version, err = formVersion(r.PostForm)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if withdraw {
+		errs := fieldErrors{}
+		reason := text(errs, r.PostForm, "reason", "撤回原因", 500, true, false)
+		if msg := errs["reason"]; msg != "" {
+			s.renderError(w, r, policy.Errorf(policy.EINVALID, "%s", msg))
+			return
+		}
+		err = s.store.WithdrawCommitment(r.Context(), actorOf(r), id, version, reason)
+	} else {
+		err = s.store.RestoreCommitment(r.Context(), actorOf(r), id, version)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.logger.Info("commitment withdrawn or restored", "commitment_id", id, "withdrawn", withdraw, "user_id", userOf(r).ID)
+	http.Redirect(w, r, commitmentPath(id), http.StatusSeeOther)
+}
+
+func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }
+
+func unitNames(units []policy.Entity) map[string]string {
+	m := make(map[string]string, len(units))
+	for _, e := range units {
+		m[e.Slug] = e.Name
+	}
+	return m
+}
+
+func joinNames(slugs []string, names map[string]string) string {
+	out := ""
+	for i, s := range slugs {
+		if i > 0 {
+			out += "、"
+		}
+		if n, ok := names[s]; ok {
+			out += n
+		} else {
+			out += s
+		}
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/web"
+)
+
+// newCommitmentView loads the paragraph a new commitment is pinned to, from
+// the document and paragraph named in values.
+func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewCommitmentView, []postgres.CommitmentSpan, error) {
+	var v web.NewCommitmentView
+	slug := values.Get("document")
+	seq, err := strconv.Atoi(values.Get("paragraph"))
+	if !policy.ValidSlug(slug) || err != nil || seq < 1 {
+		return v, nil, policy.Errorf(policy.EINVALID, "请从文件页面上某一段旁的“新建承诺”进入,地址中需要文件和段落编号。")
+	}
+	d, p, taken, err := s.store.ParagraphForCommitment(r.Context(), slug, seq)
+	if err != nil {
+		return v, nil, err
+	}
+	units, err := s.store.Units(r.Context())
+	if err != nil {
+		return v, nil, err
+	}
+	v = web.NewCommitmentView{Document: d, Paragraph: p, Units: units,
+		Kind: string(policy.KindMeasure), Strength: string(policy.StrengthDefinite), Status: string(policy.StatusNotAssessed)}
+	for _, t := range taken {
+		v.Taken = append(v.Taken, t.Label)
+	}
+	return v, taken, nil
+}
+
+// showNewCommitment shows the form that pins a new commitment to a paragraph:
+// /commitments/new?document=slug&paragraph=N.
+func (s *Server) showNewCommitment(w http.ResponseWriter, r *http.Request) {
+	v, _, err := s.newCommitmentView(r, r.URL.Query())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.NewCommitmentPage(v))
+}
+
+// createCommitment pins a new commitment to a quote that must be part of the
+// paragraph, occur in it once and overlap no other commitment.
+func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	form := r.PostForm
+	v, taken, err := s.newCommitmentView(r, form)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	errs := fieldErrors{}
+	v.Quote, v.Title, v.Kind, v.Strength, v.Status = form.Get("quote"), form.Get("title"), form.Get("kind"), form.Get("strength"), form.Get("status")
+	v.Lead, v.Support = form["lead"], form["support"]
+	n := policy.NewCommitment{DocumentSlug: v.Document.Slug, ParagraphSeq: v.Paragraph.Seq}
+	n.Quote = text(errs, form, "quote", "引文", 1000, true, false)
+	if errs["quote"] == "" {
+		if _, msg := postgres.LocateQuote(v.Paragraph.Text, n.Quote, taken); msg != "" {
+			errs["quote"] = msg
+		}
+	}
+	n.Title = text(errs, form, "title", "标题", 60, true, false)
+	n.Kind = policy.CommitmentKind(v.Kind)
+	if !n.Kind.Valid() {
+		errs["kind"] = "请从列表中选择类型。"
+	}
+	n.Strength = policy.Strength(v.Strength)
+	if !n.Strength.Valid() {
+		errs["strength"] = "请从列表中选择承诺力度。"
+	}
+	n.Status = status(errs, form, "status")
+	n.Lead, n.Support = units(errs, form, unitNames(v.Units))
+	if len(errs) > 0 {
+		v.Errors = errs
+		s.render(w, r, http.StatusUnprocessableEntity, web.NewCommitmentPage(v))
+		return
+	}
+	id, err := s.store.CreateCommitment(r.Context(), actorOf(r), n)
+	if policy.ErrorCode(err) == policy.EINVALID {
+		// Another editor pinned an overlapping quote meanwhile.
+		v.Errors = fieldErrors{"quote": policy.ErrorMessage(err)}
+		s.render(w, r, http.StatusUnprocessableEntity, web.NewCommitmentPage(v))
+		return
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.logger.Info("commitment created", "commitment_id", id, "user_id", userOf(r).ID)
+	http.Redirect(w, r, commitmentPath(id), http.StatusSeeOther)
+}

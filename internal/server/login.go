@@ -1,0 +1,128 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/guizhou-portal/portal/internal/auth"
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
+)
+
+// Login throttling: after loginLimit failures within loginWindow, for one
+// account or from one client address, further attempts wait.
+const (
+	loginLimit  = 5
+	loginWindow = 15 * time.Minute
+)
+
+// loginFailed is the one message for every failed login, so that it never
+// tells whether an account exists or is disabled.
+const loginFailed = "邮箱或密码不正确。"
+
+// showLogin shows the login form; a signed-in user goes straight on.
+func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
+	next := localPath(r.URL.Query().Get("next"))
+	if userOf(r) != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.LoginPage(web.LoginView{Next: next}))
+}
+
+// login checks the credentials and starts a session under a new token.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if err := parseForm(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := web.LoginView{
+		Email:  strings.ToLower(strings.TrimSpace(r.PostForm.Get("email"))),
+		Next:   localPath(r.PostForm.Get("next")),
+		Errors: fieldErrors{},
+	}
+	password := r.PostForm.Get("password")
+	if v.Email == "" {
+		v.Errors["email"] = "请填写邮箱。"
+	} else if !utf8.ValidString(v.Email) || utf8.RuneCountInString(v.Email) > 254 {
+		v.Errors["email"] = "邮箱格式不正确。"
+		v.Email = ""
+	}
+	if password == "" {
+		v.Errors["password"] = "请填写密码。"
+	}
+	if len(v.Errors) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, web.LoginPage(v))
+		return
+	}
+	ctx := r.Context()
+	client := s.clientAddr(r)
+	wait, err := s.store.LoginBlockedFor(ctx, v.Email, client, loginLimit, loginWindow)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if wait > 0 {
+		minutes := int(wait.Round(time.Minute) / time.Minute)
+		if minutes < 1 {
+			minutes = 1
+		}
+		s.logger.Warn("login throttled", "email", v.Email, "client", client.String(), "retry_after", wait.Round(time.Second))
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		v.Message = "登录失败次数过多。为保护账户安全,请在约 " + strconv.Itoa(minutes) + " 分钟后再试。"
+		s.render(w, r, http.StatusTooManyRequests, web.LoginPage(v))
+		return
+	}
+	u, hash, err := s.store.UserForLogin(ctx, v.Email)
+	ok := false
+	switch policy.ErrorCode(err) {
+	case "":
+		ok, err = auth.VerifyPassword(password, hash)
+		ok = ok && err == nil && u.DisabledAt == nil
+	case policy.ENOTFOUND:
+		auth.VerifyNobody(password)
+	default:
+		s.renderError(w, r, err)
+		return
+	}
+	if err != nil {
+		s.logger.Error("stored password hash unreadable", "user_id", u.ID, "err", err)
+	}
+	if err := s.store.RecordLoginAttempt(ctx, v.Email, client, ok); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if !ok {
+		s.logger.Info("login failed", "email", v.Email, "client", client.String())
+		v.Message = loginFailed
+		s.render(w, r, http.StatusUnprocessableEntity, web.LoginPage(v))
+		return
+	}
+	// A new token at login, so that a token planted before it is worthless.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, sessionUserID, u.ID)
+	if err := s.saveSession(w, r, u.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.logger.Info("login", "user_id", u.ID, "client", client.String())
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+}
+
+// logout ends the session on the server and in the browser.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if u := userOf(r); u != nil {
+		s.logger.Info("logout", "user_id", u.ID)
+	}
+	if err := s.endSession(w, r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

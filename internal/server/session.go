@@ -1,0 +1,153 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/web"
+)
+
+const (
+	sessionCookie = "portal_session"
+	sessionUserID = "user_id"
+)
+
+func newSessionManager(store *postgres.SessionStore, idle, lifetime time.Duration) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = idle
+	sm.Lifetime = lifetime
+	sm.Cookie.Name = sessionCookie
+	return sm
+}
+
+// loadSession loads the session named by the cookie, if any, and the account it
+// belongs to. A session whose account is gone or disabled is destroyed, and
+// the request goes on as the public's. Anonymous requests never touch the
+// session store. Staff responses are never cached.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := ""
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			token = c.Value
+		}
+		ctx, err := s.sessions.Load(r.Context(), token)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		r = r.WithContext(ctx)
+		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
+			u, err := s.store.User(ctx, id)
+			switch {
+			case err == nil && u.DisabledAt == nil:
+				r = r.WithContext(web.WithUser(ctx, &u))
+				w.Header().Set("Cache-Control", "no-store")
+				// Committing now moves the idle deadline on.
+				if err := s.saveSession(w, r, u.ID); err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+			case err == nil || policy.ErrorCode(err) == policy.ENOTFOUND:
+				if err := s.endSession(w, r); err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+			default:
+				s.renderError(w, r, err)
+				return
+			}
+		} else if token != "" {
+			// An unknown or expired token: forget it.
+			s.clearCookie(w, r)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// saveSession commits the session of user id and sends its cookie.
+func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, id int64) error {
+	// The store learns the user from the context: scs holds the session's lock
+	// while it commits, so the store cannot ask the session itself.
+	token, _, err := s.sessions.Commit(context.WithValue(r.Context(), sessionOwnerKey{}, id))
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.https(r),
+	})
+	return nil
+}
+
+// endSession deletes the session on the server and the cookie in the browser.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	s.clearCookie(w, r)
+	return nil
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.https(r),
+	})
+}
+
+// https reports whether the client reached the portal over HTTPS.
+func (s *Server) https(r *http.Request) bool { return s.opts.HTTPS || r.TLS != nil }
+
+// userOf is the account behind the request, or nil for the public.
+func userOf(r *http.Request) *policy.User { return web.UserFrom(r.Context()) }
+
+// actorOf is the audit log's name for the request's account.
+func actorOf(r *http.Request) policy.Actor {
+	u := userOf(r)
+	a := policy.Actor{RequestID: requestID(r)}
+	if u != nil {
+		a.UserID, a.Name = u.ID, u.Name
+	}
+	return a
+}
+
+// requireEditor lets editors and admins through. The public is sent to the
+// login page when it asks for a page and refused when it sends a form.
+func (s *Server) requireEditor(next http.Handler) http.Handler {
+	return s.requireRole(func(u *policy.User) bool { return u.CanEdit() }, next)
+}
+
+// requireAdmin lets admins through.
+func (s *Server) requireAdmin(next http.Handler) http.Handler {
+	return s.requireRole(func(u *policy.User) bool { return u.IsAdmin() }, next)
+}
+
+func (s *Server) requireRole(allowed func(*policy.User) bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := userOf(r)
+		switch {
+		case u == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		case u == nil:
+			s.renderError(w, r, errLoginFirst)
+		case !allowed(u):
+			s.renderError(w, r, errForbidden)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+type sessionOwnerKey struct{}
+
+// sessionOwner is the session store's way to learn whose session it saves.
+func sessionOwner(ctx context.Context) int64 {
+	id, _ := ctx.Value(sessionOwnerKey{}).(int64)
+	return id
+}

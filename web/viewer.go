@@ -1,0 +1,24 @@
+package web
+
+import (
+	"context"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+type userKey struct{}
+
+// WithUser returns ctx carrying the signed-in account, for the layout and pages
+// that show staff controls.
+func WithUser(ctx context.Context, u *policy.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
+}
+
+// UserFrom returns the signed-in account, or nil for the public.
+func UserFrom(ctx context.Context) *policy.User {
+	u, _ := ctx.Value(userKey{}).(*policy.User)
+	return u
+}
+
+// FieldErrors holds one message per form field, keyed by the field's name.
+type FieldErrors map[string]string
