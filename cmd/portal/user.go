@@ -24,6 +24,9 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 		return usageError("user needs add or disable")
 	}
 	sub, args := args[0], args[1:]
+	if sub != "add" && sub != "disable" {
+		return usageError("user needs add or disable, not " + sub)
+	}
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	email := fs.String("email", "", "the account's email address")
 	name := fs.String("name", "", "the person's name, as shown to colleagues")
@@ -81,15 +84,14 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 		}
 		fmt.Fprintf(stdout, "disabled account %d (%s); its sessions have ended\n", u.ID, *email)
 		return nil
-	default:
-		return usageError("user needs add or disable, not " + sub)
 	}
+	return nil
 }
 
 // readPassword takes the password from PORTAL_PASSWORD or, when unset, from
 // the first line of standard input, so that it never appears in the process list.
 func readPassword(stdin io.Reader) (string, error) {
-	if p, ok := os.LookupEnv("PORTAL_PASSWORD"); ok {
+	if p := os.Getenv("PORTAL_PASSWORD"); p != "" {
 		return p, nil
 	}
 	fmt.Fprint(os.Stderr, "password: ")

@@ -35,6 +35,8 @@ func statusOf(err error) int {
 		return http.StatusUnauthorized
 	case code == policy.EFORBIDDEN:
 		return http.StatusForbidden
+	case code == errTooLarge.Code:
+		return http.StatusRequestEntityTooLarge
 	case code == "method":
 		return http.StatusMethodNotAllowed
 	case postgres.Unavailable(err):

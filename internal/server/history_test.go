@@ -1,0 +1,149 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/guizhou-portal/portal/internal/server"
+)
+
+func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	public := browserClient(t)
+	must303 := func(r response) {
+		t.Helper()
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("status %d\n%.1500s", r.status, r.body)
+		}
+	}
+	must303(post(t, editor, base+"/commitments/10/edit", editForm(t, pool, 10)))
+	must303(post(t, editor, base+"/commitments/10/updates", updateForm(t, pool, 10, "内部:用地指标尚未落实。", "internal")))
+	f := updateForm(t, pool, 10, "项目一期已投产。", "public")
+	f.Set("happened_on", "2026-11-01")
+	must303(post(t, editor, base+"/commitments/10/updates", f))
+	f = updateForm(t, pool, 10, "二期完成环评。", "public")
+	f.Set("happened_on", "2026-11-20")
+	f.Set("signed", "1")
+	must303(post(t, editor, base+"/commitments/10/updates", f))
+
+	page := fetch(t, public, base+"/commitments/10")
+	for _, want := range []string{"进展记录", "项目一期已投产。", "二期完成环评。", "记录人:李编辑", "已召开项目推进会。", "https://gxt.guizhou.gov.cn/news/1.html"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("public commitment page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.body, "用地指标尚未落实") || strings.Contains(page.body, "工作人员操作") {
+		t.Error("the public sees an internal update or staff controls")
+	}
+	if strings.Index(page.body, "二期完成环评。") > strings.Index(page.body, "项目一期已投产。") {
+		t.Error("the timeline is not newest first")
+	}
+	if strings.Count(page.body, "李编辑") != 1 {
+		t.Error("the public sees the editor's name beyond the signed update")
+	}
+
+	history := fetch(t, public, base+"/commitments/10/history")
+	for _, want := range []string{"修改承诺", "添加进展", "状态", "未评估", "推进中", "进度", "60%", "牵头单位", "省工业和信息化厅", "公开说明", "项目一期已投产。"} {
+		if !strings.Contains(history.body, want) {
+			t.Errorf("public history lacks %q", want)
+		}
+	}
+	if strings.Contains(history.body, "李编辑") || strings.Contains(history.body, "用地指标尚未落实") {
+		t.Error("the public history shows a staff name or an internal note")
+	}
+	staffHistory := fetch(t, editor, base+"/commitments/10/history")
+	for _, want := range []string{"李编辑", "用地指标尚未落实", "内部"} {
+		if !strings.Contains(staffHistory.body, want) {
+			t.Errorf("staff history lacks %q", want)
+		}
+	}
+	changes := fetch(t, editor, base+"/changes")
+	if !strings.Contains(changes.body, "承诺 10") || strings.Count(changes.body, "<li>") < 4 {
+		t.Errorf("/changes does not list the four changes to 承诺 10")
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'commitment' AND subject_id = 10`); n != 4 {
+		t.Errorf("%d audit records, want 4", n)
+	}
+}
+
+func TestWithdrawnCommitmentsAreHiddenFromThePublicAndKeepTheirHistory(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	public := browserClient(t)
+	title := scalar[string](t, pool, `SELECT title FROM commitments WHERE id = 6`)
+	r := post(t, editor, base+"/commitments/6/withdraw", url.Values{"version": {itoa(version(t, pool, 6))}, "reason": {"与承诺 5 重复"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("withdraw: status %d", r.status)
+	}
+	for _, path := range []string{"/commitments/6", "/commitments/6/history"} {
+		if r := fetch(t, public, base+path); r.status != http.StatusNotFound {
+			t.Errorf("public %s: status %d, want 404", path, r.status)
+		}
+	}
+	for _, path := range []string{"/commitments", "/documents/" + replySlug} {
+		if r := fetch(t, public, base+path); strings.Contains(r.body, title) || strings.Contains(r.body, `href="/commitments/6"`) {
+			t.Errorf("public %s still shows the withdrawn commitment", path)
+		}
+	}
+	staff := fetch(t, editor, base+"/commitments/6")
+	if staff.status != 200 || !strings.Contains(staff.body, "已撤回") || !strings.Contains(staff.body, "与承诺 5 重复") || !strings.Contains(staff.body, "恢复公开") {
+		t.Errorf("staff view of a withdrawn commitment: status %d", staff.status)
+	}
+	if r := fetch(t, editor, base+"/commitments/6/history"); !strings.Contains(r.body, "撤回承诺") {
+		t.Error("the history does not record the withdrawal")
+	}
+	if r := post(t, editor, base+"/commitments/6/restore", url.Values{"version": {itoa(version(t, pool, 6))}}); r.status != http.StatusSeeOther {
+		t.Fatalf("restore: status %d", r.status)
+	}
+	if r := fetch(t, public, base+"/commitments/6"); r.status != 200 {
+		t.Errorf("restored commitment: status %d", r.status)
+	}
+}
+
+func TestANewCommitmentIsPinnedToItsQuote(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	form := fetch(t, editor, base+"/commitments/new?document="+replySlug+"&paragraph=4")
+	if form.status != 200 || !strings.Contains(form.body, "推动“一核两区”规划布局落细落实") || !strings.Contains(form.body, "本段已有") {
+		t.Fatalf("new commitment form: status %d", form.status)
+	}
+	r := post(t, editor, base+"/commitments", url.Values{"document": {replySlug}, "paragraph": {"4"},
+		"quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动“一核两区”布局落细落实"}, "kind": {"measure"},
+		"strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: status %d\n%.1500s", r.status, r.body)
+	}
+	page := fetch(t, browserClient(t), base+r.header.Get("Location"))
+	for _, want := range []string{"推动“一核两区”布局落细落实", "计划中", "省工业和信息化厅", "一、加快产业集群,实现错位发展", "承诺 52"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("new commitment page lacks %q", want)
+		}
+	}
+	doc := fetch(t, browserClient(t), base+"/documents/"+replySlug)
+	if !strings.Contains(doc.body, "推动“一核两区”布局落细落实") {
+		t.Error("the document page does not mark the new commitment")
+	}
+	var start, end int
+	pool.QueryRow(t.Context(), `SELECT start_offset, end_offset FROM commitments WHERE position = 52`).Scan(&start, &end)
+	if start != 50 || end != 66 {
+		t.Errorf("span [%d,%d), want [50,66)", start, end)
+	}
+	for _, q := range []string{"?document=" + replySlug + "&paragraph=99", "?document=nope&paragraph=1", "?paragraph=x", ""} {
+		if r := fetch(t, editor, base+"/commitments/new"+q); r.status != 404 && r.status != 400 {
+			t.Errorf("new%s: status %d, want 400 or 404", q, r.status)
+		}
+	}
+}
+
+func TestTheAuditLogIsAppendOnly(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	post(t, loggedIn(t, base, editorEmail), base+"/commitments/1/edit", editForm(t, pool, 1))
+	for _, sql := range []string{`UPDATE audit_log SET actor_name = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
+		if _, err := pool.Exec(t.Context(), sql); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused", sql, err)
+		}
+	}
+}
