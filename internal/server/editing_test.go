@@ -34,7 +34,9 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 	routes := []route{
 		{"/commitments/2/edit", func() url.Values { return editForm(t, pool, 2) }},
 		{"/commitments/3/updates", func() url.Values { return updateForm(t, pool, 3, "项目已开工。", "public") }},
-		{"/commitments/4/withdraw", func() url.Values { return url.Values{"version": {itoa(version(t, pool, 4))}, "reason": {"与承诺 5 重复"}} }},
+		{"/commitments/4/withdraw", func() url.Values {
+			return url.Values{"version": {itoa(version(t, pool, 4))}, "reason": {"与承诺 5 重复"}}
+		}},
 		{"/commitments", func() url.Values {
 			return url.Values{"document": {replySlug}, "paragraph": {"4"}, "quote": {"推动“一核两区”规划布局落细落实"},
 				"title": {"推动“一核两区”规划布局落细落实"}, "kind": {"measure"}, "strength": {"definite"}, "status": {"not_assessed"}}
