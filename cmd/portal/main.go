@@ -111,9 +111,8 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 		return err
 	}
 	if n, err := postgres.NewStore(pool).EnabledAdmins(ctx); err == nil && n == 0 {
-		logger.Warn("no admin account yet; create the first one with:\n\n" +
-			"    PORTAL_PASSWORD='…' go run ./cmd/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n\n" +
-			"then log in at http://" + cfg.Addr + "/login")
+		logger.Warn("no admin account yet; create the first one, then log in at http://" + cfg.Addr + "/login:\n\n" +
+			"    PORTAL_PASSWORD='your password' bin/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n")
 	}
 	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
