@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // browser starts headless Chromium for one test. Debian's chromium is used,
@@ -116,4 +118,42 @@ func TestStaffFiltersCommitmentsInABrowser(t *testing.T) {
 	if !strings.HasSuffix(location, "/commitments?section=talent_technology") || after == heading {
 		t.Fatalf("after removing the status filter: %s, %q", location, after)
 	}
+}
+
+func TestEditorUpdatesACommitmentInABrowser(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(base+"/commitments/12"),
+		chromedp.Click(`//footer//a[text()="工作人员登录"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), editorEmail),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.staff`)),
+	)
+	steps(t, ctx,
+		chromedp.Navigate(base+"/commitments/12"),
+		chromedp.Click(`//a[text()="编辑状态、单位和期限"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#status`)),
+		chromedp.SetValue(chromedp.CSS(`#status`), "in_progress"),
+		chromedp.SendKeys(chromedp.CSS(`#progress`), "30"),
+		chromedp.SendKeys(chromedp.CSS(`#public_note`), "已完成项目选址。"),
+		chromedp.Click(`//form//button[text()="保存"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#timeline-h`)),
+		chromedp.SendKeys(chromedp.CSS(`#note`), "完成用地预审。"),
+		chromedp.Click(`//button[text()="添加进展"]`),
+		chromedp.WaitVisible(`//ol[@class="timeline"]//p[contains(., "完成用地预审。")]`),
+	)
+	note := must(t, ctx, chromedp.Text(chromedp.CSS(`#note-h + p`)))
+	if note != "已完成项目选址。" {
+		t.Errorf("public note %q after saving", note)
+	}
+	if got := scalar[string](t, pool, `SELECT status || ' ' || progress FROM commitments WHERE id = 12`); got != "in_progress 30" {
+		t.Errorf("stored %q, want in_progress 30", got)
+	}
+	steps(t, ctx,
+		chromedp.Click(`//button[text()="退出登录"]`),
+		chromedp.WaitVisible(`//footer//a[text()="工作人员登录"]`),
+	)
 }
