@@ -111,8 +111,8 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 		return err
 	}
 	if n, err := postgres.NewStore(pool).EnabledAdmins(ctx); err == nil && n == 0 {
-		logger.Warn("no admin account yet; create the first one, then log in at http://" + cfg.Addr + "/login:\n\n" +
-			"    PORTAL_PASSWORD='your password' bin/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n")
+		fmt.Fprintf(os.Stderr, "\nNo admin account yet. Create the first one, then log in at http://%s/login :\n\n"+
+			"    PORTAL_PASSWORD='at least 8 characters' bin/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n\n", cfg.Addr)
 	}
 	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
