@@ -73,3 +73,12 @@ func TestVerifyRefusesMalformedHashes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHashPassword measures what one login costs the server.
+func BenchmarkHashPassword(b *testing.B) {
+	for b.Loop() {
+		if _, err := HashPassword("左磷右锂开辟新赛道"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -131,6 +132,9 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 	after, _, err := lockCommitment(ctx, tx, id)
 	if err != nil {
 		return err
+	}
+	if reflect.DeepEqual(before, after) {
+		return nil // a save that changes nothing leaves no version and no record behind
 	}
 	if err := audit(ctx, tx, a, policy.ActionCommitmentUpdate, "commitment", id, before, after, nil); err != nil {
 		return err

@@ -212,3 +212,18 @@ func TestFiftyConcurrentSavesOfOneVersionGiveOneSuccess(t *testing.T) {
 		t.Errorf("version %d, want 2", v)
 	}
 }
+
+func TestASaveThatChangesNothingLeavesNoRecord(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	c := loggedIn(t, base, editorEmail)
+	if r := post(t, c, base+"/commitments/8/edit", editForm(t, pool, 8)); r.status != http.StatusSeeOther {
+		t.Fatalf("first save: status %d", r.status)
+	}
+	before := snapshot(t, pool)
+	if r := post(t, c, base+"/commitments/8/edit", editForm(t, pool, 8)); r.status != http.StatusSeeOther {
+		t.Fatalf("second save: status %d", r.status)
+	}
+	if snapshot(t, pool) != before {
+		t.Error("saving the same values again bumped the version or wrote an audit record")
+	}
+}
