@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -36,6 +37,16 @@ type Params struct {
 // one pass, one thread), above its minimums.
 var DefaultParams = Params{Memory: 46 * 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 
+// hashing admits as many argon2id computations at once as there are CPUs:
+// each takes 46 MiB, and a burst of logins must not take the server's memory.
+var hashing = make(chan struct{}, runtime.GOMAXPROCS(0))
+
+func idKey(password, salt []byte, p Params, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, keyLen)
+}
+
 // CheckPassword says in Chinese what is wrong with a password, or "" if nothing is.
 func CheckPassword(p string) string {
 	if !utf8.ValidString(p) {
@@ -62,7 +73,7 @@ func hashWith(p string, params Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(norm.NFC.String(p)), salt, params.Time, params.Memory, params.Threads, params.KeyLen)
+	key := idKey([]byte(norm.NFC.String(p)), salt, params, params.KeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version,
 		params.Memory, params.Time, params.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
@@ -94,7 +105,7 @@ func VerifyPassword(p, hash string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, errMalformedHash
 	}
-	got := argon2.IDKey([]byte(norm.NFC.String(p)), salt, params.Time, params.Memory, params.Threads, uint32(len(want)))
+	got := idKey([]byte(norm.NFC.String(p)), salt, params, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
