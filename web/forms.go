@@ -172,3 +172,16 @@ func errorsFor(v UsersView, id int64) FieldErrors {
 	}
 	return nil
 }
+
+// beijing is the time zone the portal's users live in; China has one, without
+// daylight saving.
+var beijing = time.FixedZone("CST", 8*60*60)
+
+// instant formats a moment of the portal's own record (a change, a login) in
+// Beijing time.
+func instant(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(beijing).Format("2006-01-02 15:04")
+}
