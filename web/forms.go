@@ -81,10 +81,10 @@ type UpdateForm struct {
 	Version     int
 }
 
-// NewUpdateForm is an empty update form for a commitment, dated today and
+// NewUpdateForm is an empty update form for a commitment, dated today in Beijing and
 // starting from the commitment's current status and progress.
 func NewUpdateForm(c policy.Commitment, today time.Time) UpdateForm {
-	f := UpdateForm{HappenedOn: today.Format(time.DateOnly), Status: string(c.Status), Version: c.Version, Visibility: "public"}
+	f := UpdateForm{HappenedOn: today.In(beijing).Format(time.DateOnly), Status: string(c.Status), Version: c.Version, Visibility: "public"}
 	if c.Progress != nil {
 		f.Progress = strconv.Itoa(*c.Progress)
 	}
