@@ -28,12 +28,14 @@ CREATE INDEX sessions_expiry_idx ON sessions (expiry);
 CREATE INDEX sessions_user_idx ON sessions (user_id);
 
 -- Every login attempt, kept for throttling and for the record. The email is kept
--- as typed (lowercased), whether or not such an account exists.
+-- as typed (lowercased), whether or not such an account exists. An attempt is
+-- recorded as pending before its password is checked, so that a burst of
+-- parallel attempts is counted as it arrives.
 CREATE TABLE login_attempts (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    email        text NOT NULL,
+    email        text NOT NULL CHECK (char_length(email) <= 254),
     client       inet NOT NULL,
-    succeeded    boolean NOT NULL,
+    outcome      text NOT NULL CHECK (outcome IN ('pending', 'failed', 'succeeded', 'throttled')),
     attempted_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX login_attempts_email_idx ON login_attempts (email, attempted_at);

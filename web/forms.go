@@ -100,6 +100,9 @@ type CommitmentView struct {
 	UpdateErrors FieldErrors
 	// UpdateConflict is set when the update was submitted on an outdated page.
 	UpdateConflict bool
+	// WithdrawReason and WithdrawErrors keep a refused withdrawal form.
+	WithdrawReason string
+	WithdrawErrors FieldErrors
 }
 
 // NewCommitmentView is the form that pins a new commitment to a paragraph.
@@ -176,6 +179,12 @@ func errorsFor(v UsersView, id int64) FieldErrors {
 // beijing is the time zone the portal's users live in; China has one, without
 // daylight saving.
 var beijing = time.FixedZone("CST", 8*60*60)
+
+// Today is the date in Beijing, at midnight UTC like dates parsed from forms.
+func Today() time.Time {
+	y, m, d := time.Now().In(beijing).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
 
 // instant formats a moment of the portal's own record (a change, a login) in
 // Beijing time.

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/auth"
 	"github.com/guizhou-portal/portal/internal/config"
@@ -51,7 +53,7 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 	switch sub {
 	case "add":
 		*name = strings.TrimSpace(*name)
-		if *name == "" || len([]rune(*name)) > 60 {
+		if *name == "" || len([]rune(*name)) > 60 || !utf8.ValidString(*name) || strings.ContainsFunc(*name, unicode.IsControl) {
 			return errors.New("--name: give the person's name, at most 60 characters")
 		}
 		if !policy.Role(*role).Valid() {

@@ -142,8 +142,11 @@ func (s *UserState) Fields() []Field {
 
 // FieldDiff is one field that a change altered.
 type FieldDiff struct {
-	Label, Before, After string
+	Key, Label, Before, After string
 }
+
+// StaffOnlyFields are recorded values the public never sees, even in history.
+var StaffOnlyFields = map[string]bool{"withdrawn_reason": true}
 
 // Diff lists the fields whose values differ between before and after; a nil
 // before (a creation) lists every field that after sets.
@@ -155,7 +158,7 @@ func Diff(before, after []Field) []FieldDiff {
 	var out []FieldDiff
 	for _, f := range after {
 		if b := old[f.Key]; b != f.Value {
-			out = append(out, FieldDiff{Label: f.Label, Before: b, After: f.Value})
+			out = append(out, FieldDiff{Key: f.Key, Label: f.Label, Before: b, After: f.Value})
 		}
 	}
 	return out

@@ -13,7 +13,7 @@ import (
 )
 
 const userColumns = `u.id, u.email, u.name, u.role, u.disabled_at, u.created_at,
-	(SELECT max(l.attempted_at) FROM login_attempts l WHERE l.email = u.email AND l.succeeded)`
+	(SELECT max(l.attempted_at) FROM login_attempts l WHERE l.email = u.email AND l.outcome = 'succeeded')`
 
 func scanUser(r pgx.CollectableRow) (policy.User, error) {
 	var u policy.User
@@ -92,7 +92,7 @@ func (s *Store) UpdateUser(ctx context.Context, a policy.Actor, id int64, name s
 		return err
 	}
 	defer tx.Rollback(ctx)
-	rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1 FOR UPDATE`, id)
+	rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1 FOR NO KEY UPDATE`, id)
 	if err != nil {
 		return err
 	}
@@ -102,6 +102,18 @@ func (s *Store) UpdateUser(ctx context.Context, a policy.Actor, id int64, name s
 	}
 	if before.Name == name && before.Role == role && (before.DisabledAt != nil) == disabled {
 		return nil // nothing to change, nothing to record
+	}
+	if before.IsAdmin() && (disabled || role != policy.RoleAdmin) {
+		// Lock the other admins, so that two admins cannot demote each other at once.
+		var others int
+		err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL
+			AND id <> $1 FOR NO KEY UPDATE) a`, id).Scan(&others)
+		if err != nil {
+			return err
+		}
+		if others == 0 {
+			return policy.Errorf(policy.EINVALID, "这是最后一个启用的管理员账户,不能停用或改为编辑;请先让另一位同事成为管理员。")
+		}
 	}
 	_, err = tx.Exec(ctx, `
 		UPDATE users SET name = $2, role = $3, updated_at = now(),
@@ -145,34 +157,72 @@ func (s *Store) SetPassword(ctx context.Context, a policy.Actor, id int64, hash 
 	return tx.Commit(ctx)
 }
 
-// RecordLoginAttempt keeps one login attempt for throttling and the record.
-func (s *Store) RecordLoginAttempt(ctx context.Context, email string, client netip.Addr, succeeded bool) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO login_attempts (email, client, succeeded) VALUES ($1, $2, $3)`,
-		email, client, succeeded)
-	return err
-}
-
-// LoginBlockedFor says how long further login attempts for email or from client
-// must wait: after limit failures within window, for the account (counted since
-// its last successful login) or for the client address. Zero means not blocked.
-func (s *Store) LoginBlockedFor(ctx context.Context, email string, client netip.Addr, limit int, window time.Duration) (time.Duration, error) {
+// BeginLoginAttempt records a login attempt as pending, unless too many have
+// failed lately: after limit failed or pending attempts within window, for the
+// account (counted since its last successful login) or from the client
+// address, it records the attempt as throttled and says how long to wait.
+// Advisory locks on the email and the client make the check and the record one
+// step, so parallel attempts cannot all slip under the limit. The caller
+// settles a pending attempt with FinishLoginAttempt.
+func (s *Store) BeginLoginAttempt(ctx context.Context, email string, client netip.Addr, limit int, window time.Duration) (int64, time.Duration, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback(ctx)
+	// Always the email's lock first, then the client's: no two attempts wait on each other in a cycle.
+	_, err = tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('login-email:' || $1, 0)),
+	                              pg_advisory_xact_lock(hashtextextended('login-client:' || $2, 0))`, email, client.String())
+	if err != nil {
+		return 0, 0, err
+	}
 	var wait time.Duration
-	err := s.pool.QueryRow(ctx, `
+	err = tx.QueryRow(ctx, `
 		WITH by_email AS (
 		    SELECT attempted_at FROM login_attempts
-		    WHERE email = $1 AND NOT succeeded AND attempted_at > now() - $4::interval
-		      AND attempted_at > coalesce((SELECT max(attempted_at) FROM login_attempts WHERE email = $1 AND succeeded), '-infinity')
+		    WHERE email = $1 AND outcome IN ('failed', 'pending') AND attempted_at > now() - $4::interval
+		      AND id > coalesce((SELECT max(id) FROM login_attempts WHERE email = $1 AND outcome = 'succeeded'), 0)
 		    ORDER BY attempted_at DESC LIMIT $3
 		), by_client AS (
 		    SELECT attempted_at FROM login_attempts
-		    WHERE client = $2 AND NOT succeeded AND attempted_at > now() - $4::interval
+		    WHERE client = $2 AND outcome IN ('failed', 'pending') AND attempted_at > now() - $4::interval
 		    ORDER BY attempted_at DESC LIMIT $3
 		)
 		SELECT greatest(
 		    CASE WHEN (SELECT count(*) FROM by_email) >= $3 THEN (SELECT min(attempted_at) FROM by_email) + $4::interval - now() END,
 		    CASE WHEN (SELECT count(*) FROM by_client) >= $3 THEN (SELECT min(attempted_at) FROM by_client) + $4::interval - now() END,
 		    '0'::interval)`, email, client, limit, window).Scan(&wait)
-	return wait, err
+	if err != nil {
+		return 0, 0, err
+	}
+	outcome := "pending"
+	if wait > 0 {
+		outcome = "throttled"
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `INSERT INTO login_attempts (email, client, outcome) VALUES ($1, $2, $3) RETURNING id`,
+		email, client, outcome).Scan(&id)
+	if err != nil {
+		return 0, 0, err
+	}
+	return id, wait, tx.Commit(ctx)
+}
+
+// FinishLoginAttempt settles a pending attempt as succeeded or failed.
+func (s *Store) FinishLoginAttempt(ctx context.Context, id int64, succeeded bool) error {
+	outcome := "failed"
+	if succeeded {
+		outcome = "succeeded"
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE login_attempts SET outcome = $2 WHERE id = $1 AND outcome = 'pending'`, id, outcome)
+	return err
+}
+
+// DeleteOldLoginAttempts removes attempts older than age; throttling needs
+// only the last minutes, the record a few weeks.
+func (s *Store) DeleteOldLoginAttempts(ctx context.Context, age time.Duration) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM login_attempts WHERE attempted_at < now() - $1::interval`, age)
+	return tag.RowsAffected(), err
 }
 
 func isUniqueViolation(err error) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -118,7 +119,11 @@ func diffStates(subjectType string, before, after []byte, view ChangeView) ([]po
 		if err := unmarshalState(after, &a); err != nil {
 			return nil, err
 		}
-		return policy.Diff(b.Fields(), a.Fields()), nil
+		diffs := policy.Diff(b.Fields(), a.Fields())
+		if !view.Staff {
+			diffs = slices.DeleteFunc(diffs, func(d policy.FieldDiff) bool { return policy.StaffOnlyFields[d.Key] })
+		}
+		return diffs, nil
 	case "user":
 		if !view.Staff {
 			return nil, nil

@@ -19,6 +19,9 @@ func (s *Store) Units(ctx context.Context) ([]policy.Entity, error) {
 	return s.Entities(ctx, UnitKinds...)
 }
 
+// errWithdrawn refuses changes to a withdrawn commitment other than restoring it.
+var errWithdrawn = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回;请先在承诺页面恢复它,再修改。")
+
 // errStale is the conflict every save of an outdated form gets.
 var errStale = policy.Errorf(policy.ECONFLICT, "这项承诺在您打开表单之后已被修改。")
 
@@ -36,7 +39,7 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (*policy.Commitmen
 		                 WHERE u.commitment_id = c.id AND u.role = 'support'), '{}'),
 		       coalesce(c.time_frame, ''), coalesce(to_char(c.due_on, 'YYYY-MM-DD'), ''), coalesce(c.public_note, ''),
 		       c.withdrawn_at IS NOT NULL, coalesce(c.withdrawn_reason, ''), c.version
-		FROM commitments c WHERE c.id = $1 FOR UPDATE OF c`, id).
+		FROM commitments c WHERE c.id = $1 FOR NO KEY UPDATE OF c`, id).
 		Scan(&st.Title, &st.Quote, &st.Kind, &st.Strength, &st.Status, &progress, &st.Lead, &st.Support,
 			&st.TimeFrame, &st.DueOn, &st.PublicNote, &st.Withdrawn, &st.WithdrawnReason, &version)
 	if err != nil {
@@ -55,6 +58,9 @@ func lockForSave(ctx context.Context, tx pgx.Tx, id int64, version int) (*policy
 	st, current, err := lockCommitment(ctx, tx, id)
 	if err != nil {
 		return nil, err
+	}
+	if version > current {
+		return nil, policy.Errorf(policy.EINVALID, "表单的版本号不对,请重新打开编辑页面。")
 	}
 	if current != version {
 		return nil, errStale
@@ -117,6 +123,9 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 	if err != nil {
 		return err
 	}
+	if before.Withdrawn {
+		return errWithdrawn
+	}
 	if err := bumpVersion(ctx, tx, id, version); err != nil {
 		return err
 	}
@@ -155,11 +164,26 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 	if err != nil {
 		return 0, err
 	}
+	if before.Withdrawn {
+		return 0, errWithdrawn
+	}
 	if err := bumpVersion(ctx, tx, id, version); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE commitments SET status = $2, progress = $3 WHERE id = $1`, id, u.Status, u.Progress); err != nil {
+	// Only the newest entry of the timeline sets the commitment's current state;
+	// an entry dated earlier fills in the past.
+	after := *before
+	var newest bool
+	err = tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM progress_updates WHERE commitment_id = $1 AND happened_on > $2)`,
+		id, u.HappenedOn).Scan(&newest)
+	if err != nil {
 		return 0, err
+	}
+	if newest {
+		if _, err := tx.Exec(ctx, `UPDATE commitments SET status = $2, progress = $3 WHERE id = $1`, id, u.Status, u.Progress); err != nil {
+			return 0, err
+		}
+		after.Status, after.Progress = u.Status, u.Progress
 	}
 	var updateID int64
 	var author *int64
@@ -173,8 +197,6 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 	if err != nil {
 		return 0, err
 	}
-	after := *before
-	after.Status, after.Progress = u.Status, u.Progress
 	if err := audit(ctx, tx, a, policy.ActionUpdateAdd, "commitment", id, before, &after, updateDetail{updateID}); err != nil {
 		return 0, err
 	}
@@ -207,6 +229,21 @@ func (s *Store) setWithdrawn(ctx context.Context, a policy.Actor, id int64, vers
 			return policy.Errorf(policy.ECONFLICT, "这项承诺已经撤回。")
 		}
 		return policy.Errorf(policy.ECONFLICT, "这项承诺没有被撤回。")
+	}
+	if !withdraw {
+		// The text may have gained a commitment over the same words meanwhile.
+		var overlap string
+		err := tx.QueryRow(ctx, `
+			SELECT coalesce(min('承诺 ' || o.position || ':' || o.title), '') FROM commitments c JOIN commitments o
+			  ON o.paragraph_id = c.paragraph_id AND o.id <> c.id AND o.withdrawn_at IS NULL
+			 AND o.start_offset < c.end_offset AND c.start_offset < o.end_offset
+			WHERE c.id = $1`, id).Scan(&overlap)
+		if err != nil {
+			return err
+		}
+		if overlap != "" {
+			return policy.Errorf(policy.ECONFLICT, "不能恢复:这段引文与已有的%s重叠。请先撤回那一项,或保持这一项撤回。", overlap)
+		}
 	}
 	if err := bumpVersion(ctx, tx, id, version); err != nil {
 		return err
@@ -298,7 +335,7 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 	var text string
 	err = tx.QueryRow(ctx, `
 		SELECT d.id, p.id, p.text FROM documents d JOIN paragraphs p ON p.document_id = d.id
-		WHERE d.slug = $1 AND p.seq = $2 FOR UPDATE OF p`, n.DocumentSlug, n.ParagraphSeq).Scan(&docID, &paraID, &text)
+		WHERE d.slug = $1 AND p.seq = $2 FOR NO KEY UPDATE OF d`, n.DocumentSlug, n.ParagraphSeq).Scan(&docID, &paraID, &text)
 	if err != nil {
 		return 0, notFound(err, "这份文件没有这一段。")
 	}

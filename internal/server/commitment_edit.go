@@ -197,7 +197,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	u := policy.NewUpdate{Signed: f.Signed}
 	if d := date(errs, form, "happened_on", "日期", true); d != nil {
-		if d.After(time.Now().AddDate(0, 0, 1)) {
+		if today := web.Today(); d.After(today) {
 			errs["happened_on"] = "进展的日期不能晚于今天。"
 		}
 		u.HappenedOn = *d
@@ -278,8 +278,19 @@ func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw b
 	if withdraw {
 		errs := fieldErrors{}
 		reason := text(errs, r.PostForm, "reason", "撤回原因", 500, true, false)
-		if msg := errs["reason"]; msg != "" {
-			s.renderError(w, r, policy.Errorf(policy.EINVALID, "%s", msg))
+		if len(errs) > 0 {
+			c, err := s.visibleCommitment(r)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			v, err := s.commitmentView(r, c)
+			if err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			v.WithdrawReason, v.WithdrawErrors = r.PostForm.Get("reason"), errs
+			s.render(w, r, http.StatusUnprocessableEntity, web.CommitmentPage(v))
 			return
 		}
 		err = s.store.WithdrawCommitment(r.Context(), actorOf(r), id, version, reason)

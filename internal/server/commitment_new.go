@@ -16,7 +16,7 @@ func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewC
 	var v web.NewCommitmentView
 	slug := values.Get("document")
 	seq, err := strconv.Atoi(values.Get("paragraph"))
-	if !policy.ValidSlug(slug) || err != nil || seq < 1 {
+	if !policy.ValidSlug(slug) || err != nil || seq < 1 || seq > 100000 {
 		return v, nil, policy.Errorf(policy.EINVALID, "请从文件页面上某一段旁的“新建承诺”进入,地址中需要文件和段落编号。")
 	}
 	d, p, taken, err := s.store.ParagraphForCommitment(r.Context(), slug, seq)

@@ -142,8 +142,9 @@ func evidenceURL(errs fieldErrors, form url.Values, name string) string {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(v, " <>\"") {
 		errs[name] = "证据链接必须是以 http:// 或 https:// 开头的完整网址。"
+		return v
 	}
-	return v
+	return u.Scheme + v[len(u.Scheme):] // HTTPS://… is kept as https://…
 }
 
 // formVersion reads the hidden version field. A missing or malformed version

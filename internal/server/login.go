@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/auth"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -40,16 +39,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := web.LoginView{
-		Email:  strings.ToLower(strings.TrimSpace(r.PostForm.Get("email"))),
+		Email:  strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(r.PostForm.Get("email"), "\uFFFD"))),
 		Next:   localPath(r.PostForm.Get("next")),
 		Errors: fieldErrors{},
 	}
 	password := r.PostForm.Get("password")
+	// Any address may be tried, but only something that could be an address is
+	// recorded; the answer still says nothing about whether an account exists.
 	if v.Email == "" {
 		v.Errors["email"] = "请填写邮箱。"
-	} else if !utf8.ValidString(v.Email) || utf8.RuneCountInString(v.Email) > 254 {
+	} else if auth.CheckEmail(v.Email) != "" {
 		v.Errors["email"] = "邮箱格式不正确。"
-		v.Email = ""
 	}
 	if password == "" {
 		v.Errors["password"] = "请填写密码。"
@@ -60,16 +60,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	client := s.clientAddr(r)
-	wait, err := s.store.LoginBlockedFor(ctx, v.Email, client, loginLimit, loginWindow)
+	attempt, wait, err := s.store.BeginLoginAttempt(ctx, v.Email, client, loginLimit, loginWindow)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	if wait > 0 {
-		minutes := int(wait.Round(time.Minute) / time.Minute)
-		if minutes < 1 {
-			minutes = 1
-		}
+		minutes := max(1, int(wait.Round(time.Minute)/time.Minute))
 		s.logger.Warn("login throttled", "email", v.Email, "client", client.String(), "retry_after", wait.Round(time.Second))
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		v.Message = "登录失败次数过多。为保护账户安全,请在约 " + strconv.Itoa(minutes) + " 分钟后再试。"
@@ -80,18 +77,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	ok := false
 	switch policy.ErrorCode(err) {
 	case "":
-		ok, err = auth.VerifyPassword(password, hash)
-		ok = ok && err == nil && u.DisabledAt == nil
+		var verr error
+		ok, verr = auth.VerifyPassword(password, hash)
+		if verr != nil {
+			s.logger.Error("stored password hash unreadable", "user_id", u.ID, "err", verr)
+		}
+		ok = ok && u.DisabledAt == nil
 	case policy.ENOTFOUND:
 		auth.VerifyNobody(password)
 	default:
 		s.renderError(w, r, err)
 		return
 	}
-	if err != nil {
-		s.logger.Error("stored password hash unreadable", "user_id", u.ID, "err", err)
-	}
-	if err := s.store.RecordLoginAttempt(ctx, v.Email, client, ok); err != nil {
+	if err := s.store.FinishLoginAttempt(ctx, attempt, ok); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -187,7 +187,11 @@ func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 	})
 }
 
-// sweepSessions deletes expired sessions every few minutes until ctx ends.
+// loginAttemptsKept is how long login attempts stay on record.
+const loginAttemptsKept = 90 * 24 * time.Hour
+
+// sweepSessions deletes expired sessions and old login attempts every few
+// minutes until ctx ends.
 func (s *Server) sweepSessions(ctx context.Context) {
 	tick := time.NewTicker(5 * time.Minute)
 	defer tick.Stop()
@@ -200,6 +204,9 @@ func (s *Server) sweepSessions(ctx context.Context) {
 				s.logger.Warn("deleting expired sessions", "err", err)
 			} else if n > 0 {
 				s.logger.Info("expired sessions deleted", "count", n)
+			}
+			if _, err := s.store.DeleteOldLoginAttempts(ctx, loginAttemptsKept); err != nil {
+				s.logger.Warn("deleting old login attempts", "err", err)
 			}
 		}
 	}
