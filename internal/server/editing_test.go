@@ -32,7 +32,11 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 		form func() url.Values
 	}
 	routes := []route{
-		{"/commitments/2/edit", func() url.Values { return editForm(t, pool, 2) }},
+		{"/commitments/2/edit", func() url.Values {
+			f := editForm(t, pool, 2)
+			f.Set("public_note", fmt.Sprintf("第 %d 版说明", version(t, pool, 2))) // a real change each time
+			return f
+		}},
 		{"/commitments/3/updates", func() url.Values { return updateForm(t, pool, 3, "项目已开工。", "public") }},
 		{"/commitments/4/withdraw", func() url.Values {
 			return url.Values{"version": {itoa(version(t, pool, 4))}, "reason": {"与承诺 5 重复"}}
