@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"net/url"
+	"strings"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 )
@@ -18,6 +20,23 @@ func WithUser(ctx context.Context, u *policy.User) context.Context {
 func UserFrom(ctx context.Context) *policy.User {
 	u, _ := ctx.Value(userKey{}).(*policy.User)
 	return u
+}
+
+type pathKey struct{}
+
+// WithPath returns ctx carrying the path and query of the page being shown, so
+// that the login link can lead back to it.
+func WithPath(ctx context.Context, path string) context.Context {
+	return context.WithValue(ctx, pathKey{}, path)
+}
+
+// loginURL is the login page, returning to the current page afterwards.
+func loginURL(ctx context.Context) string {
+	p, _ := ctx.Value(pathKey{}).(string)
+	if p == "" || p == "/" || strings.HasPrefix(p, "/login") {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(p)
 }
 
 // FieldErrors holds one message per form field, keyed by the field's name.

@@ -132,8 +132,11 @@ func TestEditorUpdatesACommitmentInABrowser(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#password`)),
 		chromedp.WaitVisible(chromedp.CSS(`nav.staff`)),
 	)
+	// The footer's login link leads back to the page it was on.
+	if location := must(t, ctx, chromedp.Location()); !strings.HasSuffix(location, "/commitments/12") {
+		t.Errorf("after logging in from /commitments/12 the browser is at %s", location)
+	}
 	steps(t, ctx,
-		chromedp.Navigate(base+"/commitments/12"),
 		chromedp.Click(`//a[text()="编辑状态、单位和期限"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#status`)),
 		chromedp.SetValue(chromedp.CSS(`#status`), "in_progress"),
