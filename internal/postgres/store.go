@@ -60,7 +60,7 @@ func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error)
 func (s *Store) Document(ctx context.Context, slug string) (policy.Document, error) {
 	var d policy.Document
 	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.slug = $1`, slug).Scan(documentDest(&d)...)
-	return d, notFound(err, "没有找到这份文件。")
+	return d, notFound(err, "err.document", "没有找到这份文件。")
 }
 
 // FullDocument loads a document with its paragraphs, sections, commitments,
@@ -352,7 +352,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 	}
 	c, err := pgx.CollectExactlyOneRow(rows, scanCommitment)
 	if err != nil {
-		return c, notFound(err, "没有找到这项承诺。")
+		return c, notFound(err, "err.commitment", "没有找到这项承诺。")
 	}
 	b := &pgx.Batch{}
 	b.Queue(figuresSQL+` WHERE f.paragraph_id = (SELECT paragraph_id FROM commitments WHERE id = $1)
@@ -460,7 +460,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		FROM entities e LEFT JOIN entities pe ON pe.id = e.parent_id
 		WHERE e.slug = $1`, slug).Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Description, &parentSlug, &parentName, &e.Aliases)
 	if err != nil {
-		return nil, notFound(err, "没有找到这个条目。")
+		return nil, notFound(err, "err.entity", "没有找到这个条目。")
 	}
 	if parentSlug != nil {
 		e.Parent = &policy.Entity{Slug: *parentSlug, Name: *parentName}

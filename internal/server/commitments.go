@@ -54,12 +54,12 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	var docs []policy.Document
 	for _, slug := range q[paramDocument] {
 		if !policy.ValidSlug(slug) {
-			s.renderError(w, r, policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", truncate(slug, 40)))
+			s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.document", "没有文件“%s”,无法按文件筛选。", truncate(slug, 40)))
 			return
 		}
 		d, err := s.store.Document(ctx, slug)
 		if policy.ErrorCode(err) == policy.ENOTFOUND {
-			err = policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", slug)
+			err = policy.Errorm(policy.EINVALID, "err.filter.document", "没有文件“%s”,无法按文件筛选。", slug)
 		}
 		if err != nil {
 			s.renderError(w, r, err)
@@ -81,7 +81,7 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	} {
 		for _, v := range q[check.param] {
 			if _, ok := check.valid[v]; !ok {
-				s.renderError(w, r, policy.Errorf(policy.EINVALID, "筛选条件“%s”的值“%s”无效。可用的值:%s。",
+				s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.value", "筛选条件“%s”的值“%s”无效。可用的值:%s。",
 					check.legend, truncate(v, 40), validList(check.valid)))
 				return
 			}
@@ -199,7 +199,7 @@ func truncate(s string, n int) string {
 func parseQuery(r *http.Request) (url.Values, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, policy.Errorf(policy.EINVALID, "网址中的查询参数格式有误,请检查后重试。")
+		return nil, policy.Errorm(policy.EINVALID, "err.query", "网址中的查询参数格式有误,请检查后重试。")
 	}
 	return q, nil
 }

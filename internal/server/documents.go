@@ -47,7 +47,7 @@ func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug s
 		return
 	}
 	if len(fd.Paragraphs) == 0 {
-		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "本站没有收录《%s》的全文。", fd.Title))
+		s.renderError(w, r, policy.Errorm(policy.ENOTFOUND, "err.notext", "本站没有收录《%s》的全文。", fd.Title))
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -69,7 +69,7 @@ func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
 		sec = fd.Section(anchor)
 	}
 	if sec == nil {
-		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "《%s》中没有这一节。", fd.Title))
+		s.renderError(w, r, policy.Errorm(policy.ENOTFOUND, "err.section", "《%s》中没有这一节。", fd.Title))
 		return
 	}
 	all, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Documents: []string{fd.Slug}})
