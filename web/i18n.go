@@ -35,8 +35,14 @@ func strengthName(ctx context.Context, s policy.Strength) string {
 	return T(ctx, "strength."+string(s))
 }
 
+// entityKindName names a kind of entity as a group (Companies); entityKindOne
+// names the kind of one entity (Company).
 func entityKindName(ctx context.Context, k policy.EntityKind) string {
 	return T(ctx, "ekind."+string(k))
+}
+
+func entityKindOne(ctx context.Context, k policy.EntityKind) string {
+	return T(ctx, "ekind1."+string(k))
 }
 
 func docKindName(ctx context.Context, k policy.DocumentKind) string {

@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
+
+	"github.com/guizhou-portal/portal/internal/i18n"
 )
 
 // Error codes. The server maps each to an HTTP status; only EINTERNAL is logged,
@@ -36,10 +38,10 @@ func Errorf(code, format string, args ...any) *Error {
 }
 
 // Errorm returns an *Error with the given code whose message is the catalogue
-// message id with args; zh is its Chinese text, kept for logs and for callers
-// that show messages without a catalogue.
-func Errorm(code, id, zh string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(zh, args...), MessageID: id, Args: args}
+// message id with args. The interface shows it in the reader's language;
+// Message holds the Chinese text, for logs and for callers without a language.
+func Errorm(code, id string, args ...any) *Error {
+	return &Error{Code: code, Message: i18n.For("zh").T(id, args...), MessageID: id, Args: args}
 }
 
 // ErrorCode returns the code of err's *Error, EINTERNAL for any other error and ""

@@ -18,10 +18,10 @@ func isUndefinedTable(err error) bool {
 }
 
 // notFound maps pgx.ErrNoRows to a coded not-found error with the catalogue
-// message id (whose Chinese text is zh) and passes any other error through.
-func notFound(err error, id, zh string) error {
+// message id and passes any other error through.
+func notFound(err error, id string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return &policy.Error{Code: policy.ENOTFOUND, Message: zh, MessageID: id}
+		return policy.Errorm(policy.ENOTFOUND, id)
 	}
 	return err
 }

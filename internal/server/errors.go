@@ -13,14 +13,14 @@ import (
 )
 
 var (
-	errNotFoundPage = policy.Errorm(policy.ENOTFOUND, "err.page", "您要找的页面不存在。请检查地址,或从首页重新进入。")
-	errMethod       = &policy.Error{Code: "method", Message: "这个地址不接受这种请求。", MessageID: "err.method"}
-	errLoginFirst   = policy.Errorf(policy.EUNAUTHORIZED, "请先登录工作人员账户。")
-	errForbidden    = policy.Errorf(policy.EFORBIDDEN, "您的账户没有权限做这件事。")
-	errCrossOrigin  = policy.Errorf(policy.EFORBIDDEN, "出于安全考虑,本站不接受从其他网站提交的表单。请在本站页面上重新操作。")
+	errNotFoundPage = policy.Errorm(policy.ENOTFOUND, "err.page")
+	errMethod       = &policy.Error{Code: "method", Message: i18n.For("zh").T("err.method"), MessageID: "err.method"}
+	errLoginFirst   = policy.Errorm(policy.EUNAUTHORIZED, "err.login")
+	errForbidden    = policy.Errorm(policy.EFORBIDDEN, "err.forbidden")
+	errCrossOrigin  = policy.Errorm(policy.EFORBIDDEN, "err.crossorigin")
 	errPanic        = errors.New("handler panicked")
-	errNoDocument   = policy.Errorm(policy.ENOTFOUND, "err.document", "没有找到这份文件。")
-	errNoEntity     = policy.Errorm(policy.ENOTFOUND, "err.entity", "没有找到这个条目。")
+	errNoDocument   = policy.Errorm(policy.ENOTFOUND, "err.document")
+	errNoEntity     = policy.Errorm(policy.ENOTFOUND, "err.entity")
 )
 
 // statusOf maps an error code to its HTTP status.

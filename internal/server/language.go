@@ -53,7 +53,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	// Only a path on this site: no scheme, no host, no //host or /\host.
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
 		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/lang/") {
-		s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.next", "跳转地址必须是本站的页面。"))
+		s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.next"))
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 60 * 60,
