@@ -30,6 +30,7 @@ var messages = []entry{
 	{"nav.dashboard", "概览", "Dashboard"},
 	{"nav.map", "布局地图", "Layout map"},
 	{"nav.crumbs", "位置", "You are here"},
+	// The switch names the other language in that language, for its readers.
 	{"lang.switch", "English", "中文"},
 	{"lang.switch.label", "Switch the interface to English", "切换为中文界面"},
 	{"list.sep", "、", ", "},
