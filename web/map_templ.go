@@ -854,12 +854,33 @@ func mapShape(s MapShape, f policy.DivisionFacts) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
+		var templ_7745c5c3_Var51 string
+		templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(parkList(ctx, f.Parks))
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/map.templ`, Line: 107, Col: 114}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "</title></path>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		return nil
 	})
+}
+
+// parkList is the parks of a division for its tooltip: " · 大龙经开区、黔东工业集聚区".
+func parkList(ctx context.Context, parks []policy.Entity) string {
+	if len(parks) == 0 {
+		return ""
+	}
+	names := make([]string, len(parks))
+	for i, p := range parks {
+		names[i] = p.Name
+	}
+	return " · " + strings.Join(names, T(ctx, "list.sep"))
 }
 
 func mapID(compact bool, part string) string {

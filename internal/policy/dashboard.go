@@ -29,12 +29,12 @@ type ThemeTally struct {
 // Completed is how many of the tallied commitments are completed.
 func (t ThemeTally) Completed() int { return t.ByStatus[StatusCompleted] }
 
-// Percent is the share of completed commitments, rounded down to a whole percent.
+// Percent is the share of completed commitments, to the nearest whole percent.
 func (t ThemeTally) Percent() int {
 	if t.Total == 0 {
 		return 0
 	}
-	return 100 * t.Completed() / t.Total
+	return (200*t.Completed() + t.Total) / (2 * t.Total)
 }
 
 // MoneyFigure is a sum of money with the theme of the section it appears in
