@@ -267,7 +267,18 @@ type TimelineView struct {
 	Height   float64
 }
 
-// TimelineRow is one commitment with a time frame.
+// Commitments counts the rows that are commitments rather than dates of the text.
+func (v TimelineView) Commitments() int {
+	n := 0
+	for _, r := range v.Rows {
+		if r.Entry.Mention == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// TimelineRow is one commitment with a time frame, or one date of the text.
 type TimelineRow struct {
 	Entry policy.TimelineEntry
 	Y     float64

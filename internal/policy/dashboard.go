@@ -15,6 +15,8 @@ type Dashboard struct {
 	Money    []MoneyGroup // by theme, in theme order; only themes with money
 	MoneyMax *big.Rat     // the largest single amount, in 亿元, the scale of the bars
 	Timeline []TimelineEntry
+	// Mentions are every date and time frame in the documents' text.
+	Mentions []TimeMention
 	Today    time.Time
 }
 
@@ -64,9 +66,11 @@ func ToYi(baseValue string) (*big.Rat, bool) {
 	return r.Quo(r, YuanPerYi), true
 }
 
-// TimelineEntry is a commitment with a time frame, placed in time.
+// TimelineEntry is a commitment with a time frame, placed in time; or, when
+// Mention is set, a calendar date or period of the text that no commitment carries.
 type TimelineEntry struct {
 	Commitment Commitment
+	Mention    *TimeMention
 	Start, End *time.Time // the period the text gives, when it is a calendar period
 	Due        *time.Time // when it should be done: its due date, else the end of its period
 	Overdue    bool       // Due has passed and the commitment is not recorded as completed
@@ -82,9 +86,10 @@ func (e TimelineEntry) Relative() bool { return e.Start == nil || e.End == nil }
 
 // NewDashboard tallies commitments by theme, status and strength, groups money
 // figures by theme in 亿元, and places every commitment with a time frame or due
-// date on a timeline, flagging those due soon or overdue as of today.
-func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure, today time.Time) *Dashboard {
-	d := &Dashboard{Today: today, Total: newTally(Theme{})}
+// date on a timeline, flagging those due soon or overdue as of today, with the
+// calendar dates of the text that no commitment carries.
+func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure, mentions []TimeMention, today time.Time) *Dashboard {
+	d := &Dashboard{Today: today, Total: newTally(Theme{}), Mentions: mentions}
 	index := map[string]int{}
 	for _, t := range themes {
 		index[t.Key] = len(d.Themes)
@@ -105,6 +110,11 @@ func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure,
 		d.Total.add(c)
 		if e, ok := timelineEntry(c, today); ok {
 			d.Timeline = append(d.Timeline, e)
+		}
+	}
+	for i, m := range mentions {
+		if m.Calendar() && !carried(m, commitments) {
+			d.Timeline = append(d.Timeline, TimelineEntry{Mention: &mentions[i], Start: m.Start, End: m.End})
 		}
 	}
 	kept := d.Themes[:0]
@@ -135,6 +145,27 @@ func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure,
 		}
 	}
 	return d
+}
+
+// carried reports whether a commitment in the same paragraph gives m as its time frame.
+func carried(m TimeMention, commitments []Commitment) bool {
+	for _, c := range commitments {
+		if c.TimeFrame == m.Text && c.Place.ParagraphSeq == m.Place.ParagraphSeq && c.Document.Slug == m.Place.DocumentSlug {
+			return true
+		}
+	}
+	return false
+}
+
+// Dated counts the commitments on the timeline.
+func (d *Dashboard) Dated() int {
+	n := 0
+	for _, e := range d.Timeline {
+		if e.Mention == nil {
+			n++
+		}
+	}
+	return n
 }
 
 func newTally(t Theme) ThemeTally {

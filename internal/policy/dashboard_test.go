@@ -33,7 +33,7 @@ func TestDashboardTalliesAndFlagsWhatIsDue(t *testing.T) {
 		return &policy.MoneyFigure{ThemeKey: "b", Yi: r}
 	}
 	money := []policy.MoneyFigure{*yi("399328200"), *yi("38870000000")}
-	d := policy.NewDashboard(themes, cs, money, *date("2024-11-15"))
+	d := policy.NewDashboard(themes, cs, money, nil, *date("2024-11-15"))
 
 	if len(d.Themes) != 2 || d.Themes[0].Theme.Key != "a" || d.Themes[1].Theme.Key != "b" {
 		t.Fatalf("themes %+v, want a and b (c has no commitments)", d.Themes)

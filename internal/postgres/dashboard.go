@@ -49,6 +49,22 @@ func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) 
 	})
 }
 
+// ReplyParagraphs lists the paragraphs of every document with text, in
+// document and reading order, as places for finding dates in them.
+func (s *Store) ReplyParagraphs(ctx context.Context) ([]policy.Place, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT d.slug, d.title, p.seq, p.text
+		FROM paragraphs p JOIN documents d ON d.id = p.document_id
+		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Place, error) {
+		var p policy.Place
+		return p, r.Scan(&p.DocumentSlug, &p.DocumentTitle, &p.ParagraphSeq, &p.ParagraphText)
+	})
+}
+
 // DivisionFacts looks up, for each division, the reply's regions and parks that
 // lie in it (its regions, everything under them, and its other places) and
 // counts the commitments that name any of them in their words or as a unit.

@@ -46,12 +46,17 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	paragraphs, err := s.store.ReplyParagraphs(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	docs, err := s.store.Documents(ctx)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, s.today()), Map: m}
+	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.today()), Map: m}
 	for _, d := range docs {
 		if d.Kind == policy.KindReply && d.SignedOn != nil {
 			v.ReplyDate = d.SignedOn // the newest reply comes first

@@ -217,8 +217,20 @@ func TestDashboardChartsAddUpToTheDatabase(t *testing.T) {
 	}
 	tl := r.body[strings.Index(r.body, `<table id="timeline-table"`):]
 	tl = tl[:strings.Index(tl, "</table>")]
-	if n := strings.Count(tl, "<tr") - 1; n != dated {
-		t.Errorf("timeline table has %d rows, database %d commitments with a time frame", n, dated)
+	if n := strings.Count(tl, `<td><a href="/commitments/`); n != dated {
+		t.Errorf("timeline table has %d commitments, database %d with a time frame", n, dated)
+	}
+	// The text's calendar dates that no commitment carries are on it too.
+	for _, w := range []string{"<td>2022-2025年</td>", "<td>2023年6月28日</td>"} {
+		if !strings.Contains(tl, w) {
+			t.Errorf("the timeline lacks %s", w)
+		}
+	}
+	if n := strings.Count(tl, "<tr") - 1; n != dated+2 {
+		t.Errorf("timeline table has %d rows, want %d commitments and 2 dates", n, dated)
+	}
+	if n := strings.Count(r.body[strings.Index(r.body, `<table id="mentions-table"`):], "<tr>") - 1; n < 15 {
+		t.Errorf("the table of time expressions has %d rows, want the reply's 15", n)
 	}
 	overdue := regexp.MustCompile(`(?s)<tr class="overdue"><td>(.*?)</td>`).FindAllStringSubmatch(tl, -1)
 	var frames []string
