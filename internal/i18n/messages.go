@@ -187,6 +187,7 @@ var messages = []entry{
 
 	// Commitments.
 	{"c.title", "承诺事项", "Commitments"},
+	{"c.title.filtered", "承诺事项:%s", "Commitments: %s"},
 	{"c.filters", "筛选", "Filter"},
 	{"c.toresults", "跳到筛选结果", "Skip to the results"},
 	{"c.apply", "筛选", "Apply"},
