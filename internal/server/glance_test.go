@@ -479,8 +479,6 @@ func TestPrintedDocumentListsEveryCommitmentWithItsStatus(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
-
 func atoi(s string) int {
 	n, _ := new(big.Int).SetString(s, 10)
 	return int(n.Int64())
