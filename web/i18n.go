@@ -45,6 +45,23 @@ func entityKindOne(ctx context.Context, k policy.EntityKind) string {
 	return T(ctx, "ekind1."+string(k))
 }
 
+// actionName names an audit action; an unknown one shows as recorded.
+func actionName(ctx context.Context, action string) string {
+	if id := "action." + action; i18n.Has(id) {
+		return T(ctx, id)
+	}
+	return action
+}
+
+// fieldLabel names a field of the history; a field the catalogue lacks keeps
+// the Chinese label it was recorded with.
+func fieldLabel(ctx context.Context, key, label string) string {
+	if id := "field." + key; key != "" && i18n.Has(id) {
+		return T(ctx, id)
+	}
+	return label
+}
+
 func docKindName(ctx context.Context, k policy.DocumentKind) string {
 	return T(ctx, "dkind."+string(k))
 }

@@ -483,3 +483,54 @@ func atoi(s string) int {
 	n, _ := new(big.Int).SetString(s, 10)
 	return int(n.Int64())
 }
+
+// The staff pages that came with accounts and editing speak both languages too.
+func TestStaffPagesRenderInBothLanguages(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	c := loggedIn(t, base, adminEmail)
+	if r := post(t, c, base+"/commitments/12/edit", editForm(t, pool, 12)); r.status != http.StatusSeeOther {
+		t.Fatalf("edit: status %d", r.status)
+	}
+	if r := post(t, c, base+"/commitments/12/updates", updateForm(t, pool, 12, "完成用地预审。", "public")); r.status != http.StatusSeeOther {
+		t.Fatalf("update: status %d", r.status)
+	}
+	pages := []string{"/commitments/12", "/commitments/12/edit", "/commitments/12/history", "/changes", "/admin/users",
+		"/commitments/new?document=" + replySlug + "&paragraph=4", "/documents/" + replySlug}
+	chinese := []string{"保存", "进展记录", "工作人员操作", "账户管理", "最近修改", "新建账户", "退出登录", "修改历史", "栏目", "新建承诺"}
+	for _, lang := range []struct{ code, htmlLang string }{{"zh", "zh-CN"}, {"en", "en"}} {
+		if r := fetch(t, c, base+"/lang/"+lang.code+"?next=/"); r.status != http.StatusSeeOther {
+			t.Fatalf("switch to %s: status %d", lang.code, r.status)
+		}
+		for _, p := range pages {
+			r := fetch(t, c, base+p)
+			if r.status != 200 {
+				t.Errorf("%s %s: status %d", lang.code, p, r.status)
+				continue
+			}
+			if i := strings.Index(r.body, "⟦"); i >= 0 {
+				t.Errorf("%s %s: untranslated message %s", lang.code, p, r.body[i:min(len(r.body), i+40)])
+			}
+			if !strings.Contains(r.body, `<html lang="`+lang.htmlLang+`">`) {
+				t.Errorf("%s %s: not in %s", lang.code, p, lang.htmlLang)
+			}
+			if lang.code != "en" {
+				continue
+			}
+			for _, zh := range chinese {
+				if strings.Contains(r.body, ">"+zh+"<") {
+					t.Errorf("en %s: the label %s is still Chinese", p, zh)
+				}
+			}
+		}
+	}
+	r := fetch(t, c, base+"/commitments/12/history")
+	for _, w := range []string{"Commitment changed", "Status", "Time frame", "History: "} {
+		if !strings.Contains(r.body, w) {
+			t.Errorf("English history lacks %q", w)
+		}
+	}
+	r = getAs(t, base+"/login", "Accept-Language", "en")
+	if !strings.Contains(r.body, "Staff login") || !strings.Contains(r.body, ">Password<") {
+		t.Error("the login page is not in English")
+	}
+}
