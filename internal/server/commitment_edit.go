@@ -11,7 +11,7 @@ import (
 	"github.com/guizhou-portal/portal/web"
 )
 
-var errNoCommitment = policy.Errorf(policy.ENOTFOUND, "没有找到这项承诺。")
+var errNoCommitment = policy.Errorm(policy.ENOTFOUND, "err.commitment")
 
 // commitmentID reads the {id} of the route: one URL per commitment, no +1 or 01.
 func commitmentID(r *http.Request) (int64, error) {
@@ -49,7 +49,7 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 	c, err := s.visibleCommitment(r)
 	if err == nil && c.WithdrawnAt != nil {
-		err = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回;请先在承诺页面恢复它,再编辑。")
+		err = policy.Errorm(policy.ECONFLICT, "err.withdrawn.edit")
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -173,7 +173,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := s.visibleCommitment(r)
 	if err == nil && c.WithdrawnAt != nil {
-		err = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回,不能添加进展;请先恢复它。")
+		err = policy.Errorm(policy.ECONFLICT, "err.withdrawn.update")
 	}
 	if err != nil {
 		s.renderError(w, r, err)

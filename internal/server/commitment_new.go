@@ -17,7 +17,7 @@ func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewC
 	slug := values.Get("document")
 	seq, err := strconv.Atoi(values.Get("paragraph"))
 	if !policy.ValidSlug(slug) || err != nil || seq < 1 || seq > 100000 {
-		return v, nil, policy.Errorf(policy.EINVALID, "请从文件页面上某一段旁的“新建承诺”进入,地址中需要文件和段落编号。")
+		return v, nil, policy.Errorm(policy.EINVALID, "err.new.where")
 	}
 	d, p, taken, err := s.store.ParagraphForCommitment(r.Context(), slug, seq)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 // maxFormBytes caps a form's body; no form of the portal comes near it.
 const maxFormBytes = 256 << 10
 
-var errTooLarge = &policy.Error{Code: "too_large", Message: "提交的内容太大,请缩短后再试。"}
+var errTooLarge = &policy.Error{Code: "too_large", Message: "提交的内容太大,请缩短后再试。", MessageID: "err.toolarge"}
 
 // parseForm reads a POST body into r.PostForm, refusing bodies over the cap.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
@@ -31,7 +31,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &tooLarge) {
 			return errTooLarge
 		}
-		return policy.Errorf(policy.EINVALID, "无法读取提交的表单。")
+		return policy.Errorm(policy.EINVALID, "err.form")
 	}
 	return nil
 }
@@ -152,7 +152,7 @@ func evidenceURL(errs fieldErrors, form url.Values, name string) string {
 func formVersion(form url.Values) (int, error) {
 	v, err := strconv.Atoi(form.Get("version"))
 	if err != nil || v < 1 {
-		return 0, policy.Errorf(policy.EINVALID, "表单缺少版本号,请重新打开编辑页面。")
+		return 0, policy.Errorm(policy.EINVALID, "err.version")
 	}
 	return v, nil
 }

@@ -74,7 +74,7 @@ func userID(r *http.Request) (int64, error) {
 	raw := chi.URLParam(r, "id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
-		return 0, policy.Errorf(policy.ENOTFOUND, "没有这个账户。")
+		return 0, policy.Errorm(policy.ENOTFOUND, "err.account")
 	}
 	return id, nil
 }
