@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -143,10 +144,13 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 	}
 	cur := web.FormOf(current)
 	var rows []policy.FieldDiff
-	add := func(label, a, b string) { rows = append(rows, policy.FieldDiff{Label: label, Before: a, After: b}) }
+	l := i18n.From(r.Context())
+	add := func(key, a, b string) {
+		rows = append(rows, policy.FieldDiff{Key: key, Label: i18n.For("zh").T("field." + key), Before: a, After: b})
+	}
 	statusName := func(v string) string {
-		if n := policy.Status(v).Name(); n != "" {
-			return n
+		if policy.Status(v).Valid() {
+			return l.T("status." + v)
 		}
 		return v
 	}
@@ -156,13 +160,13 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		}
 		return v + "%"
 	}
-	add("状态", statusName(cur.Status), statusName(submitted.Status))
-	add("进度", withPercent(cur.Progress), withPercent(submitted.Progress))
-	add("牵头单位", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
-	add("配合单位", joinNames(cur.Support, names), joinNames(submitted.Support, names))
-	add("时间安排", cur.TimeFrame, submitted.TimeFrame)
-	add("完成期限", cur.DueOn, submitted.DueOn)
-	add("公开说明", cur.PublicNote, submitted.PublicNote)
+	add("status", statusName(cur.Status), statusName(submitted.Status))
+	add("progress", withPercent(cur.Progress), withPercent(submitted.Progress))
+	add("lead", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
+	add("support", joinNames(cur.Support, names), joinNames(submitted.Support, names))
+	add("time_frame", cur.TimeFrame, submitted.TimeFrame)
+	add("due_on", cur.DueOn, submitted.DueOn)
+	add("public_note", cur.PublicNote, submitted.PublicNote)
 	submitted.Version = current.Version
 	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{
 		Commitment: current, Form: submitted, Units: units, Conflict: rows}))
