@@ -147,6 +147,28 @@ var messages = []entry{
 	{"action.user.update", "修改账户", "Account changed"},
 	{"action.user.password", "重设密码", "Password reset"},
 
+	// Field messages of the staff forms; %s is the field's name.
+	{"form.badutf8", "%s含有无法识别的字符。", "%s contains characters that cannot be read."},
+	{"form.control", "%s含有不可见的控制字符。", "%s contains invisible control characters."},
+	{"form.required", "请填写%s。", "%s is required."},
+	{"form.toolong", "%s最多 %s 个字,现在有 %s 个。", "%s takes at most %s characters; it has %s."}, // counts as strings: no digit grouping
+	{"form.status", "请从列表中选择状态。", "Choose a status from the list."},
+	{"form.progress", "进度是 0 到 100 之间的整数,也可以不填。", "Progress is a whole number from 0 to 100, or empty."},
+	{"form.date", "%s应写成 2025-12-31 这样的日期。", "%s must be a date written like 2025-12-31."},
+	{"form.daterange", "%s应在 2000 年到 2100 年之间。", "%s must lie between 2000 and 2100."},
+	{"form.unknownunit", "%s中有不在名单上的单位,请从列表中选择。", "%s includes a unit that is not on the list; choose from the list."},
+	{"form.toomanyunits", "%s最多选 12 个。", "Choose at most 12 for %s."},
+	{"form.leadandsupport", "“%s”不能既牵头又配合。", "“%s” cannot both lead and support."},
+	{"form.evidence", "证据链接必须是以 http:// 或 https:// 开头的完整网址。", "The evidence link must be a full address starting with http:// or https://."},
+	{"form.completed100", "状态为“已完成”时,进度应为 100%%,或者不填。", "When the status is Completed, progress must be 100%% or empty."},
+	{"form.future", "进展的日期不能晚于今天。", "An update's date cannot be later than today."},
+	{"form.visibility", "请选择这条进展公开还是仅工作人员可见。", "Choose whether the update is public or for staff only."},
+	{"form.kind", "请从列表中选择类型。", "Choose a kind from the list."},
+	{"form.strength", "请从列表中选择承诺力度。", "Choose a strength from the list."},
+	{"form.role", "请选择编辑或管理员。", "Choose editor or administrator."},
+	{"form.state", "请选择启用或停用。", "Choose enabled or disabled."},
+	{"form.self", "不能停用自己的账户或取消自己的管理员角色;请让另一位管理员操作。", "You cannot disable your own account or give up your own admin role; ask another administrator."},
+
 	// Errors.
 	{"err.heading", "出错了", "Something went wrong"},
 	{"err.heading.404", "页面不存在", "Page not found"},

@@ -73,15 +73,16 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 		Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
 		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
 	}
-	e.Status = status(errs, form, "status")
-	e.Progress = percent(errs, form, "progress")
+	l := i18n.From(r.Context())
+	e.Status = status(l, errs, form, "status")
+	e.Progress = percent(l, errs, form, "progress")
 	if e.Status == policy.StatusCompleted && e.Progress != nil && *e.Progress != 100 {
-		errs["progress"] = "状态为“已完成”时,进度应为 100%,或者不填。"
+		errs["progress"] = l.T("form.completed100")
 	}
-	e.Lead, e.Support = units(errs, form, unitNames)
-	e.TimeFrame = text(errs, form, "time_frame", "时间安排", 60, false, false)
-	e.DueOn = date(errs, form, "due_on", "完成期限", false)
-	e.PublicNote = text(errs, form, "public_note", "公开说明", 2000, false, true)
+	e.Lead, e.Support = units(l, errs, form, unitNames)
+	e.TimeFrame = text(l, errs, form, "time_frame", l.T("field.time_frame"), 60, false, false)
+	e.DueOn = date(l, errs, form, "due_on", l.T("field.due_on"), false)
+	e.PublicNote = text(l, errs, form, "public_note", l.T("field.public_note"), 2000, false, true)
 	return f, e, errs
 }
 
@@ -200,25 +201,26 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		Signed: form.Get("signed") != "", Version: version,
 	}
 	u := policy.NewUpdate{Signed: f.Signed}
-	if d := date(errs, form, "happened_on", "日期", true); d != nil {
+	l := i18n.From(r.Context())
+	if d := date(l, errs, form, "happened_on", l.T("tr.date"), true); d != nil {
 		if today := web.Today(); d.After(today) {
-			errs["happened_on"] = "进展的日期不能晚于今天。"
+			errs["happened_on"] = l.T("form.future")
 		}
 		u.HappenedOn = *d
 	}
-	u.Status = status(errs, form, "update_status")
-	u.Progress = percent(errs, form, "update_progress")
+	u.Status = status(l, errs, form, "update_status")
+	u.Progress = percent(l, errs, form, "update_progress")
 	if u.Status == policy.StatusCompleted && u.Progress != nil && *u.Progress != 100 {
-		errs["update_progress"] = "状态为“已完成”时,进度应为 100%,或者不填。"
+		errs["update_progress"] = l.T("form.completed100")
 	}
-	u.Note = text(errs, form, "note", "进展情况", 4000, true, true)
-	u.EvidenceURL = evidenceURL(errs, form, "evidence_url")
+	u.Note = text(l, errs, form, "note", l.T("tr.update.note"), 4000, true, true)
+	u.EvidenceURL = evidenceURL(l, errs, form, "evidence_url")
 	switch f.Visibility {
 	case "public":
 		u.Public = true
 	case "internal":
 	default:
-		errs["visibility"] = "请选择这条进展公开还是仅工作人员可见。"
+		errs["visibility"] = l.T("form.visibility")
 	}
 	if len(errs) > 0 {
 		s.renderCommitmentWithUpdate(w, r, http.StatusUnprocessableEntity, c, f, errs, false)
@@ -281,7 +283,8 @@ func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw b
 	}
 	if withdraw {
 		errs := fieldErrors{}
-		reason := text(errs, r.PostForm, "reason", "撤回原因", 500, true, false)
+		l := i18n.From(r.Context())
+		reason := text(l, errs, r.PostForm, "reason", l.T("field.withdrawn_reason"), 500, true, false)
 		if len(errs) > 0 {
 			c, err := s.visibleCommitment(r)
 			if err != nil {
