@@ -67,7 +67,8 @@ func (s *Store) ReplyParagraphs(ctx context.Context) ([]policy.Place, error) {
 
 // DivisionFacts looks up, for each division, the reply's regions and parks that
 // lie in it (its regions, everything under them, and its other places) and
-// counts the commitments that name any of them in their words or as a unit.
+// counts the commitments the public sees that name any of them in their words
+// or as a unit.
 func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) ([]policy.DivisionFacts, error) {
 	out := make([]policy.DivisionFacts, len(divisions))
 	b := &pgx.Batch{}
@@ -96,10 +97,11 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) 
 		}
 		b.Queue(areaSQL+`
 			SELECT count(*) FROM commitments c
-			WHERE EXISTS (SELECT 1 FROM commitment_units u JOIN area a ON a.id = u.entity_id WHERE u.commitment_id = c.id)
+			WHERE c.withdrawn_at IS NULL
+			  AND (EXISTS (SELECT 1 FROM commitment_units u JOIN area a ON a.id = u.entity_id WHERE u.commitment_id = c.id)
 			   OR EXISTS (SELECT 1 FROM mentions m JOIN area a ON a.id = m.entity_id
 			              WHERE m.paragraph_id = c.paragraph_id
-			                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset)`, d.Regions, d.Places).
+			                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))`, d.Regions, d.Places).
 			Fn = func(br pgx.BatchResults) error {
 			return br.QueryRow().Scan(&facts.Commitments)
 		}

@@ -534,3 +534,23 @@ func TestStaffPagesRenderInBothLanguages(t *testing.T) {
 		t.Error("the login page is not in English")
 	}
 }
+
+// A withdrawn commitment leaves the public's charts and map, as it leaves the lists.
+func TestWithdrawnCommitmentsLeaveTheCharts(t *testing.T) {
+	base, pool := portal(t)
+	var id int64
+	if err := pool.QueryRow(context.Background(), `
+		UPDATE commitments SET withdrawn_at = now(), withdrawn_reason = '测试'
+		WHERE quote LIKE '铜仁市以大龙经开区为重点%' RETURNING id`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	r := get(t, base, "/dashboard")
+	if !strings.Contains(r.body, "50 项 · 完成 18(36%)") {
+		t.Error("the dashboard still counts the withdrawn commitment")
+	}
+	r = get(t, base, "/map")
+	row := regexp.MustCompile(`(?s)<tr data-code="520600".*?</tr>`).FindString(r.body)
+	if !strings.Contains(row, `data-commitments="1"`) {
+		t.Errorf("铜仁 still counts the withdrawn commitment:\n%s", row)
+	}
+}
