@@ -128,3 +128,7 @@ func switchURL(ctx context.Context) string {
 	}
 	return "/lang/" + otherLang(ctx) + "?next=" + url.QueryEscape(next)
 }
+
+// interfaceLang is the interface language's tag, for marking interface text
+// inside an element that holds the documents' Chinese.
+func interfaceLang(ctx context.Context) string { return i18n.From(ctx).HTMLLang() }
