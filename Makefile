@@ -41,7 +41,9 @@ templ-check:
 dbcheck: build
 	@$(BIN) dbcheck
 
+## generate: regenerate the map geometry from the boundary file, and the templ code.
 generate:
+	$(GO) run ./cmd/mapgen -in third_party/boundaries/guizhou.json -out web/mapdata/guizhou.json
 	$(GO) tool templ generate
 
 bench: dbcheck

@@ -17,13 +17,13 @@ import (
 // commitment and one <a> across all segments of a link, so a reader (or a
 // screen reader) meets each once. Every value is escaped here.
 func paragraphText(p policy.Paragraph) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		_, err := io.WriteString(w, renderSegments(policy.Segments(p.Text, p.Annotations)))
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		_, err := io.WriteString(w, renderSegments(ctx, policy.Segments(p.Text, p.Annotations)))
 		return err
 	})
 }
 
-func renderSegments(segs []policy.Segment) string {
+func renderSegments(ctx context.Context, segs []policy.Segment) string {
 	var b strings.Builder
 	var openMark, openLink *policy.Annotation
 	closeLink := func() {
@@ -84,7 +84,7 @@ func renderSegments(segs []policy.Segment) string {
 				}
 			}
 			for _, e := range s.Ends {
-				b.WriteString(`<a class="cref" href="` + html.EscapeString(e.Href) + `" title="` + html.EscapeString(e.Label) + `">` + html.EscapeString(shortRef(e.Label)) + `</a>`)
+				b.WriteString(`<a class="cref" href="` + html.EscapeString(e.Href) + `" title="` + html.EscapeString(e.Label) + `">` + html.EscapeString(shortRef(ctx, e.Label)) + `</a>`)
 			}
 		}
 		if len(s.Trailing) > 0 {

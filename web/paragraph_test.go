@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 )
 
 func render(text string, anns ...policy.Annotation) string {
-	return renderSegments(policy.Segments(text, anns))
+	return renderSegments(context.Background(), policy.Segments(text, anns))
 }
 
 func TestRenderKeepsOneMarkAndOneLinkPerSpan(t *testing.T) {

@@ -22,14 +22,6 @@ func UserFrom(ctx context.Context) *policy.User {
 	return u
 }
 
-type pathKey struct{}
-
-// WithPath returns ctx carrying the path and query of the page being shown, so
-// that the login link can lead back to it.
-func WithPath(ctx context.Context, path string) context.Context {
-	return context.WithValue(ctx, pathKey{}, path)
-}
-
 // loginURL is the login page, returning to the current page afterwards.
 func loginURL(ctx context.Context) string {
 	p, _ := ctx.Value(pathKey{}).(string)

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"math/big"
@@ -38,7 +39,7 @@ func dateTime(t *time.Time) string {
 
 // baseAmount writes a figure's normalised value with thousands separators and
 // its base unit, e.g. 399,328,200 元.
-func baseAmount(f policy.Figure) string {
+func baseAmount(ctx context.Context, f policy.Figure) string {
 	if f.Kind == policy.FigureRating {
 		return f.Quote // a grade is not a quantity to convert
 	}
@@ -61,7 +62,7 @@ func baseAmount(f policy.Figure) string {
 	if frac != "" {
 		b.WriteString("." + frac)
 	}
-	return b.String() + " " + policy.BaseUnitName(f.BaseUnit)
+	return b.String() + " " + T(ctx, "unit."+f.BaseUnit)
 }
 
 // wholeParagraph is a context width larger than any paragraph, for showing a
@@ -90,25 +91,24 @@ func percent(p *int) string {
 }
 
 // period is a commitment's time frame as the text gives it, or 未载明.
-func period(c policy.Commitment) string {
+func period(ctx context.Context, c policy.Commitment) string {
 	if c.TimeFrame == "" {
-		return "未载明"
+		return T(ctx, "c.notstated")
 	}
 	return c.TimeFrame
 }
 
-func relationName(r policy.LinkRelation) string {
-	if r == policy.RelationRepliesTo {
-		return "答复"
-	}
-	return "引用"
-}
+func relationName(ctx context.Context, r policy.LinkRelation) string { return T(ctx, "rel."+string(r)) }
 
 func roleClass(r policy.ParagraphRole) string { return "para para-" + string(r) }
 
-// shortRef is the 承诺 N part of a commitment annotation's label.
-func shortRef(label string) string {
+// shortRef is the 承诺 N part of a commitment annotation's label, in the
+// interface language.
+func shortRef(ctx context.Context, label string) string {
 	ref, _, _ := strings.Cut(label, ":")
+	if n, ok := strings.CutPrefix(ref, "承诺 "); ok {
+		return T(ctx, "c.ref", n)
+	}
 	return ref
 }
 

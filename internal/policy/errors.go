@@ -3,6 +3,8 @@ package policy
 import (
 	"errors"
 	"fmt"
+
+	"github.com/guizhou-portal/portal/internal/i18n"
 )
 
 // Error codes. The server maps each to an HTTP status; only EINTERNAL is logged,
@@ -16,10 +18,14 @@ const (
 	EINTERNAL     = "internal"
 )
 
-// Error is a domain error with a code and a message fit to show a user.
+// Error is a domain error with a code and a message fit to show a user. When
+// MessageID is set, the interface shows that message of its catalogue, in the
+// reader's language, with Args; Message is then the Chinese text, for logs.
 type Error struct {
-	Code    string
-	Message string
+	Code      string
+	Message   string
+	MessageID string
+	Args      []any
 }
 
 func (e *Error) Error() string {
@@ -29,6 +35,13 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Errorm returns an *Error with the given code whose message is the catalogue
+// message id with args. The interface shows it in the reader's language;
+// Message holds the Chinese text, for logs and for callers without a language.
+func Errorm(code, id string, args ...any) *Error {
+	return &Error{Code: code, Message: i18n.For("zh").T(id, args...), MessageID: id, Args: args}
 }
 
 // ErrorCode returns the code of err's *Error, EINTERNAL for any other error and ""

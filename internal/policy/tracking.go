@@ -140,7 +140,8 @@ func (s *UserState) Fields() []Field {
 	}
 }
 
-// FieldDiff is one field that a change altered.
+// FieldDiff is one field that a change altered; Key names the field for the
+// interface's catalogue, Label is its Chinese name.
 type FieldDiff struct {
 	Key, Label, Before, After string
 }

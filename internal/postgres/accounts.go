@@ -37,7 +37,7 @@ func (s *Store) User(ctx context.Context, id int64) (policy.User, error) {
 		return policy.User{}, err
 	}
 	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
-	return u, notFound(err, "没有这个账户。")
+	return u, notFound(err, "err.account")
 }
 
 // UserForLogin returns the account with the email and its password hash;
@@ -47,7 +47,7 @@ func (s *Store) UserForLogin(ctx context.Context, email string) (policy.User, st
 	var hash string
 	err := s.pool.QueryRow(ctx, `SELECT id, email, name, role, disabled_at, password_hash FROM users WHERE email = $1`, email).
 		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.DisabledAt, &hash)
-	return u, hash, notFound(err, "没有这个账户。")
+	return u, hash, notFound(err, "err.account")
 }
 
 // EnabledAdmins counts the accounts that can manage other accounts.
@@ -98,7 +98,7 @@ func (s *Store) UpdateUser(ctx context.Context, a policy.Actor, id int64, name s
 	}
 	before, err := pgx.CollectExactlyOneRow(rows, scanUser)
 	if err != nil {
-		return notFound(err, "没有这个账户。")
+		return notFound(err, "err.account")
 	}
 	if before.Name == name && before.Role == role && (before.DisabledAt != nil) == disabled {
 		return nil // nothing to change, nothing to record

@@ -17,11 +17,11 @@ func isUndefinedTable(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "42P01"
 }
 
-// notFound maps pgx.ErrNoRows to a coded not-found error with message msg and
-// passes any other error through.
-func notFound(err error, msg string) error {
+// notFound maps pgx.ErrNoRows to a coded not-found error with the catalogue
+// message id and passes any other error through.
+func notFound(err error, id string) error {
 	if errors.Is(err, pgx.ErrNoRows) {
-		return policy.Errorf(policy.ENOTFOUND, "%s", msg)
+		return policy.Errorm(policy.ENOTFOUND, id)
 	}
 	return err
 }

@@ -60,7 +60,7 @@ func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error)
 func (s *Store) Document(ctx context.Context, slug string) (policy.Document, error) {
 	var d policy.Document
 	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.slug = $1`, slug).Scan(documentDest(&d)...)
-	return d, notFound(err, "没有找到这份文件。")
+	return d, notFound(err, "err.document")
 }
 
 // FullDocument loads a document with its paragraphs, sections, commitments,
@@ -234,7 +234,7 @@ const commitmentColumns = `
 	coalesce(c.public_note, ''), c.withdrawn_at, coalesce(c.withdrawn_reason, ''),
 	d.id, d.slug, d.title, coalesce(d.short_title, ''), coalesce(d.doc_number, ''),
 	x.id, x.anchor, x.kind, x.label, x.title,
-	top.id, top.anchor, top.label, top.title, coalesce(top.theme_key, ''), coalesce(t.name_zh, ''),
+	top.id, top.anchor, top.label, top.title, coalesce(top.theme_key, ''), coalesce(t.name_zh, ''), coalesce(t.name_en, ''),
 	p.seq, p.text, c.start_offset, c.end_offset,
 	coalesce((SELECT array_agg(e.slug || '|' || e.name ORDER BY e.name) FROM commitment_units u
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'lead'), '{}'),
@@ -254,13 +254,13 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 	var c policy.Commitment
 	var progress *int16
 	var lead, support []string
-	var themeKey, themeName string
+	var themeKey, themeName, themeNameEN string
 	err := r.Scan(&c.ID, &c.Position, &c.Title, &c.Kind, &c.Strength, &c.Status, &c.StatusBasis, &progress,
 		&c.TimeFrame, &c.PeriodStart, &c.PeriodEnd, &c.DueOn, &c.Quote, &c.Version, &c.UpdatedAt,
 		&c.PublicNote, &c.WithdrawnAt, &c.WithdrawnReason,
 		&c.Document.ID, &c.Document.Slug, &c.Document.Title, &c.Document.ShortTitle, &c.Document.DocNumber,
 		&c.Section.ID, &c.Section.Anchor, &c.Section.Kind, &c.Section.Label, &c.Section.Title,
-		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName,
+		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName, &themeNameEN,
 		&c.Place.ParagraphSeq, &c.Place.ParagraphText, &c.Place.Start, &c.Place.End, &lead, &support)
 	if progress != nil {
 		v := int(*progress)
@@ -268,7 +268,7 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 	}
 	c.TopSection.Kind = policy.SectionTop
 	if themeKey != "" {
-		c.TopSection.Theme = &policy.Theme{Key: themeKey, NameZH: themeName}
+		c.TopSection.Theme = &policy.Theme{Key: themeKey, NameZH: themeName, NameEN: themeNameEN}
 	}
 	c.Place.DocumentSlug, c.Place.DocumentTitle = c.Document.Slug, c.Document.Title
 	c.Lead, c.Support = unitList(lead), unitList(support)
@@ -352,7 +352,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 	}
 	c, err := pgx.CollectExactlyOneRow(rows, scanCommitment)
 	if err != nil {
-		return c, notFound(err, "没有找到这项承诺。")
+		return c, notFound(err, "err.commitment")
 	}
 	b := &pgx.Batch{}
 	b.Queue(figuresSQL+` WHERE f.paragraph_id = (SELECT paragraph_id FROM commitments WHERE id = $1)
@@ -460,7 +460,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		FROM entities e LEFT JOIN entities pe ON pe.id = e.parent_id
 		WHERE e.slug = $1`, slug).Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Description, &parentSlug, &parentName, &e.Aliases)
 	if err != nil {
-		return nil, notFound(err, "没有找到这个条目。")
+		return nil, notFound(err, "err.entity")
 	}
 	if parentSlug != nil {
 		e.Parent = &policy.Entity{Slug: *parentSlug, Name: *parentName}

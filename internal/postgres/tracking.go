@@ -43,7 +43,7 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (*policy.Commitmen
 		Scan(&st.Title, &st.Quote, &st.Kind, &st.Strength, &st.Status, &progress, &st.Lead, &st.Support,
 			&st.TimeFrame, &st.DueOn, &st.PublicNote, &st.Withdrawn, &st.WithdrawnReason, &version)
 	if err != nil {
-		return nil, 0, notFound(err, "没有找到这项承诺。")
+		return nil, 0, notFound(err, "err.commitment")
 	}
 	if progress != nil {
 		p := int(*progress)
@@ -287,7 +287,7 @@ func (s *Store) ParagraphForCommitment(ctx context.Context, slug string, seq int
 	err = s.pool.QueryRow(ctx, `SELECT id, seq, role, text FROM paragraphs WHERE document_id = $1 AND seq = $2`, d.ID, seq).
 		Scan(&p.ID, &p.Seq, &p.Role, &p.Text)
 	if err != nil {
-		return d, p, nil, notFound(err, "这份文件没有这一段。")
+		return d, p, nil, notFound(err, "err.paragraph")
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT start_offset, end_offset, '承诺 ' || position || ':' || title FROM commitments
@@ -337,7 +337,7 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 		SELECT d.id, p.id, p.text FROM documents d JOIN paragraphs p ON p.document_id = d.id
 		WHERE d.slug = $1 AND p.seq = $2 FOR NO KEY UPDATE OF d`, n.DocumentSlug, n.ParagraphSeq).Scan(&docID, &paraID, &text)
 	if err != nil {
-		return 0, notFound(err, "这份文件没有这一段。")
+		return 0, notFound(err, "err.paragraph")
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT start_offset, end_offset, '承诺 ' || position || ':' || title FROM commitments
@@ -365,7 +365,7 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 		  AND (ps.seq, x.start_offset) <= (p.seq, $3) AND (p.seq, $4) <= (pe.seq, x.end_offset)
 		ORDER BY CASE x.kind WHEN 'point' THEN 0 WHEN 'item' THEN 1 ELSE 2 END LIMIT 1`, paraID, docID, span.Start, span.End).Scan(&sectionID)
 	if err != nil {
-		return 0, notFound(err, "这一段不属于任何章节,不能在这里新建承诺。")
+		return 0, notFound(err, "err.paragraph.section")
 	}
 	var id int64
 	var author *int64

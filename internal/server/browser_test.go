@@ -1,14 +1,17 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/guizhou-portal/portal/internal/server"
@@ -36,6 +39,9 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
+		// A Chinese reader's browser: the portal picks its language from Accept-Language.
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
@@ -159,4 +165,49 @@ func TestEditorUpdatesACommitmentInABrowser(t *testing.T) {
 		chromedp.Click(`//button[text()="退出登录"]`),
 		chromedp.WaitVisible(`//footer//a[text()="工作人员登录"]`),
 	)
+}
+
+func TestReaderPrintsTheDocumentOnA4(t *testing.T) {
+	base, _ := portal(t)
+	ctx := browser(t)
+	display := func(sel string) string {
+		return must(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(`+"`"+sel+"`"+`)).display`))
+	}
+	steps(t, ctx, chromedp.Navigate(base+"/documents/"+replySlug), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if d := display("section.print-only"); d != "none" {
+		t.Errorf("on screen the printed status table is displayed (%s)", d)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	if d := display("section.print-only"); d != "block" {
+		t.Errorf("in print the status table is not shown (%s)", d)
+	}
+	if d := display("header.site nav"); d != "none" {
+		t.Errorf("in print the navigation is shown (%s)", d)
+	}
+	pdf := must(t, ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatal("printing did not produce a PDF")
+	}
+	pages := regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)
+	a4 := regexp.MustCompile(`/MediaBox\s*\[0 0 595\.\d+ 841\.\d+\]`).FindAll(pdf, -1)
+	if len(pages) < 3 || len(pages) > 12 || len(a4) != len(pages) {
+		t.Errorf("the document prints on %d pages, %d of them A4; want a few A4 pages", len(pages), len(a4))
+	}
+}
+
+func TestReaderOpensARegionFromTheMap(t *testing.T) {
+	base, _ := portal(t)
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(base+"/map"),
+		chromedp.Click(chromedp.CSS(`a[href="/entities/tongren"] path`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	location := must(t, ctx, chromedp.Location())
+	h1 := must(t, ctx, chromedp.Text(chromedp.CSS(`h1`)))
+	if !strings.HasSuffix(location, "/entities/tongren") || h1 != "铜仁" {
+		t.Fatalf("clicking 铜仁 on the map went to %s (%q)", location, h1)
+	}
 }

@@ -7,11 +7,12 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
 
-var errNoCommitment = policy.Errorf(policy.ENOTFOUND, "没有找到这项承诺。")
+var errNoCommitment = policy.Errorm(policy.ENOTFOUND, "err.commitment")
 
 // commitmentID reads the {id} of the route: one URL per commitment, no +1 or 01.
 func commitmentID(r *http.Request) (int64, error) {
@@ -49,7 +50,7 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 	c, err := s.visibleCommitment(r)
 	if err == nil && c.WithdrawnAt != nil {
-		err = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回;请先在承诺页面恢复它,再编辑。")
+		err = policy.Errorm(policy.ECONFLICT, "err.withdrawn.edit")
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -72,15 +73,16 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 		Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
 		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
 	}
-	e.Status = status(errs, form, "status")
-	e.Progress = percent(errs, form, "progress")
+	l := i18n.From(r.Context())
+	e.Status = status(l, errs, form, "status")
+	e.Progress = percent(l, errs, form, "progress")
 	if e.Status == policy.StatusCompleted && e.Progress != nil && *e.Progress != 100 {
-		errs["progress"] = "状态为“已完成”时,进度应为 100%,或者不填。"
+		errs["progress"] = l.T("form.completed100")
 	}
-	e.Lead, e.Support = units(errs, form, unitNames)
-	e.TimeFrame = text(errs, form, "time_frame", "时间安排", 60, false, false)
-	e.DueOn = date(errs, form, "due_on", "完成期限", false)
-	e.PublicNote = text(errs, form, "public_note", "公开说明", 2000, false, true)
+	e.Lead, e.Support = units(l, errs, form, unitNames)
+	e.TimeFrame = text(l, errs, form, "time_frame", l.T("field.time_frame"), 60, false, false)
+	e.DueOn = date(l, errs, form, "due_on", l.T("field.due_on"), false)
+	e.PublicNote = text(l, errs, form, "public_note", l.T("field.public_note"), 2000, false, true)
 	return f, e, errs
 }
 
@@ -143,10 +145,13 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 	}
 	cur := web.FormOf(current)
 	var rows []policy.FieldDiff
-	add := func(label, a, b string) { rows = append(rows, policy.FieldDiff{Label: label, Before: a, After: b}) }
+	l := i18n.From(r.Context())
+	add := func(key, a, b string) {
+		rows = append(rows, policy.FieldDiff{Key: key, Label: i18n.For("zh").T("field." + key), Before: a, After: b})
+	}
 	statusName := func(v string) string {
-		if n := policy.Status(v).Name(); n != "" {
-			return n
+		if policy.Status(v).Valid() {
+			return l.T("status." + v)
 		}
 		return v
 	}
@@ -156,13 +161,13 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		}
 		return v + "%"
 	}
-	add("状态", statusName(cur.Status), statusName(submitted.Status))
-	add("进度", withPercent(cur.Progress), withPercent(submitted.Progress))
-	add("牵头单位", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
-	add("配合单位", joinNames(cur.Support, names), joinNames(submitted.Support, names))
-	add("时间安排", cur.TimeFrame, submitted.TimeFrame)
-	add("完成期限", cur.DueOn, submitted.DueOn)
-	add("公开说明", cur.PublicNote, submitted.PublicNote)
+	add("status", statusName(cur.Status), statusName(submitted.Status))
+	add("progress", withPercent(cur.Progress), withPercent(submitted.Progress))
+	add("lead", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
+	add("support", joinNames(cur.Support, names), joinNames(submitted.Support, names))
+	add("time_frame", cur.TimeFrame, submitted.TimeFrame)
+	add("due_on", cur.DueOn, submitted.DueOn)
+	add("public_note", cur.PublicNote, submitted.PublicNote)
 	submitted.Version = current.Version
 	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{
 		Commitment: current, Form: submitted, Units: units, Conflict: rows}))
@@ -173,7 +178,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := s.visibleCommitment(r)
 	if err == nil && c.WithdrawnAt != nil {
-		err = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回,不能添加进展;请先恢复它。")
+		err = policy.Errorm(policy.ECONFLICT, "err.withdrawn.update")
 	}
 	if err != nil {
 		s.renderError(w, r, err)
@@ -196,25 +201,26 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		Signed: form.Get("signed") != "", Version: version,
 	}
 	u := policy.NewUpdate{Signed: f.Signed}
-	if d := date(errs, form, "happened_on", "日期", true); d != nil {
+	l := i18n.From(r.Context())
+	if d := date(l, errs, form, "happened_on", l.T("tr.date"), true); d != nil {
 		if today := web.Today(); d.After(today) {
-			errs["happened_on"] = "进展的日期不能晚于今天。"
+			errs["happened_on"] = l.T("form.future")
 		}
 		u.HappenedOn = *d
 	}
-	u.Status = status(errs, form, "update_status")
-	u.Progress = percent(errs, form, "update_progress")
+	u.Status = status(l, errs, form, "update_status")
+	u.Progress = percent(l, errs, form, "update_progress")
 	if u.Status == policy.StatusCompleted && u.Progress != nil && *u.Progress != 100 {
-		errs["update_progress"] = "状态为“已完成”时,进度应为 100%,或者不填。"
+		errs["update_progress"] = l.T("form.completed100")
 	}
-	u.Note = text(errs, form, "note", "进展情况", 4000, true, true)
-	u.EvidenceURL = evidenceURL(errs, form, "evidence_url")
+	u.Note = text(l, errs, form, "note", l.T("tr.update.note"), 4000, true, true)
+	u.EvidenceURL = evidenceURL(l, errs, form, "evidence_url")
 	switch f.Visibility {
 	case "public":
 		u.Public = true
 	case "internal":
 	default:
-		errs["visibility"] = "请选择这条进展公开还是仅工作人员可见。"
+		errs["visibility"] = l.T("form.visibility")
 	}
 	if len(errs) > 0 {
 		s.renderCommitmentWithUpdate(w, r, http.StatusUnprocessableEntity, c, f, errs, false)
@@ -277,7 +283,8 @@ func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw b
 	}
 	if withdraw {
 		errs := fieldErrors{}
-		reason := text(errs, r.PostForm, "reason", "撤回原因", 500, true, false)
+		l := i18n.From(r.Context())
+		reason := text(l, errs, r.PostForm, "reason", l.T("field.withdrawn_reason"), 500, true, false)
 		if len(errs) > 0 {
 			c, err := s.visibleCommitment(r)
 			if err != nil {

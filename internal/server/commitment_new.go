@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
@@ -17,7 +18,7 @@ func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewC
 	slug := values.Get("document")
 	seq, err := strconv.Atoi(values.Get("paragraph"))
 	if !policy.ValidSlug(slug) || err != nil || seq < 1 || seq > 100000 {
-		return v, nil, policy.Errorf(policy.EINVALID, "请从文件页面上某一段旁的“新建承诺”进入,地址中需要文件和段落编号。")
+		return v, nil, policy.Errorm(policy.EINVALID, "err.new.where")
 	}
 	d, p, taken, err := s.store.ParagraphForCommitment(r.Context(), slug, seq)
 	if err != nil {
@@ -63,23 +64,24 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 	v.Quote, v.Title, v.Kind, v.Strength, v.Status = form.Get("quote"), form.Get("title"), form.Get("kind"), form.Get("strength"), form.Get("status")
 	v.Lead, v.Support = form["lead"], form["support"]
 	n := policy.NewCommitment{DocumentSlug: v.Document.Slug, ParagraphSeq: v.Paragraph.Seq}
-	n.Quote = text(errs, form, "quote", "引文", 1000, true, false)
+	l := i18n.From(r.Context())
+	n.Quote = text(l, errs, form, "quote", l.T("tr.quote"), 1000, true, false)
 	if errs["quote"] == "" {
 		if _, msg := postgres.LocateQuote(v.Paragraph.Text, n.Quote, taken); msg != "" {
 			errs["quote"] = msg
 		}
 	}
-	n.Title = text(errs, form, "title", "标题", 60, true, false)
+	n.Title = text(l, errs, form, "title", l.T("field.title"), 60, true, false)
 	n.Kind = policy.CommitmentKind(v.Kind)
 	if !n.Kind.Valid() {
-		errs["kind"] = "请从列表中选择类型。"
+		errs["kind"] = l.T("form.kind")
 	}
 	n.Strength = policy.Strength(v.Strength)
 	if !n.Strength.Valid() {
-		errs["strength"] = "请从列表中选择承诺力度。"
+		errs["strength"] = l.T("form.strength")
 	}
-	n.Status = status(errs, form, "status")
-	n.Lead, n.Support = units(errs, form, unitNames(v.Units))
+	n.Status = status(l, errs, form, "status")
+	n.Lead, n.Support = units(l, errs, form, unitNames(v.Units))
 	if len(errs) > 0 {
 		v.Errors = errs
 		s.render(w, r, http.StatusUnprocessableEntity, web.NewCommitmentPage(v))

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -40,26 +41,30 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	l := i18n.From(ctx)
 	themeNames := map[string]string{}
 	for _, t := range themes {
 		themeNames[t.Key] = t.NameZH
+		if l.English() {
+			themeNames[t.Key] = t.NameEN
+		}
 	}
 	leadNames := map[string]string{}
 	for _, e := range leads {
 		leadNames[e.Slug] = e.Name
 	}
-	statusNames, kindNames, strengthNames := names(policy.Statuses), names(policy.CommitmentKinds), names(policy.Strengths)
+	statusNames, kindNames, strengthNames := names(l, "status.", policy.Statuses), names(l, "ckind.", policy.CommitmentKinds), names(l, "strength.", policy.Strengths)
 
 	var f policy.CommitmentFilter
 	var docs []policy.Document
 	for _, slug := range q[paramDocument] {
 		if !policy.ValidSlug(slug) {
-			s.renderError(w, r, policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", truncate(slug, 40)))
+			s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.document", truncate(slug, 40)))
 			return
 		}
 		d, err := s.store.Document(ctx, slug)
 		if policy.ErrorCode(err) == policy.ENOTFOUND {
-			err = policy.Errorf(policy.EINVALID, "没有文件“%s”,无法按文件筛选。", slug)
+			err = policy.Errorm(policy.EINVALID, "err.filter.document", slug)
 		}
 		if err != nil {
 			s.renderError(w, r, err)
@@ -73,16 +78,16 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		valid         map[string]string
 		into          func(string)
 	}{
-		{paramSection, "章节主题", themeNames, func(v string) { f.Themes = append(f.Themes, v) }},
-		{paramStatus, "状态", statusNames, func(v string) { f.Statuses = append(f.Statuses, policy.Status(v)) }},
-		{paramKind, "类型", kindNames, func(v string) { f.Kinds = append(f.Kinds, policy.CommitmentKind(v)) }},
-		{paramStrength, "承诺力度", strengthNames, func(v string) { f.Strengths = append(f.Strengths, policy.Strength(v)) }},
-		{paramLead, "牵头单位", leadNames, func(v string) { f.Leads = append(f.Leads, v) }},
+		{paramSection, l.T("c.theme"), themeNames, func(v string) { f.Themes = append(f.Themes, v) }},
+		{paramStatus, l.T("c.status"), statusNames, func(v string) { f.Statuses = append(f.Statuses, policy.Status(v)) }},
+		{paramKind, l.T("c.kind"), kindNames, func(v string) { f.Kinds = append(f.Kinds, policy.CommitmentKind(v)) }},
+		{paramStrength, l.T("c.strength"), strengthNames, func(v string) { f.Strengths = append(f.Strengths, policy.Strength(v)) }},
+		{paramLead, l.T("c.leadunit"), leadNames, func(v string) { f.Leads = append(f.Leads, v) }},
 	} {
 		for _, v := range q[check.param] {
 			if _, ok := check.valid[v]; !ok {
-				s.renderError(w, r, policy.Errorf(policy.EINVALID, "筛选条件“%s”的值“%s”无效。可用的值:%s。",
-					check.legend, truncate(v, 40), validList(check.valid)))
+				s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.value",
+					check.legend, truncate(v, 40), validList(check.valid, l.T("list.sep"))))
 				return
 			}
 			check.into(v)
@@ -96,7 +101,7 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	}
 	v := web.CommitmentsView{Documents: docs, Commitments: list}
 	for _, d := range docs {
-		v.Active = append(v.Active, web.ActiveFilter{Legend: "文件", Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
+		v.Active = append(v.Active, web.ActiveFilter{Legend: l.T("c.document"), Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
 	}
 	group := func(param, legend string, keys []string, labels map[string]string) {
 		g := web.FilterGroup{Param: param, Legend: legend}
@@ -116,11 +121,11 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	for _, e := range leads {
 		leadKeys = append(leadKeys, e.Slug)
 	}
-	group(paramSection, "章节主题", themeKeys, themeNames)
-	group(paramStatus, "状态", keys(policy.Statuses), statusNames)
-	group(paramKind, "类型", keys(policy.CommitmentKinds), kindNames)
-	group(paramStrength, "承诺力度", keys(policy.Strengths), strengthNames)
-	group(paramLead, "牵头单位", leadKeys, leadNames)
+	group(paramSection, l.T("c.theme"), themeKeys, themeNames)
+	group(paramStatus, l.T("c.status"), keys(policy.Statuses), statusNames)
+	group(paramKind, l.T("c.kind"), keys(policy.CommitmentKinds), kindNames)
+	group(paramStrength, l.T("c.strength"), keys(policy.Strengths), strengthNames)
+	group(paramLead, l.T("c.leadunit"), leadKeys, leadNames)
 	s.render(w, r, http.StatusOK, web.CommitmentsPage(v))
 }
 
@@ -139,15 +144,11 @@ func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.CommitmentPage(v))
 }
 
-type named interface {
-	~string
-	Name() string
-}
-
-func names[T named](vs []T) map[string]string {
+// names maps each value to its name in the catalogue, under prefix.
+func names[T ~string](l *i18n.Localizer, prefix string, vs []T) map[string]string {
 	m := make(map[string]string, len(vs))
 	for _, v := range vs {
-		m[string(v)] = v.Name()
+		m[string(v)] = l.T(prefix + string(v))
 	}
 	return m
 }
@@ -160,13 +161,13 @@ func keys[T ~string](vs []T) []string {
 	return out
 }
 
-func validList(valid map[string]string) string {
+func validList(valid map[string]string, sep string) string {
 	var parts []string
 	for k, name := range valid {
 		parts = append(parts, k+"("+name+")")
 	}
 	slices.Sort(parts)
-	return strings.Join(parts, "、")
+	return strings.Join(parts, sep)
 }
 
 // without returns the /commitments URL of q with one value of param removed.
@@ -199,7 +200,7 @@ func truncate(s string, n int) string {
 func parseQuery(r *http.Request) (url.Values, error) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, policy.Errorf(policy.EINVALID, "网址中的查询参数格式有误,请检查后重试。")
+		return nil, policy.Errorm(policy.EINVALID, "err.query")
 	}
 	return q, nil
 }

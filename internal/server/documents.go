@@ -36,7 +36,12 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures))
+	commitments, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Documents: []string{fd.Slug}})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures, commitments))
 }
 
 // showDocumentText writes the document as plain UTF-8 text rebuilt from the
@@ -47,7 +52,7 @@ func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug s
 		return
 	}
 	if len(fd.Paragraphs) == 0 {
-		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "本站没有收录《%s》的全文。", fd.Title))
+		s.renderError(w, r, policy.Errorm(policy.ENOTFOUND, "err.notext", fd.Title))
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -69,7 +74,7 @@ func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
 		sec = fd.Section(anchor)
 	}
 	if sec == nil {
-		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "《%s》中没有这一节。", fd.Title))
+		s.renderError(w, r, policy.Errorm(policy.ENOTFOUND, "err.section", fd.Title))
 		return
 	}
 	all, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Documents: []string{fd.Slug}})

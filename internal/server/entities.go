@@ -19,7 +19,7 @@ func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
 	var kinds []policy.EntityKind
 	for _, k := range q["kind"] {
 		if !policy.EntityKind(k).Valid() {
-			s.renderError(w, r, policy.Errorf(policy.EINVALID, "类别“%s”无效。", truncate(k, 40)))
+			s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.kind", truncate(k, 40)))
 			return
 		}
 		kinds = append(kinds, policy.EntityKind(k))

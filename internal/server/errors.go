@@ -6,20 +6,21 @@ import (
 
 	"github.com/a-h/templ"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
 
 var (
-	errNotFoundPage = policy.Errorf(policy.ENOTFOUND, "您要找的页面不存在。请检查地址,或从首页重新进入。")
-	errMethod       = &policy.Error{Code: "method", Message: "这个地址不接受这种请求。"}
-	errLoginFirst   = policy.Errorf(policy.EUNAUTHORIZED, "请先登录工作人员账户。")
-	errForbidden    = policy.Errorf(policy.EFORBIDDEN, "您的账户没有权限做这件事。")
-	errCrossOrigin  = policy.Errorf(policy.EFORBIDDEN, "出于安全考虑,本站不接受从其他网站提交的表单。请在本站页面上重新操作。")
+	errNotFoundPage = policy.Errorm(policy.ENOTFOUND, "err.page")
+	errMethod       = &policy.Error{Code: "method", Message: i18n.For("zh").T("err.method"), MessageID: "err.method"}
+	errLoginFirst   = policy.Errorm(policy.EUNAUTHORIZED, "err.login")
+	errForbidden    = policy.Errorm(policy.EFORBIDDEN, "err.forbidden")
+	errCrossOrigin  = policy.Errorm(policy.EFORBIDDEN, "err.crossorigin")
 	errPanic        = errors.New("handler panicked")
-	errNoDocument   = policy.Errorf(policy.ENOTFOUND, "没有找到这份文件。")
-	errNoEntity     = policy.Errorf(policy.ENOTFOUND, "没有找到这个条目。")
+	errNoDocument   = policy.Errorm(policy.ENOTFOUND, "err.document")
+	errNoEntity     = policy.Errorm(policy.ENOTFOUND, "err.entity")
 )
 
 // statusOf maps an error code to its HTTP status.
@@ -50,27 +51,44 @@ func statusOf(err error) int {
 // logs what users must not see, and renders a message they can act on.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	status := statusOf(err)
-	heading, message := "出错了", policy.ErrorMessage(err)
+	l := i18n.From(r.Context())
+	heading, message := l.T("err.heading"), errorMessage(l, err)
 	switch status {
 	case http.StatusNotFound:
-		heading = "页面不存在"
+		heading = l.T("err.heading.404")
 	case http.StatusBadRequest:
-		heading = "请求有误"
+		heading = l.T("err.heading.400")
 	case http.StatusUnauthorized:
-		heading = "需要登录"
+		heading = l.T("err.heading.401")
 	case http.StatusForbidden:
-		heading = "没有权限"
+		heading = l.T("err.heading.403")
 	case http.StatusConflict:
-		heading = "内容已变化"
+		heading = l.T("err.heading.409")
+	case http.StatusMethodNotAllowed:
+		heading = l.T("err.heading.405")
 	case http.StatusServiceUnavailable:
 		s.logger.Warn("database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")
-		heading, message = "服务暂时不可用", "数据库暂时没有响应,请稍后再试。"
+		heading, message = l.T("err.heading.503"), l.T("err.503")
 	case http.StatusInternalServerError:
 		s.logger.Error("internal error", "path", r.URL.Path, "err", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, web.ErrorPage(status, heading, message))
+}
+
+// errorMessage is what the user reads about err, in their language: the
+// catalogue message of a coded error, or its Chinese message when it has none.
+func errorMessage(l *i18n.Localizer, err error) string {
+	var e *policy.Error
+	switch {
+	case !errors.As(err, &e):
+		return l.T("err.internal")
+	case e.MessageID != "":
+		return l.T(e.MessageID, e.Args...)
+	default:
+		return e.Message
+	}
 }
 
 // render writes a component with status. Rendering into a buffer first means a

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +13,7 @@ import (
 
 	"golang.org/x/text/width"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -21,7 +21,7 @@ import (
 // maxFormBytes caps a form's body; no form of the portal comes near it.
 const maxFormBytes = 256 << 10
 
-var errTooLarge = &policy.Error{Code: "too_large", Message: "提交的内容太大,请缩短后再试。"}
+var errTooLarge = &policy.Error{Code: "too_large", Message: "提交的内容太大,请缩短后再试。", MessageID: "err.toolarge"}
 
 // parseForm reads a POST body into r.PostForm, refusing bodies over the cap.
 func parseForm(w http.ResponseWriter, r *http.Request) error {
@@ -31,7 +31,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 		if errors.As(err, &tooLarge) {
 			return errTooLarge
 		}
-		return policy.Errorf(policy.EINVALID, "无法读取提交的表单。")
+		return policy.Errorm(policy.EINVALID, "err.form")
 	}
 	return nil
 }
@@ -39,71 +39,74 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 // fieldErrors collects one message per form field, shown beside the field.
 type fieldErrors = web.FieldErrors
 
+// The readers below write each field's message in the reader's language (l);
+// label is the field's name in that language.
+
 // text reads a single-line or multi-line field: trimmed, valid UTF-8, no control
 // characters other than line breaks and tabs where multiline, at most max characters.
-func text(errs fieldErrors, form url.Values, name, label string, max int, required, multiline bool) string {
+func text(l *i18n.Localizer, errs fieldErrors, form url.Values, name, label string, max int, required, multiline bool) string {
 	v := strings.TrimSpace(form.Get(name))
 	switch {
 	case !utf8.ValidString(v):
-		errs[name] = label + "含有无法识别的字符。"
+		errs[name] = l.T("form.badutf8", label)
 	case strings.ContainsFunc(v, func(c rune) bool {
 		return unicode.IsControl(c) && !(multiline && (c == '\n' || c == '\r' || c == '\t'))
 	}):
-		errs[name] = label + "含有不可见的控制字符。"
+		errs[name] = l.T("form.control", label)
 	case required && v == "":
-		errs[name] = "请填写" + label + "。"
+		errs[name] = l.T("form.required", label)
 	case utf8.RuneCountInString(v) > max:
-		errs[name] = fmt.Sprintf("%s最多 %d 个字,现在有 %d 个。", label, max, utf8.RuneCountInString(v))
+		errs[name] = l.T("form.toolong", label, strconv.Itoa(max), strconv.Itoa(utf8.RuneCountInString(v)))
 	}
 	return v
 }
 
 // status reads a status field.
-func status(errs fieldErrors, form url.Values, name string) policy.Status {
+func status(l *i18n.Localizer, errs fieldErrors, form url.Values, name string) policy.Status {
 	v := policy.Status(form.Get(name))
 	if !v.Valid() {
-		errs[name] = "请从列表中选择状态。"
+		errs[name] = l.T("form.status")
 	}
 	return v
 }
 
 // percent reads an optional progress percentage, accepting full-width digits.
-func percent(errs fieldErrors, form url.Values, name string) *int {
+func percent(l *i18n.Localizer, errs fieldErrors, form url.Values, name string) *int {
 	v := strings.TrimSuffix(strings.TrimSpace(width.Narrow.String(form.Get(name))), "%")
 	if v == "" {
 		return nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 || n > 100 {
-		errs[name] = "进度是 0 到 100 之间的整数,也可以不填。"
+		errs[name] = l.T("form.progress")
 		return nil
 	}
 	return &n
 }
 
 // date reads a date written YYYY-MM-DD, within the years a reply can speak of.
-func date(errs fieldErrors, form url.Values, name, label string, required bool) *time.Time {
+func date(l *i18n.Localizer, errs fieldErrors, form url.Values, name, label string, required bool) *time.Time {
 	v := strings.TrimSpace(width.Narrow.String(form.Get(name)))
 	if v == "" {
 		if required {
-			errs[name] = "请填写" + label + "。"
+			errs[name] = l.T("form.required", label)
 		}
 		return nil
 	}
 	t, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		errs[name] = label + "应写成 2025-12-31 这样的日期。"
+		errs[name] = l.T("form.date", label)
 		return nil
 	}
 	if t.Year() < 2000 || t.Year() > 2100 {
-		errs[name] = label + "应在 2000 年到 2100 年之间。"
+		errs[name] = l.T("form.daterange", label)
 		return nil
 	}
 	return &t
 }
 
 // units reads the lead and supporting units: known slugs, none in both lists.
-func units(errs fieldErrors, form url.Values, valid map[string]string) (lead, support []string) {
+func units(l *i18n.Localizer, errs fieldErrors, form url.Values, valid map[string]string) (lead, support []string) {
 	read := func(name, label string) []string {
 		var out []string
 		for _, v := range form[name] {
@@ -111,7 +114,7 @@ func units(errs fieldErrors, form url.Values, valid map[string]string) (lead, su
 				continue
 			}
 			if _, ok := valid[v]; !ok {
-				errs[name] = label + "中有不在名单上的单位,请从列表中选择。"
+				errs[name] = l.T("form.unknownunit", label)
 				return nil
 			}
 			if !slices.Contains(out, v) {
@@ -119,14 +122,14 @@ func units(errs fieldErrors, form url.Values, valid map[string]string) (lead, su
 			}
 		}
 		if len(out) > 12 {
-			errs[name] = label + "最多选 12 个。"
+			errs[name] = l.T("form.toomanyunits", label)
 		}
 		return out
 	}
-	lead, support = read("lead", "牵头单位"), read("support", "配合单位")
+	lead, support = read("lead", l.T("field.lead")), read("support", l.T("field.support"))
 	for _, v := range lead {
 		if slices.Contains(support, v) {
-			errs["support"] = "“" + valid[v] + "”不能既牵头又配合。"
+			errs["support"] = l.T("form.leadandsupport", valid[v])
 			break
 		}
 	}
@@ -134,14 +137,14 @@ func units(errs fieldErrors, form url.Values, valid map[string]string) (lead, su
 }
 
 // evidenceURL reads an optional link to evidence: an absolute http or https URL.
-func evidenceURL(errs fieldErrors, form url.Values, name string) string {
-	v := text(errs, form, name, "证据链接", 2000, false, false)
+func evidenceURL(l *i18n.Localizer, errs fieldErrors, form url.Values, name string) string {
+	v := text(l, errs, form, name, l.T("tr.evidence.url"), 2000, false, false)
 	if v == "" || errs[name] != "" {
 		return v
 	}
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(v, " <>\"") {
-		errs[name] = "证据链接必须是以 http:// 或 https:// 开头的完整网址。"
+		errs[name] = l.T("form.evidence")
 		return v
 	}
 	return u.Scheme + v[len(u.Scheme):] // HTTPS://… is kept as https://…
@@ -152,7 +155,7 @@ func evidenceURL(errs fieldErrors, form url.Values, name string) string {
 func formVersion(form url.Values) (int, error) {
 	v, err := strconv.Atoi(form.Get("version"))
 	if err != nil || v < 1 {
-		return 0, policy.Errorf(policy.EINVALID, "表单缺少版本号,请重新打开编辑页面。")
+		return 0, policy.Errorm(policy.EINVALID, "err.version")
 	}
 	return v, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/guizhou-portal/portal/internal/auth"
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -18,9 +19,9 @@ const (
 	loginWindow = 15 * time.Minute
 )
 
-// loginFailed is the one message for every failed login, so that it never
-// tells whether an account exists or is disabled.
-const loginFailed = "邮箱或密码不正确。"
+// loginFailed is the one message (its catalogue ID) for every failed login,
+// so that it never tells whether an account exists or is disabled.
+const loginFailed = "login.failed"
 
 // showLogin shows the login form; a signed-in user goes straight on.
 func (s *Server) showLogin(w http.ResponseWriter, r *http.Request) {
@@ -46,13 +47,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostForm.Get("password")
 	// Any address may be tried, but only something that could be an address is
 	// recorded; the answer still says nothing about whether an account exists.
+	l := i18n.From(r.Context())
 	if v.Email == "" {
-		v.Errors["email"] = "请填写邮箱。"
+		v.Errors["email"] = l.T("login.email.missing")
 	} else if auth.CheckEmail(v.Email) != "" {
-		v.Errors["email"] = "邮箱格式不正确。"
+		v.Errors["email"] = l.T("login.email.bad")
 	}
 	if password == "" {
-		v.Errors["password"] = "请填写密码。"
+		v.Errors["password"] = l.T("login.password.missing")
 	}
 	if len(v.Errors) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, web.LoginPage(v))
@@ -69,7 +71,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		minutes := max(1, int(wait.Round(time.Minute)/time.Minute))
 		s.logger.Warn("login throttled", "email", v.Email, "client", client.String(), "retry_after", wait.Round(time.Second))
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		v.Message = "登录失败次数过多。为保护账户安全,请在约 " + strconv.Itoa(minutes) + " 分钟后再试。"
+		v.Message = l.T("login.throttled", minutes)
 		s.render(w, r, http.StatusTooManyRequests, web.LoginPage(v))
 		return
 	}
@@ -95,7 +97,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		s.logger.Info("login failed", "email", v.Email, "client", client.String())
-		v.Message = loginFailed
+		v.Message = l.T(loginFailed)
 		s.render(w, r, http.StatusUnprocessableEntity, web.LoginPage(v))
 		return
 	}

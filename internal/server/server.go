@@ -31,6 +31,10 @@ type Server struct {
 	sessionStore *postgres.SessionStore
 	// latest is the schema version this binary expects; /readyz compares it with the database.
 	latest int64
+	// now is the clock the dashboard counts due dates by; tests set their own.
+	now         func() time.Time
+	mapGeometry web.MapGeometry
+	mapErr      error
 }
 
 // Options are the settings a server takes from the configuration.
@@ -61,16 +65,21 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	if opts.SessionLifetime <= 0 {
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
-	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts}
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
+	s.mapGeometry, s.mapErr = web.LoadMap()
 	return s
 }
+
+// SetClock replaces the clock by which the dashboard decides what is due soon
+// or overdue; tests use it to fix the date.
+func (s *Server) SetClock(now func() time.Time) { s.now = now }
 
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics)
+	r.Use(middleware.RequestID, s.logRequests, s.localize, s.recoverPanics)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead, middleware.Timeout(15*time.Second))
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -96,6 +105,9 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/commitments/{id}/history", s.showHistory)
 		r.Get("/entities", s.listEntities)
 		r.Get("/entities/{slug}", s.showEntity)
+		r.Get("/dashboard", s.showDashboard)
+		r.Get("/map", s.showMap)
+		r.Get("/lang/{lang}", s.switchLanguage)
 
 		r.Get("/login", s.showLogin)
 		r.Post("/login", s.login)

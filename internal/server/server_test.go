@@ -89,7 +89,8 @@ func TestPagesShowWhatAReaderLooksFor(t *testing.T) {
 		{"/entities", 200, []string{"主体与地区", "企业", "产业园区"}},
 		{"/healthz", 200, []string{"ok"}},
 		{"/readyz", 200, []string{"ready"}},
-		{"/static/style.css", 200, []string{"@media print"}},
+		{"/static/style.css", 200, []string{".chart-svg"}},
+		{"/static/print.css", 200, []string{"@page", "size: A4"}},
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {

@@ -41,9 +41,6 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		if r.Method == http.MethodGet {
-			ctx = web.WithPath(ctx, r.URL.RequestURI())
-		}
 		r = r.WithContext(ctx)
 		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
 			u, err := s.store.User(ctx, id)

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/guizhou-portal/portal/internal/auth"
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -39,10 +40,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	if msg := auth.CheckEmail(f.Email); msg != "" {
 		errs["email"] = msg
 	}
-	name := text(errs, form, "name", "姓名", 60, true, false)
+	l := i18n.From(r.Context())
+	name := text(l, errs, form, "name", l.T("field.name"), 60, true, false)
 	role := policy.Role(f.Role)
 	if !role.Valid() {
-		errs["role"] = "请选择编辑或管理员。"
+		errs["role"] = l.T("form.role")
 	}
 	password := form.Get("password")
 	if msg := auth.CheckPassword(password); msg != "" {
@@ -74,7 +76,7 @@ func userID(r *http.Request) (int64, error) {
 	raw := chi.URLParam(r, "id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
-		return 0, policy.Errorf(policy.ENOTFOUND, "没有这个账户。")
+		return 0, policy.Errorm(policy.ENOTFOUND, "err.account")
 	}
 	return id, nil
 }
@@ -96,10 +98,11 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	form := r.PostForm
 	errs := fieldErrors{}
-	name := text(errs, form, "name", "姓名", 60, true, false)
+	l := i18n.From(r.Context())
+	name := text(l, errs, form, "name", l.T("field.name"), 60, true, false)
 	role := policy.Role(form.Get("role"))
 	if !role.Valid() {
-		errs["role"] = "请选择编辑或管理员。"
+		errs["role"] = l.T("form.role")
 	}
 	var disabled bool
 	switch form.Get("state") {
@@ -107,10 +110,10 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	case "disabled":
 		disabled = true
 	default:
-		errs["state"] = "请选择启用或停用。"
+		errs["state"] = l.T("form.state")
 	}
 	if id == userOf(r).ID && (disabled || role != policy.RoleAdmin) {
-		errs["state"] = "不能停用自己的账户或取消自己的管理员角色;请让另一位管理员操作。"
+		errs["state"] = l.T("form.self")
 	}
 	if len(errs) > 0 {
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, web.UsersView{Errors: errs, ErrorsFor: id,

@@ -1,0 +1,196 @@
+package policy
+
+import (
+	"math/big"
+	"time"
+)
+
+// Dashboard is what the dashboard shows: commitments tallied by section theme,
+// status and strength, every sum of money in 亿元, and a timeline of every dated
+// commitment. It is computed from plain lists, so the figures it shows can be
+// checked against the database.
+type Dashboard struct {
+	Themes   []ThemeTally // in theme order, then commitments without a theme
+	Total    ThemeTally   // all commitments
+	Money    []MoneyGroup // by theme, in theme order; only themes with money
+	MoneyMax *big.Rat     // the largest single amount, in 亿元, the scale of the bars
+	Timeline []TimelineEntry
+	// Mentions are every date and time frame in the documents' text.
+	Mentions []TimeMention
+	Today    time.Time
+}
+
+// ThemeTally counts the commitments of one section theme.
+type ThemeTally struct {
+	Theme      Theme // zero for the total
+	ByStatus   map[Status]int
+	ByStrength map[Strength]int
+	Total      int
+}
+
+// Completed is how many of the tallied commitments are completed.
+func (t ThemeTally) Completed() int { return t.ByStatus[StatusCompleted] }
+
+// Percent is the share of completed commitments, to the nearest whole percent.
+func (t ThemeTally) Percent() int {
+	if t.Total == 0 {
+		return 0
+	}
+	return (200*t.Completed() + t.Total) / (2 * t.Total)
+}
+
+// MoneyFigure is a sum of money with the theme of the section it appears in
+// and its amount in 亿元 (100,000,000 yuan).
+type MoneyFigure struct {
+	Figure
+	ThemeKey string
+	Yi       *big.Rat
+}
+
+// MoneyGroup is the money figures of one section theme and their arithmetic sum.
+type MoneyGroup struct {
+	Theme   Theme
+	Figures []MoneyFigure
+	Sum     *big.Rat // in 亿元
+}
+
+// YuanPerYi is the number of yuan in one 亿元.
+var YuanPerYi = big.NewRat(100_000_000, 1)
+
+// ToYi converts an exact decimal amount of yuan, as the store returns it, to 亿元.
+func ToYi(baseValue string) (*big.Rat, bool) {
+	r, ok := new(big.Rat).SetString(baseValue)
+	if !ok {
+		return nil, false
+	}
+	return r.Quo(r, YuanPerYi), true
+}
+
+// TimelineEntry is a commitment with a time frame, placed in time; or, when
+// Mention is set, a calendar date or period of the text that no commitment carries.
+type TimelineEntry struct {
+	Commitment Commitment
+	Mention    *TimeMention
+	Start, End *time.Time // the period the text gives, when it is a calendar period
+	Due        *time.Time // when it should be done: its due date, else the end of its period
+	Overdue    bool       // Due has passed and the commitment is not recorded as completed
+	DueSoon    bool       // Due falls within DueSoonWindow from today and is not completed
+}
+
+// DueSoonWindow is how far ahead the dashboard flags a due date.
+const DueSoonWindow = 90 * 24 * time.Hour
+
+// Relative reports whether the time frame has no calendar dates (近期, 下一步, 短期):
+// it is relative to the date of the reply.
+func (e TimelineEntry) Relative() bool { return e.Start == nil || e.End == nil }
+
+// NewDashboard tallies commitments by theme, status and strength, groups money
+// figures by theme in 亿元, and places every commitment with a time frame or due
+// date on a timeline, flagging those due soon or overdue as of today, with the
+// calendar dates of the text that no commitment carries.
+func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure, mentions []TimeMention, today time.Time) *Dashboard {
+	d := &Dashboard{Today: today, Total: newTally(Theme{}), Mentions: mentions}
+	index := map[string]int{}
+	for _, t := range themes {
+		index[t.Key] = len(d.Themes)
+		d.Themes = append(d.Themes, newTally(t))
+	}
+	for _, c := range commitments {
+		key := ""
+		if c.TopSection.Theme != nil {
+			key = c.TopSection.Theme.Key
+		}
+		i, ok := index[key]
+		if !ok {
+			index[key] = len(d.Themes)
+			i = len(d.Themes)
+			d.Themes = append(d.Themes, newTally(Theme{Key: key}))
+		}
+		d.Themes[i].add(c)
+		d.Total.add(c)
+		if e, ok := timelineEntry(c, today); ok {
+			d.Timeline = append(d.Timeline, e)
+		}
+	}
+	for i, m := range mentions {
+		if m.Calendar() && !carried(m, commitments) {
+			d.Timeline = append(d.Timeline, TimelineEntry{Mention: &mentions[i], Start: m.Start, End: m.End})
+		}
+	}
+	kept := d.Themes[:0]
+	for _, t := range d.Themes {
+		if t.Total > 0 {
+			kept = append(kept, t)
+		}
+	}
+	d.Themes = kept
+
+	groups := map[string]int{}
+	d.MoneyMax = new(big.Rat)
+	for _, t := range themes {
+		for _, f := range money {
+			if f.ThemeKey != t.Key {
+				continue
+			}
+			if _, ok := groups[t.Key]; !ok {
+				groups[t.Key] = len(d.Money)
+				d.Money = append(d.Money, MoneyGroup{Theme: t, Sum: new(big.Rat)})
+			}
+			g := &d.Money[groups[t.Key]]
+			g.Figures = append(g.Figures, f)
+			g.Sum.Add(g.Sum, f.Yi)
+			if f.Yi.Cmp(d.MoneyMax) > 0 {
+				d.MoneyMax.Set(f.Yi)
+			}
+		}
+	}
+	return d
+}
+
+// carried reports whether a commitment in the same paragraph gives m as its time frame.
+func carried(m TimeMention, commitments []Commitment) bool {
+	for _, c := range commitments {
+		if c.TimeFrame == m.Text && c.Place.ParagraphSeq == m.Place.ParagraphSeq && c.Document.Slug == m.Place.DocumentSlug {
+			return true
+		}
+	}
+	return false
+}
+
+// Dated counts the commitments on the timeline.
+func (d *Dashboard) Dated() int {
+	n := 0
+	for _, e := range d.Timeline {
+		if e.Mention == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func newTally(t Theme) ThemeTally {
+	return ThemeTally{Theme: t, ByStatus: map[Status]int{}, ByStrength: map[Strength]int{}}
+}
+
+func (t *ThemeTally) add(c Commitment) {
+	t.ByStatus[c.Status]++
+	t.ByStrength[c.Strength]++
+	t.Total++
+}
+
+func timelineEntry(c Commitment, today time.Time) (TimelineEntry, bool) {
+	if c.TimeFrame == "" && c.DueOn == nil {
+		return TimelineEntry{}, false
+	}
+	e := TimelineEntry{Commitment: c, Start: c.PeriodStart, End: c.PeriodEnd, Due: c.DueOn}
+	if e.Due == nil {
+		e.Due = c.PeriodEnd
+	}
+	if e.Due != nil && c.Status != StatusCompleted && c.Status != StatusDropped {
+		due := *e.Due
+		end := due.AddDate(0, 0, 1) // a due date lasts the whole day
+		e.Overdue = !today.Before(end)
+		e.DueSoon = !e.Overdue && end.Sub(today) <= DueSoonWindow
+	}
+	return e, true
+}

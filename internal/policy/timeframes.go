@@ -1,0 +1,100 @@
+package policy
+
+import (
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// TimeMention is a date or time frame as a document writes it, with the
+// calendar period it names when it names one (2022年至2023年), and none when
+// it is relative to the document's date (近期, 下一步).
+type TimeMention struct {
+	Place      Place // the expression's span in its paragraph
+	Text       string
+	Start, End *time.Time
+}
+
+// Calendar reports whether the mention names calendar dates.
+func (m TimeMention) Calendar() bool { return m.Start != nil && m.End != nil }
+
+// timePatterns are tried at each position in order, so the longer forms win:
+// 2022年11月 is a month, not the year 2022 followed by 11月.
+var timePatterns = []struct {
+	re     *regexp.Regexp
+	period func(m []string) (time.Time, time.Time)
+}{
+	{regexp.MustCompile(`^(\d{4})-(\d{4})年`), func(m []string) (time.Time, time.Time) { return years(m[1], m[2]) }},
+	{regexp.MustCompile(`^(\d{4})年至(\d{4})年`), func(m []string) (time.Time, time.Time) { return years(m[1], m[2]) }},
+	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})日`), func(m []string) (time.Time, time.Time) {
+		d := ymd(m[1], m[2], m[3])
+		return d, d
+	}},
+	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月`), func(m []string) (time.Time, time.Time) {
+		first := ymd(m[1], m[2], "1")
+		return first, first.AddDate(0, 1, -1)
+	}},
+	{regexp.MustCompile(`^(\d{4})年度?`), func(m []string) (time.Time, time.Time) { return years(m[1], m[1]) }},
+	// The 14th Five-Year Plan period.
+	{regexp.MustCompile(`^“十四五”期间`), func([]string) (time.Time, time.Time) { return years("2021", "2025") }},
+	{regexp.MustCompile(`^(近期|下一步|短期|目前)`), nil},
+}
+
+func years(from, to string) (time.Time, time.Time) {
+	a, _ := strconv.Atoi(from)
+	b, _ := strconv.Atoi(to)
+	return time.Date(a, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(b, 12, 31, 0, 0, 0, 0, time.UTC)
+}
+
+func ymd(y, m, d string) time.Time {
+	yy, _ := strconv.Atoi(y)
+	mm, _ := strconv.Atoi(m)
+	dd, _ := strconv.Atoi(d)
+	return time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
+}
+
+// TimeMentions finds every date and time frame in the paragraphs, in reading
+// order: years, year ranges, months, days, “十四五”期间, and the relative
+// 近期, 下一步, 短期 and 目前. Offsets are in code points, like every span.
+func TimeMentions(paragraphs []Place) []TimeMention {
+	var out []TimeMention
+	for _, p := range paragraphs {
+		runes := []rune(p.ParagraphText)
+		byteAt := make([]int, len(runes)+1)
+		b := 0
+		for i, r := range runes {
+			byteAt[i] = b
+			b += len(string(r))
+		}
+		byteAt[len(runes)] = b
+		for i := 0; i < len(runes); {
+			rest := p.ParagraphText[byteAt[i]:]
+			matched := false
+			for _, tp := range timePatterns {
+				m := tp.re.FindStringSubmatch(rest)
+				if m == nil {
+					continue
+				}
+				// A year must not be the tail of a longer number.
+				if i > 0 && runes[i-1] >= '0' && runes[i-1] <= '9' {
+					break
+				}
+				n := len([]rune(m[0]))
+				tm := TimeMention{Place: p, Text: m[0]}
+				tm.Place.Start, tm.Place.End = i, i+n
+				if tp.period != nil {
+					s, e := tp.period(m)
+					tm.Start, tm.End = &s, &e
+				}
+				out = append(out, tm)
+				i += n
+				matched = true
+				break
+			}
+			if !matched {
+				i++
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/guizhou-portal/portal/internal/i18n"
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
+)
+
+// langCookie remembers the language a reader chose with the switch.
+const langCookie = "lang"
+
+// localize picks the interface language for the request (the cookie set by
+// the switch, else Accept-Language, else Chinese) and records the page's
+// address for the switch to return to.
+func (s *Server) localize(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cookie := ""
+		if c, err := r.Cookie(langCookie); err == nil {
+			cookie = c.Value
+		}
+		l := i18n.Pick(cookie, r.Header.Get("Accept-Language"))
+		w.Header().Add("Vary", "Accept-Language, Cookie")
+		w.Header().Set("Content-Language", l.HTMLLang())
+		ctx := i18n.With(r.Context(), l)
+		ctx = web.WithPath(ctx, r.URL.RequestURI())
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// switchLanguage remembers the chosen language in a cookie for a year and
+// sends the reader back to the page they came from.
+func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
+	code := chi.URLParam(r, "lang")
+	if !slices.Contains(i18n.Langs, code) {
+		s.renderError(w, r, errNotFoundPage)
+		return
+	}
+	q, err := parseQuery(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	next := q.Get("next")
+	if next == "" {
+		next = "/"
+	}
+	// Only a path on this site: no scheme, no host, no //host or /\host.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/lang/") {
+		s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.next"))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: code, Path: "/", MaxAge: 365 * 24 * 60 * 60,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
