@@ -15,6 +15,7 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/auth"
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 )
@@ -40,8 +41,8 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 		return usageError("unexpected argument " + fs.Arg(0))
 	}
 	*email = strings.ToLower(strings.TrimSpace(*email))
-	if msg := auth.CheckEmail(*email); msg != "" {
-		return errors.New("--email: " + msg)
+	if p := auth.CheckEmail(*email); !p.OK() {
+		return errors.New("--email: " + zh.T(p.ID, p.Args...))
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -63,8 +64,8 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 		if err != nil {
 			return err
 		}
-		if msg := auth.CheckPassword(password); msg != "" {
-			return errors.New("password: " + msg)
+		if p := auth.CheckPassword(password); !p.OK() {
+			return errors.New("password: " + zh.T(p.ID, p.Args...))
 		}
 		hash, err := auth.HashPassword(password)
 		if err != nil {
@@ -89,6 +90,9 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 	}
 	return nil
 }
+
+// zh writes the command's messages: the interface's default language.
+var zh = i18n.For("zh")
 
 // readPassword takes the password from PORTAL_PASSWORD or, when unset, from
 // the first line of standard input, so that it never appears in the process list.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -47,19 +48,31 @@ func idKey(password, salt []byte, p Params, keyLen uint32) []byte {
 	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, keyLen)
 }
 
-// CheckPassword says in Chinese what is wrong with a password, or "" if nothing is.
-func CheckPassword(p string) string {
+// Problem is what is wrong with an input, as a message ID of the portal's
+// catalogue (internal/i18n) with its arguments; the zero Problem means nothing is.
+type Problem struct {
+	ID   string
+	Args []any
+}
+
+// OK reports whether there is no problem.
+func (p Problem) OK() bool { return p.ID == "" }
+
+func problem(id string, args ...any) Problem { return Problem{ID: id, Args: args} }
+
+// CheckPassword says what is wrong with a password, if anything.
+func CheckPassword(p string) Problem {
 	if !utf8.ValidString(p) {
-		return "密码含有无法识别的字符。"
+		return problem("auth.password.badutf8")
 	}
 	n := utf8.RuneCountInString(norm.NFC.String(p))
 	switch {
 	case n < MinPasswordChars:
-		return fmt.Sprintf("密码至少 %d 个字符,现在只有 %d 个。", MinPasswordChars, n)
+		return problem("auth.password.short", strconv.Itoa(MinPasswordChars), strconv.Itoa(n))
 	case n > MaxPasswordChars:
-		return fmt.Sprintf("密码最多 %d 个字符,现在有 %d 个。", MaxPasswordChars, n)
+		return problem("auth.password.long", strconv.Itoa(MaxPasswordChars), strconv.Itoa(n))
 	}
-	return ""
+	return Problem{}
 }
 
 // HashPassword hashes p with argon2id. Passwords are normalised to NFC first, so

@@ -22,9 +22,9 @@ func TestCheckPassword(t *testing.T) {
 		{"empty", "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			msg := CheckPassword(tc.password)
-			if (msg == "") != tc.ok {
-				t.Errorf("CheckPassword(%q) = %q, want ok=%v", tc.password, msg, tc.ok)
+			p := CheckPassword(tc.password)
+			if p.OK() != tc.ok {
+				t.Errorf("CheckPassword(%q) = %v, want ok=%v", tc.password, p, tc.ok)
 			}
 		})
 	}

@@ -425,6 +425,15 @@ var messages = []entry{
 	{"map.commitments", "相关承诺事项", "Commitments"},
 	{"map.basis", "依据(答复原文)", "Basis (the reply's words)"},
 	{"map.noregion", "答复未单独提及", "not named on its own"},
+
+	// internal/auth: password and email rules.
+	{"auth.password.badutf8", "密码含有无法识别的字符。", "The password contains characters that cannot be read."},
+	{"auth.password.short", "密码至少 %s 个字符,现在只有 %s 个。", "The password needs at least %s characters; it has %s."},
+	{"auth.password.long", "密码最多 %s 个字符,现在有 %s 个。", "The password may have at most %s characters; it has %s."},
+	{"auth.email.empty", "请填写邮箱。", "Please enter an email address."},
+	{"auth.email.format", "邮箱格式不正确,应像 name@example.gov.cn 这样。", "This is not an email address; it should look like name@example.gov.cn."},
+	{"auth.email.ascii", "邮箱只能由英文字母、数字和 . _ - + 等符号组成;中文域名请写成 xn-- 开头的形式。", "An email address may hold only Latin letters, digits and symbols such as . _ - +; write a Chinese domain in its xn-- form."},
+	{"auth.email.lower", "邮箱请用小写字母。", "Please write the email address in lower case."},
 }
 
 // counted are the messages about a count.

@@ -50,7 +50,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	l := i18n.From(r.Context())
 	if v.Email == "" {
 		v.Errors["email"] = l.T("login.email.missing")
-	} else if auth.CheckEmail(v.Email) != "" {
+	} else if !auth.CheckEmail(v.Email).OK() {
 		v.Errors["email"] = l.T("login.email.bad")
 	}
 	if password == "" {

@@ -37,18 +37,18 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	form := r.PostForm
 	errs := fieldErrors{}
 	f := web.NewUserForm{Email: strings.ToLower(strings.TrimSpace(form.Get("email"))), Name: form.Get("name"), Role: form.Get("role")}
-	if msg := auth.CheckEmail(f.Email); msg != "" {
-		errs["email"] = msg
-	}
 	l := i18n.From(r.Context())
+	if p := auth.CheckEmail(f.Email); !p.OK() {
+		errs["email"] = l.T(p.ID, p.Args...)
+	}
 	name := text(l, errs, form, "name", l.T("field.name"), 60, true, false)
 	role := policy.Role(f.Role)
 	if !role.Valid() {
 		errs["role"] = l.T("form.role")
 	}
 	password := form.Get("password")
-	if msg := auth.CheckPassword(password); msg != "" {
-		errs["password"] = msg
+	if p := auth.CheckPassword(password); !p.OK() {
+		errs["password"] = l.T(p.ID, p.Args...)
 	}
 	if len(errs) > 0 {
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, web.UsersView{New: f, Errors: errs})
@@ -142,7 +142,8 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	password := r.PostForm.Get("password")
-	if msg := auth.CheckPassword(password); msg != "" {
+	if p := auth.CheckPassword(password); !p.OK() {
+		msg := i18n.From(r.Context()).T(p.ID, p.Args...)
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, web.UsersView{Errors: fieldErrors{"password": msg}, ErrorsFor: id,
 			New: web.NewUserForm{Role: string(policy.RoleEditor)}})
 		return

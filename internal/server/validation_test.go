@@ -139,3 +139,15 @@ func TestEveryFieldIsValidatedBesideItself(t *testing.T) {
 		}
 	})
 }
+
+func TestAccountRulesSpeakTheReadersLanguage(t *testing.T) {
+	base, _ := staffPortal(t, server.Options{})
+	admin := loggedIn(t, base, adminEmail)
+	form := url.Values{"email": {"Zhang@例子.cn"}, "name": {"张新"}, "role": {"editor"}, "password": {"short"}}
+	r := post(t, admin, base+"/admin/users", form, "Accept-Language", "en")
+	for _, want := range []string{"The password needs at least 8 characters; it has 5.", "An email address may hold only Latin letters"} {
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(r.body), want) {
+			t.Errorf("status %d, page lacks %q", r.status, want)
+		}
+	}
+}
