@@ -18,15 +18,24 @@ import (
 // documents come before synthetic ones, then newer documents, then reading
 // order. The migration 00005_search.sql explains the index.
 func (s *Store) Search(ctx context.Context, q policy.SearchQuery, limit int) (policy.SearchResults, error) {
+	return s.search(ctx, q, policy.SearchKinds, limit, 0)
+}
+
+// SearchKind is Search for one kind of result, from the given offset on.
+func (s *Store) SearchKind(ctx context.Context, q policy.SearchQuery, kind policy.SearchKind, limit, offset int) (policy.SearchResults, error) {
+	return s.search(ctx, q, []policy.SearchKind{kind}, limit, offset)
+}
+
+func (s *Store) search(ctx context.Context, q policy.SearchQuery, kinds []policy.SearchKind, limit, offset int) (policy.SearchResults, error) {
 	res := policy.SearchResults{Query: q}
 	if q.Empty() {
 		return res, nil
 	}
-	groups := make([]policy.SearchGroup, len(policy.SearchKinds))
+	groups := make([]policy.SearchGroup, len(kinds))
 	b := &pgx.Batch{}
-	for i, kind := range policy.SearchKinds {
+	for i, kind := range kinds {
 		groups[i].Kind = kind
-		sql, args := searchSQL(kind, q, limit)
+		sql, args := searchSQL(kind, q, limit, offset)
 		scan := scanners[kind]
 		g := &groups[i]
 		b.Queue(sql, args...).Fn = func(br pgx.BatchResults) error {
@@ -55,7 +64,7 @@ func (s *Store) Search(ctx context.Context, q policy.SearchQuery, limit int) (po
 // ExplainSearch returns PostgreSQL's plan for the paragraph search of q, as
 // EXPLAIN prints it, so that tests and operators can see the index at work.
 func (s *Store) ExplainSearch(ctx context.Context, q policy.SearchQuery) (string, error) {
-	sql, args := searchSQL(policy.HitParagraph, q, 20)
+	sql, args := searchSQL(policy.HitParagraph, q, 20, 0)
 	rows, err := s.pool.Query(ctx, "EXPLAIN "+sql, args...)
 	if err != nil {
 		return "", err
@@ -96,9 +105,11 @@ var searchTargets = map[policy.SearchKind]struct {
 		// Entities are few (their number does not grow with documents), so no index.
 		text: `e.name || ' ' || coalesce(e.full_name, '') || ' ' ||
 		       coalesce((SELECT string_agg(a.alias, ' ') FROM entity_aliases a WHERE a.entity_id = e.id), '')`,
-		from:    `entities e`,
-		columns: `e.slug, e.kind, e.name, coalesce(e.full_name, ''), search_normalize(e.name) = search_normalize($phrase) AS exact`,
-		order:   `exact DESC, char_length(e.name), e.name`,
+		from: `entities e`,
+		columns: `e.slug, e.kind, e.name, coalesce(e.full_name, ''),
+		          coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a WHERE a.entity_id = e.id AND a.alias <> e.name), '{}'),
+		          search_normalize(e.name) = search_normalize($phrase) AS exact`,
+		order: `exact DESC, char_length(e.name), e.name`,
 	},
 }
 
@@ -106,7 +117,7 @@ var searchTargets = map[policy.SearchKind]struct {
 // candidates; terms longer than two characters, which the grams only
 // approximate, are then confirmed with strpos. The phrase flag is true when the
 // text holds the terms written together, always for a single term.
-func searchSQL(kind policy.SearchKind, q policy.SearchQuery, limit int) (string, []any) {
+func searchSQL(kind policy.SearchKind, q policy.SearchQuery, limit, offset int) (string, []any) {
 	t := searchTargets[kind]
 	var args []any
 	arg := func(v any) string {
@@ -140,7 +151,7 @@ func searchSQL(kind policy.SearchKind, q policy.SearchQuery, limit int) (string,
 		FROM %s
 		WHERE %s
 		ORDER BY %s
-		LIMIT %d`, phrase, columns, t.from, strings.Join(where, " AND "), order, limit)
+		LIMIT %d OFFSET %d`, phrase, columns, t.from, strings.Join(where, " AND "), order, limit, offset)
 	return sql, args
 }
 
@@ -163,6 +174,6 @@ var scanners = map[policy.SearchKind]hitScanner{
 	policy.HitEntity: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		e := &h.Entity
 		var exact bool
-		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &exact, total)
+		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, &exact, total)
 	},
 }
