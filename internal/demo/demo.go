@@ -27,10 +27,12 @@ type Store interface {
 	CountSynthetic(ctx context.Context) (int, error)
 	AddDocument(ctx context.Context, d policy.DocumentDraft) (int64, error)
 	Analyze(ctx context.Context) error
+	Vacuum(ctx context.Context) error
 }
 
-// Fill adds n synthetic replies, numbered after those already there, then
-// refreshes the planner's statistics. The same seed gives the same text.
+// Fill adds n synthetic replies, numbered after those already there. It
+// refreshes the planner's statistics as the tables grow (at 8, 16, 32 ...
+// documents) and vacuums at the end. The same seed gives the same text.
 // progress, if not nil, is called after each document.
 func Fill(ctx context.Context, st Store, n int, seed uint64, progress func(done int)) error {
 	ents, err := st.Entities(ctx)
@@ -53,8 +55,13 @@ func Fill(ctx context.Context, st Store, n int, seed uint64, progress func(done 
 		if progress != nil {
 			progress(i + 1)
 		}
+		if done := i + 1; done >= 8 && done&(done-1) == 0 {
+			if err := st.Analyze(ctx); err != nil {
+				return err
+			}
+		}
 	}
-	return st.Analyze(ctx)
+	return st.Vacuum(ctx)
 }
 
 // Generator writes synthetic replies from a vocabulary of entities and themes.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Limits on what a search box accepts. A longer query is almost always a pasted
@@ -58,9 +60,10 @@ func ParseSearch(raw string) (SearchQuery, error) {
 	return q, nil
 }
 
-// foldRune normalises a character the way the database's search_normalize does:
-// full-width ASCII and the ideographic space to ASCII, letters to lower case.
-// Each rune maps to one rune, so offsets survive.
+// foldRune normalises a character as the database's search_normalize does for
+// the characters readers type in two widths: full-width ASCII and the
+// ideographic space to ASCII, letters to lower case. Each rune maps to one rune,
+// so offsets survive, which highlighting needs.
 func foldRune(r rune) rune {
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E:
@@ -72,6 +75,11 @@ func foldRune(r rune) rune {
 }
 
 func normalizeSearch(s string) string { return strings.Map(foldRune, s) }
+
+// FoldSearch is s as the database's search_normalize makes it: NFKC (full-width
+// ASCII to ASCII, among others), then lower case. Unlike foldRune it may change
+// the length, so it serves comparisons, not offsets.
+func FoldSearch(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
 
 // SearchKind is what a search result is.
 type SearchKind string

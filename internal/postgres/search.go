@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -31,34 +33,41 @@ func (s *Store) search(ctx context.Context, q policy.SearchQuery, kinds []policy
 	if q.Empty() {
 		return res, nil
 	}
+	// The kinds are independent: asking them on separate connections at once
+	// makes the slowest, not the sum, the wait.
 	groups := make([]policy.SearchGroup, len(kinds))
-	b := &pgx.Batch{}
+	errs := make([]error, len(kinds))
+	var wg sync.WaitGroup
 	for i, kind := range kinds {
-		groups[i].Kind = kind
-		sql, args := searchSQL(kind, q, limit, offset)
-		scan := scanners[kind]
-		g := &groups[i]
-		b.Queue(sql, args...).Fn = func(br pgx.BatchResults) error {
-			rows, err := br.Query()
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				h := policy.SearchHit{Kind: kind}
-				if err := scan(rows, &h, &g.Total); err != nil {
-					return err
-				}
-				g.Hits = append(g.Hits, h)
-			}
-			return rows.Err()
-		}
+		wg.Go(func() {
+			groups[i], errs[i] = s.searchKind(ctx, q, kind, limit, offset)
+		})
 	}
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return res, err
 	}
 	res.Groups = groups
 	return res, nil
+}
+
+func (s *Store) searchKind(ctx context.Context, q policy.SearchQuery, kind policy.SearchKind, limit, offset int) (policy.SearchGroup, error) {
+	g := policy.SearchGroup{Kind: kind}
+	sql, args := searchSQL(kind, q, limit, offset)
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return g, err
+	}
+	defer rows.Close()
+	scan := scanners[kind]
+	for rows.Next() {
+		h := policy.SearchHit{Kind: kind}
+		if err := scan(rows, &h, &g.Total); err != nil {
+			return g, err
+		}
+		g.Hits = append(g.Hits, h)
+	}
+	return g, rows.Err()
 }
 
 // ExplainSearch returns PostgreSQL's plan for the paragraph search of q, as
@@ -73,86 +82,102 @@ func (s *Store) ExplainSearch(ctx context.Context, q policy.SearchQuery) (string
 	return strings.Join(lines, "\n"), err
 }
 
-// searchTarget is, per kind, the searched text (exactly the indexed expression
-// where there is an index), the FROM clause, the columns and the order.
-var searchTargets = map[policy.SearchKind]struct {
-	text, from, columns, order string
-	indexed                    bool
-}{
-	policy.HitParagraph: {
-		text:    `p.text`,
-		from:    `paragraphs p JOIN documents d ON d.id = p.document_id`,
-		columns: `d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, p.seq, p.text`,
-		order:   `d.signed_on DESC NULLS LAST, d.id, p.seq`,
-		indexed: true,
-	},
-	policy.HitCommitment: {
-		text: `c.title || ' ' || c.quote`,
-		from: `commitments c JOIN documents d ON d.id = c.document_id`,
-		columns: `d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, c.id, c.title, c.quote, c.status,
-		          strpos(search_normalize(c.title), search_normalize($phrase)) > 0 AS in_title`,
-		order:   `in_title DESC, d.signed_on DESC NULLS LAST, d.id, c.position`,
-		indexed: true,
-	},
-	policy.HitDocument: {
-		text:    `d.title || ' ' || coalesce(d.short_title, '') || ' ' || coalesce(d.doc_number, '')`,
-		from:    `documents d`,
-		columns: `d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.kind`,
-		order:   `d.kind <> 'reply', d.signed_on DESC NULLS LAST, d.id`,
-		indexed: true,
-	},
-	policy.HitEntity: {
-		// Entities are few (their number does not grow with documents), so no index.
-		text: `e.name || ' ' || coalesce(e.full_name, '') || ' ' ||
-		       coalesce((SELECT string_agg(a.alias, ' ') FROM entity_aliases a WHERE a.entity_id = e.id), '')`,
-		from: `entities e`,
-		columns: `e.slug, e.kind, e.name, coalesce(e.full_name, ''),
-		          coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a WHERE a.entity_id = e.id AND a.alias <> e.name), '{}'),
-		          search_normalize(e.name) = search_normalize($phrase) AS exact`,
-		order: `exact DESC, char_length(e.name), e.name`,
-	},
+// searchText is, per kind, the text searched: exactly the expression indexed
+// in 00005_search.sql where there is an index. Entities are few (their number
+// does not grow with documents), so they have none.
+var searchText = map[policy.SearchKind]string{
+	policy.HitParagraph:  `p.text`,
+	policy.HitCommitment: `c.title || ' ' || c.quote`,
+	policy.HitDocument:   `d.title || ' ' || coalesce(d.short_title, '') || ' ' || coalesce(d.doc_number, '')`,
+	policy.HitEntity: `e.name || ' ' || coalesce(e.full_name, '') || ' ' ||
+		coalesce((SELECT string_agg(a.alias, ' ') FROM entity_aliases a WHERE a.entity_id = e.id), '')`,
+}
+
+// The queries per kind. %[1]s is the phrase flag, %[2]s the conditions, %[3]s
+// the phrase argument, %[4]s LIMIT and OFFSET. Paragraphs and commitments can be
+// thousands of hits: they are ranked on narrow rows first (hits, top), and only
+// the page shown is joined with its text.
+var searchQueries = map[policy.SearchKind]string{
+	policy.HitParagraph: `
+		WITH hits AS MATERIALIZED (
+		    SELECT p.id, p.document_id, p.seq, %[1]s AS phrase FROM paragraphs p WHERE %[2]s
+		), top AS (
+		    SELECT h.id, h.phrase FROM hits h JOIN documents d ON d.id = h.document_id
+		    ORDER BY d.synthetic, h.phrase DESC, d.signed_on DESC NULLS LAST, d.id, h.seq
+		    %[4]s
+		)
+		SELECT top.phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, p.seq, p.text,
+		       (SELECT count(*) FROM hits)
+		FROM top JOIN paragraphs p ON p.id = top.id JOIN documents d ON d.id = p.document_id
+		ORDER BY d.synthetic, top.phrase DESC, d.signed_on DESC NULLS LAST, d.id, p.seq`,
+	policy.HitCommitment: `
+		WITH hits AS MATERIALIZED (
+		    SELECT c.id, c.document_id, c.position, %[1]s AS phrase, strpos(c.title, %[3]s) > 0 AS in_title
+		    FROM commitments c WHERE %[2]s
+		), top AS (
+		    SELECT h.id, h.phrase, h.in_title FROM hits h JOIN documents d ON d.id = h.document_id
+		    ORDER BY d.synthetic, h.phrase DESC, h.in_title DESC, d.signed_on DESC NULLS LAST, d.id, h.position
+		    %[4]s
+		)
+		SELECT top.phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, c.id, c.title, c.quote, c.status,
+		       (SELECT count(*) FROM hits)
+		FROM top JOIN commitments c ON c.id = top.id JOIN documents d ON d.id = c.document_id
+		ORDER BY d.synthetic, top.phrase DESC, top.in_title DESC, d.signed_on DESC NULLS LAST, d.id, c.position`,
+	policy.HitDocument: `
+		SELECT %[1]s AS phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.kind, count(*) OVER ()
+		FROM documents d WHERE %[2]s
+		ORDER BY d.synthetic, phrase DESC, d.kind <> 'reply', d.signed_on DESC NULLS LAST, d.id
+		%[4]s`,
+	policy.HitEntity: `
+		SELECT %[1]s AS phrase, e.slug, e.kind, e.name, coalesce(e.full_name, ''),
+		       coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a
+		                 WHERE a.entity_id = e.id AND a.alias <> e.name), '{}'),
+		       count(*) OVER ()
+		FROM entities e WHERE %[2]s
+		ORDER BY search_normalize(e.name) = search_normalize(%[3]s) DESC, phrase DESC, char_length(e.name), e.name
+		%[4]s`,
 }
 
 // searchSQL builds the query for one kind. The index condition finds
 // candidates; terms longer than two characters, which the grams only
-// approximate, are then confirmed with strpos. The phrase flag is true when the
-// text holds the terms written together, always for a single term.
+// approximate, are then confirmed with strpos: first on the text as it is,
+// which almost always settles it, and only failing that on the normalised text
+// (normalising a whole paragraph costs more than the rest of the search). The
+// phrase flag is true when the text holds the terms written together (as
+// typed, folded), always for a single term; it only ranks.
 func searchSQL(kind policy.SearchKind, q policy.SearchQuery, limit, offset int) (string, []any) {
-	t := searchTargets[kind]
+	text := searchText[kind]
+	indexed := kind != policy.HitEntity
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d::text", len(args))
 	}
 	var where []string
-	if t.indexed {
+	if indexed {
 		args = append(args, q.Terms)
-		where = append(where, fmt.Sprintf(`search_grams(%s) @> search_keys($1::text[])`, t.text))
+		where = append(where, fmt.Sprintf(`search_grams(%s) @> search_keys($1::text[])`, text))
 	}
 	for _, term := range q.Terms {
-		if t.indexed && utf8.RuneCountInString(term) <= 2 {
+		if indexed && utf8.RuneCountInString(policy.FoldSearch(term)) <= 2 {
 			continue // the bigram or character in the index is the term itself
 		}
-		where = append(where, fmt.Sprintf(`strpos(search_normalize(%s), search_normalize(%s)) > 0`, t.text, arg(term)))
+		where = append(where, fmt.Sprintf(`(strpos(%[1]s, %[2]s) > 0 OR strpos(search_normalize(%[1]s), search_normalize(%[3]s)) > 0)`,
+			text, arg(policy.FoldSearch(term)), arg(term)))
 	}
 	phrase := "true"
 	if len(q.Terms) > 1 {
-		phrase = fmt.Sprintf(`strpos(search_normalize(%s), search_normalize(%s)) > 0`, t.text, arg(q.Phrase()))
+		phrase = fmt.Sprintf(`strpos(%s, %s) > 0`, text, arg(policy.FoldSearch(q.Phrase())))
 	}
-	columns := t.columns
-	if strings.Contains(columns, "$phrase") {
-		columns = strings.ReplaceAll(columns, "$phrase", arg(q.Phrase()))
+	phraseArg := ""
+	switch kind {
+	case policy.HitCommitment:
+		phraseArg = arg(policy.FoldSearch(q.Phrase()))
+	case policy.HitEntity:
+		phraseArg = arg(q.Phrase())
 	}
-	order := "phrase DESC, " + t.order
-	if kind != policy.HitEntity {
-		order = "d.synthetic, " + order
-	}
-	sql := fmt.Sprintf(`SELECT %s AS phrase, %s, count(*) OVER ()
-		FROM %s
-		WHERE %s
-		ORDER BY %s
-		LIMIT %d OFFSET %d`, phrase, columns, t.from, strings.Join(where, " AND "), order, limit, offset)
-	return sql, args
+	page := fmt.Sprintf("LIMIT %d OFFSET %d", limit, offset)
+	return fmt.Sprintf(searchQueries[kind], phrase, strings.Join(where, " AND "), phraseArg, page), args
 }
 
 type hitScanner func(rows pgx.Rows, h *policy.SearchHit, total *int) error
@@ -164,8 +189,7 @@ var scanners = map[policy.SearchKind]hitScanner{
 	},
 	policy.HitCommitment: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		d := &h.Document
-		var inTitle bool
-		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &h.ID, &h.Title, &h.Text, &h.Status, &inTitle, total)
+		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &h.ID, &h.Title, &h.Text, &h.Status, total)
 	},
 	policy.HitDocument: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		d := &h.Document
@@ -173,7 +197,6 @@ var scanners = map[policy.SearchKind]hitScanner{
 	},
 	policy.HitEntity: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		e := &h.Entity
-		var exact bool
-		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, &exact, total)
+		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, total)
 	},
 }
