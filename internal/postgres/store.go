@@ -311,8 +311,24 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 		add(`EXISTS (SELECT 1 FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		             WHERE u.commitment_id = c.id AND u.role = 'lead' AND e.slug = ANY($%d))`, f.Leads)
 	}
+	if len(f.Regions) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entity_lineage l ON l.entity_id = ce.entity_id
+		             JOIN entities a ON a.id = l.ancestor_id WHERE ce.commitment_id = c.id AND a.slug = ANY($%d))`, f.Regions)
+	}
+	if len(f.Minerals) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entities e ON e.id = ce.entity_id
+		             WHERE ce.commitment_id = c.id AND e.slug = ANY($%d))`, f.Minerals)
+	}
+	if len(f.Years) > 0 {
+		add(`EXISTS (SELECT 1 FROM unnest($%d::int[]) AS y
+		             WHERE y BETWEEN extract(year FROM coalesce(c.period_start, c.due_on))
+		                         AND extract(year FROM coalesce(c.period_end, c.due_on)))`, f.Years)
+	}
 	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+		" ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
