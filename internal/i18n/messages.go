@@ -371,6 +371,10 @@ var messages = []entry{
 	{"e.children.region", "下属地区与产业园区", "Places and parks within it"},
 	{"e.children", "下属条目", "Entries under it"},
 	{"e.nomention", "文件正文中没有直接提到它。", "The text does not name it directly."},
+	{"e.in", "位于%s", "in %s"},
+	{"e.shown.places", "列出前 %d 处,真实文件在前。", "The first %d are listed, real documents first."},
+	{"e.shown.commitments", "列出前 %d 项,真实文件在前。", "The first %d are listed, real documents first."},
+	{"e.searchall", "在全文中搜索“%s”", "Search the full text for “%s”"},
 
 	// Dashboard.
 	{"dash.title", "概览", "Dashboard"},
@@ -456,4 +460,5 @@ var counted = []countedMessage{
 	{"e.mentions", "提及 %d 次", "named %d time", "named %d times"},
 	{"e.mentioned", "文中提及(%d)", "Where the text names it (%d)", "Where the text names it (%d)"},
 	{"e.commitments", "相关承诺事项(%d)", "Related commitment (%d)", "Related commitments (%d)"},
+	{"e.parks", "区域内的产业园区(%d)", "Industrial park within it (%d)", "Industrial parks within it (%d)"},
 }

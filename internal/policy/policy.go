@@ -221,9 +221,12 @@ type Entity struct {
 // EntityPage is an entity with everything that refers to it.
 type EntityPage struct {
 	Entity
-	Children    []Entity
-	Places      []Place // every mention in context
-	Commitments []Commitment
+	Children        []Entity
+	Parks           []Entity // for a region: the parks within it at any depth, each with its Parent
+	Places          []Place  // mentions in context, real documents first, newest first
+	PlaceTotal      int      // all mentions; Places may hold only the first
+	Commitments     []Commitment
+	CommitmentTotal int
 }
 
 // CommitmentFilter selects commitments; an empty field does not filter. Values

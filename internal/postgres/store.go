@@ -465,8 +465,13 @@ func (s *Store) Entities(ctx context.Context, kinds ...policy.EntityKind) ([]pol
 	})
 }
 
-// Entity returns an entity with its parent, children, aliases, every mention in
-// context and every commitment that names it.
+// EntityListLimit is how many mentions and commitments an entity page lists at
+// most; it gives the totals too.
+const EntityListLimit = 100
+
+// Entity returns an entity with its parent, children, the parks within it,
+// aliases, its mentions in context and the commitments that name it, across
+// all documents (real ones first, up to EntityListLimit of each, with totals).
 func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, error) {
 	var e policy.EntityPage
 	var parentSlug, parentName *string
@@ -491,9 +496,32 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		})
 		return err
 	}
+	b.Queue(`SELECT c.slug, c.kind, c.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = c.id), pe.slug, pe.name
+		     FROM entity_lineage l JOIN entities c ON c.id = l.entity_id JOIN entities pe ON pe.id = c.parent_id
+		     WHERE l.ancestor_id = $1 AND l.entity_id <> $1 AND c.kind = 'park' AND $2 = 'region'
+		     ORDER BY pe.name, c.name`, e.ID, e.Kind).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		e.Parks, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+			var c policy.Entity
+			var p policy.Entity
+			err := r.Scan(&c.Slug, &c.Kind, &c.Name, &c.Mentions, &p.Slug, &p.Name)
+			c.Parent = &p
+			return c, err
+		})
+		return err
+	}
+	b.Queue(`SELECT count(*) FROM mentions WHERE entity_id = $1`, e.ID).Fn = func(br pgx.BatchResults) error {
+		return br.QueryRow().Scan(&e.PlaceTotal)
+	}
+	b.Queue(`SELECT count(*) FROM commitments c WHERE c.withdrawn_at IS NULL AND c.id IN (
+		         SELECT ce.commitment_id FROM commitment_entities ce WHERE ce.entity_id = $1)`, e.ID).
+		Fn = func(br pgx.BatchResults) error {
+		return br.QueryRow().Scan(&e.CommitmentTotal)
+	}
 	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset
 		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN documents d ON d.id = p.document_id
-		     WHERE m.entity_id = $1 ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset`, e.ID).
+		     WHERE m.entity_id = $1 ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset
+		     LIMIT $2`, e.ID, EntityListLimit).
 		Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Places, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Place, error) {
@@ -507,7 +535,8 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		       AND (EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
 		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
 		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))
-		     ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`, e.ID).Fn = func(br pgx.BatchResults) error {
+		     ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset
+		     LIMIT $2`, e.ID, EntityListLimit).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 		return err
