@@ -33,8 +33,9 @@ func documentDest(d *policy.Document) []any {
 		&d.SourceName, &d.Synthetic}
 }
 
-// Documents lists every document with its counts: replies first, newest first,
-// then the documents they answer and cite.
+// Documents lists every real document with its counts: replies first, newest
+// first, then the documents they answer and cite. Synthetic documents (portal
+// demo-data) are left out: they are there to measure, not to read.
 func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+documentColumns+`,
@@ -45,6 +46,7 @@ func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error)
 		       (SELECT count(DISTINCT m.entity_id) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = d.id),
 		       (SELECT count(DISTINCT l.from_document_id) FROM document_links l WHERE l.to_document_id = d.id)
 		FROM documents d
+		WHERE NOT d.synthetic
 		ORDER BY d.kind <> 'reply', d.kind <> 'proposal', d.signed_on DESC NULLS LAST, d.id`)
 	if err != nil {
 		return nil, err

@@ -76,4 +76,14 @@ func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
 	if !strings.Contains(r.body, "【演示数据】") {
 		t.Errorf("synthetic documents are not labelled")
 	}
+	// The home page is for readers: synthetic documents stay off it.
+	if home := get(t, base, "/"); strings.Contains(home.body, "/documents/demo-") || !strings.Contains(home.body, replySlug) {
+		t.Errorf("the home page lists synthetic documents, or lost the reply")
+	}
+	// Search finds them last, labelled.
+	s := get(t, base, searchPath("电池")+"&kind=paragraph")
+	real, demo := strings.Index(s.body, "qgxtfz-2023-4#p"), strings.Index(s.body, `<span class="tag synthetic">演示数据</span>`)
+	if real < 0 || demo < 0 || demo < real {
+		t.Errorf("search for 电池: real hit at %d, labelled synthetic hit at %d; want both, real first", real, demo)
+	}
 }
