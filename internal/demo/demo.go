@@ -89,6 +89,9 @@ type writer struct {
 	runes int
 	ments []policy.MentionDraft
 	year  int
+	// from and to are the last {year} and {next} written, for the time frame
+	// of the commitment that names them.
+	from, to int
 }
 
 // put appends plain text to the current paragraph.
@@ -124,9 +127,11 @@ func (w *writer) fill(tmpl string) (leads []string) {
 		j := strings.IndexByte(tmpl, '}')
 		switch slot := tmpl[i+1 : j]; slot {
 		case "year":
-			w.put(fmt.Sprint(w.year - w.rnd.IntN(2)))
+			w.from = w.year - w.rnd.IntN(2)
+			w.put(fmt.Sprint(w.from))
 		case "next":
-			w.put(fmt.Sprint(w.year + 1 + w.rnd.IntN(3)))
+			w.to = w.year + 1 + w.rnd.IntN(3)
+			w.put(fmt.Sprint(w.to))
 		case "n":
 			w.put(fmt.Sprint(2 + w.rnd.IntN(98)))
 		case "money":
@@ -181,17 +186,17 @@ var (
 		strength    policy.Strength
 		status      policy.Status
 		basis       string
-		frame       string // year, range, next or ""
+		frame       string // how the sentence states its time: range ({year}年至{next}年), due ({next}年前), next (下一步) or ""
 	}{
 		{"下一步,将坚持围绕新能源电池及材料产业发展需求,加大{mineral}、{mineral}等矿产勘查力度,新增一批资源储量。", "加大电池矿产勘查力度", policy.KindPlan, policy.StrengthDefinite, policy.StatusPlanned, "将", "next"},
 		{"{government}正加快推进{park}配套基础设施建设,着力提升园区安全、环保等水平。", "推进园区配套基础设施建设", policy.KindMeasure, policy.StrengthDefinite, policy.StatusInProgress, "正", ""},
 		{"{year}年至{next}年,{government}安排{money}万元专项资金,实施地质找矿项目{n}个。", "安排地质找矿专项资金", policy.KindMeasure, policy.StrengthDefinite, policy.StatusPlanned, "安排", "range"},
-		{"力争{next}年前建成{tech}关键材料生产线,形成年产{n}万吨的产能。", "建成电池关键材料生产线", policy.KindTarget, policy.StrengthAspirational, policy.StatusPlanned, "力争", "year"},
+		{"力争{next}年前建成{tech}关键材料生产线,形成年产{n}万吨的产能。", "建成电池关键材料生产线", policy.KindTarget, policy.StrengthAspirational, policy.StatusPlanned, "力争", "due"},
 		{"{government}已遴选出{n}家大数据人才实训基地,已完成实训{n}人。", "遴选人才实训基地", policy.KindResult, policy.StrengthDefinite, policy.StatusCompleted, "已", ""},
 		{"积极引进{material}、{material}等新能源电池关键材料企业向{region}聚集。", "引进电池关键材料企业", policy.KindMeasure, policy.StrengthAspirational, policy.StatusNotAssessed, "", ""},
 		{"重点突破{mineral}提取技术、{material}制备等技术,为下游产业提供原料保障。", "突破矿产提取与材料制备技术", policy.KindMeasure, policy.StrengthDefinite, policy.StatusNotAssessed, "", ""},
 		{"近期,将积极组织{park}等向{government}申请危险化学品重大安全风险防控资金。", "申请安全风险防控资金", policy.KindPlan, policy.StrengthDefinite, policy.StatusPlanned, "将", ""},
-		{"由{company}牵头,{company}、{institution}等共同参与,组建新能源材料创新平台。", "组建新能源材料创新平台", policy.KindResult, policy.StrengthDefinite, policy.StatusCompleted, "组建", "year"},
+		{"由{company}牵头,{company}、{institution}等共同参与,组建新能源材料创新平台。", "组建新能源材料创新平台", policy.KindResult, policy.StrengthDefinite, policy.StatusCompleted, "组建", ""},
 	}
 )
 
@@ -263,16 +268,20 @@ func (g *Generator) Reply(k int) policy.DocumentDraft {
 func (w *writer) commitment(section string, seq int) {
 	c := commitments[w.rnd.IntN(len(commitments))]
 	start := w.runes
-	y0 := w.year
 	leads := w.fill(c.text)
 	cd := policy.CommitmentDraft{Section: section, ParagraphSeq: seq, Start: start, End: w.runes - 1, // without the 。
 		Title: c.title, Kind: c.kind, Strength: c.strength, Status: c.status, StatusBasis: c.basis, Leads: leads}
+	// The time frame is the sentence's own words, as the seeded reply's are.
 	switch c.frame {
-	case "year", "range":
-		from := time.Date(y0, 1, 1, 0, 0, 0, 0, time.UTC)
-		to := time.Date(y0+1+w.rnd.IntN(3), 12, 31, 0, 0, 0, 0, time.UTC)
+	case "range":
+		from := time.Date(w.from, 1, 1, 0, 0, 0, 0, time.UTC)
+		to := time.Date(w.to, 12, 31, 0, 0, 0, 0, time.UTC)
 		cd.PeriodStart, cd.PeriodEnd = &from, &to
-		cd.TimeFrame = fmt.Sprintf("%d年至%d年", from.Year(), to.Year())
+		cd.TimeFrame = fmt.Sprintf("%d年至%d年", w.from, w.to)
+	case "due":
+		due := time.Date(w.to, 12, 31, 0, 0, 0, 0, time.UTC)
+		cd.DueOn = &due
+		cd.TimeFrame = fmt.Sprintf("%d年前", w.to)
 	case "next":
 		cd.TimeFrame = "下一步"
 	}

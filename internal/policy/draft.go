@@ -47,6 +47,7 @@ type CommitmentDraft struct {
 	TimeFrame    string
 	PeriodStart  *time.Time
 	PeriodEnd    *time.Time
+	DueOn        *time.Time
 	Leads        []string
 }
 

@@ -70,11 +70,11 @@ func (s *Store) AddDocument(ctx context.Context, dd policy.DocumentDraft) (int64
 		}
 		b.Queue(fmt.Sprintf(`
 			INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position,
-			                         title, kind, strength, status, status_basis, time_frame, period_start, period_end)
+			                         title, kind, strength, status, status_basis, time_frame, period_start, period_end, due_on)
 			VALUES ($1, (SELECT id FROM sections WHERE document_id = $1 AND anchor = $2), `+para+`, $4, $5, $6, $7,
-			        $8, $9, $10, $11, nullif($12, ''), nullif($13, ''), $14, $15)`, "$3"),
+			        $8, $9, $10, $11, nullif($12, ''), nullif($13, ''), $14, $15, $16)`, "$3"),
 			id, c.Section, c.ParagraphSeq, c.Start, c.End, q, i+1,
-			c.Title, c.Kind, c.Strength, c.Status, c.StatusBasis, c.TimeFrame, c.PeriodStart, c.PeriodEnd)
+			c.Title, c.Kind, c.Strength, c.Status, c.StatusBasis, c.TimeFrame, c.PeriodStart, c.PeriodEnd, c.DueOn)
 		for _, slug := range c.Leads {
 			b.Queue(`
 				INSERT INTO commitment_units (commitment_id, entity_id, role)
