@@ -77,8 +77,3 @@ func (v SearchView) lastPage(g policy.SearchGroup) int {
 	}
 	return max(1, (g.Total+v.PageSize-1)/v.PageSize)
 }
-
-// nothingFound says which terms were not found together.
-func nothingFound(q policy.SearchQuery) string {
-	return "没有找到同时含有“" + strings.Join(q.Terms, "”“") + "”的内容。请检查用字,或减少搜索词。"
-}

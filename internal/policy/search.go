@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,14 +38,14 @@ func (q SearchQuery) Phrase() string { return strings.Join(q.Terms, "") }
 // does the ideographic space.
 func ParseSearch(raw string) (SearchQuery, error) {
 	if !utf8.ValidString(raw) {
-		return SearchQuery{}, Errorf(EINVALID, "搜索词不是有效的 UTF-8 文字,可能是复制时带入了乱码。请重新输入。")
+		return SearchQuery{}, Errorm(EINVALID, "err.search.utf8")
 	}
 	if n := utf8.RuneCountInString(raw); n > MaxSearchRunes {
-		return SearchQuery{}, Errorf(EINVALID, "搜索词太长(%d 个字符)。请不超过 %d 个字符,只输入要找的关键词。", n, MaxSearchRunes)
+		return SearchQuery{}, Errorm(EINVALID, "err.search.long", n, MaxSearchRunes)
 	}
 	for _, r := range raw {
 		if unicode.IsControl(r) && !unicode.IsSpace(r) {
-			return SearchQuery{}, Errorf(EINVALID, "搜索词含有不可见的控制字符(U+%04X)。请删去后重试。", r)
+			return SearchQuery{}, Errorm(EINVALID, "err.search.control", fmt.Sprintf("U+%04X", r))
 		}
 	}
 	q := SearchQuery{Text: strings.TrimSpace(raw)}
@@ -55,7 +57,7 @@ func ParseSearch(raw string) (SearchQuery, error) {
 		}
 	}
 	if len(q.Terms) > MaxSearchTerms {
-		return SearchQuery{}, Errorf(EINVALID, "搜索词太多(%d 个)。请不超过 %d 个,词与词之间用空格分开。", len(q.Terms), MaxSearchTerms)
+		return SearchQuery{}, Errorm(EINVALID, "err.search.terms", len(q.Terms), MaxSearchTerms)
 	}
 	return q, nil
 }
@@ -95,13 +97,8 @@ const (
 // SearchKinds lists the kinds in display order.
 var SearchKinds = []SearchKind{HitParagraph, HitCommitment, HitEntity, HitDocument}
 
-// Name is the Chinese name of the kind, as a heading of its results.
-func (k SearchKind) Name() string {
-	return map[SearchKind]string{HitParagraph: "正文段落", HitCommitment: "承诺事项", HitEntity: "主体与地区", HitDocument: "文件"}[k]
-}
-
 // Valid reports whether k is one of SearchKinds.
-func (k SearchKind) Valid() bool { return k.Name() != "" }
+func (k SearchKind) Valid() bool { return slices.Contains(SearchKinds, k) }
 
 // SearchHit is one result. Which fields are set depends on the kind: a
 // paragraph has Document, Seq and Text; a commitment its ID, Title, Text (the

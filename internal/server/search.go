@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -43,7 +44,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		v.Error = policy.ErrorMessage(err)
+		v.Error = errorMessage(i18n.From(r.Context()), err)
 		s.render(w, r, http.StatusBadRequest, web.SearchPage(v))
 		return
 	}
@@ -58,7 +59,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Page > 1 && v.Results.Total() == 0 {
-		s.renderError(w, r, policy.Errorf(policy.ENOTFOUND, "搜索结果没有第 %d 页。", v.Page))
+		s.renderError(w, r, policy.Errorm(policy.ENOTFOUND, "err.search.nopage", v.Page))
 		return
 	}
 	s.render(w, r, http.StatusOK, web.SearchPage(v))
@@ -68,14 +69,14 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request) {
 func parseSearchPage(kind, page string, v *web.SearchView) error {
 	if kind != "" {
 		if !policy.SearchKind(kind).Valid() {
-			return policy.Errorf(policy.EINVALID, "结果类别“%s”无效。可用的类别:paragraph、commitment、entity、document。", printable(kind, 20))
+			return policy.Errorm(policy.EINVALID, "err.search.kind", printable(kind, 20))
 		}
 		v.Kind = policy.SearchKind(kind)
 	}
 	if page != "" {
 		n, err := strconv.Atoi(page)
 		if err != nil || n < 1 || n > searchMaxPage || v.Kind == "" {
-			return policy.Errorf(policy.EINVALID, "页码“%s”无效:页码是 1 到 %d 的整数,并且只用于单一类别的结果。", printable(page, 20), searchMaxPage)
+			return policy.Errorm(policy.EINVALID, "err.search.page", printable(page, 20), searchMaxPage)
 		}
 		v.Page = n
 	}

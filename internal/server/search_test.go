@@ -94,7 +94,7 @@ func TestSearchAnswersEveryInputWithoutAServerError(t *testing.T) {
 		{"absent term", "q=" + url.QueryEscape("石墨"), 200, "没有找到同时含有"},
 		{"markup", "q=" + url.QueryEscape(`<script>alert("x")</script>`), 200, "&lt;script&gt;"},
 		{"markup in the box", "q=" + url.QueryEscape(`"><b>x`), 200, `value="&#34;&gt;&lt;b&gt;x"`},
-		{"10,000 characters", "q=" + strings.Repeat("锂", 10000), 400, "搜索词太长(10000 个字符)"},
+		{"10,000 characters", "q=" + strings.Repeat("锂", 10000), 400, "搜索词太长(10,000 个字符)"},
 		{"null byte", "q=%E9%94%82%00", 400, "控制字符"},
 		{"escape character", "q=%1B%5B31m", 400, "控制字符"},
 		{"invalid UTF-8", "q=%FF%FE", 400, "UTF-8"},
@@ -126,5 +126,26 @@ func TestSearchAnswersEveryInputWithoutAServerError(t *testing.T) {
 	// The database is still there after the SQL-looking query.
 	if r := get(t, base, searchPath("锂矿")); !strings.Contains(r.body, "#p11") {
 		t.Errorf("search broken after the SQL-looking query")
+	}
+}
+
+func TestSearchSpeaksTheReadersLanguage(t *testing.T) {
+	base, _ := portal(t)
+	for path, wants := range map[string][]string{
+		"/search":        {"How to search", `placeholder="Search text, commitments, bodies, places"`},
+		searchPath("锂矿"): {"Paragraph (1)", "Commitment (1)", "paragraph 11", `<mark class="hit">锂矿</mark>`},
+		searchPath("石墨"): {"Nothing holds all of “石墨”."},
+		"/search?q=" + strings.Repeat("锂", 200): {"The search text is too long (200 characters)."},
+		"/commitments": {"Region", "Mineral", "Year its time frame covers"},
+	} {
+		r := getAs(t, base+path, "Accept-Language", "en-GB,en;q=0.9")
+		for _, want := range wants {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("%s in English lacks %q", path, want)
+			}
+		}
+		if strings.Contains(r.body, "⟦") {
+			t.Errorf("%s in English has an untranslated message", path)
+		}
 	}
 }
