@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 func searchPath(q string) string { return "/search?q=" + url.QueryEscape(q) }
@@ -147,5 +149,30 @@ func TestSearchSpeaksTheReadersLanguage(t *testing.T) {
 		if strings.Contains(r.body, "⟦") {
 			t.Errorf("%s in English has an untranslated message", path)
 		}
+	}
+}
+
+func TestReaderSearchesFromTheHeaderInABrowser(t *testing.T) {
+	base, _ := portal(t)
+	ctx := browser(t)
+	// From a document page, the header's box finds where the reply talks about 锂矿,
+	// and the hit leads to the paragraph.
+	steps(t, ctx,
+		chromedp.Navigate(base+"/documents/"+replySlug),
+		chromedp.SendKeys(chromedp.CSS(`#site-q`), "锂矿"),
+		chromedp.Click(chromedp.CSS(`form.site-search button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#hits-paragraph`)),
+	)
+	location := must(t, ctx, chromedp.Location())
+	mark := must(t, ctx, chromedp.Text(chromedp.CSS(`#hits-paragraph + ol.hits mark.hit`)))
+	if !strings.Contains(location, "/search?q=") || mark != "锂矿" {
+		t.Fatalf("after searching: at %s, first mark %q", location, mark)
+	}
+	steps(t, ctx,
+		chromedp.Click(chromedp.CSS(`#hits-paragraph + ol.hits a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#p11`)),
+	)
+	if location = must(t, ctx, chromedp.Location()); !strings.HasSuffix(location, "/documents/"+replySlug+"#p11") {
+		t.Errorf("the hit led to %s, want paragraph 11", location)
 	}
 }
