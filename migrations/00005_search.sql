@@ -50,6 +50,11 @@ CREATE INDEX commitments_search_idx ON commitments USING gin (search_grams(title
 CREATE INDEX documents_search_idx ON documents
     USING gin (search_grams(title || ' ' || coalesce(short_title, '') || ' ' || coalesce(doc_number, '')));
 
+-- Search ranks real documents first, then newest first. For a frequent term it walks the
+-- documents in that order and stops when a page is full, instead of ranking thousands of
+-- hits; this index gives it the order.
+CREATE INDEX documents_rank_idx ON documents (synthetic, signed_on DESC NULLS LAST, id);
+
 -- commitment_entities pairs each commitment with the entities its quote names and the
 -- units it names as leading or supporting it.
 CREATE VIEW commitment_entities AS
@@ -73,6 +78,7 @@ SELECT entity_id, ancestor_id FROM up;
 -- +goose Down
 DROP VIEW entity_lineage;
 DROP VIEW commitment_entities;
+DROP INDEX documents_rank_idx;
 DROP INDEX documents_search_idx;
 DROP INDEX commitments_search_idx;
 DROP INDEX paragraphs_search_idx;
