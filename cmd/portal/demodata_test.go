@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
 func TestDemoDataRefusesTheConfiguredDatabase(t *testing.T) {
@@ -32,5 +34,28 @@ func TestDemoDataRefusesTheConfiguredDatabase(t *testing.T) {
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
 			t.Errorf("%q: error %v, want one saying %q", c.args, err, c.err)
 		}
+	}
+}
+
+func TestDemoDataCreatesMigratesAndFillsItsTarget(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.EmptyDB(t)
+	cfg := config.Config{DatabaseURL: "postgres://postgres@127.0.0.1:5432/portal?sslmode=disable"}
+	if err := run(ctx, pgtest.Logger(), cfg, []string{"demo-data", "--documents", "3", "--database-url", url}); err != nil {
+		t.Fatal(err)
+	}
+	// Running it again adds three more, numbered after the first.
+	if err := run(ctx, pgtest.Logger(), cfg, []string{"demo-data", "--documents", "3", "--database-url", url}); err != nil {
+		t.Fatal(err)
+	}
+	pool := pgtest.Pool(t, url)
+	var synthetic, labelled, real int
+	err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE synthetic), count(*) FILTER (WHERE synthetic AND title LIKE '【演示数据】%'),
+		count(*) FILTER (WHERE NOT synthetic) FROM documents`).Scan(&synthetic, &labelled, &real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if synthetic != 6 || labelled != 6 || real == 0 {
+		t.Errorf("%d synthetic documents (%d labelled) beside %d real ones; want 6, all labelled", synthetic, labelled, real)
 	}
 }
