@@ -241,6 +241,7 @@ type CommitmentFilter struct {
 	Regions   []string // region slugs: the commitment names the region or a place within it
 	Minerals  []string // mineral slugs named in the commitment
 	Years     []int    // years the commitment's stated period or due date covers
+	RealOnly  bool     // leave out synthetic documents (portal demo-data)
 	Limit     int      // at most this many commitments; 0 for all
 }
 

@@ -297,6 +297,9 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 	if len(f.Documents) > 0 {
 		add("d.slug = ANY($%d)", f.Documents)
 	}
+	if f.RealOnly {
+		where = append(where, "NOT d.synthetic")
+	}
 	if len(f.Themes) > 0 {
 		add("top.theme_key = ANY($%d)", f.Themes)
 	}

@@ -80,6 +80,10 @@ func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
 	if home := get(t, base, "/"); strings.Contains(home.body, "/documents/demo-") || !strings.Contains(home.body, replySlug) {
 		t.Errorf("the home page lists synthetic documents, or lost the reply")
 	}
+	// So is the dashboard.
+	if dash := get(t, base, "/dashboard"); !strings.Contains(dash.body, "51 项 · 完成 18(35%)") {
+		t.Errorf("the dashboard counts synthetic commitments")
+	}
 	// Search finds them last, labelled.
 	s := get(t, base, searchPath("电池")+"&kind=paragraph")
 	real, demo := strings.Index(s.body, "qgxtfz-2023-4#p"), strings.Index(s.body, `<span class="tag synthetic">演示数据</span>`)
