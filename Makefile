@@ -47,7 +47,7 @@ generate:
 	$(GO) tool templ generate
 
 bench: dbcheck
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 clean:
 	rm -rf bin

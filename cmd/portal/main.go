@@ -7,6 +7,8 @@
 //	portal dbcheck                 check that the PostgreSQL server answers
 //	portal user add --email E --name N --role admin|editor
 //	portal user disable --email E
+//	portal demo-data --documents N --database-url URL
+//	                               fill another database with synthetic replies
 package main
 
 import (
@@ -28,6 +30,11 @@ import (
 const usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
        portal user add --email E --name N --role admin|editor
        portal user disable --email E
+       portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
+
+demo-data creates and migrates the database at URL if needed, then adds N
+synthetic replies titled 【演示数据】. It refuses the configured DATABASE_URL
+itself unless --yes-default is given.
 
 Environment:
   DATABASE_URL             PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
@@ -82,6 +89,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg config.Config, args []str
 		return postgres.CheckServer(ctx, cfg.DatabaseURL)
 	case "user":
 		return userCommand(ctx, logger, cfg, args, os.Stdin, os.Stdout)
+	case "demo-data":
+		return demoData(ctx, logger, cfg, args)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

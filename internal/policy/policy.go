@@ -221,9 +221,12 @@ type Entity struct {
 // EntityPage is an entity with everything that refers to it.
 type EntityPage struct {
 	Entity
-	Children    []Entity
-	Places      []Place // every mention in context
-	Commitments []Commitment
+	Children        []Entity
+	Parks           []Entity // for a region: the parks within it at any depth, each with its Parent
+	Places          []Place  // mentions in context, real documents first, newest first
+	PlaceTotal      int      // all mentions; Places may hold only the first
+	Commitments     []Commitment
+	CommitmentTotal int
 }
 
 // CommitmentFilter selects commitments; an empty field does not filter. Values
@@ -235,6 +238,53 @@ type CommitmentFilter struct {
 	Kinds     []CommitmentKind
 	Strengths []Strength
 	Leads     []string // entity slugs
+	Regions   []string // region slugs: the commitment names the region or a place within it
+	Minerals  []string // mineral slugs named in the commitment
+	Years     []int    // years the commitment's stated period or due date covers
+	RealOnly  bool     // leave out synthetic documents (portal demo-data)
+	Limit     int      // at most this many commitments; 0 for all
+}
+
+// Facet names, which are also the query parameters of /commitments.
+const (
+	FacetDocument = "document"
+	FacetTheme    = "section"
+	FacetStatus   = "status"
+	FacetKind     = "kind"
+	FacetStrength = "strength"
+	FacetLead     = "lead"
+	FacetRegion   = "region"
+	FacetMineral  = "mineral"
+	FacetYear     = "year"
+)
+
+// Facets lists the facets in the order the filter form shows them.
+var Facets = []string{FacetDocument, FacetTheme, FacetStatus, FacetKind, FacetStrength, FacetLead, FacetRegion, FacetMineral, FacetYear}
+
+// FacetValue is one value of a facet and how many commitments have it among
+// those that the filters of the other facets leave: the number the list would
+// show if this value were the facet's only selection.
+type FacetValue struct {
+	Value string
+	Label string
+	Count int
+}
+
+// CommitmentFacets counts the commitments a filter leaves, in total and by the
+// values of each facet.
+type CommitmentFacets struct {
+	Total  int
+	Values map[string][]FacetValue // by facet name, most frequent first
+}
+
+// Count is the count of one value of a facet, 0 when no commitment has it.
+func (cf CommitmentFacets) Count(facet, value string) int {
+	for _, v := range cf.Values[facet] {
+		if v.Value == value {
+			return v.Count
+		}
+	}
+	return 0
 }
 
 // FullDocument is a document with its text, section tree and every annotation.

@@ -49,12 +49,13 @@ func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) 
 	})
 }
 
-// ReplyParagraphs lists the paragraphs of every document with text, in
+// ReplyParagraphs lists the paragraphs of every real document with text, in
 // document and reading order, as places for finding dates in them.
 func (s *Store) ReplyParagraphs(ctx context.Context) ([]policy.Place, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT d.slug, d.title, p.seq, p.text
 		FROM paragraphs p JOIN documents d ON d.id = p.document_id
+		WHERE NOT d.synthetic
 		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq`)
 	if err != nil {
 		return nil, err

@@ -25,6 +25,11 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %w", err)
 	}
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	// The portal's queries are short: compiling them (JIT) or starting parallel
+	// workers costs more than it saves (JIT added 40 ms to a 5 ms search), and
+	// the cores serve concurrent requests better.
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
+	cfg.ConnConfig.RuntimeParams["max_parallel_workers_per_gather"] = "0"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err

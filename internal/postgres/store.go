@@ -33,8 +33,9 @@ func documentDest(d *policy.Document) []any {
 		&d.SourceName, &d.Synthetic}
 }
 
-// Documents lists every document with its counts: replies first, newest first,
-// then the documents they answer and cite.
+// Documents lists every real document with its counts: replies first, newest
+// first, then the documents they answer and cite. Synthetic documents (portal
+// demo-data) are left out: they are there to measure, not to read.
 func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+documentColumns+`,
@@ -45,6 +46,7 @@ func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error)
 		       (SELECT count(DISTINCT m.entity_id) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = d.id),
 		       (SELECT count(DISTINCT l.from_document_id) FROM document_links l WHERE l.to_document_id = d.id)
 		FROM documents d
+		WHERE NOT d.synthetic
 		ORDER BY d.kind <> 'reply', d.kind <> 'proposal', d.signed_on DESC NULLS LAST, d.id`)
 	if err != nil {
 		return nil, err
@@ -295,6 +297,9 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 	if len(f.Documents) > 0 {
 		add("d.slug = ANY($%d)", f.Documents)
 	}
+	if f.RealOnly {
+		where = append(where, "NOT d.synthetic")
+	}
 	if len(f.Themes) > 0 {
 		add("top.theme_key = ANY($%d)", f.Themes)
 	}
@@ -311,8 +316,34 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 		add(`EXISTS (SELECT 1 FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		             WHERE u.commitment_id = c.id AND u.role = 'lead' AND e.slug = ANY($%d))`, f.Leads)
 	}
-	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + strings.Join(where, " AND ") +
-		" ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+	if len(f.Regions) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entity_lineage l ON l.entity_id = ce.entity_id
+		             JOIN entities a ON a.id = l.ancestor_id WHERE ce.commitment_id = c.id AND a.slug = ANY($%d))`, f.Regions)
+	}
+	if len(f.Minerals) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entities e ON e.id = ce.entity_id
+		             WHERE ce.commitment_id = c.id AND e.slug = ANY($%d))`, f.Minerals)
+	}
+	if len(f.Years) > 0 {
+		add(`EXISTS (SELECT 1 FROM unnest($%d::int[]) AS y
+		             WHERE y BETWEEN extract(year FROM coalesce(c.period_start, c.due_on))
+		                         AND extract(year FROM coalesce(c.period_end, c.due_on)))`, f.Years)
+	}
+	const order = " ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + strings.Join(where, " AND ") + order
+	if f.Limit > 0 {
+		// Pick the page on narrow rows first: sorting every commitment with its
+		// paragraph text and units took most of the time at 25,000 commitments.
+		q = `SELECT ` + commitmentColumns + commitmentFrom + ` WHERE c.id IN (
+			SELECT c.id FROM commitments c
+			JOIN documents d ON d.id = c.document_id
+			JOIN paragraphs p ON p.id = c.paragraph_id
+			JOIN sections x ON x.id = c.section_id
+			LEFT JOIN sections px ON px.id = x.parent_id
+			LEFT JOIN sections gx ON gx.id = px.parent_id
+			JOIN sections top ON top.id = coalesce(gx.id, px.id, x.id)
+			WHERE ` + strings.Join(where, " AND ") + order + fmt.Sprintf(" LIMIT %d)", f.Limit) + order
+	}
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -449,8 +480,13 @@ func (s *Store) Entities(ctx context.Context, kinds ...policy.EntityKind) ([]pol
 	})
 }
 
-// Entity returns an entity with its parent, children, aliases, every mention in
-// context and every commitment that names it.
+// EntityListLimit is how many mentions and commitments an entity page lists at
+// most; it gives the totals too.
+const EntityListLimit = 100
+
+// Entity returns an entity with its parent, children, the parks within it,
+// aliases, its mentions in context and the commitments that name it, across
+// all documents (real ones first, up to EntityListLimit of each, with totals).
 func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, error) {
 	var e policy.EntityPage
 	var parentSlug, parentName *string
@@ -475,9 +511,32 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		})
 		return err
 	}
+	b.Queue(`SELECT c.slug, c.kind, c.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = c.id), pe.slug, pe.name
+		     FROM entity_lineage l JOIN entities c ON c.id = l.entity_id JOIN entities pe ON pe.id = c.parent_id
+		     WHERE l.ancestor_id = $1 AND l.entity_id <> $1 AND c.kind = 'park' AND $2 = 'region'
+		     ORDER BY pe.name, c.name`, e.ID, e.Kind).Fn = func(br pgx.BatchResults) error {
+		rows, _ := br.Query()
+		e.Parks, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+			var c policy.Entity
+			var p policy.Entity
+			err := r.Scan(&c.Slug, &c.Kind, &c.Name, &c.Mentions, &p.Slug, &p.Name)
+			c.Parent = &p
+			return c, err
+		})
+		return err
+	}
+	b.Queue(`SELECT count(*) FROM mentions WHERE entity_id = $1`, e.ID).Fn = func(br pgx.BatchResults) error {
+		return br.QueryRow().Scan(&e.PlaceTotal)
+	}
+	b.Queue(`SELECT count(*) FROM commitments c WHERE c.withdrawn_at IS NULL AND c.id IN (
+		         SELECT ce.commitment_id FROM commitment_entities ce WHERE ce.entity_id = $1)`, e.ID).
+		Fn = func(br pgx.BatchResults) error {
+		return br.QueryRow().Scan(&e.CommitmentTotal)
+	}
 	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset
 		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN documents d ON d.id = p.document_id
-		     WHERE m.entity_id = $1 ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset`, e.ID).
+		     WHERE m.entity_id = $1 ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset
+		     LIMIT $2`, e.ID, EntityListLimit).
 		Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Places, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Place, error) {
@@ -491,7 +550,8 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		       AND (EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
 		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
 		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))
-		     ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`, e.ID).Fn = func(br pgx.BatchResults) error {
+		     ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset
+		     LIMIT $2`, e.ID, EntityListLimit).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Commitments, err = pgx.CollectRows(rows, scanCommitment)
 		return err

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
@@ -20,7 +22,14 @@ const (
 	paramKind     = "kind"
 	paramStrength = "strength"
 	paramLead     = "lead" // an entity slug
+	paramRegion   = "region"
+	paramMineral  = "mineral"
+	paramYear     = "year"
 )
+
+// commitmentListLimit is how many commitments the list shows at most; the
+// counts cover all of them.
+const commitmentListLimit = 200
 
 // listCommitments shows the commitments that match the query's filters. An
 // unknown filter value is a 400 with a message that lists the valid ones.
@@ -54,6 +63,16 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		leadNames[e.Slug] = e.Name
 	}
 	statusNames, kindNames, strengthNames := names(l, "status.", policy.Statuses), names(l, "ckind.", policy.CommitmentKinds), names(l, "strength.", policy.Strengths)
+	regionNames, err := s.entityNames(ctx, "region")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	mineralNames, err := s.entityNames(ctx, "mineral")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 
 	var f policy.CommitmentFilter
 	var docs []policy.Document
@@ -83,6 +102,8 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		{paramKind, l.T("c.kind"), kindNames, func(v string) { f.Kinds = append(f.Kinds, policy.CommitmentKind(v)) }},
 		{paramStrength, l.T("c.strength"), strengthNames, func(v string) { f.Strengths = append(f.Strengths, policy.Strength(v)) }},
 		{paramLead, l.T("c.leadunit"), leadNames, func(v string) { f.Leads = append(f.Leads, v) }},
+		{paramRegion, l.T("c.region"), regionNames, func(v string) { f.Regions = append(f.Regions, v) }},
+		{paramMineral, l.T("c.mineral"), mineralNames, func(v string) { f.Minerals = append(f.Minerals, v) }},
 	} {
 		for _, v := range q[check.param] {
 			if _, ok := check.valid[v]; !ok {
@@ -94,12 +115,27 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	for _, y := range q[paramYear] {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1900 || n > 2100 || strconv.Itoa(n) != y {
+			s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.year", truncate(y, 40)))
+			return
+		}
+		f.Years = append(f.Years, n)
+	}
+
+	facets, err := s.store.CommitmentFacets(ctx, f)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f.Limit = commitmentListLimit
 	list, err := s.store.Commitments(ctx, f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.CommitmentsView{Documents: docs, Commitments: list}
+	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total}
 	for _, d := range docs {
 		v.Active = append(v.Active, web.ActiveFilter{Legend: l.T("c.document"), Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
 	}
@@ -107,7 +143,7 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		g := web.FilterGroup{Param: param, Legend: legend}
 		for _, k := range keys {
 			sel := slices.Contains(q[param], k)
-			g.Options = append(g.Options, web.FilterOption{Value: k, Label: labels[k], Selected: sel})
+			g.Options = append(g.Options, web.FilterOption{Value: k, Label: labels[k], Selected: sel, Count: facets.Count(param, k)})
 			if sel {
 				v.Active = append(v.Active, web.ActiveFilter{Legend: legend, Label: labels[k], RemoveURL: without(q, param, k)})
 			}
@@ -126,6 +162,37 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	group(paramKind, l.T("c.kind"), keys(policy.CommitmentKinds), kindNames)
 	group(paramStrength, l.T("c.strength"), keys(policy.Strengths), strengthNames)
 	group(paramLead, l.T("c.leadunit"), leadKeys, leadNames)
+	// Regions, minerals and years offer the values some commitment has, most
+	// frequent first (years in order), and whatever is selected.
+	offered := func(param string, sortByValue bool) ([]string, map[string]string) {
+		var ks []string
+		labels := map[string]string{}
+		for _, fv := range facets.Values[param] {
+			ks, labels[fv.Value] = append(ks, fv.Value), fv.Label
+			if param == paramYear {
+				labels[fv.Value] = l.T("c.year.value", fv.Value)
+			}
+		}
+		for _, sel := range q[param] {
+			if !slices.Contains(ks, sel) {
+				ks = append(ks, sel)
+				labels[sel] = map[string]string{paramRegion: regionNames[sel], paramMineral: mineralNames[sel]}[param]
+				if param == paramYear {
+					labels[sel] = l.T("c.year.value", sel)
+				}
+			}
+		}
+		if sortByValue {
+			slices.Sort(ks)
+		}
+		return ks, labels
+	}
+	regionKeys, regionLabels := offered(paramRegion, false)
+	group(paramRegion, l.T("c.region"), regionKeys, regionLabels)
+	mineralKeys, mineralLabels := offered(paramMineral, false)
+	group(paramMineral, l.T("c.mineral"), mineralKeys, mineralLabels)
+	yearKeys, yearLabels := offered(paramYear, true)
+	group(paramYear, l.T("c.year"), yearKeys, yearLabels)
 	s.render(w, r, http.StatusOK, web.CommitmentsPage(v))
 }
 
@@ -203,4 +270,18 @@ func parseQuery(r *http.Request) (url.Values, error) {
 		return nil, policy.Errorm(policy.EINVALID, "err.query")
 	}
 	return q, nil
+}
+
+// entityNames maps the slugs of the entities of one kind to their names, for
+// checking and labelling filter values.
+func (s *Server) entityNames(ctx context.Context, kind policy.EntityKind) (map[string]string, error) {
+	es, err := s.store.Entities(ctx, kind)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(es))
+	for _, e := range es {
+		m[e.Slug] = e.Name
+	}
+	return m, nil
 }

@@ -31,7 +31,9 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	commitments, err := s.store.Commitments(ctx, policy.CommitmentFilter{})
+	// The dashboard is about the real documents; synthetic ones (portal
+	// demo-data) would only swamp it.
+	commitments, err := s.store.Commitments(ctx, policy.CommitmentFilter{RealOnly: true})
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -108,6 +108,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/dashboard", s.showDashboard)
 		r.Get("/map", s.showMap)
 		r.Get("/lang/{lang}", s.switchLanguage)
+		r.Get("/search", s.showSearch)
 
 		r.Get("/login", s.showLogin)
 		r.Post("/login", s.login)

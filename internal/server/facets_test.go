@@ -1,0 +1,68 @@
+package server_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// listed counts the commitments a list page shows.
+func listed(body string) int { return strings.Count(body, `class="c-title"`) }
+
+func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
+	base, _ := portal(t)
+	r := get(t, base, "/commitments")
+	for _, want := range []string{`name="region"`, `name="mineral"`, `name="year"`, "共 51 项",
+		`value="tongren"> 铜仁 <span class="count" aria-label="筛选后 2 项">2</span>`,
+		`value="2025"> 2025年 <span class="count" aria-label="筛选后 3 项">3</span>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("/commitments lacks %s", want)
+		}
+	}
+	if listed(r.body) != 51 {
+		t.Errorf("/commitments lists %d", listed(r.body))
+	}
+
+	// What did the reply promise 铜仁? Combined with a year, then removed one by one.
+	r = get(t, base, "/commitments?region=tongren")
+	if r.status != 200 || listed(r.body) != 2 || !strings.Contains(r.body, "共 2 项") || !strings.Contains(r.body, "地区:铜仁 ✕") {
+		t.Fatalf("region=tongren: status %d, %d listed", r.status, listed(r.body))
+	}
+	r = get(t, base, "/commitments?region=tongren&year=2023&mineral=lithium")
+	if listed(r.body) != 0 || !strings.Contains(r.body, "没有符合这些条件的承诺事项") {
+		t.Errorf("tongren, 2023 and lithium: %d listed, want none", listed(r.body))
+	}
+	for _, remove := range []string{`/commitments?region=tongren&amp;year=2023`, `/commitments?mineral=lithium&amp;region=tongren`, `/commitments?mineral=lithium&amp;year=2023`} {
+		if !strings.Contains(r.body, `href="`+remove+`"`) {
+			t.Errorf("no link removing one filter: %s", remove)
+		}
+	}
+	// Within one facet values are alternatives: the counts of two regions' lists add up
+	// when the regions share nothing.
+	r = get(t, base, "/commitments?mineral=lithium&status=planned")
+	if listed(r.body) != 1 {
+		t.Errorf("lithium and planned: %d listed, want 1", listed(r.body))
+	}
+	// The status counts under mineral=lithium ignore the status filter itself.
+	if !regexp.MustCompile(`value="not_assessed"> 未评估 <span class="count"[^>]*>1</span>`).MatchString(r.body) {
+		t.Errorf("status counts do not show what choosing 未评估 instead would leave")
+	}
+}
+
+func TestBadFacetValuesAre400(t *testing.T) {
+	base, _ := portal(t)
+	for path, want := range map[string]string{
+		"/commitments?region=mars":         "地区",
+		"/commitments?region=catl":         "地区", // a company is not a region
+		"/commitments?mineral=gold":        "矿产",
+		"/commitments?year=twenty":         "年份",
+		"/commitments?year=99999":          "年份",
+		"/commitments?year=02025":          "年份",
+		"/commitments?year=2025&year=x%00": "年份",
+	} {
+		r := get(t, base, path)
+		if r.status != 400 || !strings.Contains(r.body, want) {
+			t.Errorf("%s: status %d, want 400 naming %s", path, r.status, want)
+		}
+	}
+}
