@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
@@ -125,6 +126,9 @@ func switchURL(ctx context.Context) string {
 	next, _ := ctx.Value(pathKey{}).(string)
 	if next == "" {
 		next = "/"
+	}
+	if len(next) > 1000 { // a pasted 10,000-character search: come back to the page, not the query
+		next, _, _ = strings.Cut(next, "?")
 	}
 	return "/lang/" + otherLang(ctx) + "?next=" + url.QueryEscape(next)
 }

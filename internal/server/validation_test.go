@@ -151,3 +151,16 @@ func TestAccountRulesSpeakTheReadersLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestTheLanguageSwitchDoesNotCarryAHugeQuery(t *testing.T) {
+	base, _ := portal(t)
+	r := get(t, base, "/search?q="+url.QueryEscape(strings.Repeat("锂", 3000)))
+	i := strings.Index(r.body, `href="/lang/`)
+	if i < 0 {
+		t.Fatal("no language switch")
+	}
+	link := r.body[i:min(len(r.body), i+200)]
+	if end := strings.IndexByte(link[6:], '"'); end < 0 || end > 100 {
+		t.Errorf("the language switch link is %d+ bytes long", len(link))
+	}
+}
