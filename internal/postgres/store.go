@@ -440,16 +440,23 @@ const commitmentEntitiesSQL = `
 	    UNION
 	    SELECT u.entity_id FROM commitment_units u WHERE u.commitment_id = c.id) e`
 
+// figureColumns are a figure's columns; the query joins f, p and d.
+const figureColumns = `f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
+	       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset`
+
 const figuresSQL = `
-	SELECT f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
-	       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset
+	SELECT ` + figureColumns + `
 	FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id JOIN documents d ON d.id = p.document_id`
+
+func figureDest(f *policy.Figure) []any {
+	return []any{&f.ID, &f.Quote, &f.Kind, &f.Value, &f.Unit, &f.BaseValue, &f.BaseUnit, &f.Qualifier, &f.Measure,
+		&f.Period, &f.Place.DocumentSlug, &f.Place.DocumentTitle, &f.Place.ParagraphSeq, &f.Place.ParagraphText,
+		&f.Place.Start, &f.Place.End}
+}
 
 func scanFigure(r pgx.CollectableRow) (policy.Figure, error) {
 	var f policy.Figure
-	err := r.Scan(&f.ID, &f.Quote, &f.Kind, &f.Value, &f.Unit, &f.BaseValue, &f.BaseUnit, &f.Qualifier, &f.Measure,
-		&f.Period, &f.Place.DocumentSlug, &f.Place.DocumentTitle, &f.Place.ParagraphSeq, &f.Place.ParagraphText,
-		&f.Place.Start, &f.Place.End)
+	err := r.Scan(figureDest(&f)...)
 	return f, err
 }
 
