@@ -155,7 +155,9 @@ func TestAPIResponsesMatchTheDescription(t *testing.T) {
 			}
 			spec.validate(t, tc.template, r)
 			if r.status >= 400 {
-				e := decode[struct{ Error struct{ Code, Message string } }](t, r)
+				e := decode[struct {
+					Error struct{ Code, Message string }
+				}](t, r)
 				if e.Error.Message == "" || e.Error.Code == policy.EINTERNAL {
 					t.Fatalf("error body %s", r.body)
 				}
@@ -310,7 +312,9 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 		{"DELETE", "/api/v1/commitments/1", 405, "method"},
 	} {
 		r := do(t, tc.method, base+tc.path)
-		e := decode[struct{ Error struct{ Code, Message string } }](t, r)
+		e := decode[struct {
+			Error struct{ Code, Message string }
+		}](t, r)
 		if r.status != tc.status || e.Error.Code != tc.code || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s: %d %s", tc.method, tc.path, r.status, r.body)
 		}
