@@ -97,10 +97,15 @@ func (s *Store) PublicUpdates(ctx context.Context, commitmentID int64, limit int
 	})
 }
 
-// VisibleCommitmentCreated returns when a commitment the public can see was
-// created, for the feed's updated date when it has no updates yet.
-func (s *Store) VisibleCommitmentCreated(ctx context.Context, id int64) (time.Time, error) {
+// FeedEpoch is the date a feed with no entries gives as its last update:
+// when the commitment was created, or for commitmentID 0 when the newest
+// document was added. A commitment the public cannot see is ENOTFOUND.
+func (s *Store) FeedEpoch(ctx context.Context, commitmentID int64) (time.Time, error) {
 	var t time.Time
-	err := s.pool.QueryRow(ctx, `SELECT created_at FROM commitments WHERE id = $1 AND withdrawn_at IS NULL`, id).Scan(&t)
+	if commitmentID == 0 {
+		err := s.pool.QueryRow(ctx, `SELECT coalesce(max(created_at), 'epoch') FROM documents`).Scan(&t)
+		return t, err
+	}
+	err := s.pool.QueryRow(ctx, `SELECT created_at FROM commitments WHERE id = $1 AND withdrawn_at IS NULL`, commitmentID).Scan(&t)
 	return t, notFound(err, "没有找到这项承诺。")
 }

@@ -155,7 +155,10 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total}
+	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total, CSVURL: "/commitments.csv"}
+	if len(q) > 0 {
+		v.CSVURL += "?" + q.Encode()
+	}
 	for _, d := range docs {
 		v.Active = append(v.Active, web.ActiveFilter{Legend: l.T("c.document"), Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
 	}
