@@ -296,8 +296,22 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		checkInvariants(t, d)
+		mentions := importer.LinkEntities(d, fuzzAliases)
+		for i, m := range mentions {
+			r := []rune(d.Paragraphs[m.Paragraph-1].Text)
+			if m.Start < 0 || m.End > len(r) || string(r[m.Start:m.End]) != m.Quote {
+				t.Fatalf("mention %+v is not a span of its paragraph", m)
+			}
+			if i > 0 && mentions[i-1].Paragraph == m.Paragraph && mentions[i-1].End > m.Start {
+				t.Fatalf("mentions %+v and %+v overlap", mentions[i-1], m)
+			}
+		}
 	})
 }
+
+// fuzzAliases overlap the way real ones do: 贵州 inside 贵州省 inside 贵州省工业和信息化厅.
+var fuzzAliases = []importer.Alias{{"贵州", "guizhou"}, {"贵州省", "guizhou"}, {"贵州省工业和信息化厅", "gz-industry-it-dept"},
+	{"磷", "phosphorus"}, {"贵州磷化集团", "gz-phosphate-group"}, {"锂", "lithium"}, {"a", "a"}, {"aa", "aa"}}
 
 // TestParseStaysLinearOnHostileInput feeds files near the size cap built to
 // hit the quadratic corners a naive parser has: endless sentence starts,

@@ -214,3 +214,41 @@ func TestCandidatesCoverTheSeededCommitments(t *testing.T) {
 		t.Errorf("candidates hold only %d of %d seeded commitments", covered, len(cs))
 	}
 }
+
+// TestEntityLinkingFindsTheSeededMentions links the parsed seed against the
+// seeded aliases and finds exactly the seeded mentions.
+func TestEntityLinkingFindsTheSeededMentions(t *testing.T) {
+	d := parseSeed(t)
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	rows, _ := pool.Query(ctx, `SELECT a.alias, e.slug FROM entity_aliases a JOIN entities e ON e.id = a.entity_id ORDER BY a.alias`)
+	aliases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (importer.Alias, error) {
+		var a importer.Alias
+		return a, r.Scan(&a.Text, &a.Entity)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type mention struct {
+		Seq, Start, End int
+		Entity, Quote   string
+	}
+	rows, _ = pool.Query(ctx, `
+		SELECT p.seq, m.start_offset, m.end_offset, e.slug, m.quote
+		FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN entities e ON e.id = m.entity_id
+		JOIN documents d ON d.id = p.document_id WHERE d.slug = 'qgxtfz-2023-4' ORDER BY p.seq, m.start_offset`)
+	seeded, err := pgx.CollectRows(rows, pgx.RowToStructByPos[mention])
+	if err != nil {
+		t.Fatal(err)
+	}
+	linked := importer.LinkEntities(d, aliases)
+	if len(linked) != len(seeded) {
+		t.Errorf("%d mentions linked, %d seeded", len(linked), len(seeded))
+	}
+	for i := range min(len(linked), len(seeded)) {
+		m := linked[i]
+		if got := (mention{m.Paragraph, m.Start, m.End, m.Entity, m.Quote}); got != seeded[i] {
+			t.Fatalf("mention %d: linked %+v, seeded %+v", i+1, got, seeded[i])
+		}
+	}
+}
