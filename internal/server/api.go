@@ -109,7 +109,6 @@ func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, contentType
 	h := w.Header()
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", apiCacheControl)
-	h.Set("Vary", "Accept-Encoding")
 	if etagMatches(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
