@@ -243,7 +243,10 @@ type apiEntityDetail struct {
 	Children    []apiEntityRef  `json:"children"`
 	Mentions    []apiPlace      `json:"mentions"`
 	Commitments []apiCommitment `json:"commitments"`
-	URL         string          `json:"url"`
+	// The lists hold the first postgres.EntityListLimit of each; the totals count all.
+	MentionTotal    int    `json:"mention_total"`
+	CommitmentTotal int    `json:"commitment_total"`
+	URL             string `json:"url"`
 }
 
 type apiPlace struct {
@@ -449,7 +452,7 @@ func toAPIEntityDetail(e *policy.EntityPage) apiEntityDetail {
 		apiEntityRef: toAPIEntityRef(e.Entity), FullName: e.FullName, Description: e.Description,
 		Aliases: nonNil(e.Aliases), Children: make([]apiEntityRef, 0, len(e.Children)),
 		Mentions: make([]apiPlace, 0, len(e.Places)), Commitments: make([]apiCommitment, 0, len(e.Commitments)),
-		URL: "/entities/" + e.Slug,
+		MentionTotal: e.PlaceTotal, CommitmentTotal: e.CommitmentTotal, URL: "/entities/" + e.Slug,
 	}
 	if e.Parent != nil {
 		d.Parent = &apiRef{e.Parent.Slug, e.Parent.Name}
