@@ -30,6 +30,8 @@ var messages = []entry{
 	{"c.csv", "下载这些承诺(CSV,可用 Excel、WPS 打开)", "Download these commitments (CSV, opens in Excel and WPS)"},
 	{"c.feed", "订阅进展(Atom)", "Follow progress (Atom)"},
 	{"c.api", "数据接口说明", "API description"},
+	{"err.api.notfound", "没有这个接口。可用的接口见 /api/v1/openapi.json。", "There is no such endpoint. /api/v1/openapi.json lists them."},
+	{"err.api.method", "这个接口只接受 GET 请求。", "This endpoint takes GET requests only."},
 	{"nav.entities", "主体与地区", "Bodies and places"},
 	{"nav.dashboard", "概览", "Dashboard"},
 	{"nav.map", "布局地图", "Layout map"},

@@ -33,8 +33,8 @@ const (
 )
 
 var (
-	errAPINotFound = policy.Errorf(policy.ENOTFOUND, "没有这个接口。可用的接口见 /api/v1/openapi.json。")
-	errAPIMethod   = &policy.Error{Code: "method", Message: "这个接口只接受 GET 请求。"}
+	errAPINotFound = policy.Errorm(policy.ENOTFOUND, "err.api.notfound")
+	errAPIMethod   = &policy.Error{Code: "method", Message: "这个接口只接受 GET 请求。", MessageID: "err.api.method"}
 )
 
 // apiRoutes serves the read-only JSON API. It runs without a session: every
