@@ -188,12 +188,22 @@ type listMeta struct {
 	Prev    string `json:"prev,omitempty"`
 }
 
-// paginate cuts the page p out of items and describes it. The lists are small
-// (hundreds of rows), so the store returns them whole and the page is cut here.
+// paginate cuts the page p out of items and describes it. Documents and
+// entities number in the hundreds, so the store returns them whole and the
+// page is cut here; commitments are paged in SQL (pageMeta).
 func paginate[T any](r *http.Request, items []T, p page) ([]T, listMeta) {
-	m := listMeta{Page: p.Page, PerPage: p.PerPage, Total: len(items), Pages: (len(items) + p.PerPage - 1) / p.PerPage}
 	lo := min((p.Page-1)*p.PerPage, len(items))
 	hi := min(lo+p.PerPage, len(items))
+	out := items[lo:hi]
+	if out == nil {
+		out = []T{}
+	}
+	return out, pageMeta(r, len(items), p)
+}
+
+// pageMeta describes page p of a list of total items, with links to its neighbours.
+func pageMeta(r *http.Request, total int, p page) listMeta {
+	m := listMeta{Page: p.Page, PerPage: p.PerPage, Total: total, Pages: (total + p.PerPage - 1) / p.PerPage}
 	link := func(n int) string {
 		q := r.URL.Query()
 		q.Set(paramPage, strconv.Itoa(n))
@@ -205,11 +215,7 @@ func paginate[T any](r *http.Request, items []T, p page) ([]T, listMeta) {
 	if p.Page > 1 && m.Pages > 0 {
 		m.Prev = link(min(p.Page-1, m.Pages))
 	}
-	out := items[lo:hi]
-	if out == nil {
-		out = []T{}
-	}
-	return out, m
+	return m
 }
 
 // apiList is the envelope of every list.
@@ -301,17 +307,25 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	list, err := s.store.Commitments(r.Context(), cq.filter)
+	total, err := s.store.CountCommitments(r.Context(), cq.filter)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
+	}
+	f := cq.filter
+	f.Limit, f.Offset = p.PerPage, (p.Page-1)*p.PerPage
+	var list []policy.Commitment
+	if f.Offset < total {
+		if list, err = s.store.Commitments(r.Context(), f); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
 	}
 	out := make([]apiCommitment, len(list))
 	for i, c := range list {
 		out[i] = toAPICommitment(c)
 	}
-	data, meta := paginate(r, out, p)
-	s.writeJSON(w, r, apiList[apiCommitment]{data, meta})
+	s.writeJSON(w, r, apiList[apiCommitment]{out, pageMeta(r, total, p)})
 }
 
 func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
