@@ -199,11 +199,25 @@ func (d *Document) readTitle(lines []line) ([]line, error) {
 				d.Meta.DocNumber = t
 			}
 			rest = rest[1:]
+		case titleContinues(d.Title, t, rest[1].text, d.Meta.Name):
+			d.Title += t // a long title broken over two lines
+			rest = rest[1:]
 		default:
 			return rest, nil
 		}
 	}
 	return rest, nil
+}
+
+// titleContinues reports whether line, under the title, is the rest of the
+// title: the header's 名称 says so, or it is a short line without sentence
+// punctuation that comes just before the salutation.
+func titleContinues(title, line, next, name string) bool {
+	if name != "" && name == title+line {
+		return true
+	}
+	return isSalutation(next) && !isSalutation(line) && topHeading(line) == nil &&
+		utf8.RuneCountInString(title+line) <= 120 && !strings.ContainsAny(line, "。;\uff1b,\uff0c:\uff1a")
 }
 
 // isSalutation reports whether s reads like 农工党贵州省委员会: — short and

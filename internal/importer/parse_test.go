@@ -218,6 +218,11 @@ func TestParseWithoutHeaderOrSignature(t *testing.T) {
 	if roles(d) != "salutation opening body signature" || d.Meta.SigningBody != "贵州省科学技术厅" {
 		t.Errorf("roles %s, signer %q", roles(d), d.Meta.SigningBody)
 	}
+	// A title broken over two lines is joined again.
+	d = parse(t, "省工业和信息化厅关于省政协十三届一次会议\n第1019号提案的答复\n张三代表:\n收悉。\n")
+	if d.Title != "省工业和信息化厅关于省政协十三届一次会议第1019号提案的答复" || d.Addressee != "张三代表" {
+		t.Errorf("two-line title %q, addressee %q", d.Title, d.Addressee)
+	}
 	// No title line: the header's 名称 stands in.
 	d = parse(t, "名称: 关于某事的答复\n张三代表:\n收悉。\n")
 	if d.Title != "关于某事的答复" {
