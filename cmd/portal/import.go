@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,24 +10,31 @@ import (
 	"os"
 	"strings"
 
+	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/importer"
+	"github.com/guizhou-portal/portal/internal/postgres"
 )
 
 // parsedFile is one file's result as import --json prints it.
 type parsedFile struct {
 	File     string             `json:"file"`
 	Document *importer.Document `json:"document"`
+	Mentions []importer.Mention `json:"mentions,omitempty"` // with --entities
 }
 
 // importCommand reads published replies and shows how the portal would take
 // them in. Only --dry-run is available so far: it parses every file, prints
 // the result and writes nothing. If any file cannot be parsed, every problem
 // is reported, with its file and line, and nothing is printed for the rest.
-func importCommand(args []string, stdout, stderr io.Writer) error {
+//
+// With --entities it also links the entities the database knows (reading
+// their aliases from DATABASE_URL, and nothing else).
+func importCommand(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dryRun := fs.Bool("dry-run", false, "parse and print, write nothing")
 	asJSON := fs.Bool("json", false, "print the parsed structure as JSON")
+	entities := fs.Bool("entities", false, "link the entities the database at DATABASE_URL knows (reads only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,7 +51,7 @@ func importCommand(args []string, stdout, stderr io.Writer) error {
 		if err == nil {
 			var d *importer.Document
 			d, err = importer.Parse(src)
-			parsed = append(parsed, parsedFile{name, d})
+			parsed = append(parsed, parsedFile{File: name, Document: d})
 		}
 		if err != nil {
 			failed++
@@ -52,6 +60,11 @@ func importCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	if failed > 0 {
 		return fmt.Errorf("import: %d of %d files cannot be read; nothing was imported", failed, len(fs.Args()))
+	}
+	if *entities {
+		if err := linkEntities(ctx, cfg, parsed); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -80,6 +93,13 @@ func printSummary(w io.Writer, p parsedFile) {
 	}
 	fmt.Fprintf(w, "  %d 段,%d 处数字,%d 处引用文件,%d 条候选承诺(待审核)\n",
 		len(d.Paragraphs), len(d.Figures), len(d.Citations), len(d.Candidates))
+	if len(p.Mentions) > 0 {
+		seen := map[string]bool{}
+		for _, m := range p.Mentions {
+			seen[m.Entity] = true
+		}
+		fmt.Fprintf(w, "  %d 处提及已知主体,共 %d 个主体\n", len(p.Mentions), len(seen))
+	}
 	var tree func([]*importer.Section, string)
 	tree = func(ss []*importer.Section, indent string) {
 		for _, s := range ss {
@@ -92,4 +112,25 @@ func printSummary(w io.Writer, p parsedFile) {
 		}
 	}
 	tree(d.Sections, "  ")
+}
+
+// linkEntities links every parsed file against the aliases in the database.
+func linkEntities(ctx context.Context, cfg config.Config, parsed []parsedFile) error {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	known, err := postgres.NewStore(pool).EntityAliases(ctx)
+	if err != nil {
+		return fmt.Errorf("import: reading the known entities: %w", err)
+	}
+	aliases := make([]importer.Alias, len(known))
+	for i, a := range known {
+		aliases[i] = importer.Alias{Text: a.Alias, Entity: a.Slug}
+	}
+	for i := range parsed {
+		parsed[i].Mentions = importer.LinkEntities(parsed[i].Document, aliases)
+	}
+	return nil
 }

@@ -109,3 +109,17 @@ func (s *Store) FeedEpoch(ctx context.Context, commitmentID int64) (time.Time, e
 	err := s.pool.QueryRow(ctx, `SELECT created_at FROM commitments WHERE id = $1 AND withdrawn_at IS NULL`, commitmentID).Scan(&t)
 	return t, notFound(err, "没有找到这项承诺。")
 }
+
+// EntityAlias is a surface form of an entity, as the importer links them.
+type EntityAlias struct {
+	Alias, Slug string
+}
+
+// EntityAliases lists every alias of every entity, for linking a new text.
+func (s *Store) EntityAliases(ctx context.Context) ([]EntityAlias, error) {
+	rows, err := s.pool.Query(ctx, `SELECT a.alias, e.slug FROM entity_aliases a JOIN entities e ON e.id = a.entity_id ORDER BY a.alias`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[EntityAlias])
+}
