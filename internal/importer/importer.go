@@ -136,6 +136,7 @@ type ParseError struct {
 	Message string
 }
 
+// Error reads 第N行:message, as the command line and the upload page show it.
 func (e *ParseError) Error() string { return fmt.Sprintf("第%d行:%s", e.Line, e.Message) }
 
 func errorAt(line int, format string, args ...any) *ParseError {
