@@ -9,6 +9,7 @@
 //	portal user disable --email E
 //	portal demo-data --documents N --database-url URL
 //	                               fill another database with synthetic replies
+//	portal import --dry-run [--json] FILE...
 package main
 
 import (
@@ -31,10 +32,15 @@ const usage = `usage: portal [serve | migrate up|down|status | createdb | dbchec
        portal user add --email E --name N --role admin|editor
        portal user disable --email E
        portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
+       portal import --dry-run [--json] [--entities] FILE...
 
 demo-data creates and migrates the database at URL if needed, then adds N
 synthetic replies titled 【演示数据】. It refuses the configured DATABASE_URL
 itself unless --yes-default is given.
+
+import --dry-run parses published replies and prints what it found (--json:
+the whole structure; --entities: also the entities the database knows, read
+from DATABASE_URL); it writes nothing.
 
 Environment:
   DATABASE_URL             PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
@@ -91,6 +97,8 @@ func run(ctx context.Context, logger *slog.Logger, cfg config.Config, args []str
 		return userCommand(ctx, logger, cfg, args, os.Stdin, os.Stdout)
 	case "demo-data":
 		return demoData(ctx, logger, cfg, args)
+	case "import":
+		return importCommand(ctx, cfg, args, os.Stdout, os.Stderr)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

@@ -243,6 +243,7 @@ type CommitmentFilter struct {
 	Years     []int    // years the commitment's stated period or due date covers
 	RealOnly  bool     // leave out synthetic documents (portal demo-data)
 	Limit     int      // at most this many commitments; 0 for all
+	Offset    int      // with Limit: skip this many first, for paging
 }
 
 // Facet names, which are also the query parameters of /commitments.

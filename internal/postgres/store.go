@@ -288,6 +288,45 @@ func unitList(pairs []string) []policy.Entity {
 
 // Commitments lists the commitments that match f, in document and reading order.
 func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]policy.Commitment, error) {
+	where, args := commitmentWhere(f)
+	const order = " ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + where + order
+	if f.Limit > 0 {
+		// Pick the page on narrow rows first: sorting every commitment with its
+		// paragraph text and units took most of the time at 25,000 commitments.
+		q = `SELECT ` + commitmentColumns + commitmentFrom + ` WHERE c.id IN (
+			SELECT c.id` + commitmentNarrowFrom + `
+			WHERE ` + where + order + fmt.Sprintf(" LIMIT %d OFFSET %d)", f.Limit, max(f.Offset, 0)) + order
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanCommitment)
+}
+
+// CountCommitments counts the commitments that match f, ignoring its Limit and Offset.
+func (s *Store) CountCommitments(ctx context.Context, f policy.CommitmentFilter) (int, error) {
+	where, args := commitmentWhere(f)
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentNarrowFrom+` WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// commitmentNarrowFrom joins what commitmentWhere's conditions need and no
+// more: the top section through at most two parents instead of the recursive view.
+const commitmentNarrowFrom = `
+	FROM commitments c
+	JOIN documents d ON d.id = c.document_id
+	JOIN paragraphs p ON p.id = c.paragraph_id
+	JOIN sections x ON x.id = c.section_id
+	LEFT JOIN sections px ON px.id = x.parent_id
+	LEFT JOIN sections gx ON gx.id = px.parent_id
+	JOIN sections top ON top.id = coalesce(gx.id, px.id, x.id)`
+
+// commitmentWhere is the condition that selects f's commitments, over the
+// aliases c, d, p and top, with its arguments.
+func commitmentWhere(f policy.CommitmentFilter) (string, []any) {
 	where := []string{"c.withdrawn_at IS NULL"}
 	var args []any
 	add := func(cond string, v any) {
@@ -329,26 +368,7 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 		             WHERE y BETWEEN extract(year FROM coalesce(c.period_start, c.due_on))
 		                         AND extract(year FROM coalesce(c.period_end, c.due_on)))`, f.Years)
 	}
-	const order = " ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
-	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + strings.Join(where, " AND ") + order
-	if f.Limit > 0 {
-		// Pick the page on narrow rows first: sorting every commitment with its
-		// paragraph text and units took most of the time at 25,000 commitments.
-		q = `SELECT ` + commitmentColumns + commitmentFrom + ` WHERE c.id IN (
-			SELECT c.id FROM commitments c
-			JOIN documents d ON d.id = c.document_id
-			JOIN paragraphs p ON p.id = c.paragraph_id
-			JOIN sections x ON x.id = c.section_id
-			LEFT JOIN sections px ON px.id = x.parent_id
-			LEFT JOIN sections gx ON gx.id = px.parent_id
-			JOIN sections top ON top.id = coalesce(gx.id, px.id, x.id)
-			WHERE ` + strings.Join(where, " AND ") + order + fmt.Sprintf(" LIMIT %d)", f.Limit) + order
-	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanCommitment)
+	return strings.Join(where, " AND "), args
 }
 
 func toStrings[T ~string](vs []T) []string {
@@ -440,16 +460,23 @@ const commitmentEntitiesSQL = `
 	    UNION
 	    SELECT u.entity_id FROM commitment_units u WHERE u.commitment_id = c.id) e`
 
+// figureColumns are a figure's columns; the query joins f, p and d.
+const figureColumns = `f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
+	       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset`
+
 const figuresSQL = `
-	SELECT f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
-	       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset
+	SELECT ` + figureColumns + `
 	FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id JOIN documents d ON d.id = p.document_id`
+
+func figureDest(f *policy.Figure) []any {
+	return []any{&f.ID, &f.Quote, &f.Kind, &f.Value, &f.Unit, &f.BaseValue, &f.BaseUnit, &f.Qualifier, &f.Measure,
+		&f.Period, &f.Place.DocumentSlug, &f.Place.DocumentTitle, &f.Place.ParagraphSeq, &f.Place.ParagraphText,
+		&f.Place.Start, &f.Place.End}
+}
 
 func scanFigure(r pgx.CollectableRow) (policy.Figure, error) {
 	var f policy.Figure
-	err := r.Scan(&f.ID, &f.Quote, &f.Kind, &f.Value, &f.Unit, &f.BaseValue, &f.BaseUnit, &f.Qualifier, &f.Measure,
-		&f.Period, &f.Place.DocumentSlug, &f.Place.DocumentTitle, &f.Place.ParagraphSeq, &f.Place.ParagraphText,
-		&f.Place.Start, &f.Place.End)
+	err := r.Scan(figureDest(&f)...)
 	return f, err
 }
 

@@ -31,6 +31,100 @@ const (
 // counts cover all of them.
 const commitmentListLimit = 200
 
+// commitmentQuery is a parsed, checked set of /commitments filters with the
+// choices they were checked against.
+type commitmentQuery struct {
+	filter       policy.CommitmentFilter
+	docs         []policy.Document // the documents filtered to
+	themes       []policy.Theme
+	leads        []policy.Entity
+	themeNames   map[string]string
+	leadNames    map[string]string
+	regionNames  map[string]string
+	mineralNames map[string]string
+}
+
+// parseCommitmentQuery checks the filters of q strictly, as /commitments,
+// /commitments.csv and the API share them: an unknown value is EINVALID with a
+// message that lists the valid ones.
+func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commitmentQuery, error) {
+	var cq commitmentQuery
+	themes, err := s.store.Themes(ctx)
+	if err != nil {
+		return cq, err
+	}
+	leads, err := s.store.LeadUnits(ctx)
+	if err != nil {
+		return cq, err
+	}
+	cq.themes, cq.leads = themes, leads
+	l := i18n.From(ctx)
+	cq.themeNames = map[string]string{}
+	for _, t := range themes {
+		cq.themeNames[t.Key] = t.NameZH
+		if l.English() {
+			cq.themeNames[t.Key] = t.NameEN
+		}
+	}
+	cq.leadNames = map[string]string{}
+	for _, e := range leads {
+		cq.leadNames[e.Slug] = e.Name
+	}
+	statusNames, kindNames, strengthNames := names(l, "status.", policy.Statuses), names(l, "ckind.", policy.CommitmentKinds), names(l, "strength.", policy.Strengths)
+	if cq.regionNames, err = s.entityNames(ctx, "region"); err != nil {
+		return cq, err
+	}
+	if cq.mineralNames, err = s.entityNames(ctx, "mineral"); err != nil {
+		return cq, err
+	}
+
+	f := &cq.filter
+	for _, slug := range q[paramDocument] {
+		if !policy.ValidSlug(slug) {
+			return cq, policy.Errorm(policy.EINVALID, "err.filter.document", truncate(slug, 40))
+		}
+		d, err := s.store.Document(ctx, slug)
+		if policy.ErrorCode(err) == policy.ENOTFOUND {
+			err = policy.Errorm(policy.EINVALID, "err.filter.document", slug)
+		}
+		if err != nil {
+			return cq, err
+		}
+		cq.docs = append(cq.docs, d)
+		f.Documents = append(f.Documents, slug)
+	}
+	for _, check := range []struct {
+		param, legend string
+		valid         map[string]string
+		into          func(string)
+	}{
+		{paramSection, l.T("c.theme"), cq.themeNames, func(v string) { f.Themes = append(f.Themes, v) }},
+		{paramStatus, l.T("c.status"), statusNames, func(v string) { f.Statuses = append(f.Statuses, policy.Status(v)) }},
+		{paramKind, l.T("c.kind"), kindNames, func(v string) { f.Kinds = append(f.Kinds, policy.CommitmentKind(v)) }},
+		{paramStrength, l.T("c.strength"), strengthNames, func(v string) { f.Strengths = append(f.Strengths, policy.Strength(v)) }},
+		{paramLead, l.T("c.leadunit"), cq.leadNames, func(v string) { f.Leads = append(f.Leads, v) }},
+		{paramRegion, l.T("c.region"), cq.regionNames, func(v string) { f.Regions = append(f.Regions, v) }},
+		{paramMineral, l.T("c.mineral"), cq.mineralNames, func(v string) { f.Minerals = append(f.Minerals, v) }},
+	} {
+		for _, v := range q[check.param] {
+			if _, ok := check.valid[v]; !ok {
+				return cq, policy.Errorm(policy.EINVALID, "err.filter.value",
+					check.legend, truncate(v, 40), validList(check.valid, l.T("list.sep")))
+			}
+			check.into(v)
+		}
+	}
+
+	for _, y := range q[paramYear] {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1900 || n > 2100 || strconv.Itoa(n) != y {
+			return cq, policy.Errorm(policy.EINVALID, "err.filter.year", truncate(y, 40))
+		}
+		f.Years = append(f.Years, n)
+	}
+	return cq, nil
+}
+
 // listCommitments shows the commitments that match the query's filters. An
 // unknown filter value is a 400 with a message that lists the valid ones.
 func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
@@ -40,89 +134,15 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	themes, err := s.store.Themes(ctx)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	leads, err := s.store.LeadUnits(ctx)
+	cq, err := s.parseCommitmentQuery(ctx, q)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	l := i18n.From(ctx)
-	themeNames := map[string]string{}
-	for _, t := range themes {
-		themeNames[t.Key] = t.NameZH
-		if l.English() {
-			themeNames[t.Key] = t.NameEN
-		}
-	}
-	leadNames := map[string]string{}
-	for _, e := range leads {
-		leadNames[e.Slug] = e.Name
-	}
+	f, docs, themes, leads := cq.filter, cq.docs, cq.themes, cq.leads
+	themeNames, leadNames, regionNames, mineralNames := cq.themeNames, cq.leadNames, cq.regionNames, cq.mineralNames
 	statusNames, kindNames, strengthNames := names(l, "status.", policy.Statuses), names(l, "ckind.", policy.CommitmentKinds), names(l, "strength.", policy.Strengths)
-	regionNames, err := s.entityNames(ctx, "region")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	mineralNames, err := s.entityNames(ctx, "mineral")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-
-	var f policy.CommitmentFilter
-	var docs []policy.Document
-	for _, slug := range q[paramDocument] {
-		if !policy.ValidSlug(slug) {
-			s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.document", truncate(slug, 40)))
-			return
-		}
-		d, err := s.store.Document(ctx, slug)
-		if policy.ErrorCode(err) == policy.ENOTFOUND {
-			err = policy.Errorm(policy.EINVALID, "err.filter.document", slug)
-		}
-		if err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		docs = append(docs, d)
-		f.Documents = append(f.Documents, slug)
-	}
-	for _, check := range []struct {
-		param, legend string
-		valid         map[string]string
-		into          func(string)
-	}{
-		{paramSection, l.T("c.theme"), themeNames, func(v string) { f.Themes = append(f.Themes, v) }},
-		{paramStatus, l.T("c.status"), statusNames, func(v string) { f.Statuses = append(f.Statuses, policy.Status(v)) }},
-		{paramKind, l.T("c.kind"), kindNames, func(v string) { f.Kinds = append(f.Kinds, policy.CommitmentKind(v)) }},
-		{paramStrength, l.T("c.strength"), strengthNames, func(v string) { f.Strengths = append(f.Strengths, policy.Strength(v)) }},
-		{paramLead, l.T("c.leadunit"), leadNames, func(v string) { f.Leads = append(f.Leads, v) }},
-		{paramRegion, l.T("c.region"), regionNames, func(v string) { f.Regions = append(f.Regions, v) }},
-		{paramMineral, l.T("c.mineral"), mineralNames, func(v string) { f.Minerals = append(f.Minerals, v) }},
-	} {
-		for _, v := range q[check.param] {
-			if _, ok := check.valid[v]; !ok {
-				s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.value",
-					check.legend, truncate(v, 40), validList(check.valid, l.T("list.sep"))))
-				return
-			}
-			check.into(v)
-		}
-	}
-
-	for _, y := range q[paramYear] {
-		n, err := strconv.Atoi(y)
-		if err != nil || n < 1900 || n > 2100 || strconv.Itoa(n) != y {
-			s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.filter.year", truncate(y, 40)))
-			return
-		}
-		f.Years = append(f.Years, n)
-	}
 
 	facets, err := s.store.CommitmentFacets(ctx, f)
 	if err != nil {
@@ -135,7 +155,10 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total}
+	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total, CSVURL: "/commitments.csv"}
+	if len(q) > 0 {
+		v.CSVURL += "?" + q.Encode()
+	}
 	for _, d := range docs {
 		v.Active = append(v.Active, web.ActiveFilter{Legend: l.T("c.document"), Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
 	}

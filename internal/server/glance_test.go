@@ -326,7 +326,8 @@ func crawl(t *testing.T, base string, header ...string) map[string]response {
 		seen[p] = r
 		for _, m := range hrefRE.FindAllStringSubmatch(r.body, -1) {
 			next := html.UnescapeString(m[1])
-			if strings.HasPrefix(next, "/static/") || strings.HasPrefix(next, "/lang/") || strings.HasSuffix(next, ".txt") {
+			if strings.HasPrefix(next, "/static/") || strings.HasPrefix(next, "/lang/") || strings.HasSuffix(next, ".txt") ||
+				isDataLink(next) {
 				continue
 			}
 			if _, ok := seen[next]; !ok {
@@ -335,6 +336,13 @@ func crawl(t *testing.T, base string, header ...string) map[string]response {
 		}
 	}
 	return seen
+}
+
+// isDataLink reports whether a link leads to data rather than a page: the
+// API, a CSV download or an Atom feed, which api_test.go and opendata_test.go check.
+func isDataLink(path string) bool {
+	p, _, _ := strings.Cut(path, "?")
+	return strings.HasPrefix(p, "/api/") || strings.HasSuffix(p, ".csv") || strings.HasSuffix(p, ".atom")
 }
 
 func TestEveryPageRendersInBothLanguages(t *testing.T) {

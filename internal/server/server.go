@@ -94,6 +94,10 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.readyz)
 	static, _ := fs.Sub(web.Static, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", s.staticFiles(static)))
+	r.Route("/api/v1", s.apiRoutes)
+	r.Get("/commitments.csv", s.exportCommitments)
+	r.Get("/updates.atom", s.showUpdatesFeed)
+	r.Get("/commitments/{id}/updates.atom", s.showCommitmentFeed)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)

@@ -1,0 +1,407 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/guizhou-portal/portal/internal/i18n"
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// openAPISpec describes the API; a test validates real responses against it.
+//
+//go:embed openapi.json
+var openAPISpec []byte
+
+// Pagination of API lists.
+const (
+	paramPage       = "page"
+	paramPerPage    = "per_page"
+	defaultPerPage  = 50
+	maxPerPage      = 200
+	apiCacheControl = "public, no-cache" // cache, but ask again with If-None-Match each time
+)
+
+var (
+	errAPINotFound = policy.Errorm(policy.ENOTFOUND, "err.api.notfound")
+	errAPIMethod   = &policy.Error{Code: "method", Message: "这个接口只接受 GET 请求。", MessageID: "err.api.method"}
+)
+
+// apiRoutes serves the read-only JSON API. It runs without a session: every
+// caller, signed in or not, sees exactly what the public pages show.
+func (s *Server) apiRoutes(r chi.Router) {
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) { s.apiError(w, r, errAPINotFound) })
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.apiError(w, r, errAPIMethod)
+	})
+	r.Get("/openapi.json", s.apiOpenAPI)
+	r.Get("/documents", s.apiDocuments)
+	r.Get("/documents/{slug}", s.apiDocument)
+	r.Get("/commitments", s.apiCommitments)
+	r.Get("/commitments/{id}", s.apiCommitment)
+	r.Get("/entities", s.apiEntities)
+	r.Get("/entities/{slug}", s.apiEntity)
+}
+
+// apiErrorBody is the body of every API error.
+type apiErrorBody struct {
+	Error apiErrorDetail `json:"error"`
+}
+
+type apiErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// apiError is renderError for the API: the same status mapping and logging,
+// with the code and message as JSON.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	status := statusOf(err)
+	l := i18n.From(r.Context())
+	code, message := policy.ErrorCode(err), errorMessage(l, err)
+	switch status {
+	case http.StatusServiceUnavailable:
+		s.logger.Warn("database unavailable", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "5")
+		code, message = "unavailable", l.T("err.503")
+	case http.StatusInternalServerError:
+		s.logger.Error("internal error", "path", r.URL.Path, "err", err)
+		code = policy.EINTERNAL
+	}
+	body, _ := json.Marshal(apiErrorBody{apiErrorDetail{code, message}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(append(body, '\n'))
+	}
+}
+
+// writeJSON sends v with a strong ETag over the body, or 304 when the
+// request's If-None-Match already names it.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeCached(w, r, "application/json; charset=utf-8", buf.Bytes())
+}
+
+// writeCached sends body with its ETag, honouring If-None-Match.
+func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", apiCacheControl)
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// etagMatches applies If-None-Match's weak comparison: * or any listed tag
+// equal to etag, with or without W/.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// apiQuery parses the query strictly and refuses parameters the endpoint does
+// not know, so a misspelt filter is an error rather than silently ignored.
+func apiQuery(r *http.Request, allowed ...string) (url.Values, error) {
+	q, err := parseQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	for k := range q {
+		if !slices.Contains(allowed, k) {
+			if len(allowed) == 0 {
+				return nil, policy.Errorf(policy.EINVALID, "这个接口不接受查询参数,收到了“%s”。", truncate(k, 40))
+			}
+			return nil, policy.Errorf(policy.EINVALID, "不认识查询参数“%s”。可用的参数:%s。", truncate(k, 40), strings.Join(allowed, "、"))
+		}
+	}
+	return q, nil
+}
+
+// page is one page of a list.
+type page struct {
+	Page, PerPage int
+}
+
+// parsePage reads page and per_page: positive whole numbers, per_page at most maxPerPage.
+func parsePage(q url.Values) (page, error) {
+	p := page{Page: 1, PerPage: defaultPerPage}
+	for _, f := range []struct {
+		name string
+		into *int
+		max  int
+	}{{paramPage, &p.Page, 1 << 20}, {paramPerPage, &p.PerPage, maxPerPage}} {
+		vs := q[f.name]
+		if len(vs) == 0 {
+			continue
+		}
+		n, err := strconv.Atoi(vs[0])
+		if len(vs) > 1 || err != nil || n < 1 || n > f.max {
+			return p, policy.Errorf(policy.EINVALID, "参数 %s 必须是 1 到 %d 之间的整数,且只能给一次。", f.name, f.max)
+		}
+		*f.into = n
+	}
+	return p, nil
+}
+
+// listMeta describes the page of a list and links to its neighbours.
+type listMeta struct {
+	Page    int    `json:"page"`
+	PerPage int    `json:"per_page"`
+	Total   int    `json:"total"`
+	Pages   int    `json:"pages"`
+	Next    string `json:"next,omitempty"`
+	Prev    string `json:"prev,omitempty"`
+}
+
+// paginate cuts the page p out of items and describes it. Documents and
+// entities number in the hundreds, so the store returns them whole and the
+// page is cut here; commitments are paged in SQL (pageMeta).
+func paginate[T any](r *http.Request, items []T, p page) ([]T, listMeta) {
+	lo := min((p.Page-1)*p.PerPage, len(items))
+	hi := min(lo+p.PerPage, len(items))
+	out := items[lo:hi]
+	if out == nil {
+		out = []T{}
+	}
+	return out, pageMeta(r, len(items), p)
+}
+
+// pageMeta describes page p of a list of total items, with links to its neighbours.
+func pageMeta(r *http.Request, total int, p page) listMeta {
+	m := listMeta{Page: p.Page, PerPage: p.PerPage, Total: total, Pages: (total + p.PerPage - 1) / p.PerPage}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set(paramPage, strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if p.Page < m.Pages {
+		m.Next = link(p.Page + 1)
+	}
+	if p.Page > 1 && m.Pages > 0 {
+		m.Prev = link(min(p.Page-1, m.Pages))
+	}
+	return m
+}
+
+// apiList is the envelope of every list.
+type apiList[T any] struct {
+	Data []T      `json:"data"`
+	Meta listMeta `json:"meta"`
+}
+
+func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
+	if _, err := apiQuery(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeCached(w, r, "application/json; charset=utf-8", openAPISpec)
+}
+
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+	q, err := apiQuery(r, paramPage, paramPerPage)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := parsePage(q)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	docs, err := s.store.Documents(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiDocumentSummary, len(docs))
+	for i, d := range docs {
+		out[i] = toAPIDocumentSummary(d)
+	}
+	data, meta := paginate(r, out, p)
+	s.writeJSON(w, r, apiList[apiDocumentSummary]{data, meta})
+}
+
+func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
+	if _, err := apiQuery(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	slug := chi.URLParam(r, "slug")
+	if !policy.ValidSlug(slug) {
+		s.apiError(w, r, errNoDocument)
+		return
+	}
+	ctx := r.Context()
+	fd, err := s.store.FullDocument(ctx, slug)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	figures, err := s.store.Figures(ctx, fd.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	mentions, err := s.store.DocumentMentions(ctx, fd.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	commitments, err := s.store.Commitments(ctx, policy.CommitmentFilter{Documents: []string{slug}})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, toAPIDocument(fd, figures, mentions, commitments))
+}
+
+func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
+	q, err := apiQuery(r, paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
+		paramRegion, paramMineral, paramYear, paramPage, paramPerPage)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := parsePage(q)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	cq, err := s.parseCommitmentQuery(r.Context(), q)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	total, err := s.store.CountCommitments(r.Context(), cq.filter)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	f := cq.filter
+	f.Limit, f.Offset = p.PerPage, (p.Page-1)*p.PerPage
+	var list []policy.Commitment
+	if f.Offset < total {
+		if list, err = s.store.Commitments(r.Context(), f); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	out := make([]apiCommitment, len(list))
+	for i, c := range list {
+		out[i] = toAPICommitment(c)
+	}
+	s.writeJSON(w, r, apiList[apiCommitment]{out, pageMeta(r, total, p)})
+}
+
+func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
+	if _, err := apiQuery(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	id, err := commitmentID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	c, err := s.store.Commitment(r.Context(), id)
+	if err == nil && c.WithdrawnAt != nil {
+		err = errNoCommitment
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	updates, err := s.store.ProgressUpdates(r.Context(), id, false)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, toAPICommitmentDetail(c, updates))
+}
+
+func (s *Server) apiEntities(w http.ResponseWriter, r *http.Request) {
+	q, err := apiQuery(r, "kind", paramPage, paramPerPage)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := parsePage(q)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var kinds []policy.EntityKind
+	for _, k := range q["kind"] {
+		if !policy.EntityKind(k).Valid() {
+			l := i18n.From(r.Context())
+			s.apiError(w, r, policy.Errorf(policy.EINVALID, "%s %s", l.T("err.kind", truncate(k, 40)),
+				validList(names(l, "ekind.", policy.EntityKinds), l.T("list.sep"))))
+			return
+		}
+		kinds = append(kinds, policy.EntityKind(k))
+	}
+	all, err := s.store.Entities(r.Context(), kinds...)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiEntity, len(all))
+	for i, e := range all {
+		out[i] = toAPIEntity(e)
+	}
+	data, meta := paginate(r, out, p)
+	s.writeJSON(w, r, apiList[apiEntity]{data, meta})
+}
+
+func (s *Server) apiEntity(w http.ResponseWriter, r *http.Request) {
+	if _, err := apiQuery(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	slug := chi.URLParam(r, "slug")
+	if !policy.ValidSlug(slug) {
+		s.apiError(w, r, errNoEntity)
+		return
+	}
+	e, err := s.store.Entity(r.Context(), slug)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, toAPIEntityDetail(e))
+}

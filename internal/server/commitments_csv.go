@@ -1,0 +1,118 @@
+package server
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// utf8BOM makes Excel and WPS read the file as UTF-8 rather than the local code page.
+const utf8BOM = "\ufeff"
+
+// csvHeader names the columns of /commitments.csv, in Chinese for the
+// spreadsheet users it is for.
+var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章节", "小节", "主题", "原文", "类型", "承诺力度",
+	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "数字", "公开说明", "网址"}
+
+// exportCommitments serves /commitments.csv: the commitments /commitments
+// would show for the same query, one row each, UTF-8 with a BOM.
+func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q, err := parseQuery(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	cq, err := s.parseCommitmentQuery(ctx, q)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	list, err := s.store.Commitments(ctx, cq.filter)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	figures, err := s.store.CommitmentFigures(ctx, ids)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString(utf8BOM)
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true // what Excel writes and expects
+	cw.Write(csvHeader)
+	for _, c := range list {
+		cw.Write(csvRow(c, figures[c.ID]))
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="commitments.csv"; filename*=UTF-8''%E6%89%BF%E8%AF%BA%E4%BA%8B%E9%A1%B9.csv`)
+	s.writeCached(w, r, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+func csvRow(c policy.Commitment, figures []policy.Figure) []string {
+	theme := ""
+	if c.TopSection.Theme != nil {
+		theme = c.TopSection.Theme.NameZH
+	}
+	sub := ""
+	if c.Section.ID != c.TopSection.ID {
+		sub = c.Section.Heading()
+	}
+	progress := ""
+	if c.Progress != nil {
+		progress = strconv.Itoa(*c.Progress)
+	}
+	var figs []string
+	for _, f := range figures {
+		figs = append(figs, f.Quote+"("+f.Measure+")")
+	}
+	row := []string{strconv.FormatInt(c.ID, 10), c.Label(), c.Title, c.Document.Title, c.Document.DocNumber,
+		c.TopSection.Heading(), sub, theme, c.Quote, c.Kind.Name(), c.Strength.Name(),
+		c.Status.Name(), c.StatusBasis, progress, entityNames(c.Lead), entityNames(c.Support), c.TimeFrame,
+		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), strings.Join(figs, ";"), c.PublicNote,
+		"/commitments/" + strconv.FormatInt(c.ID, 10)}
+	for i, v := range row {
+		row[i] = spreadsheetSafe(v)
+	}
+	return row
+}
+
+func entityNames(es []policy.Entity) string {
+	names := make([]string, len(es))
+	for i, e := range es {
+		names[i] = e.Name
+	}
+	return strings.Join(names, "、")
+}
+
+// spreadsheetSafe keeps a spreadsheet from reading a cell as a formula: a
+// value starting with = + - @ or a control character gets a leading
+// apostrophe, as OWASP advises for CSV injection.
+func spreadsheetSafe(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func isoDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}

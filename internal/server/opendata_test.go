@@ -1,0 +1,284 @@
+package server_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
+)
+
+// trackedPortal is a portal in which staff have worked: commitment a has a
+// public signed update whose note needs escaping, a public unsigned one and an
+// internal one; commitment b has a public update and was then withdrawn.
+func trackedPortal(t *testing.T) (base string, pool *pgxpool.Pool, a, b int64) {
+	t.Helper()
+	base, pool = portal(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	editor := addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
+	actor := policy.Actor{UserID: editor, Name: "李编辑"}
+	ids := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=2")).Data
+	a, b = ids[0].ID, ids[1].ID
+	add := func(id int64, note string, public, signed bool) {
+		c, err := store.Commitment(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := 40
+		if _, err := store.AddProgressUpdate(ctx, actor, id, c.Version, policy.NewUpdate{HappenedOn: time.Date(2024, 5, 20, 0, 0, 0, 0, time.UTC),
+			Status: policy.StatusInProgress, Progress: &p, Note: note, EvidenceURL: "https://example.gov.cn/x?a=1&b=2", Public: public, Signed: signed}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(a, `已开工 <b>&amp;</b> "二期" ]]>`, true, true)
+	add(a, "公开未署名", true, false)
+	add(a, "内部进展", false, true)
+	add(b, "将被撤回的进展", true, true)
+	c, err := store.Commitment(ctx, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.WithdrawCommitment(ctx, actor, b, c.Version, "重复"); err != nil {
+		t.Fatal(err)
+	}
+	return base, pool, a, b
+}
+
+func readCSV(t *testing.T, r response) [][]string {
+	t.Helper()
+	if r.status != 200 || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("status %d, type %q\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	body, ok := strings.CutPrefix(r.body, "\ufeff")
+	if !ok {
+		t.Fatal("no byte-order mark: Excel would not read the file as UTF-8")
+	}
+	if !strings.Contains(body, "\r\n") {
+		t.Fatal("rows do not end in CRLF")
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestCommitmentsCSVParsesBack(t *testing.T) {
+	base, pool, a, withdrawn := trackedPortal(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	c, err := store.Commitment(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := 55
+	if err := store.UpdateCommitment(ctx, policy.Actor{Name: "cli"}, a, c.Version, policy.CommitmentEdit{
+		Status: policy.StatusInProgress, Progress: &p, TimeFrame: "2024年", PublicNote: "=HYPERLINK(\"http://evil\")"}); err != nil {
+		t.Fatal(err)
+	}
+
+	rows := readCSV(t, get(t, base, "/commitments.csv"))
+	header := rows[0]
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, h := range []string{"编号", "章节", "原文", "状态", "进度(%)", "牵头单位", "配合单位", "时间安排", "数字"} {
+		if _, ok := col[h]; !ok {
+			t.Fatalf("no column %s in %v", h, header)
+		}
+	}
+	if len(rows) != 1+50 {
+		t.Fatalf("%d rows, want a header and the 50 visible commitments", len(rows))
+	}
+	byID := map[string][]string{}
+	for _, row := range rows[1:] {
+		if len(row) != len(header) {
+			t.Fatalf("row of %d cells: %v", len(row), row)
+		}
+		byID[row[col["编号"]]] = row
+	}
+	if _, ok := byID[strconv.FormatInt(withdrawn, 10)]; ok {
+		t.Error("the withdrawn commitment is in the CSV")
+	}
+	mine := byID[strconv.FormatInt(a, 10)]
+	if mine[col["状态"]] != "推进中" || mine[col["进度(%)"]] != "55" || mine[col["时间安排"]] != "2024年" ||
+		mine[col["公开说明"]] != `'=HYPERLINK("http://evil")` {
+		t.Errorf("edited commitment row: %v", mine)
+	}
+	found := false
+	for _, row := range rows[1:] {
+		if strings.Contains(row[col["数字"]], "39932.82万元(省财政安排的地质找矿专项资金)") {
+			found = true
+			if !strings.Contains(row[col["原文"]], "39932.82万元") || !strings.HasPrefix(row[col["章节"]], "二、加大找矿力度") {
+				t.Errorf("figure row: %v", row)
+			}
+		}
+	}
+	if !found {
+		t.Error("no row carries the 39932.82万元 figure")
+	}
+
+	// The same filters as the page and the API, with the same strict check.
+	api := decode[struct{ Meta struct{ Total int } }](t, get(t, base, "/api/v1/commitments?status=completed&section=investment_attraction"))
+	if n := len(readCSV(t, get(t, base, "/commitments.csv?status=completed&section=investment_attraction"))) - 1; n != api.Meta.Total || n == 0 {
+		t.Errorf("filtered CSV has %d rows, the API %d", n, api.Meta.Total)
+	}
+	for _, bad := range []string{"?status=done", "?lead=nobody", "?document=x_y", "?%zz"} {
+		if r := get(t, base, "/commitments.csv"+bad); r.status != 400 {
+			t.Errorf("%s: %d", bad, r.status)
+		}
+	}
+	page := get(t, base, "/commitments?status=completed")
+	if !strings.Contains(page.body, `href="/commitments.csv?status=completed"`) {
+		t.Error("the commitments page does not link the CSV of its filters")
+	}
+}
+
+// atom is what the test reads back from a feed.
+type atom struct {
+	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string   `xml:"id"`
+	Title   string   `xml:"title"`
+	Updated string   `xml:"updated"`
+	Author  []struct {
+		Name string `xml:"name"`
+	} `xml:"author"`
+	Links []struct {
+		Rel  string `xml:"rel,attr"`
+		Href string `xml:"href,attr"`
+	} `xml:"link"`
+	Entries []struct {
+		ID      string `xml:"id"`
+		Title   string `xml:"title"`
+		Updated string `xml:"updated"`
+		Author  []struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Links []struct {
+			Rel  string `xml:"rel,attr"`
+			Href string `xml:"href,attr"`
+		} `xml:"link"`
+		Content struct {
+			Type string `xml:"type,attr"`
+			Text string `xml:",chardata"`
+		} `xml:"content"`
+	} `xml:"entry"`
+}
+
+// readFeed checks that a feed is well-formed XML and carries what RFC 4287
+// requires: absolute ids, RFC 3339 dates, titles, a self link, an author for
+// every entry, and an alternate link on every entry.
+func readFeed(t *testing.T, r response) atom {
+	t.Helper()
+	if r.status != 200 || r.header.Get("Content-Type") != "application/atom+xml; charset=utf-8" {
+		t.Fatalf("status %d, type %q\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	dec := xml.NewDecoder(strings.NewReader(r.body))
+	for {
+		if _, err := dec.Token(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("not well-formed: %v", err)
+		}
+	}
+	var f atom
+	if err := xml.Unmarshal([]byte(r.body), &f); err != nil {
+		t.Fatal(err)
+	}
+	absolute := func(what, iri string) {
+		if u, err := url.Parse(iri); err != nil || u.Scheme == "" || u.Host == "" {
+			t.Errorf("%s %q is not an absolute IRI", what, iri)
+		}
+	}
+	stamp := func(what, s string) {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			t.Errorf("%s %q is not an RFC 3339 date", what, s)
+		}
+	}
+	absolute("feed id", f.ID)
+	stamp("feed updated", f.Updated)
+	if f.Title == "" || len(f.Author) != 1 || f.Author[0].Name == "" {
+		t.Errorf("feed title %q, authors %v", f.Title, f.Author)
+	}
+	self := false
+	for _, l := range f.Links {
+		self = self || l.Rel == "self"
+	}
+	if !self {
+		t.Error("no self link")
+	}
+	ids := map[string]bool{}
+	for _, e := range f.Entries {
+		absolute("entry id", e.ID)
+		stamp("entry updated", e.Updated)
+		if ids[e.ID] {
+			t.Errorf("entry id %s twice", e.ID)
+		}
+		ids[e.ID] = true
+		alternate := false
+		for _, l := range e.Links {
+			alternate = alternate || l.Rel == "alternate"
+		}
+		if e.Title == "" || !alternate || e.Content.Type != "text" {
+			t.Errorf("entry %s: title %q, links %v", e.ID, e.Title, e.Links)
+		}
+	}
+	return f
+}
+
+func TestUpdatesFeedsAreValidAtom(t *testing.T) {
+	base, _, a, withdrawn := trackedPortal(t)
+	all := readFeed(t, get(t, base, "/updates.atom"))
+	if len(all.Entries) != 2 {
+		t.Fatalf("%d entries, want the 2 public updates of visible commitments", len(all.Entries))
+	}
+	signed, unsigned := all.Entries[1], all.Entries[0] // newest first
+	if !strings.Contains(signed.Content.Text, `已开工 <b>&amp;</b> "二期" ]]>`) || !strings.Contains(signed.Content.Text, "https://example.gov.cn/x?a=1&b=2") {
+		t.Errorf("the note did not survive escaping: %q", signed.Content.Text)
+	}
+	if len(signed.Author) != 1 || signed.Author[0].Name != "李编辑" || len(unsigned.Author) != 0 {
+		t.Errorf("authors: signed %v, unsigned %v", signed.Author, unsigned.Author)
+	}
+	for _, e := range all.Entries {
+		if strings.Contains(e.Content.Text, "内部进展") || strings.Contains(e.Content.Text, "将被撤回") {
+			t.Errorf("feed shows %q", e.Content.Text)
+		}
+	}
+
+	one := readFeed(t, get(t, base, "/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom"))
+	if len(one.Entries) != 2 || !strings.HasSuffix(one.ID, "/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom") {
+		t.Errorf("commitment feed: id %s, %d entries", one.ID, len(one.Entries))
+	}
+	other := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=3")).Data[2].ID
+	if empty := readFeed(t, get(t, base, "/commitments/"+strconv.FormatInt(other, 10)+"/updates.atom")); len(empty.Entries) != 0 {
+		t.Errorf("a commitment without updates has %d entries", len(empty.Entries))
+	}
+	for _, path := range []string{"/commitments/" + strconv.FormatInt(withdrawn, 10) + "/updates.atom", "/commitments/999999/updates.atom", "/commitments/x/updates.atom"} {
+		if r := get(t, base, path); r.status != 404 {
+			t.Errorf("%s: %d", path, r.status)
+		}
+	}
+	if r := get(t, base, "/updates.atom?x=1"); r.status != 400 {
+		t.Errorf("unknown parameter: %d", r.status)
+	}
+	for path, feed := range map[string]string{
+		"/commitments": "/updates.atom",
+		"/commitments/" + strconv.FormatInt(a, 10): "/commitments/" + strconv.FormatInt(a, 10) + "/updates.atom",
+	} {
+		if r := get(t, base, path); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
+			t.Errorf("%s does not announce %s", path, feed)
+		}
+	}
+}
