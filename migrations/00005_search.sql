@@ -34,14 +34,15 @@ $$;
 -- +goose StatementEnd
 
 -- search_keys is the grams every text containing all the terms must have: each term's
--- bigrams, or the term itself when it is one character long.
+-- bigrams, or the term itself when it is one character long once normalised (é typed
+-- as e and a combining accent is one character, as ｶﾞ is).
 -- +goose StatementBegin
 CREATE FUNCTION search_keys(terms text[]) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(DISTINCT g), '{}')
     FROM unnest(terms) AS t (term)
     CROSS JOIN LATERAL unnest(search_grams(t.term)) AS k (g)
-    WHERE char_length(k.g) = 2 OR char_length(t.term) = 1
+    WHERE char_length(k.g) = 2 OR char_length(search_normalize(t.term)) = 1
 $$;
 -- +goose StatementEnd
 

@@ -180,7 +180,7 @@ var walkQueries = map[policy.SearchKind]string{
 		CROSS JOIN LATERAL (
 		    SELECT c.id, c.title, c.quote, c.status, c.position, strpos(c.title, $1::text) > 0 AS in_title
 		    FROM commitments c
-		    WHERE c.document_id = d.id
+		    WHERE c.document_id = d.id AND c.withdrawn_at IS NULL
 		      AND (strpos(c.title || ' ' || c.quote, $1::text) > 0
 		           OR strpos(search_normalize(c.title || ' ' || c.quote), search_normalize($2::text)) > 0)
 		) h
@@ -216,6 +216,14 @@ func searchWhere(kind policy.SearchKind, q policy.SearchQuery, args *searchArgs)
 	text := searchText[kind]
 	indexed := kind != policy.HitEntity
 	var where []string
+	if kind == policy.HitCommitment {
+		where = append(where, "c.withdrawn_at IS NULL") // withdrawn commitments are not public
+	}
+	for _, term := range q.Terms {
+		if policy.FoldSearch(term) == "" {
+			return "false" // a term that normalises to nothing has no grams and can match nothing
+		}
+	}
 	if indexed {
 		*args = append(*args, q.Terms)
 		where = append(where, fmt.Sprintf(`search_grams(%s) @> search_keys($%d::text[])`, text, len(*args)))

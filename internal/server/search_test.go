@@ -176,3 +176,28 @@ func TestReaderSearchesFromTheHeaderInABrowser(t *testing.T) {
 		t.Errorf("the hit led to %s, want paragraph 11", location)
 	}
 }
+
+func TestSearchHidesWithdrawnCommitmentsAndMatchesOnlyWhatItShould(t *testing.T) {
+	base, pool := portal(t)
+	title := scalar[string](t, pool, `SELECT title FROM commitments WHERE id = 14`)
+	if r := get(t, base, "/search?q="+url.QueryEscape("锂矿")); !strings.Contains(r.body, `href="/commitments/14"`) {
+		t.Fatalf("before withdrawal the search does not find 承诺 14 (%s)", title)
+	}
+	if _, err := pool.Exec(t.Context(), `UPDATE commitments SET withdrawn_at = now() WHERE id = 14`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"锂矿", "锂", title} {
+		for _, path := range []string{"/search?q=", "/search?kind=commitment&q="} {
+			if r := get(t, base, path+url.QueryEscape(q)); strings.Contains(r.body, `href="/commitments/14"`) {
+				t.Errorf("%s%s still finds the withdrawn commitment", path, q)
+			}
+		}
+	}
+	// Terms that normalise to fewer characters than typed: é as e + U+0301, half-width ｶﾞ.
+	for _, q := range []string{"e\u0301", "ｶﾞ"} {
+		r := get(t, base, "/search?q="+url.QueryEscape(q))
+		if r.status != 200 || strings.Contains(r.body, `href="/commitments/`) || strings.Contains(r.body, `#p1"`) {
+			t.Errorf("%q matches text that does not contain it (status %d)", q, r.status)
+		}
+	}
+}
