@@ -129,7 +129,8 @@ func statusChart(ctx context.Context, d *policy.Dashboard) BarChart {
 	}
 	c.Summary = l.T("dash.status.summary", d.Total.Total, d.Total.Completed(), d.Total.Percent(),
 		d.Total.ByStatus[policy.StatusInProgress]+d.Total.ByStatus[policy.StatusOngoing],
-		d.Total.ByStatus[policy.StatusPlanned], d.Total.ByStatus[policy.StatusNotAssessed])
+		d.Total.ByStatus[policy.StatusPlanned], d.Total.ByStatus[policy.StatusBlocked]+d.Total.ByStatus[policy.StatusDropped],
+		d.Total.ByStatus[policy.StatusNotAssessed])
 	c.layout()
 	return c
 }

@@ -45,6 +45,7 @@ from DATABASE_URL); it writes nothing.
 Environment:
   DATABASE_URL             PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
   PORTAL_ADDR              address to listen on (default ` + config.DefaultAddr + `)
+  PORTAL_BASE_URL          the public address, e.g. https://portal.example.gov.cn, for feed links
   PORTAL_HTTPS             1 when users reach the portal over HTTPS: session cookies are Secure
   PORTAL_TRUSTED_PROXIES   comma-separated CIDRs whose X-Forwarded-For is believed
   PORTAL_SESSION_IDLE      end a staff session after this long idle (default 30m)

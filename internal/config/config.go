@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -21,6 +22,10 @@ const (
 type Config struct {
 	DatabaseURL string // DATABASE_URL
 	Addr        string // PORTAL_ADDR
+	// BaseURL is the portal's public address (https://portal.example.gov.cn), for
+	// the absolute links and ids of feeds; empty means taken from each request.
+	// PORTAL_BASE_URL.
+	BaseURL string
 	// HTTPS says the portal is reached over HTTPS (usually through a proxy that
 	// ends TLS), so session cookies are marked Secure. PORTAL_HTTPS=1.
 	HTTPS bool
@@ -40,6 +45,13 @@ func FromEnv() (Config, error) {
 	cfg := Config{
 		DatabaseURL: getenv("DATABASE_URL", DefaultDatabaseURL),
 		Addr:        getenv("PORTAL_ADDR", DefaultAddr),
+	}
+	if v := strings.TrimRight(os.Getenv("PORTAL_BASE_URL"), "/"); v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return cfg, fmt.Errorf("PORTAL_BASE_URL must be like https://portal.example.gov.cn, not %q", v)
+		}
+		cfg.BaseURL = v
 	}
 	switch v := os.Getenv("PORTAL_HTTPS"); v {
 	case "", "0", "false":

@@ -27,7 +27,7 @@ func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) 
 		      AND (ps.seq, x.start_offset) <= (p.seq, f.start_offset)
 		      AND (p.seq, f.end_offset) <= (pe.seq, x.end_offset)
 		    LIMIT 1) top ON true
-		WHERE f.kind = 'money' AND f.base_unit = 'yuan'
+		WHERE f.kind = 'money' AND f.base_unit = 'yuan' AND NOT d.synthetic
 		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, f.start_offset`)
 	if err != nil {
 		return nil, err
@@ -99,6 +99,7 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) 
 		b.Queue(areaSQL+`
 			SELECT count(*) FROM commitments c
 			WHERE c.withdrawn_at IS NULL
+			  AND c.document_id IN (SELECT id FROM documents WHERE NOT synthetic)
 			  AND (EXISTS (SELECT 1 FROM commitment_units u JOIN area a ON a.id = u.entity_id WHERE u.commitment_id = c.id)
 			   OR EXISTS (SELECT 1 FROM mentions m JOIN area a ON a.id = m.entity_id
 			              WHERE m.paragraph_id = c.paragraph_id

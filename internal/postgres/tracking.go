@@ -130,7 +130,8 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 		return err
 	}
 	_, err = tx.Exec(ctx, `
-		UPDATE commitments SET status = $2, progress = $3, time_frame = nullif($4, ''), due_on = $5, public_note = nullif($6, '')
+		UPDATE commitments SET status = $2, progress = $3, time_frame = nullif($4, ''), due_on = $5, public_note = nullif($6, ''),
+		       status_basis = CASE WHEN status = $2 THEN status_basis END -- the reply's word no longer supports another status
 		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote)
 	if err != nil {
 		return err
@@ -180,7 +181,8 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 		return 0, err
 	}
 	if newest {
-		if _, err := tx.Exec(ctx, `UPDATE commitments SET status = $2, progress = $3 WHERE id = $1`, id, u.Status, u.Progress); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE commitments SET status = $2, progress = $3,
+			status_basis = CASE WHEN status = $2 THEN status_basis END WHERE id = $1`, id, u.Status, u.Progress); err != nil {
 			return 0, err
 		}
 		after.Status, after.Progress = u.Status, u.Progress

@@ -162,6 +162,9 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // absoluteBase is the scheme and host the request came to, for the absolute
 // IRIs Atom needs.
 func (s *Server) absoluteBase(r *http.Request) string {
+	if s.opts.BaseURL != "" {
+		return s.opts.BaseURL // feed ids must not depend on a Host header anyone can send
+	}
 	scheme := "http"
 	if r.TLS != nil || s.opts.HTTPS {
 		scheme = "https"

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -147,3 +148,27 @@ func TestTheAuditLogIsAppendOnly(t *testing.T) {
 		}
 	}
 }
+
+func TestTheReplysWordNoLongerBacksAStatusStaffChanged(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	id := scalar[int64](t, pool, `SELECT id FROM commitments WHERE status_basis IS NOT NULL AND status = 'completed' ORDER BY id LIMIT 1`)
+	basis := scalar[string](t, pool, `SELECT status_basis FROM commitments WHERE id = $1`, id)
+	c := loggedIn(t, base, editorEmail)
+	f := editForm(t, pool, id)
+	f.Set("status", "completed")
+	f.Set("progress", "100")
+	post(t, c, base+commitmentPath(id)+"/edit", f)
+	if got := scalar[string](t, pool, `SELECT coalesce(status_basis, '') FROM commitments WHERE id = $1`, id); got != basis {
+		t.Errorf("keeping the status dropped its basis %q", basis)
+	}
+	f = editForm(t, pool, id) // in_progress
+	post(t, c, base+commitmentPath(id)+"/edit", f)
+	if got := scalar[string](t, pool, `SELECT coalesce(status_basis, '') FROM commitments WHERE id = $1`, id); got != "" {
+		t.Errorf("after staff changed the status, the reply's %q still backs it", got)
+	}
+	if r := get(t, base, commitmentPath(id)); strings.Contains(r.body, "依据原文用语") {
+		t.Error("the page still cites the reply's word for the new status")
+	}
+}
+
+func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }

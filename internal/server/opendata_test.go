@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // trackedPortal is a portal in which staff have worked: commitment a has a
@@ -280,5 +282,15 @@ func TestUpdatesFeedsAreValidAtom(t *testing.T) {
 		if r := get(t, base, path); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
 			t.Errorf("%s does not announce %s", path, feed)
 		}
+	}
+}
+
+func TestFeedIDsComeFromTheConfiguredAddressNotTheHostHeader(t *testing.T) {
+	base, _ := staffPortal(t, server.Options{BaseURL: "https://portal.example.gov.cn"})
+	req, _ := http.NewRequest(http.MethodGet, base+"/updates.atom", nil)
+	req.Host = "evil.example"
+	r := send(t, browserClient(t), req)
+	if r.status != 200 || strings.Contains(r.body, "evil.example") || !strings.Contains(r.body, "<id>https://portal.example.gov.cn/updates.atom</id>") {
+		t.Errorf("status %d; the feed's id follows the Host header:\n%.600s", r.status, r.body)
 	}
 }

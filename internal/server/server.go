@@ -39,6 +39,7 @@ type Server struct {
 
 // Options are the settings a server takes from the configuration.
 type Options struct {
+	BaseURL         string         // the public address for feeds' absolute links; "" takes the request's
 	HTTPS           bool           // mark session cookies Secure
 	TrustedProxies  []netip.Prefix // whose X-Forwarded-For to believe
 	SessionIdle     time.Duration
@@ -47,7 +48,7 @@ type Options struct {
 
 // OptionsFrom takes a server's options from the configuration.
 func OptionsFrom(cfg config.Config) Options {
-	return Options{HTTPS: cfg.HTTPS, TrustedProxies: cfg.TrustedProxies,
+	return Options{BaseURL: cfg.BaseURL, HTTPS: cfg.HTTPS, TrustedProxies: cfg.TrustedProxies,
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime}
 }
 
