@@ -42,6 +42,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	for i, c := range list {
 		ids[i] = c.ID
 	}
+	base := s.absoluteBase(r)
 	figures, err := s.store.CommitmentFigures(ctx, ids)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -53,7 +54,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	cw.UseCRLF = true // what Excel writes and expects
 	cw.Write(csvHeader)
 	for _, c := range list {
-		cw.Write(csvRow(c, figures[c.ID]))
+		cw.Write(csvRow(c, figures[c.ID], base))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -64,7 +65,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	s.writeCached(w, r, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-func csvRow(c policy.Commitment, figures []policy.Figure) []string {
+func csvRow(c policy.Commitment, figures []policy.Figure, base string) []string {
 	theme := ""
 	if c.TopSection.Theme != nil {
 		theme = c.TopSection.Theme.NameZH
@@ -85,7 +86,7 @@ func csvRow(c policy.Commitment, figures []policy.Figure) []string {
 		c.TopSection.Heading(), sub, theme, c.Quote, c.Kind.Name(), c.Strength.Name(),
 		c.Status.Name(), c.StatusBasis, progress, entityNames(c.Lead), entityNames(c.Support), c.TimeFrame,
 		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), strings.Join(figs, ";"), c.PublicNote,
-		"/commitments/" + strconv.FormatInt(c.ID, 10)}
+		base + "/commitments/" + strconv.FormatInt(c.ID, 10)} // absolute, so that a spreadsheet can open it
 	for i, v := range row {
 		row[i] = spreadsheetSafe(v)
 	}

@@ -115,6 +115,9 @@ func TestCommitmentsCSVParsesBack(t *testing.T) {
 		t.Error("the withdrawn commitment is in the CSV")
 	}
 	mine := byID[strconv.FormatInt(a, 10)]
+	if link := mine[col["网址"]]; !strings.HasPrefix(link, "http://") || !strings.HasSuffix(link, "/commitments/"+strconv.FormatInt(a, 10)) {
+		t.Errorf("the link %q is not an absolute URL a spreadsheet can open", link)
+	}
 	if mine[col["状态"]] != "推进中" || mine[col["进度(%)"]] != "55" || mine[col["时间安排"]] != "2024年" ||
 		mine[col["公开说明"]] != `'=HYPERLINK("http://evil")` {
 		t.Errorf("edited commitment row: %v", mine)
