@@ -63,6 +63,19 @@ func fieldLabel(ctx context.Context, key, label string) string {
 	return label
 }
 
+// fieldValues name the coded values of history fields through the catalogue.
+var fieldValues = map[string]string{"status": "status.", "kind": "ckind.", "strength": "strength.", "role": "urole.",
+	"withdrawn": "bool.", "disabled": "bool."}
+
+// fieldValue writes a recorded value in the reader's language: a code is named
+// through the catalogue, anything else is shown as recorded.
+func fieldValue(ctx context.Context, key, v string) string {
+	if prefix, ok := fieldValues[key]; ok && v != "" && i18n.Has(prefix+v) {
+		return T(ctx, prefix+v)
+	}
+	return v
+}
+
 func docKindName(ctx context.Context, k policy.DocumentKind) string {
 	return T(ctx, "dkind."+string(k))
 }

@@ -53,6 +53,8 @@ var messages = []entry{
 	{"login.title", "登录", "Log in"},
 	{"urole.editor", "编辑", "Editor"},
 	{"urole.admin", "管理员", "Administrator"},
+	{"bool.true", "是", "yes"},
+	{"bool.false", "否", "no"},
 
 	// Staff pages: editing, progress updates, history, accounts.
 	{"tr.edit", "编辑", "Edit"},

@@ -89,6 +89,8 @@ type UserState struct {
 }
 
 // Field is one labelled value of a recorded state, as the history shows it.
+// Vocabulary values (status, kind, strength, role) and flags are kept as their
+// codes, so that the interface can name them in the reader's language.
 type Field struct {
 	Key, Label, Value string
 }
@@ -102,23 +104,19 @@ func (s *CommitmentState) Fields() []Field {
 	if s.Progress != nil {
 		progress = strconv.Itoa(*s.Progress) + "%"
 	}
-	withdrawn := "否"
-	if s.Withdrawn {
-		withdrawn = "是"
-	}
 	return []Field{
 		{"title", "标题", s.Title},
 		{"quote", "原文", s.Quote},
-		{"kind", "类型", CommitmentKind(s.Kind).Name()},
-		{"strength", "承诺力度", Strength(s.Strength).Name()},
-		{"status", "状态", s.Status.Name()},
+		{"kind", "类型", s.Kind},
+		{"strength", "承诺力度", s.Strength},
+		{"status", "状态", string(s.Status)},
 		{"progress", "进度", progress},
 		{"lead", "牵头单位", strings.Join(s.Lead, "、")},
 		{"support", "配合单位", strings.Join(s.Support, "、")},
 		{"time_frame", "时间安排", s.TimeFrame},
 		{"due_on", "完成期限", s.DueOn},
 		{"public_note", "公开说明", s.PublicNote},
-		{"withdrawn", "已撤回", withdrawn},
+		{"withdrawn", "已撤回", strconv.FormatBool(s.Withdrawn)},
 		{"withdrawn_reason", "撤回原因", s.WithdrawnReason},
 	}
 }
@@ -128,15 +126,11 @@ func (s *UserState) Fields() []Field {
 	if s == nil {
 		return nil
 	}
-	disabled := "否"
-	if s.Disabled {
-		disabled = "是"
-	}
 	return []Field{
 		{"email", "邮箱", s.Email},
 		{"name", "姓名", s.Name},
-		{"role", "角色", s.Role.Name()},
-		{"disabled", "已停用", disabled},
+		{"role", "角色", string(s.Role)},
+		{"disabled", "已停用", strconv.FormatBool(s.Disabled)},
 	}
 }
 

@@ -172,3 +172,25 @@ func TestTheReplysWordNoLongerBacksAStatusStaffChanged(t *testing.T) {
 }
 
 func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }
+
+func TestHistoryNamesRecordedValuesInTheReadersLanguage(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	c := loggedIn(t, base, editorEmail)
+	post(t, c, base+"/commitments/11/edit", editForm(t, pool, 11))
+	post(t, c, base+"/commitments/11/withdraw", url.Values{"version": {itoa(version(t, pool, 11))}, "reason": {"重复"}})
+	req, _ := http.NewRequest(http.MethodGet, base+"/commitments/11/history", nil)
+	req.Header.Set("Accept-Language", "en")
+	r := send(t, c, req)
+	for _, want := range []string{"In progress", "Planned", ">yes<", ">no<"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("English history lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "推进中") || strings.Contains(r.body, "计划中") {
+		t.Error("English history shows a status in Chinese")
+	}
+	zh := fetch(t, c, base+"/commitments/11/history")
+	if !strings.Contains(zh.body, "推进中") || !strings.Contains(zh.body, ">是<") {
+		t.Error("Chinese history lacks the status or flag names")
+	}
+}
