@@ -70,6 +70,13 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 	for _, e := range leads {
 		cq.leadNames[e.Slug] = e.Name
 	}
+	// Any unit may be asked for: a shared link stays valid, with an empty
+	// result, after the last commitment a unit leads is withdrawn.
+	units, err := s.store.Units(ctx)
+	if err != nil {
+		return cq, err
+	}
+	anyLead := unitNames(units)
 	statusNames, kindNames, strengthNames := names(l, "status.", policy.Statuses), names(l, "ckind.", policy.CommitmentKinds), names(l, "strength.", policy.Strengths)
 	if cq.regionNames, err = s.entityNames(ctx, "region"); err != nil {
 		return cq, err
@@ -102,7 +109,13 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 		{paramStatus, l.T("c.status"), statusNames, func(v string) { f.Statuses = append(f.Statuses, policy.Status(v)) }},
 		{paramKind, l.T("c.kind"), kindNames, func(v string) { f.Kinds = append(f.Kinds, policy.CommitmentKind(v)) }},
 		{paramStrength, l.T("c.strength"), strengthNames, func(v string) { f.Strengths = append(f.Strengths, policy.Strength(v)) }},
-		{paramLead, l.T("c.leadunit"), cq.leadNames, func(v string) { f.Leads = append(f.Leads, v) }},
+		{paramLead, l.T("c.leadunit"), anyLead, func(v string) {
+			f.Leads = append(f.Leads, v)
+			if _, listed := cq.leadNames[v]; !listed {
+				cq.leadNames[v] = anyLead[v]
+				cq.leads = append(cq.leads, policy.Entity{Slug: v, Name: anyLead[v]})
+			}
+		}},
 		{paramRegion, l.T("c.region"), cq.regionNames, func(v string) { f.Regions = append(f.Regions, v) }},
 		{paramMineral, l.T("c.mineral"), cq.mineralNames, func(v string) { f.Minerals = append(f.Minerals, v) }},
 	} {

@@ -173,3 +173,22 @@ func TestMalformedInputIsAClearAnswerNotA500(t *testing.T) {
 		}
 	}
 }
+
+func TestALeadFilterStaysValidWhenItsCommitmentsAreWithdrawn(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	lead := scalar[string](t, pool, `SELECT e.slug FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		WHERE u.role = 'lead' GROUP BY e.slug HAVING count(*) = 1 ORDER BY e.slug LIMIT 1`)
+	if r := get(t, base, "/commitments?lead="+lead); r.status != 200 {
+		t.Fatalf("lead=%s: status %d", lead, r.status)
+	}
+	pool.Exec(t.Context(), `UPDATE commitments SET withdrawn_at = now() WHERE id IN (
+		SELECT u.commitment_id FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE e.slug = $1)`, lead)
+	for _, path := range []string{"/commitments?lead=", "/commitments.csv?lead="} {
+		if r := get(t, base, path+lead); r.status != 200 {
+			t.Errorf("%s%s after withdrawal: status %d, want 200 with no commitments", path, lead, r.status)
+		}
+	}
+	if r := get(t, base, "/commitments?lead=no-such-unit"); r.status != 400 {
+		t.Errorf("an unknown unit: status %d, want 400", r.status)
+	}
+}
