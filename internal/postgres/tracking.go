@@ -81,6 +81,20 @@ func bumpVersion(ctx context.Context, tx pgx.Tx, id int64, version int) error {
 	return nil
 }
 
+// lockForChange prepares an edit or an update of a live commitment: it locks
+// the row, checks the form's version, refuses a withdrawn commitment and moves
+// to the next version; it returns the state before the change.
+func lockForChange(ctx context.Context, tx pgx.Tx, id int64, version int) (*policy.CommitmentState, error) {
+	before, err := lockForSave(ctx, tx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if before.Withdrawn {
+		return nil, errWithdrawn
+	}
+	return before, bumpVersion(ctx, tx, id, version)
+}
+
 // setUnits replaces a commitment's lead and supporting units.
 func setUnits(ctx context.Context, tx pgx.Tx, id int64, lead, support []string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM commitment_units WHERE commitment_id = $1`, id); err != nil {
@@ -119,14 +133,8 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 		return err
 	}
 	defer tx.Rollback(ctx)
-	before, err := lockForSave(ctx, tx, id, version)
+	before, err := lockForChange(ctx, tx, id, version)
 	if err != nil {
-		return err
-	}
-	if before.Withdrawn {
-		return errWithdrawn
-	}
-	if err := bumpVersion(ctx, tx, id, version); err != nil {
 		return err
 	}
 	_, err = tx.Exec(ctx, `
@@ -161,14 +169,8 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 		return 0, err
 	}
 	defer tx.Rollback(ctx)
-	before, err := lockForSave(ctx, tx, id, version)
+	before, err := lockForChange(ctx, tx, id, version)
 	if err != nil {
-		return 0, err
-	}
-	if before.Withdrawn {
-		return 0, errWithdrawn
-	}
-	if err := bumpVersion(ctx, tx, id, version); err != nil {
 		return 0, err
 	}
 	// Only the newest entry of the timeline sets the commitment's current state;

@@ -223,18 +223,18 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		errs["visibility"] = l.T("form.visibility")
 	}
 	if len(errs) > 0 {
-		s.renderCommitmentWithUpdate(w, r, http.StatusUnprocessableEntity, c, f, errs, false)
+		s.renderCommitment(w, r, http.StatusUnprocessableEntity, func(v *web.CommitmentView) {
+			v.UpdateForm, v.UpdateErrors = f, errs
+		})
 		return
 	}
 	_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
 	if policy.ErrorCode(err) == policy.ECONFLICT {
-		current, lerr := s.visibleCommitment(r)
-		if lerr != nil {
-			s.renderError(w, r, lerr)
-			return
-		}
-		f.Version = current.Version
-		s.renderCommitmentWithUpdate(w, r, http.StatusConflict, current, f, nil, true)
+		// The page shows the current values; the typed update waits, at the current version.
+		s.renderCommitment(w, r, http.StatusConflict, func(v *web.CommitmentView) {
+			f.Version = v.Commitment.Version
+			v.UpdateForm, v.UpdateConflict = f, true
+		})
 		return
 	}
 	if err != nil {
@@ -245,16 +245,22 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, commitmentPath(c.ID)+"#timeline-h", http.StatusSeeOther)
 }
 
-// renderCommitmentWithUpdate shows the commitment's page with the update form
-// as submitted.
-func (s *Server) renderCommitmentWithUpdate(w http.ResponseWriter, r *http.Request, status int, c policy.Commitment,
-	f web.UpdateForm, errs fieldErrors, conflict bool) {
+// renderCommitment shows the route's commitment page as it is now, after
+// adjust has put in what the staff member submitted.
+func (s *Server) renderCommitment(w http.ResponseWriter, r *http.Request, status int, adjust func(*web.CommitmentView)) {
+	c, err := s.visibleCommitment(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v, err := s.commitmentView(r, c)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	v.UpdateForm, v.UpdateErrors, v.UpdateConflict = f, errs, conflict
+	if adjust != nil {
+		adjust(&v)
+	}
 	s.render(w, r, status, web.CommitmentPage(v))
 }
 
@@ -286,18 +292,9 @@ func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw b
 		l := i18n.From(r.Context())
 		reason := text(l, errs, r.PostForm, "reason", l.T("field.withdrawn_reason"), 500, true, false)
 		if len(errs) > 0 {
-			c, err := s.visibleCommitment(r)
-			if err != nil {
-				s.renderError(w, r, err)
-				return
-			}
-			v, err := s.commitmentView(r, c)
-			if err != nil {
-				s.renderError(w, r, err)
-				return
-			}
-			v.WithdrawReason, v.WithdrawErrors = r.PostForm.Get("reason"), errs
-			s.render(w, r, http.StatusUnprocessableEntity, web.CommitmentPage(v))
+			s.renderCommitment(w, r, http.StatusUnprocessableEntity, func(v *web.CommitmentView) {
+				v.WithdrawReason, v.WithdrawErrors = r.PostForm.Get("reason"), errs
+			})
 			return
 		}
 		err = s.store.WithdrawCommitment(r.Context(), actorOf(r), id, version, reason)

@@ -234,17 +234,7 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 
 // showCommitment shows one commitment; an id that is not a known number is a 404.
 func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
-	c, err := s.visibleCommitment(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	v, err := s.commitmentView(r, c)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, web.CommitmentPage(v))
+	s.renderCommitment(w, r, http.StatusOK, nil)
 }
 
 // names maps each value to its name in the catalogue, under prefix.
