@@ -1,9 +1,10 @@
 // Package importer reads a reply as government sites publish it, copied from
 // the page as plain text, into the portal's structure: the header block, the
 // title, the salutation, the paragraphs with their roles, the section tree
-// (一、 sections, (一) sub-items also inside a paragraph, 一是 points), the
-// closing, the signature block, and what the text contains: figures, cited
-// documents and candidate commitments. It only parses; nothing here touches
+// (一、 sections, also numbered 一. with an ASCII or full-width dot, (一)
+// sub-items also inside a paragraph, 一是 points), the closing, the signature
+// block, and what the text contains: figures, cited documents and candidate
+// commitments. It only parses; nothing here touches
 // the database. Offsets are code points into a paragraph's text, half-open,
 // as everywhere in the portal.
 package importer

@@ -281,11 +281,18 @@ func (d *Document) readBody(lines []line) error {
 		}
 		end--
 	}
+	// A line written as a date is the date line, so a day the calendar does
+	// not have is refused rather than read as body text.
 	dated := false
 	if end > 0 {
-		if t, ok := parseChineseDate(lines[end-1].text); ok {
+		l := lines[end-1]
+		if w, ok := scanDate(l.text); ok {
+			t, why := w.check()
+			if why != "" {
+				return impossibleDate(l, why)
+			}
 			d.Meta.SignedOn = t.Format("2006-01-02")
-			tail = append(tail, Paragraph{Role: policy.RoleDate, Text: lines[end-1].text, Line: lines[end-1].no})
+			tail = append(tail, Paragraph{Role: policy.RoleDate, Text: l.text, Line: l.no})
 			end--
 			dated = true
 		}
@@ -309,9 +316,13 @@ func (d *Document) readBody(lines []line) error {
 	if len(main) == 0 {
 		return errorAt(first.no, "找不到正文:称呼之后直接是落款或者什么也没有。")
 	}
-	for _, l := range main {
-		if _, ok := parseChineseDate(l.text); ok {
-			return errorAt(l.no+1, "落款日期(第%d行)之后有无法识别的内容;答复应以落款、日期、公开方式、联系人结束。", l.no)
+	for k, l := range main {
+		if w, ok := scanDate(l.text); ok {
+			if _, why := w.check(); why != "" {
+				return impossibleDate(l, why)
+			}
+			// main ends before the date line, so a line follows this one.
+			return errorAt(lines[k+1].no, "落款日期(第%d行)之后有无法识别的内容;答复应以落款、日期、公开方式、联系人结束。", l.no)
 		}
 	}
 	headed := false
@@ -341,6 +352,12 @@ func (d *Document) readBody(lines []line) error {
 	d.Paragraphs = paras
 	d.Closing = findClosing(paras)
 	return nil
+}
+
+// impossibleDate refuses a date line that names a day the calendar does not
+// have, such as 2023年2月30日: a typing error that only the source can correct.
+func impossibleDate(l line, why string) error {
+	return errorAt(l.no, "落款日期“%s”%s。请对照原件改正后再导入。", l.text, why)
 }
 
 // isSigner reports whether s could be the signing body: a short line without

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -72,31 +73,78 @@ const numeralChars = "一二三四五六七八九十"
 // in Chinese numerals: 2023年6月28日, 二〇二三年六月二十八日.
 var datePattern = regexp.MustCompile(`^(\d{4}|[〇○零Oo０一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$`)
 
-// parseChineseDate reads a whole line as a date; ok is false when the line is
-// not one, or names a day that does not exist.
-func parseChineseDate(s string) (time.Time, bool) {
+// isoDatePattern is a date in digits with - / or . between year, month and
+// day, as some sites write the signing date: 2023-06-28, 2023/6/28,
+// 2023.6.28 (the separators also full-width).
+var isoDatePattern = regexp.MustCompile(`^(\d{4})([-/.\x{FF0D}\x{FF0F}\x{FF0E}])(\d{1,2})([-/.\x{FF0D}\x{FF0F}\x{FF0E}])(\d{1,2})$`)
+
+// writtenDate is a date as a line writes it, not yet checked against the
+// calendar. A month or day written with a numeral cnNumber cannot read
+// (二二) is -1.
+type writtenDate struct{ year, month, day int }
+
+// scanDate reads a whole line written as a date, in either form; ok is false
+// when the line does not have the form of one. Whether the day exists is
+// for check to say.
+func scanDate(s string) (w writtenDate, ok bool) {
+	if m := isoDatePattern.FindStringSubmatch(s); m != nil && m[2] == m[4] {
+		w.year, _ = strconv.Atoi(m[1])
+		w.month, _ = strconv.Atoi(m[3])
+		w.day, _ = strconv.Atoi(m[5])
+		return w, true
+	}
 	m := datePattern.FindStringSubmatch(s)
 	if m == nil {
-		return time.Time{}, false
+		return w, false
 	}
-	year := 0
 	if y, err := strconv.Atoi(m[1]); err == nil {
-		year = y
+		w.year = y
 	} else {
 		for _, c := range m[1] {
-			year = year*10 + cnDigits[c]
+			w.year = w.year*10 + cnDigits[c]
 		}
 	}
-	month, ok1 := cnNumber(m[2])
-	day, ok2 := cnNumber(m[3])
-	if !ok1 || !ok2 {
+	part := func(s string) int {
+		if n, err := strconv.Atoi(s); err == nil {
+			return n
+		}
+		if n, ok := cnNumber(s); ok {
+			return n
+		}
+		return -1
+	}
+	return writtenDate{w.year, part(m[2]), part(m[3])}, true
+}
+
+// check returns the day, or, when the calendar has no such day, what is
+// wrong, worded to follow the date in a message: 不存在:2023年2月只有28天.
+func (w writtenDate) check() (time.Time, string) {
+	if w.month < 0 || w.day < 0 {
+		return time.Time{}, "写法有误:月或日的数字读不出来"
+	}
+	if w.month < 1 || w.month > 12 {
+		return time.Time{}, fmt.Sprintf("不存在:没有%d月", w.month)
+	}
+	if w.day < 1 {
+		return time.Time{}, fmt.Sprintf("不存在:没有%d日", w.day)
+	}
+	t := time.Date(w.year, time.Month(w.month), w.day, 0, 0, 0, 0, time.UTC)
+	if t.Month() != time.Month(w.month) {
+		last := time.Date(w.year, time.Month(w.month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		return time.Time{}, fmt.Sprintf("不存在:%d年%d月只有%d天", w.year, w.month, last)
+	}
+	return t, ""
+}
+
+// parseDate reads a whole line as a date; ok is false when the line is not
+// one, or names a day that does not exist.
+func parseDate(s string) (time.Time, bool) {
+	w, ok := scanDate(s)
+	if !ok {
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC)
-	if t.Year() != year || int(t.Month()) != month || t.Day() != day {
-		return time.Time{}, false
-	}
-	return t, true
+	t, why := w.check()
+	return t, why == ""
 }
 
 // headerTimeLayouts are the forms a header's dates take.
@@ -110,7 +158,7 @@ func parseHeaderTime(s string) (time.Time, bool) {
 			return t, true
 		}
 	}
-	if t, ok := parseChineseDate(s); ok {
+	if t, ok := parseDate(s); ok {
 		return t, true
 	}
 	return time.Time{}, false

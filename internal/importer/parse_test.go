@@ -291,6 +291,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("名称: 甲\n张三:\n收悉。已完成50%。\n"))
 	f.Add([]byte("答复\n各位:\n一、\n(一)\n一是\n"))
 	f.Add([]byte("索引号:\n"))
+	f.Add([]byte("答复\n各位:\n收悉。\n某某厅\n2023-06-28\n"))
+	f.Add([]byte("答复\n各位:\n收悉。\n一\uff0e甲\n(一)子。(2)丑\n二)乙\n三.丙\n"))
+	f.Add([]byte("答复\n各位:\n收悉。\n某某厅\n二〇二三年二月三十日\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		d, err := importer.Parse(src)
 		if err != nil {

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -12,15 +14,33 @@ import (
 type topStart struct {
 	n       int
 	label   string // 一
+	sep     string // what follows the numeral as written: 、 or a dot
 	title   string
 	heading bool // the paragraph is the heading alone, not heading and text
 }
 
+// topSeparators may follow a section's numeral: 一、 as most replies write
+// it, and 一 with the full-width dot (U+FF0E) or the ASCII 一. that some
+// sites write instead. They are read alike, and a section's label is the numeral alone.
+const topSeparators = "\u3001\uff0e."
+
+// maxHeading is how long a paragraph that is a heading alone may be.
+const maxHeading = 60
+
 // topHeading reads a paragraph that begins a numbered section, or returns nil.
 func topHeading(s string) *topStart {
-	label, rest, ok := strings.Cut(s, "、")
-	if !ok || label == "" || utf8.RuneCountInString(label) > 3 || strings.Trim(label, numeralChars) != "" {
+	i := strings.IndexFunc(s, func(r rune) bool { return !strings.ContainsRune(numeralChars, r) })
+	if i <= 0 || utf8.RuneCountInString(s[:i]) > 3 {
 		return nil
+	}
+	label := s[:i]
+	sep, size := utf8.DecodeRuneInString(s[i:])
+	if !strings.ContainsRune(topSeparators, sep) {
+		return nil
+	}
+	rest := s[i+size:]
+	if c, _ := utf8.DecodeRuneInString(rest); sep != '\u3001' && isDigit(c) {
+		return nil // 一.5倍 is a number, not a section
 	}
 	n, ok := cnNumber(label)
 	if !ok {
@@ -31,10 +51,118 @@ func topHeading(s string) *topStart {
 		title, heading = rest[:i], false
 	}
 	title = strings.TrimRight(title, "。;\uff1b")
-	if heading && utf8.RuneCountInString(rest) > 60 {
+	if heading && utf8.RuneCountInString(rest) > maxHeading {
 		return nil // a long first sentence that happens to start with 一、 is not a heading
 	}
-	return &topStart{n, label, title, heading}
+	return &topStart{n, label, string(sep), title, heading}
+}
+
+// isDigit reports whether r is an ASCII or a full-width digit.
+func isDigit(r rune) bool { return '0' <= r && r <= '9' || '\uff10' <= r && r <= '\uff19' }
+
+// numberAt reads a Chinese numeral of up to three characters at r[i], and its
+// length. Digits are not read: 1. and (1) number the levels below (一), so
+// a paragraph 2. inside section 一 is not section 二 written another way.
+func numberAt(r []rune, i int) (n, size int, ok bool) {
+	j := i
+	for j < len(r) && j-i < 3 && strings.ContainsRune(numeralChars, r[j]) {
+		j++
+	}
+	n, ok = cnNumber(string(r[i:j]))
+	return n, j - i, ok
+}
+
+// numberedLike reads how a paragraph that was not taken for a section begins
+// when it begins with section number want written some other way (一: 二)
+// …), or as a heading too long to be one. It returns the numeral and what
+// follows it, as written.
+func numberedLike(s string, want int) (prefix string, ok bool) {
+	r := []rune(s[:min(len(s), 16)]) // the label is at most a few characters
+	n, size, ok := numberAt(r, 0)
+	if !ok || n != want || size >= len(r) {
+		return "", false
+	}
+	c := r[size]
+	if !unicode.IsPunct(c) && !isSpace(c) || (c == '.' || c == '\uff0e') && size+1 < len(r) && isDigit(r[size+1]) {
+		return "", false // 一是, 一方面, 一.5
+	}
+	return string(r[:size+1]), true
+}
+
+// misnumberedTop looks in paras, the paragraphs before the section heading
+// h that does not continue the numbering, for the first one that is section
+// want written in a way the parser did not take, and refuses the file there;
+// else it refuses the file at h.
+func misnumberedTop(paras []Paragraph, want int, h *topStart, line int) error {
+	for _, p := range paras {
+		if p.Role == policy.RoleOpening || p.Role == policy.RoleBody {
+			if err := misnumberedAt(p, want, h.sep, fmt.Sprintf("否则第%d行的“%s%s”接不上", line, h.label, h.sep)); err != nil {
+				return err
+			}
+		}
+	}
+	return errorAt(line, "章节编号不连续:这里是“%s%s”,应是“%s%s”。", h.label, h.sep, cnNumeral(want), h.sep)
+}
+
+// misnumberedAt refuses p if it begins with section number want written some
+// other way than sep; why says what the right numbering would fit with
+// (否则第6行的“三、”接不上).
+func misnumberedAt(p Paragraph, want int, sep, why string) error {
+	prefix, ok := numberedLike(p.Text, want)
+	if !ok {
+		return nil
+	}
+	if r := []rune(prefix); strings.ContainsRune(topSeparators, r[len(r)-1]) {
+		// Written as a section is; only its length kept it from being one.
+		return errorAt(p.Line, "这一行以“%s”开头,像是章节标题,但标题超过%d字又没有句号,没能识别为章节。请在标题后加句号,或把标题和正文分成两行。", prefix, maxHeading)
+	}
+	return errorAt(p.Line, "章节编号写法不一致:这一行以“%s”开头,应写作“%s%s”,%s。", prefix, cnNumeral(want), sep, why)
+}
+
+// misnumberedItem looks in paras, from the point from on, for sub-item want
+// written so that it was not taken for one: inside a sentence, as 二), and
+// refuses the file there; else it refuses the file at the sub-item
+// label that does not continue the numbering.
+func misnumberedItem(paras []Paragraph, from Point, want int, label string, line int) error {
+	for _, p := range paras {
+		if p.Seq < from.Paragraph || (p.Role != policy.RoleBody && p.Role != policy.RoleHeading) {
+			continue
+		}
+		r := []rune(p.Text)
+		start := 0
+		if p.Seq == from.Paragraph {
+			start = from.Offset + 1
+		}
+		for i := start; i < len(r); i++ {
+			if n, l, _, ok := itemAt(r, i); ok && n == want {
+				return errorAt(p.Line, "小标题“%s”不在段首或句号之后,没能识别为小标题,第%d行的“%s”因此接不上。", l, line, label)
+			}
+			if written := itemLike(r, want); i == 0 && written != "" {
+				return errorAt(p.Line, "小标题编号写法不一致:这里的“%s”应写作“(%s)”,否则第%d行的“%s”接不上。", written, cnNumeral(want), line, label)
+			}
+		}
+	}
+	return errorAt(line, "小标题编号不连续:这里是“%s”,应是“(%s)”。", label, cnNumeral(want))
+}
+
+// itemLike reads sub-item number want at the start of r written some other
+// way than (二): 二), or (二 followed by other punctuation. It returns the
+// label as written, or "".
+func itemLike(r []rune, want int) string {
+	i := 0
+	open := len(r) > 0 && (r[0] == '(' || r[0] == '\uff08')
+	if open {
+		i++
+	}
+	n, size, ok := numberAt(r, i)
+	if !ok || n != want || i+size >= len(r) {
+		return ""
+	}
+	c := r[i+size]
+	if c == ')' || c == '\uff09' || open && (unicode.IsPunct(c) || isSpace(c)) {
+		return string(r[:i+size+1])
+	}
+	return ""
 }
 
 // sentenceEnds end the text before an inline sub-item or point.
@@ -112,6 +240,8 @@ func (d *Document) readSections() error {
 	d.Sections = []*Section{}
 	var top, item *Section
 	nextTop, nextItem, nextPoint := 1, 1, 1
+	lastTop, sep := 0, "" // the paragraph of the last section heading, and how it numbers
+	var lastItem Point    // where the last sub-item, or its section, begins
 	stop := Point{Paragraph: 1 << 30}
 	if d.Closing != nil {
 		stop = *d.Closing
@@ -145,18 +275,23 @@ func (d *Document) readSections() error {
 		}
 		from := 0
 		if h := topHeading(p.Text); h != nil {
+			if h.n > nextTop {
+				return misnumberedTop(d.Paragraphs[lastTop:p.Seq-1], nextTop, h, p.Line)
+			}
 			if h.n != nextTop {
-				return errorAt(p.Line, "章节编号不连续:这里是“%s、”,应是“%s、”。", h.label, cnNumeral(nextTop))
+				return errorAt(p.Line, "章节编号不连续:这里是“%s%s”,应是“%s%s”。", h.label, h.sep, cnNumeral(nextTop), h.sep)
 			}
 			if strings.TrimFunc(h.title, isSpace) == "" {
-				return errorAt(p.Line, "章节“%s、”没有标题。", h.label)
+				return errorAt(p.Line, "章节“%s%s”没有标题。", h.label, h.sep)
 			}
+			lastTop, sep = p.Seq, h.sep
 			top = &Section{Kind: policy.SectionTop, Label: h.label, Title: h.title, Anchor: "s" + strconv.Itoa(h.n),
 				Start: Point{p.Seq, 0}, Line: p.Line, Children: []*Section{}, depth: 1}
 			d.Sections = append(d.Sections, top)
 			flat = append(flat, top)
 			item, nextTop, nextItem, nextPoint = nil, nextTop+1, 1, 1
-			from = utf8.RuneCountInString(h.label) + 1
+			lastItem = top.Start
+			from = utf8.RuneCountInString(h.label) + 1 // every separator is one character
 		}
 		if top == nil {
 			continue // the opening, before any section
@@ -167,6 +302,9 @@ func (d *Document) readSections() error {
 			}
 			if n, label, size, ok := itemAt(r, i); ok {
 				if n != nextItem {
+					if i == 0 && n > nextItem {
+						return misnumberedItem(d.Paragraphs[:p.Seq-1], lastItem, nextItem, label, p.Line)
+					}
 					if i == 0 {
 						return errorAt(p.Line, "小标题编号不连续:这里是“%s”,应是“(%s)”。", label, cnNumeral(nextItem))
 					}
@@ -179,6 +317,7 @@ func (d *Document) readSections() error {
 				item = &Section{Kind: policy.SectionItem, Label: label, Title: title,
 					Anchor: top.Anchor + "-" + strconv.Itoa(n), Start: Point{p.Seq, i}, Line: p.Line, Children: []*Section{}, depth: 2}
 				top.Children = append(top.Children, item)
+				lastItem = item.Start
 				flat = append(flat, item)
 				nextItem, nextPoint = nextItem+1, 1
 				i += size - 1
@@ -187,6 +326,20 @@ func (d *Document) readSections() error {
 			if label, size, ok := pointAt(r, i, nextPoint); ok && titleFrom(r, i+size) != "" {
 				addPoint(p, i, label, r, size)
 				i += size - 1
+			}
+		}
+	}
+	// A section numbered some other way after the last one read is refused
+	// like one before a heading that does not fit.
+	if top != nil {
+		for _, p := range d.Paragraphs[lastTop:] {
+			if p.Seq > stop.Paragraph || (p.Seq == stop.Paragraph && stop.Offset == 0) {
+				break
+			}
+			if p.Role == policy.RoleBody {
+				if err := misnumberedAt(p, nextTop, sep, fmt.Sprintf("才能接在第%d行的“%s%s”之后", top.Line, top.Label, sep)); err != nil {
+					return err
+				}
 			}
 		}
 	}
