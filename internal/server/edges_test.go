@@ -192,3 +192,19 @@ func TestALeadFilterStaysValidWhenItsCommitmentsAreWithdrawn(t *testing.T) {
 		t.Errorf("an unknown unit: status %d, want 400", r.status)
 	}
 }
+
+func TestARefusedAccountChangeKeepsWhatWasTyped(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	admin := loggedIn(t, base, adminEmail)
+	id := scalar[int64](t, pool, `SELECT id FROM users WHERE email = $1`, adminEmail)
+	r := post(t, admin, fmt.Sprintf("%s/admin/users/%d", base, id), url.Values{"name": {"王管理员(新)"}, "role": {"admin"}, "state": {"disabled"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422", r.status)
+	}
+	if !strings.Contains(r.body, `value="王管理员(新)"`) || !strings.Contains(r.body, `<option value="disabled" selected>`) {
+		t.Error("the refused row shows the stored values, not what was typed")
+	}
+	if got := scalar[string](t, pool, `SELECT name FROM users WHERE id = $1`, id); got != "王管理" {
+		t.Errorf("the refused change was saved: %q", got)
+	}
+}
