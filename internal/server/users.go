@@ -118,7 +118,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, web.UsersView{Errors: errs, ErrorsFor: id,
 			Submitted: &web.AccountRow{Name: form.Get("name"), Role: role, Disabled: disabled},
-			New: web.NewUserForm{Role: string(policy.RoleEditor)}})
+			New:       web.NewUserForm{Role: string(policy.RoleEditor)}})
 		return
 	}
 	if err := s.store.UpdateUser(r.Context(), actorOf(r), id, name, role, disabled); err != nil {
