@@ -81,16 +81,11 @@ func demoData(ctx context.Context, logger *slog.Logger, cfg config.Config, args 
 	}
 	target := cfg
 	target.DatabaseURL = o.url
-	pool, m, err := open(ctx, logger, target)
+	pool, err := openMigrated(ctx, logger, target)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	err = m.Up(ctx)
-	m.Close()
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
 	start := time.Now()
 	report := func(done int) {
 		if done%100 == 0 || done == o.documents {

@@ -114,16 +114,11 @@ func usageError(msg string) error {
 }
 
 func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
-	pool, m, err := open(ctx, logger, cfg)
+	pool, err := openMigrated(ctx, logger, cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	err = m.Up(ctx)
-	m.Close()
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
 	latest, err := postgres.LatestVersion()
 	if err != nil {
 		return err
@@ -152,6 +147,22 @@ func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direct
 	default:
 		return usageError("migrate needs one of up, down, status")
 	}
+}
+
+// openMigrated connects to the database and applies pending migrations under
+// the advisory lock.
+func openMigrated(ctx context.Context, logger *slog.Logger, cfg config.Config) (*pgxpool.Pool, error) {
+	pool, m, err := open(ctx, logger, cfg)
+	if err != nil {
+		return nil, err
+	}
+	err = m.Up(ctx)
+	m.Close()
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return pool, nil
 }
 
 // open connects to the database and prepares its migrations.

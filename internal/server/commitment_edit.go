@@ -64,6 +64,24 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
 }
 
+// commitmentForm loads the route's commitment and reads the posted form with
+// the version it was loaded at. With ifWithdrawn set, a withdrawn commitment is
+// a conflict with that message.
+func (s *Server) commitmentForm(w http.ResponseWriter, r *http.Request, ifWithdrawn string) (policy.Commitment, int, error) {
+	c, err := s.visibleCommitment(r)
+	if err == nil && ifWithdrawn != "" && c.WithdrawnAt != nil {
+		err = policy.Errorm(policy.ECONFLICT, ifWithdrawn)
+	}
+	if err == nil {
+		err = parseForm(w, r)
+	}
+	var version int
+	if err == nil {
+		version, err = formVersion(r.PostForm)
+	}
+	return c, version, err
+}
+
 // parseCommitmentForm reads and checks the edit form, field by field.
 func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.CommitmentForm, policy.CommitmentEdit, fieldErrors) {
 	form := r.PostForm
@@ -91,16 +109,7 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 // current values beside the submitted ones (409); nothing is overwritten.
 func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := s.visibleCommitment(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formVersion(r.PostForm)
+	c, version, err := s.commitmentForm(w, r, "")
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -176,19 +185,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 // addProgressUpdate adds a dated entry to the commitment's timeline.
 func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	c, err := s.visibleCommitment(r)
-	if err == nil && c.WithdrawnAt != nil {
-		err = policy.Errorm(policy.ECONFLICT, "err.withdrawn.update")
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	version, err := formVersion(r.PostForm)
+	c, version, err := s.commitmentForm(w, r, "err.withdrawn.update")
 	if err != nil {
 		s.renderError(w, r, err)
 		return

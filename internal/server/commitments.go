@@ -71,12 +71,19 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 		cq.leadNames[e.Slug] = e.Name
 	}
 	// Any unit may be asked for: a shared link stays valid, with an empty
-	// result, after the last commitment a unit leads is withdrawn.
-	units, err := s.store.Units(ctx)
-	if err != nil {
-		return cq, err
+	// result, after the last commitment a unit leads is withdrawn. The list of
+	// all units is read only when a link asks for one that leads nothing now.
+	anyLead := cq.leadNames
+	for _, v := range q[paramLead] {
+		if _, ok := cq.leadNames[v]; !ok {
+			units, err := s.store.Units(ctx)
+			if err != nil {
+				return cq, err
+			}
+			anyLead = unitNames(units)
+			break
+		}
 	}
-	anyLead := unitNames(units)
 	statusNames, kindNames, strengthNames := names(l, "status.", policy.Statuses), names(l, "ckind.", policy.CommitmentKinds), names(l, "strength.", policy.Strengths)
 	if cq.regionNames, err = s.entityNames(ctx, "region"); err != nil {
 		return cq, err
