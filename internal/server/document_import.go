@@ -44,6 +44,11 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, web.ImportPage(v))
 		return
 	}
+	confirm := r.PostForm.Get("confirm") == "1"
+	if confirm && r.PostForm.Get("sum") != v.Sum {
+		s.renderError(w, r, policy.Errorm(policy.EINVALID, "imp.badsum"))
+		return
+	}
 	doc, err := importer.Parse([]byte(v.Text))
 	var perr *importer.ParseError
 	if errors.As(err, &perr) {
@@ -61,12 +66,7 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		name = l.T("imp.pasted")
 	}
 	files := []postgres.ImportFile{{Name: name, Document: doc}}
-	confirm := r.PostForm.Get("confirm") == "1"
 	if confirm {
-		if r.PostForm.Get("sum") != v.Sum {
-			s.renderError(w, r, policy.Errorm(policy.EINVALID, "imp.badsum"))
-			return
-		}
 		res, err := s.store.ImportDocuments(r.Context(), actorOf(r), files)
 		if err == nil {
 			s.logger.Info("document imported", "slug", res[0].Slug, "created", res[0].Created, "by", userOf(r).ID)
