@@ -109,6 +109,9 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 			t.Errorf("review lacks %q", want)
 		}
 	}
+	if i := strings.Index(r.body, "⟦"); i >= 0 {
+		t.Errorf("review: untranslated message %s", r.body[i:min(len(r.body), i+40)])
+	}
 	if n := docs(); n != before {
 		t.Fatalf("the review saved %d documents", n-before)
 	}
@@ -137,6 +140,22 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 			t.Errorf("public page (%d) lacks %q", page.status, want)
 		}
 	}
+	// The rest of the portal takes the new document in: no page fails over it.
+	for _, p := range []string{"/", "/dashboard", "/commitments", "/documents/reply-2024-7.txt", "/documents/reply-2024-7/sections/s1-2",
+		"/api/v1/documents/reply-2024-7", "/search?q=%E9%94%B0", "/entities/tongren", "/map", "/updates.atom"} {
+		if r := fetch(t, public, base+p); r.status != http.StatusOK {
+			t.Errorf("%s: status %d", p, r.status)
+		}
+	}
+	// Its percentage is a figure the API describes.
+	api := fetch(t, public, base+"/api/v1/documents/reply-2024-7")
+	loadOpenAPI(t, base).validate(t, "/api/v1/documents/{slug}", api)
+	if !strings.Contains(api.body, `"base_unit":"percent"`) {
+		t.Error("the API lacks the percentage")
+	}
+	if r := fetch(t, public, base+"/search?q=%E9%94%B0"); !strings.Contains(r.body, "reply-2024-7") {
+		t.Error("search does not find the imported reply")
+	}
 	if r := fetch(t, editor, base+"/changes"); !strings.Contains(r.body, "导入文件") || !strings.Contains(r.body, "关于省政协某号提案的答复") {
 		t.Error("recent changes do not list the import")
 	}
@@ -144,7 +163,7 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 	// The same text again is an update of that document, found by its 文号, in English too.
 	r = upload(t, editor, base+"/documents/import", "reply.txt", newReply, "Accept-Language", "en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, "Confirming updates an existing document (matched by 文号 (document number))") ||
-		!strings.Contains(r.body, "Confirm and update") {
+		!strings.Contains(r.body, "Confirm and update") || strings.Contains(r.body, "⟦") {
 		t.Errorf("re-import review (%d):\n%s", r.status, r.body)
 	}
 	r = post(t, editor, base+"/documents/import", confirmForm(t, r.body))
