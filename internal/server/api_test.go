@@ -419,7 +419,9 @@ func TestAPIErrorsFollowTheRequestLanguage(t *testing.T) {
 			req.Header.Set("Accept-Language", tc.lang)
 		}
 		r := send(t, http.DefaultClient, req)
-		e := decode[struct{ Error struct{ Code, Message string } }](t, r)
+		e := decode[struct {
+			Error struct{ Code, Message string }
+		}](t, r)
 		if r.status != http.StatusBadRequest || e.Error.Code != policy.EINVALID || !strings.Contains(e.Error.Message, tc.want) {
 			t.Errorf("%s [%s]: %d %+v, want %q", tc.path, tc.lang, r.status, e.Error, tc.want)
 		}
