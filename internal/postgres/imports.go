@@ -561,25 +561,12 @@ func (im *docImport) placeCommitments() (map[int64]place, error) {
 // one it was in if that still holds it, else the deepest that does.
 func sectionFor(tree []*importer.Section, was string, seq, offset int) string {
 	deepest := ""
-	var walk func([]*importer.Section)
-	walk = func(ss []*importer.Section) {
-		for _, s := range ss {
-			if holds(s, seq, offset) {
-				if s.Anchor == was {
-					deepest = was
-					return
-				}
-				deepest = s.Anchor
-				walk(s.Children)
-				return
+	for _, f := range flatten(tree) { // parents before their children
+		if holds(f.section, seq, offset) {
+			if f.section.Anchor == was {
+				return was
 			}
-		}
-	}
-	walk(tree)
-	// The old section may be an ancestor of the deepest one.
-	for _, s := range flatten(tree) {
-		if s.section.Anchor == was && holds(s.section, seq, offset) {
-			return was
+			deepest = f.section.Anchor
 		}
 	}
 	return deepest

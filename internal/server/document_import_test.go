@@ -54,6 +54,25 @@ func upload(t *testing.T, c *http.Client, u, filename, text string, header ...st
 	return send(t, c, req)
 }
 
+// postMultipart posts fields as multipart/form-data, as the confirmation form does.
+func postMultipart(t *testing.T, c *http.Client, u string, form url.Values) response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	mw.Close()
+	req, err := http.NewRequest(http.MethodPost, u, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return send(t, c, req)
+}
+
 var hiddenField = regexp.MustCompile(`<input type="hidden" name="([a-z]+)" value="([^"]*)"`)
 
 // confirmForm is the review page's confirmation form as a browser sends it
@@ -124,7 +143,7 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 	}
 
 	// Confirm: saved, in the editor's name, and the public page shows it.
-	r = post(t, editor, base+"/documents/import", form)
+	r = postMultipart(t, editor, base+"/documents/import", form)
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/documents/reply-2024-7" {
 		t.Fatalf("confirm: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
 	}
