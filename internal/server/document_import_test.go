@@ -175,7 +175,8 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 	if r := fetch(t, public, base+"/search?q=%E9%94%B0"); !strings.Contains(r.body, "reply-2024-7") {
 		t.Error("search does not find the imported reply")
 	}
-	if r := fetch(t, editor, base+"/changes"); !strings.Contains(r.body, "导入文件") || !strings.Contains(r.body, "关于省政协某号提案的答复") {
+	if r := fetch(t, editor, base+"/changes"); !strings.Contains(r.body, "导入文件") ||
+		!strings.Contains(r.body, `<a href="/documents/reply-2024-7">关于省政协某号提案的答复</a>`) {
 		t.Error("recent changes do not list the import")
 	}
 
