@@ -631,7 +631,18 @@ func (im *docImport) writeText(ctx context.Context) error {
 // id and theme) and adds the new ones. It returns every anchor's id.
 func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error) {
 	ids := map[string]int64{}
-	for _, f := range flatten(im.doc.Sections) {
+	flat := flatten(im.doc.Sections)
+	anchors := make([]string, len(flat))
+	for i, f := range flat {
+		anchors[i] = f.section.Anchor
+	}
+	// Sections that are going away step aside, so that a new section can take
+	// their place in the numbering before they are deleted.
+	if _, err := im.tx.Exec(ctx, `UPDATE sections SET position = position + 100000
+		WHERE document_id = $1 AND NOT anchor = ANY($2)`, im.id, anchors); err != nil {
+		return nil, err
+	}
+	for _, f := range flat {
 		s := f.section
 		var parent *int64
 		if f.parent != "" {

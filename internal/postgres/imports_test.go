@@ -289,11 +289,15 @@ func TestImportConstructedAndReimport(t *testing.T) {
 }
 
 // TestReimportRefusesToLoseACommitment changes the seed's text so that one
-// commitment's words are gone and another's occur twice elsewhere: the import
-// is refused with both named, and nothing changes.
+// commitment's words are gone: the import
+// is refused with it named, and nothing changes. A withdrawn commitment is
+// kept as carefully as a public one.
 func TestReimportRefusesToLoseACommitment(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `UPDATE commitments SET withdrawn_at = now(), withdrawn_reason = '测试' WHERE position = 3`); err != nil {
+		t.Fatal(err)
+	}
 	want := snapshotOf(t, pool, replySlug, true)
 	src, err := os.ReadFile(seedFile)
 	if err != nil {
@@ -336,5 +340,72 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	}
 	if n := count(t, pool, `SELECT count(*) FROM documents`) + count(t, pool, `SELECT count(*) FROM audit_log`); n != docs {
 		t.Errorf("the preview saved something: %d rows", n-docs)
+	}
+}
+
+// TestReimportReshapesTheTree drops the first section from a reply: the
+// commitment of the second section follows its words into what is now
+// section 一, and the paragraphs and sections no longer there are gone.
+func TestReimportReshapesTheTree(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	text := constructed("黔某提复字〔2024〕9号", "", "关于某提案的答复", "")
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(text))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res[0].DocumentID
+	const quote = "正在建设电池材料项目5个"
+	var cid int64
+	err = pool.QueryRow(ctx, `
+		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
+		SELECT $1, x.id, p.id, strpos(p.text, $2) - 1, strpos(p.text, $2) - 1 + char_length($2), $2, 1, '建设电池材料项目', 'measure', 'definite'
+		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = 6 AND x.document_id = $1 AND x.anchor = 's2'
+		RETURNING id`, id, quote).Scan(&cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(text, "\n")
+	shorter := strings.Join(append(append([]string{}, lines[:4]...), append([]string{"一、关于产业配套"}, lines[7:]...)...), "\n")
+	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(shorter))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; r.DocumentID != id || len(r.Moved) != 1 || r.Moved[0].From != "p6:21" || r.Moved[0].To != "p4:21" || r.Sections != 1 {
+		t.Errorf("re-import %+v", r)
+	}
+	var anchor, title string
+	var seq int
+	err = pool.QueryRow(ctx, `SELECT x.anchor, x.title, p.seq FROM commitments c JOIN sections x ON x.id = c.section_id
+		JOIN paragraphs p ON p.id = c.paragraph_id
+		WHERE c.id = $1 AND substr(p.text, c.start_offset + 1, c.end_offset - c.start_offset) = c.quote`, cid).Scan(&anchor, &title, &seq)
+	if err != nil || anchor != "s1" || title != "关于产业配套" || seq != 4 {
+		t.Errorf("commitment in %s %s, paragraph %d (%v)", anchor, title, seq, err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM paragraphs WHERE document_id = $1`, id); n != 6 {
+		t.Errorf("%d paragraphs, want 6", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM sections WHERE document_id = $1`, id); n != 1 {
+		t.Errorf("%d sections, want 1", n)
+	}
+}
+
+// TestReimportRefusesAnAmbiguousCommitment repeats a commitment's words in
+// its paragraph, ahead of where they were: which one it is cannot be told,
+// so the import is refused.
+func TestReimportRefusesAnAmbiguousCommitment(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	src, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const quote = "铜仁市以大龙经开区为重点、以黔东工业集聚区产业带为支撑"
+	text := strings.Replace(string(src), "(二)“两区”。", "(二)“两区”。"+quote+"。", 1)
+	_, err = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "twice.txt", []byte(text))})
+	var refusal *postgres.ImportRefusal
+	if !errors.As(err, &refusal) || len(refusal.Problems) != 1 || !strings.Contains(refusal.Error(), "“"+quote+"”在新文本中出现了不止一次") {
+		t.Errorf("err %v", err)
 	}
 }
