@@ -10,8 +10,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/importer"
+	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 )
 
@@ -22,27 +25,28 @@ type parsedFile struct {
 	Mentions []importer.Mention `json:"mentions,omitempty"` // with --entities
 }
 
-// importCommand reads published replies and shows how the portal would take
-// them in. Only --dry-run is available so far: it parses every file, prints
-// the result and writes nothing. If any file cannot be parsed, every problem
-// is reported, with its file and line, and nothing is printed for the rest.
+// importCommand reads published replies. With --dry-run it parses every file,
+// prints the result and writes nothing. Without it, it saves them all in one
+// transaction: each file becomes a new document or updates the one it
+// matches (by 文号, else 索引号, else title), with an audit record each; if any
+// file cannot be parsed or saved, every problem is reported with its file
+// (and line) and nothing is saved. The audit log names the account given
+// with --as, or 命令行.
 //
-// With --entities it also links the entities the database knows (reading
-// their aliases from DATABASE_URL, and nothing else).
+// With --entities a dry run also links the entities the database knows
+// (reading their aliases from DATABASE_URL, and nothing else); saving always does.
 func importCommand(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dryRun := fs.Bool("dry-run", false, "parse and print, write nothing")
 	asJSON := fs.Bool("json", false, "print the parsed structure as JSON")
 	entities := fs.Bool("entities", false, "link the entities the database at DATABASE_URL knows (reads only)")
+	as := fs.String("as", "", "the email of the staff account the audit log names (default: 命令行)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError("import needs at least one FILE")
-	}
-	if !*dryRun {
-		return errors.New("import: saving to the database is not available yet; use --dry-run to check files")
 	}
 	var parsed []parsedFile
 	var failed int
@@ -60,6 +64,9 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	}
 	if failed > 0 {
 		return fmt.Errorf("import: %d of %d files cannot be read; nothing was imported", failed, len(fs.Args()))
+	}
+	if !*dryRun {
+		return saveImport(ctx, cfg, *as, parsed, stdout, stderr)
 	}
 	if *entities {
 		if err := linkEntities(ctx, cfg, parsed); err != nil {
@@ -131,6 +138,78 @@ func linkEntities(ctx context.Context, cfg config.Config, parsed []parsedFile) e
 	}
 	for i := range parsed {
 		parsed[i].Mentions = importer.LinkEntities(parsed[i].Document, aliases)
+	}
+	return nil
+}
+
+// saveImport saves the parsed files in one transaction and says what it did.
+func saveImport(ctx context.Context, cfg config.Config, as string, parsed []parsedFile, stdout, stderr io.Writer) error {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := checkSchema(ctx, pool); err != nil {
+		return err
+	}
+	store := postgres.NewStore(pool)
+	actor := policy.Actor{}
+	if as != "" {
+		u, _, err := store.UserForLogin(ctx, strings.ToLower(strings.TrimSpace(as)))
+		if err != nil || u.DisabledAt != nil || !u.CanEdit() {
+			return fmt.Errorf("import: --as %s is not an enabled editor or admin account", as)
+		}
+		actor = policy.Actor{UserID: u.ID, Name: u.Name}
+	}
+	files := make([]postgres.ImportFile, len(parsed))
+	for i, p := range parsed {
+		files[i] = postgres.ImportFile{Name: p.File, Document: p.Document}
+	}
+	results, err := store.ImportDocuments(ctx, actor, files)
+	var refusal *postgres.ImportRefusal
+	if errors.As(err, &refusal) {
+		for _, p := range refusal.Problems {
+			fmt.Fprintln(stderr, p.Message)
+		}
+		return errors.New("import: refused; nothing was imported")
+	}
+	if err != nil {
+		return fmt.Errorf("import: nothing was imported: %w", err)
+	}
+	for _, r := range results {
+		what := "新建"
+		if !r.Created {
+			what = "更新(按" + map[string]string{"doc_number": "文号", "index_number": "索引号", "title": "标题"}[r.MatchedBy] + "匹配)"
+		}
+		fmt.Fprintf(stdout, "%s: %s /documents/%s %s\n  %d 段,%d 个章节,%d 处数字,%d 处引用,%d 处提及",
+			r.File, what, r.Slug, r.Title, r.Paragraphs, r.Sections, r.Figures, r.Citations, r.Mentions)
+		if !r.Created {
+			fmt.Fprintf(stdout, ";已有承诺 %d 条原位保留,%d 条随原文移动", r.Kept, len(r.Moved))
+		}
+		fmt.Fprintln(stdout)
+		for _, m := range r.Moved {
+			fmt.Fprintf(stdout, "  承诺 %d(%s):%s → %s\n", m.Position, m.Title, m.From, m.To)
+		}
+		for _, t := range r.NewCited {
+			fmt.Fprintf(stdout, "  新增被引文件:《%s》\n", t)
+		}
+	}
+	return nil
+}
+
+// checkSchema refuses to write into a database whose schema is not the one
+// this binary was built for: run portal migrate up (or start the server) first.
+func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
+	have, err := postgres.SchemaVersion(ctx, pool)
+	if err != nil {
+		return err
+	}
+	want, err := postgres.LatestVersion()
+	if err != nil {
+		return err
+	}
+	if have != want {
+		return fmt.Errorf("import: the database schema is at version %d, this binary needs %d; run portal migrate up first", have, want)
 	}
 	return nil
 }

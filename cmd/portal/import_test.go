@@ -74,15 +74,56 @@ func TestImportRefusesUnreadableFilesWhole(t *testing.T) {
 	if err == nil || out.Len() != 0 || !strings.Contains(errs.String(), bad+": 第4行:章节编号不连续") {
 		t.Errorf("err %v, stdout %q, stderr %q", err, out.String(), errs.String())
 	}
-	// Saving is not there yet; the command says so rather than pretending.
-	if err := importCommand(ctx, config.Config{}, []string{seedFile}, &out, &errs); err == nil || !strings.Contains(err.Error(), "--dry-run") {
-		t.Errorf("without --dry-run: %v", err)
-	}
 	if err := importCommand(ctx, config.Config{}, []string{"--dry-run"}, &out, &errs); err == nil {
 		t.Error("no file: no error")
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("the dry run wrote %d files", len(entries)-1)
+	}
+}
+
+// TestImportSavesAllFilesOrNone saves over the real database: a file that
+// cannot be parsed stops the whole import, naming its line; then the seed's
+// page updates the seeded reply, in the name of the account given with --as.
+func TestImportSavesAllFilesOrNone(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	cfg := config.Config{DatabaseURL: pool.Config().ConnString()}
+	ctx := context.Background()
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(good, []byte("关于某提案的答复\n某委员会:\n你们的提案收悉。\n一、第一件事\n已完成5个项目。\n某某厅\n2024年1月2日\n"), 0o644)
+	os.WriteFile(bad, []byte("答复\n各位:\n一、甲\n三、丙\n"), 0o644)
+	rows := func() int {
+		var n int
+		pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM paragraphs) + (SELECT count(*) FROM audit_log)`).Scan(&n)
+		return n
+	}
+	before := rows()
+	var out, errs bytes.Buffer
+	err := importCommand(ctx, cfg, []string{good, bad}, &out, &errs)
+	if err == nil || !strings.Contains(errs.String(), bad+": 第4行:章节编号不连续") || rows() != before {
+		t.Errorf("err %v, stderr %q, rows %d → %d", err, errs.String(), before, rows())
+	}
+
+	if err := importCommand(ctx, cfg, []string{"--as", "nobody@example.gov.cn", seedFile}, &out, &errs); err == nil || rows() != before {
+		t.Errorf("--as an unknown account: %v", err)
+	}
+	pool.Exec(ctx, `INSERT INTO users (email, name, role, password_hash) VALUES ('ed@example.gov.cn', '编辑甲', 'editor', '$argon2id$x')`)
+	out.Reset()
+	if err := importCommand(ctx, cfg, []string{"--as", "ed@example.gov.cn", seedFile, good}, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	for _, want := range []string{seedFile + ": 更新(按文号匹配) /documents/qgxtfz-2023-4", "已有承诺 51 条原位保留,0 条随原文移动",
+		good + ": 新建 /documents/reply-20240102 关于某提案的答复"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	var n int
+	pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE subject_type = 'document' AND actor_name = '编辑甲' AND actor_id IS NOT NULL`).Scan(&n)
+	if n != 2 {
+		t.Errorf("%d audit records in the editor's name", n)
 	}
 }

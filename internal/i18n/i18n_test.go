@@ -18,7 +18,7 @@ func TestEveryMessageHasChineseAndEnglish(t *testing.T) {
 		if zh == "" || en == "" {
 			t.Errorf("%s: empty text (zh %q, en %q)", id, zh, en)
 		}
-		if !han.MatchString(zh) && !strings.HasPrefix(id, "lang.switch") && id != "list.sep" {
+		if !han.MatchString(zh) && !strings.HasPrefix(id, "lang.switch") && id != "list.sep" && id != "unit.percent" {
 			t.Errorf("%s: Chinese text %q has no Chinese", id, zh)
 		}
 	}
@@ -74,15 +74,20 @@ func TestEveryMessageTheCodeUsesIsInTheCatalogue(t *testing.T) {
 	for _, k := range []policy.DocumentKind{policy.KindReply, policy.KindProposal, policy.KindPolicy, policy.KindReport, policy.KindMedia} {
 		vocab = append(vocab, "dkind."+string(k))
 	}
-	for _, k := range []policy.FigureKind{policy.FigureMoney, policy.FigureCount, policy.FigureCapacity, policy.FigureRating} {
+	for _, k := range []policy.FigureKind{policy.FigureMoney, policy.FigureCount, policy.FigureCapacity, policy.FigureRating, policy.FigureShare} {
 		vocab = append(vocab, "fkind."+string(k))
 	}
 	for _, r := range []policy.LayoutRole{policy.RoleCore, policy.RoleZone, policy.RoleOther} {
 		vocab = append(vocab, "role."+string(r))
 	}
-	for _, u := range []string{"yuan", "item", "person", "tonne_per_year", "level"} {
+	for _, u := range []string{"yuan", "item", "person", "tonne_per_year", "level", "percent"} {
 		vocab = append(vocab, "unit."+u)
 	}
+	for _, r := range []policy.ParagraphRole{policy.RoleSalutation, policy.RoleOpening, policy.RoleHeading, policy.RoleBody,
+		policy.RoleSignature, policy.RoleDate, policy.RoleDisclosure, policy.RoleContact} {
+		vocab = append(vocab, "prole."+string(r))
+	}
+	vocab = append(vocab, "imp.by.doc_number", "imp.by.index_number", "imp.by.title", "action.document.import", "action.document.reimport")
 	vocab = append(vocab, "rel."+string(policy.RelationRepliesTo), "rel."+string(policy.RelationCites))
 	for _, id := range vocab {
 		if !i18n.Has(id) {

@@ -99,8 +99,7 @@ type Span struct {
 }
 
 // Figure is a quantity in the text, normalised to a base unit like the
-// portal's figures. Percentages have kind "share" and base unit "percent",
-// which the portal's schema does not store yet.
+// portal's figures. Percentages have kind "share" and base unit "percent".
 type Figure struct {
 	Span
 	Kind      policy.FigureKind `json:"kind"`
@@ -112,7 +111,7 @@ type Figure struct {
 }
 
 // FigureShare is the kind of a percentage.
-const FigureShare policy.FigureKind = "share"
+const FigureShare = policy.FigureShare
 
 // Citation is a document the text names in 《》.
 type Citation struct {

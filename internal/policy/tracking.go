@@ -167,7 +167,8 @@ type Change struct {
 	Action       string
 	SubjectType  string
 	SubjectID    int64
-	SubjectLabel string // 承诺 12:..., or an account's name
+	SubjectLabel string // 承诺 12:..., an account's name, or a document's title
+	SubjectSlug  string // a document's slug, for its link
 	Diffs        []FieldDiff
 	Update       *ProgressUpdate // the update an update.add change added, if the viewer may see it
 }

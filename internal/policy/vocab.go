@@ -136,11 +136,12 @@ const (
 	FigureCount    FigureKind = "count"
 	FigureCapacity FigureKind = "capacity"
 	FigureRating   FigureKind = "rating"
+	FigureShare    FigureKind = "share" // a percentage
 )
 
 // Name is the Chinese name of the figure kind.
 func (k FigureKind) Name() string {
-	return map[FigureKind]string{FigureMoney: "资金", FigureCount: "数量", FigureCapacity: "产能", FigureRating: "等级"}[k]
+	return map[FigureKind]string{FigureMoney: "资金", FigureCount: "数量", FigureCapacity: "产能", FigureRating: "等级", FigureShare: "比例"}[k]
 }
 
 // QualifierName is the Chinese reading of a figure's qualifier.
@@ -150,7 +151,7 @@ func QualifierName(q string) string {
 
 // BaseUnitName is the Chinese name of a base unit.
 func BaseUnitName(u string) string {
-	return map[string]string{"yuan": "元", "item": "个", "person": "人", "tonne_per_year": "吨/年", "level": "级"}[u]
+	return map[string]string{"yuan": "元", "item": "个", "person": "人", "tonne_per_year": "吨/年", "level": "级", "percent": "%"}[u]
 }
 
 // EntityKind is what sort of thing an entity is.

@@ -66,7 +66,9 @@ const changeSQL = `
 	       CASE a.subject_type
 	           WHEN 'commitment' THEN (SELECT '承诺 ' || c.position || ':' || c.title FROM commitments c WHERE c.id = a.subject_id)
 	           WHEN 'user' THEN (SELECT u.name FROM users u WHERE u.id = a.subject_id)
+	           WHEN 'document' THEN (SELECT d.title FROM documents d WHERE d.id = a.subject_id)
 	       END,
+	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
 	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed
 	FROM audit_log a
 	LEFT JOIN progress_updates u ON u.id = (a.detail->>'update_id')::bigint`
@@ -76,18 +78,21 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 		var c policy.Change
 		var before, after []byte
 		var updateID, uID *int64
-		var label *string
+		var label, slug *string
 		var happened *time.Time
 		var uStatus, uNote, uEvidence *string
 		var uProgress *int16
 		var uPublic, uSigned *bool
 		err := r.Scan(&c.ID, &c.At, &c.Actor, &c.Action, &c.SubjectType, &c.SubjectID, &before, &after,
-			&updateID, &label, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned)
+			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned)
 		if err != nil {
 			return c, err
 		}
 		if label != nil {
 			c.SubjectLabel = *label
+		}
+		if slug != nil {
+			c.SubjectSlug = *slug
 		}
 		c.Diffs, err = diffStates(c.SubjectType, before, after, view)
 		if err != nil {

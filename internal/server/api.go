@@ -144,9 +144,9 @@ func apiQuery(r *http.Request, allowed ...string) (url.Values, error) {
 	for k := range q {
 		if !slices.Contains(allowed, k) {
 			if len(allowed) == 0 {
-				return nil, policy.Errorf(policy.EINVALID, "这个接口不接受查询参数,收到了“%s”。", truncate(k, 40))
+				return nil, policy.Errorm(policy.EINVALID, "api.noparams", truncate(k, 40))
 			}
-			return nil, policy.Errorf(policy.EINVALID, "不认识查询参数“%s”。可用的参数:%s。", truncate(k, 40), strings.Join(allowed, "、"))
+			return nil, policy.Errorm(policy.EINVALID, "api.unknownparam", truncate(k, 40), strings.Join(allowed, ", "))
 		}
 	}
 	return q, nil
@@ -171,7 +171,7 @@ func parsePage(q url.Values) (page, error) {
 		}
 		n, err := strconv.Atoi(vs[0])
 		if len(vs) > 1 || err != nil || n < 1 || n > f.max {
-			return p, policy.Errorf(policy.EINVALID, "参数 %s 必须是 1 到 %d 之间的整数,且只能给一次。", f.name, f.max)
+			return p, policy.Errorm(policy.EINVALID, "api.page", f.name, strconv.Itoa(f.max))
 		}
 		*f.into = n
 	}

@@ -400,3 +400,30 @@ func TestAPIShowsWhatThePublicSees(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIErrorsFollowTheRequestLanguage: a bad page, per_page or parameter is
+// explained in Chinese by default and in English when the client asks.
+func TestAPIErrorsFollowTheRequestLanguage(t *testing.T) {
+	base, _ := portal(t)
+	for _, tc := range []struct{ path, lang, want string }{
+		{"/api/v1/documents?per_page=500", "", "参数 per_page 必须是 1 到 200 之间的整数"},
+		{"/api/v1/documents?per_page=500", "en", "The parameter per_page must be a whole number from 1 to 200, given once."},
+		{"/api/v1/documents?page=0", "en-GB,en;q=0.9", "The parameter page must be a whole number from 1 to 1048576"},
+		{"/api/v1/documents?sort=title", "", "不认识查询参数“sort”。可用的参数:page, per_page。"},
+		{"/api/v1/documents?sort=title", "en", "Unknown query parameter “sort”. The parameters it takes: page, per_page."},
+		{"/api/v1/entities/catl?x=1", "en", "This endpoint takes no query parameters; it got “x”."},
+		{"/api/v1/entities/catl?x=1", "zh-CN", "这个接口不接受查询参数,收到了“x”。"},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, base+tc.path, nil)
+		if tc.lang != "" {
+			req.Header.Set("Accept-Language", tc.lang)
+		}
+		r := send(t, http.DefaultClient, req)
+		e := decode[struct {
+			Error struct{ Code, Message string }
+		}](t, r)
+		if r.status != http.StatusBadRequest || e.Error.Code != policy.EINVALID || !strings.Contains(e.Error.Message, tc.want) {
+			t.Errorf("%s [%s]: %d %+v, want %q", tc.path, tc.lang, r.status, e.Error, tc.want)
+		}
+	}
+}

@@ -503,7 +503,7 @@ func TestStaffPagesRenderInBothLanguages(t *testing.T) {
 		t.Fatalf("update: status %d", r.status)
 	}
 	pages := []string{"/commitments/12", "/commitments/12/edit", "/commitments/12/history", "/changes", "/admin/users",
-		"/commitments/new?document=" + replySlug + "&paragraph=4", "/documents/" + replySlug}
+		"/commitments/new?document=" + replySlug + "&paragraph=4", "/documents/" + replySlug, "/documents/import"}
 	chinese := []string{"保存", "进展记录", "工作人员操作", "账户管理", "最近修改", "新建账户", "退出登录", "修改历史", "栏目", "新建承诺"}
 	for _, lang := range []struct{ code, htmlLang string }{{"zh", "zh-CN"}, {"en", "en"}} {
 		if r := fetch(t, c, base+"/lang/"+lang.code+"?next=/"); r.status != http.StatusSeeOther {

@@ -129,6 +129,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
 			r.Post("/commitments/{id}/restore", s.restoreCommitment)
 			r.Get("/changes", s.showChanges)
+			r.Get("/documents/import", s.showImport)
+			r.Post("/documents/import", s.importDocument)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAdmin)

@@ -1,0 +1,411 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/importer"
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
+)
+
+const seedFile = "../../testdata/000_ddc10b41889c9f4f.txt"
+
+func parseFile(t *testing.T, name string, src []byte) postgres.ImportFile {
+	t.Helper()
+	d, err := importer.Parse(src)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return postgres.ImportFile{Name: name, Document: d}
+}
+
+func seedImport(t *testing.T) postgres.ImportFile {
+	t.Helper()
+	src, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parseFile(t, "seed.txt", src)
+}
+
+// snapshot is a document's text and everything pinned to it, as rows of
+// text, so that two states compare with ==.
+type snapshot struct {
+	Paragraphs, Sections, Figures, Mentions, Links, Commitments []string
+}
+
+// snapshotOf reads the document with the slug. Without annotations it leaves
+// out what only a person can write: themes, figures' measures and periods,
+// commitments and the citation the text makes without 《》.
+func snapshotOf(t *testing.T, pool *pgxpool.Pool, slug string, annotations bool) snapshot {
+	t.Helper()
+	ctx := context.Background()
+	rows := func(q string) []string {
+		r, err := pool.Query(ctx, q, slug, annotations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(r, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	const doc = `(SELECT id FROM documents WHERE slug = $1)`
+	return snapshot{
+		Paragraphs: rows(`SELECT seq || ' ' || role || ' ' || text FROM paragraphs WHERE document_id = ` + doc + ` AND $2::boolean IS NOT NULL ORDER BY seq`),
+		Sections: rows(`SELECT concat_ws(' ', x.anchor, px.anchor, x.position, x.kind, x.label, x.title,
+		                  CASE WHEN $2::boolean THEN x.theme_key END, ps.seq, x.start_offset, pe.seq, x.end_offset)
+		           FROM sections x LEFT JOIN sections px ON px.id = x.parent_id
+		           JOIN paragraphs ps ON ps.id = x.start_paragraph_id JOIN paragraphs pe ON pe.id = x.end_paragraph_id
+		           WHERE x.document_id = ` + doc + ` ORDER BY x.anchor`),
+		Figures: rows(`SELECT concat_ws(' ', p.seq, f.start_offset, f.end_offset, f.quote, f.kind, f.value, f.unit, f.base_value,
+		                  f.base_unit, f.qualifier, CASE WHEN $2::boolean THEN f.measure END, CASE WHEN $2::boolean THEN f.period END)
+		           FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = ` + doc + ` ORDER BY p.seq, f.start_offset`),
+		Mentions: rows(`SELECT concat_ws(' ', p.seq, m.start_offset, m.end_offset, m.quote, e.slug)
+		           FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN entities e ON e.id = m.entity_id
+		           WHERE p.document_id = ` + doc + ` AND $2::boolean IS NOT NULL ORDER BY p.seq, m.start_offset`),
+		Links: rows(`SELECT concat_ws(' ', l.relation, t.title, p.seq, l.start_offset, l.end_offset, l.quote)
+		           FROM document_links l JOIN documents t ON t.id = l.to_document_id LEFT JOIN paragraphs p ON p.id = l.paragraph_id
+		           WHERE l.from_document_id = ` + doc + ` AND ($2::boolean OR l.quote LIKE '《%') ORDER BY p.seq, l.start_offset`),
+		Commitments: rows(`SELECT concat_ws(' ', c.id, c.position, p.seq, c.start_offset, c.end_offset, x.anchor, c.status, c.version)
+		           FROM commitments c JOIN paragraphs p ON p.id = c.paragraph_id JOIN sections x ON x.id = c.section_id
+		           WHERE c.document_id = ` + doc + ` AND $2::boolean ORDER BY c.position`),
+	}
+}
+
+func compareSnapshots(t *testing.T, got, want snapshot) {
+	t.Helper()
+	for _, c := range []struct {
+		what      string
+		got, want []string
+	}{{"paragraphs", got.Paragraphs, want.Paragraphs}, {"sections", got.Sections, want.Sections},
+		{"figures", got.Figures, want.Figures}, {"mentions", got.Mentions, want.Mentions},
+		{"links", got.Links, want.Links}, {"commitments", got.Commitments, want.Commitments}} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("%s differ: %d rows, want %d", c.what, len(c.got), len(c.want))
+			for i := range max(len(c.got), len(c.want)) {
+				g, w := "", ""
+				if i < len(c.got) {
+					g = c.got[i]
+				}
+				if i < len(c.want) {
+					w = c.want[i]
+				}
+				if g != w {
+					t.Errorf("  row %d:\n   got  %s\n   want %s", i, g, w)
+				}
+			}
+		}
+	}
+}
+
+func count(t *testing.T, pool *pgxpool.Pool, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestImportSeedIntoEmptyDatabase deletes the seeded reply and imports its
+// published page: the new document has exactly the seed migration's
+// paragraphs, sections, figures, entity mentions and 《》 citations.
+func TestImportSeedIntoEmptyDatabase(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	want := snapshotOf(t, pool, replySlug, false)
+	if _, err := pool.Exec(ctx, `DELETE FROM documents WHERE slug = $1`, replySlug); err != nil {
+		t.Fatal(err)
+	}
+	docs := count(t, pool, `SELECT count(*) FROM documents`)
+	store := postgres.NewStore(pool)
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{seedImport(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if !r.Created || r.Slug != "reply-2023-4" || r.Paragraphs != 25 || r.Sections != 25 || r.Figures != 22 || len(r.NewCited) != 0 {
+		t.Errorf("result %+v", r)
+	}
+	compareSnapshots(t, snapshotOf(t, pool, r.Slug, false), want)
+	// The cited documents were known; only the reply is new.
+	if n := count(t, pool, `SELECT count(*) FROM documents`); n != docs+1 {
+		t.Errorf("%d documents, want %d", n, docs+1)
+	}
+	var doc policy.Document
+	if doc, err = store.Document(ctx, r.Slug); err != nil || doc.DocNumber != "黔工信提复字〔2023〕4号" || doc.IndexNumber != "000014349/2023-2692872" ||
+		doc.Addressee != "农工党贵州省委员会" || doc.SignedOn == nil || doc.SignedOn.Format("2006-01-02") != "2023-06-28" || doc.Kind != "reply" {
+		t.Errorf("document %+v (%v)", doc, err)
+	}
+	// One audit record, by the command line.
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'document' AND subject_id = $1
+		AND action = 'document.import' AND actor_name = '命令行' AND before IS NULL AND after->>'paragraphs' = '25'`, r.DocumentID); n != 1 {
+		t.Errorf("%d audit records", n)
+	}
+}
+
+// TestReimportSeedChangesNothing imports the seed's page over the seeded
+// reply: it is matched by its 文号 and everything, commitments with their
+// places, themes, measures and the bare-title citation, stays as it was.
+func TestReimportSeedChangesNothing(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	want := snapshotOf(t, pool, replySlug, true)
+	docs := count(t, pool, `SELECT count(*) FROM documents`)
+	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{Name: "测试"}, []postgres.ImportFile{seedImport(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; r.Created || r.MatchedBy != "doc_number" || r.Slug != replySlug || r.Kept != 51 || len(r.Moved) != 0 {
+		t.Errorf("result %+v", r)
+	}
+	compareSnapshots(t, snapshotOf(t, pool, replySlug, true), want)
+	if n := count(t, pool, `SELECT count(*) FROM documents`); n != docs {
+		t.Errorf("%d documents, want %d", n, docs)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport' AND before->>'text_sha256' = after->>'text_sha256'`); n != 1 {
+		t.Errorf("%d audit records", n)
+	}
+}
+
+// constructed is a reply unlike the seed: a header from another site, a
+// Chinese-numeral date, an inline sub-item, a percentage, a cited document
+// the portal does not know, and names the portal knows.
+func constructed(docNumber, indexNumber, title, extra string) string {
+	var b strings.Builder
+	if docNumber != "" {
+		fmt.Fprintf(&b, "发文字号:%s\n", docNumber)
+	}
+	if indexNumber != "" {
+		fmt.Fprintf(&b, "索引号:%s\n", indexNumber)
+	}
+	fmt.Fprintf(&b, "%s\n", title)
+	b.WriteString("贵州省政协:\n")
+	b.WriteString("你们提出的《关于加快锰产业发展的提案》收悉。现答复如下:\n")
+	b.WriteString("一、关于锰矿开发\n")
+	b.WriteString("(一)资源勘查。2023年,铜仁市完成锰矿勘查项目12个,投入资金3.5亿元。(二)精深加工。下一步,将推动高纯锰材料产能提升20%。" + extra + "\n")
+	b.WriteString("二、关于产业配套\n")
+	b.WriteString("印发了《贵州省锰产业高质量发展实施方案》,正在建设电池材料项目5个。\n")
+	b.WriteString("贵州省某某厅\n")
+	b.WriteString("二〇二四年三月五日\n")
+	return b.String()
+}
+
+// TestImportConstructedAndReimport imports a varied reply, then updates it by
+// its 文号, by its 索引号 and by its title, never duplicating it.
+func TestImportConstructedAndReimport(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	const title = "关于省政协某号提案的答复"
+	first := constructed("黔某提复字〔2024〕7号", "000014349/2024-0001", title, "")
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(first))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if !r.Created || r.Slug != "reply-2024-7" || r.Sections != 4 || len(r.NewCited) != 2 {
+		t.Fatalf("first import %+v", r)
+	}
+	slug, id := r.Slug, r.DocumentID
+	// The percentage is stored as a share; the cited plan is a new document,
+	// the proposal in the opening is what the reply answers.
+	if n := count(t, pool, `SELECT count(*) FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id
+		WHERE p.document_id = $1 AND f.kind = 'share' AND f.base_unit = 'percent' AND f.quote = '20%' AND f.value = 20`, id); n != 1 {
+		t.Errorf("%d share figures", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM document_links l JOIN documents t ON t.id = l.to_document_id
+		WHERE l.from_document_id = $1 AND ((l.relation = 'replies_to' AND t.kind = 'proposal' AND t.title = '关于加快锰产业发展的提案')
+		   OR (l.relation = 'cites' AND t.kind = 'policy' AND t.title = '贵州省锰产业高质量发展实施方案'))`, id); n != 2 {
+		t.Errorf("%d links", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN entities e ON e.id = m.entity_id
+		WHERE p.document_id = $1 AND e.slug = 'tongren'`, id); n != 1 {
+		t.Errorf("%d mentions of 铜仁", n)
+	}
+	var signed string
+	if err := pool.QueryRow(ctx, `SELECT signed_on::text FROM documents WHERE id = $1`, id).Scan(&signed); err != nil || signed != "2024-03-05" {
+		t.Errorf("signed on %q (%v)", signed, err)
+	}
+
+	// A commitment pinned by a reviewer to the text, which re-imports must keep.
+	var cid int64
+	err = pool.QueryRow(ctx, `
+		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
+		SELECT $1, x.id, p.id, strpos(p.text, '推动高纯锰材料产能提升20%') - 1,
+		       strpos(p.text, '推动高纯锰材料产能提升20%') - 1 + char_length('推动高纯锰材料产能提升20%'), '推动高纯锰材料产能提升20%', 1, '高纯锰产能提升', 'target', 'definite'
+		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = 4 AND x.document_id = $1 AND x.anchor = 's1-2'
+		RETURNING id`, id).Scan(&cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct {
+		by, text string
+		moved    bool
+	}{
+		{"doc_number", constructed("黔某提复字〔2024〕7号", "", "标题改了", "新增一句。"), false},
+		{"index_number", constructed("", "000014349/2024-0001", "标题又改了", "再增一句。"), false},
+		// Words added before the quote move the commitment with them.
+		{"title", strings.Replace(constructed("", "", "标题又改了", "三增一句,推动高纯锰材料产能提升在前。"), "下一步", "另外,下一步", 1), true},
+	} {
+		res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, c.by+".txt", []byte(c.text))})
+		if err != nil {
+			t.Fatalf("by %s: %v", c.by, err)
+		}
+		if r := res[0]; r.Created || r.MatchedBy != c.by || r.DocumentID != id || r.Slug != slug || (len(r.Moved) == 1) != c.moved || r.Kept+len(r.Moved) != 1 {
+			t.Errorf("by %s: %+v", c.by, r)
+		}
+		if n := count(t, pool, `SELECT count(*) FROM documents WHERE kind = 'reply' AND NOT synthetic`); n != 2 {
+			t.Errorf("by %s: %d replies", c.by, n)
+		}
+	}
+	// Blank metadata kept its stored value; the last text is the text.
+	var docNumber, indexNumber, docTitle, p4 string
+	err = pool.QueryRow(ctx, `SELECT doc_number, index_number, title, (SELECT text FROM paragraphs WHERE document_id = d.id AND seq = 4)
+		FROM documents d WHERE id = $1`, id).Scan(&docNumber, &indexNumber, &docTitle, &p4)
+	if err != nil || docNumber != "黔某提复字〔2024〕7号" || indexNumber != "000014349/2024-0001" || docTitle != "标题又改了" || !strings.HasSuffix(p4, "在前。") {
+		t.Errorf("after re-imports: %s %s %s %s (%v)", docNumber, indexNumber, docTitle, p4, err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM commitments c JOIN paragraphs p ON p.id = c.paragraph_id
+		WHERE c.id = $1 AND substr(p.text, c.start_offset + 1, c.end_offset - c.start_offset) = c.quote`, cid); n != 1 {
+		t.Error("the commitment lost its words")
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'document' AND subject_id = $1`, id); n != 4 {
+		t.Errorf("%d audit records, want 4", n)
+	}
+}
+
+// TestReimportRefusesToLoseACommitment changes the seed's text so that one
+// commitment's words are gone: the import
+// is refused with it named, and nothing changes. A withdrawn commitment is
+// kept as carefully as a public one.
+func TestReimportRefusesToLoseACommitment(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `UPDATE commitments SET withdrawn_at = now(), withdrawn_reason = '测试' WHERE position = 3`); err != nil {
+		t.Fatal(err)
+	}
+	want := snapshotOf(t, pool, replySlug, true)
+	src, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "打造千亿级磷化工产业园区", "打造磷化工产业园区", 1)
+	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "changed.txt", []byte(text))})
+	var refusal *postgres.ImportRefusal
+	if !errors.As(err, &refusal) || policy.ErrorCode(err) != policy.ECONFLICT || res != nil {
+		t.Fatalf("err %v, results %v", err, res)
+	}
+	if len(refusal.Problems) != 1 || !strings.Contains(refusal.Error(), "changed.txt:承诺 3 的原文“推动新能源电池及材料产业与磷化工产业融合,打造千亿级磷化工产业园区”在新文本中已经没有了") {
+		t.Errorf("refusal: %v", refusal)
+	}
+	compareSnapshots(t, snapshotOf(t, pool, replySlug, true), want)
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'document'`); n != 0 {
+		t.Errorf("%d audit records", n)
+	}
+}
+
+// TestImportIsAllOrNothing saves a good new reply together with one that
+// cannot be saved: neither is saved.
+func TestImportIsAllOrNothing(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	docs := count(t, pool, `SELECT count(*) FROM documents`)
+	good := parseFile(t, "good.txt", []byte(constructed("黔某提复字〔2024〕8号", "", "一份新的答复", "")))
+	src, _ := os.ReadFile(seedFile)
+	bad := parseFile(t, "bad.txt", []byte(strings.Replace(string(src), "打造千亿级磷化工产业园区", "打造磷化工产业园区", 1)))
+	if _, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{good, bad}); err == nil {
+		t.Fatal("no error")
+	}
+	if n := count(t, pool, `SELECT count(*) FROM documents`); n != docs {
+		t.Errorf("%d documents, want %d", n, docs)
+	}
+	// The preview of the good one says what would happen and saves nothing either.
+	res, err := postgres.NewStore(pool).PreviewImport(ctx, []postgres.ImportFile{good})
+	if err != nil || !res[0].Created || res[0].Slug != "reply-2024-8" {
+		t.Errorf("preview %+v (%v)", res, err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM documents`) + count(t, pool, `SELECT count(*) FROM audit_log`); n != docs {
+		t.Errorf("the preview saved something: %d rows", n-docs)
+	}
+}
+
+// TestReimportReshapesTheTree drops the first section from a reply: the
+// commitment of the second section follows its words into what is now
+// section 一, and the paragraphs and sections no longer there are gone.
+func TestReimportReshapesTheTree(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	text := constructed("黔某提复字〔2024〕9号", "", "关于某提案的答复", "")
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(text))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res[0].DocumentID
+	const quote = "正在建设电池材料项目5个"
+	var cid int64
+	err = pool.QueryRow(ctx, `
+		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
+		SELECT $1, x.id, p.id, strpos(p.text, $2) - 1, strpos(p.text, $2) - 1 + char_length($2), $2, 1, '建设电池材料项目', 'measure', 'definite'
+		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = 6 AND x.document_id = $1 AND x.anchor = 's2'
+		RETURNING id`, id, quote).Scan(&cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(text, "\n")
+	shorter := strings.Join(append(append([]string{}, lines[:4]...), append([]string{"一、关于产业配套"}, lines[7:]...)...), "\n")
+	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(shorter))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; r.DocumentID != id || len(r.Moved) != 1 || r.Moved[0].From != "p6:21" || r.Moved[0].To != "p4:21" || r.Sections != 1 {
+		t.Errorf("re-import %+v", r)
+	}
+	var anchor, title string
+	var seq int
+	err = pool.QueryRow(ctx, `SELECT x.anchor, x.title, p.seq FROM commitments c JOIN sections x ON x.id = c.section_id
+		JOIN paragraphs p ON p.id = c.paragraph_id
+		WHERE c.id = $1 AND substr(p.text, c.start_offset + 1, c.end_offset - c.start_offset) = c.quote`, cid).Scan(&anchor, &title, &seq)
+	if err != nil || anchor != "s1" || title != "关于产业配套" || seq != 4 {
+		t.Errorf("commitment in %s %s, paragraph %d (%v)", anchor, title, seq, err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM paragraphs WHERE document_id = $1`, id); n != 6 {
+		t.Errorf("%d paragraphs, want 6", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM sections WHERE document_id = $1`, id); n != 1 {
+		t.Errorf("%d sections, want 1", n)
+	}
+}
+
+// TestReimportRefusesAnAmbiguousCommitment repeats a commitment's words in
+// its paragraph, ahead of where they were: which one it is cannot be told,
+// so the import is refused.
+func TestReimportRefusesAnAmbiguousCommitment(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	src, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const quote = "铜仁市以大龙经开区为重点、以黔东工业集聚区产业带为支撑"
+	text := strings.Replace(string(src), "(二)“两区”。", "(二)“两区”。"+quote+"。", 1)
+	_, err = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "twice.txt", []byte(text))})
+	var refusal *postgres.ImportRefusal
+	if !errors.As(err, &refusal) || len(refusal.Problems) != 1 || !strings.Contains(refusal.Error(), "“"+quote+"”在新文本中出现了不止一次") {
+		t.Errorf("err %v", err)
+	}
+}

@@ -1,0 +1,57 @@
+package web
+
+import (
+	"slices"
+
+	"github.com/guizhou-portal/portal/internal/importer"
+)
+
+// ImportView is the staff import page: the form to upload or paste a reply,
+// and once it parses, what the portal read in it and what saving would do.
+type ImportView struct {
+	Name       string // the file's name, or empty for pasted text
+	Text       string // the text as it will be parsed, with \n line ends
+	Sum        string // SHA-256 of Text, so that the confirmation saves exactly what was reviewed
+	Errors     FieldErrors
+	ParseError *importer.ParseError
+	Document   *importer.Document // set once the text parses
+	Preview    *ImportPreview     // what saving would do; nil when it is refused
+	Problems   []string           // why saving is refused, in the reader's language
+}
+
+// ImportPreview is what saving a parsed reply would do.
+type ImportPreview struct {
+	Created      bool
+	MatchedBy    string // doc_number, index_number or title
+	Slug         string // the document updated, or the slug the new one would get
+	CurrentTitle string // the updated document's title now
+	Sections     int
+	NewCited     []string
+	Entities     []ImportEntity
+	Kept         int
+	Moved        []ImportMoved
+}
+
+// ImportEntity is a known entity the text names, and how often.
+type ImportEntity struct {
+	Slug, Name string
+	Count      int
+}
+
+// ImportMoved is a commitment whose words stand elsewhere in the new text.
+type ImportMoved struct {
+	ID       int64
+	Position int
+	Title    string
+	From, To string
+}
+
+// sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….
+func sectionHeading(s *importer.Section) string {
+	if s.Kind == "section" {
+		return s.Label + "、" + s.Title
+	}
+	return s.Label + s.Title
+}
+
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
