@@ -67,14 +67,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusMethodNotAllowed:
 		heading = l.T("err.heading.405")
 	case http.StatusServiceUnavailable:
-		s.logger.Warn("database unavailable", "path", r.URL.Path, "err", err)
+		s.logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")
 		heading, message = l.T("err.heading.503"), l.T("err.503")
 	case http.StatusInternalServerError:
-		s.logger.Error("internal error", "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, web.ErrorPage(status, heading, message))
+	s.render(w, r, status, web.ErrorPage(status, heading, message, requestID(r)))
 }
 
 // errorMessage is what the user reads about err, in their language: the
@@ -97,7 +97,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
 	if err := c.Render(r.Context(), buf); err != nil {
-		s.logger.Error("render failed", "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
