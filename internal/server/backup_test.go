@@ -76,7 +76,7 @@ func TestARestoredBackupServesTheSameData(t *testing.T) {
 	t.Cleanup(ts.Close)
 
 	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments", commitmentPath(id), commitmentPath(id) + "/history",
-		commitmentPath(id+1), "/dashboard", "/entities/guizhou", "/search?q=锂矿", "/api/v1/commitments?limit=100",
+		commitmentPath(id + 1), "/dashboard", "/entities/guizhou", "/search?q=锂矿", "/api/v1/commitments?limit=100",
 		"/api/v1/commitments/" + itoa(int(id)), "/commitments.csv", "/updates.atom", "/readyz"} {
 		a, b := get(t, base, path), get(t, ts.URL, path)
 		if a.status != b.status || a.body != b.body {
