@@ -45,20 +45,20 @@ func TestARestoredBackupServesTheSameData(t *testing.T) {
 
 	root, _ := filepath.Abs("../..")
 	dir := t.TempDir()
-	make := func(args ...string) {
+	runMake := func(args ...string) {
 		t.Helper()
 		out, err := exec.Command("make", append([]string{"-s", "-C", root}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("make %v: %v\n%s", args, err, out)
 		}
 	}
-	make("backup", "DATABASE_URL="+pool.Config().ConnString(), "BACKUP_DIR="+dir)
+	runMake("backup", "DATABASE_URL="+pool.Config().ConnString(), "BACKUP_DIR="+dir)
 	dumps, _ := filepath.Glob(filepath.Join(dir, "portal-*.dump"))
 	if len(dumps) != 1 {
 		t.Fatalf("backup files: %v", dumps)
 	}
 	restoredURL := pgtest.EmptyDB(t)
-	make("restore", "FILE="+dumps[0], "DATABASE_URL="+restoredURL)
+	runMake("restore", "FILE="+dumps[0], "DATABASE_URL="+restoredURL)
 
 	// Served as serve does: the restricted role, granted afresh.
 	ctx := context.Background()

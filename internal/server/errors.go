@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -96,7 +97,9 @@ func errorMessage(l *i18n.Localizer, err error) string {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
+	// Rendering does no I/O; an expired request deadline (the very reason for
+	// a 503 page) must not stop it.
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		s.logger.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return

@@ -106,7 +106,11 @@ func timedGet(u string) (status int, retryAfter string, took time.Duration, err 
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode == 503 && !strings.Contains(string(body), "服务暂时不可用") {
+	friendly := "服务暂时不可用"
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		friendly = `"code":"unavailable"`
+	}
+	if res.StatusCode == 503 && !strings.Contains(string(body), friendly) {
 		return res.StatusCode, "", time.Since(start), fmt.Errorf("503 without the friendly page: %.300s", body)
 	}
 	return res.StatusCode, res.Header.Get("Retry-After"), time.Since(start), nil
@@ -256,5 +260,34 @@ func TestTheDatabaseGoesAwayAndComesBack(t *testing.T) {
 	audited := scalar[int](t, owner, `SELECT count(*) FROM audit_log WHERE action = $1 AND subject_id = $2`, string(policy.ActionUpdateAdd), id)
 	if updates != audited || updates < len(succeeded) {
 		t.Errorf("%d updates stored, %d audited, %d answered 303", updates, audited, len(succeeded))
+	}
+}
+
+// A query that waits longer than the request's deadline (here on a lock held
+// by the test) ends with the friendly 503 and Retry-After at the deadline,
+// not a hung connection, a 500 or a 504.
+func TestASlowDatabaseGives503AtTheRequestDeadline(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	latest, _ := postgres.LatestVersion()
+	ts := httptest.NewServer(server.NewWithOptions(pool, pgtest.Logger(), latest, server.Options{RequestTimeout: time.Second}).Handler())
+	t.Cleanup(ts.Close)
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE documents IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/documents/" + replySlug, "/", "/api/v1/documents"} {
+		status, retry, took, err := timedGet(ts.URL + path)
+		if err != nil || status != 503 || retry == "" || took < time.Second || took > 3*time.Second {
+			t.Errorf("%s under a held lock: status %d, Retry-After %q, after %s (%v)", path, status, retry, took, err)
+		}
+	}
+	tx.Rollback(ctx)
+	if status, _, _, err := timedGet(ts.URL + "/documents/" + replySlug); status != 200 {
+		t.Errorf("after the lock: %d %v", status, err)
 	}
 }
