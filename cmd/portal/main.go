@@ -168,7 +168,13 @@ func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direct
 	defer m.Close()
 	switch direction {
 	case "up":
-		return m.Up(ctx)
+		if err := m.Up(ctx); err != nil {
+			return err
+		}
+		if cfg.DBRole == "" {
+			return nil
+		}
+		return postgres.PrepareAppRole(ctx, pool, cfg.DBRole)
 	case "down":
 		return m.Down(ctx)
 	case "status":
