@@ -38,6 +38,9 @@ demo-data creates and migrates the database at URL if needed, then adds N
 synthetic replies titled 【演示数据】. It refuses the configured DATABASE_URL
 itself unless --yes-default is given.
 
+serve and migrate up grant the restricted role PORTAL_DB_ROLE what serving
+needs (on audit_log only SELECT and INSERT); serve then runs as that role.
+
 import --dry-run parses published replies and prints what it found (--json:
 the whole structure; --entities: also the entities the database knows, read
 from DATABASE_URL); it writes nothing.
