@@ -8,7 +8,9 @@ export DATABASE_URL PORTAL_ADDR
 BIN := bin/portal
 GO  ?= go
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench clean
+BACKUP_DIR ?= backups
+
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench clean backup restore
 
 all: build
 
@@ -45,6 +47,19 @@ dbcheck: build
 generate:
 	$(GO) run ./cmd/mapgen -in third_party/boundaries/guizhou.json -out web/mapdata/guizhou.json
 	$(GO) tool templ generate
+
+## backup: dump DATABASE_URL in pg_dump's custom format to $(BACKUP_DIR)/portal-<UTC time>.dump.
+backup:
+	@mkdir -p $(BACKUP_DIR)
+	@f=$(BACKUP_DIR)/portal-$$(date -u +%Y%m%dT%H%M%SZ).dump; \
+	pg_dump --format=custom --file="$$f" --dbname="$$DATABASE_URL" && echo "backup written to $$f"
+
+## restore: restore FILE into DATABASE_URL, replacing the objects it holds.
+## Ownership and grants are not restored: the restoring user owns everything,
+## and `portal serve` grants its restricted role (PORTAL_DB_ROLE) at start.
+restore:
+	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=backups/portal-....dump [DATABASE_URL=...]"; exit 2; fi
+	pg_restore --clean --if-exists --no-owner --no-acl --exit-on-error --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
 
 bench: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

@@ -38,6 +38,9 @@ demo-data creates and migrates the database at URL if needed, then adds N
 synthetic replies titled 【演示数据】. It refuses the configured DATABASE_URL
 itself unless --yes-default is given.
 
+serve and migrate up grant the restricted role PORTAL_DB_ROLE what serving
+needs (on audit_log only SELECT and INSERT); serve then runs as that role.
+
 import --dry-run parses published replies and prints what it found (--json:
 the whole structure; --entities: also the entities the database knows, read
 from DATABASE_URL); it writes nothing.
@@ -51,11 +54,15 @@ Environment:
   PORTAL_SESSION_IDLE      end a staff session after this long idle (default 30m)
   PORTAL_SESSION_LIFETIME  end a staff session this long after login (default 12h)
   PORTAL_PASSWORD          the password for "user add"; read from standard input when unset
+  PORTAL_REQUEST_TIMEOUT   every request's deadline; a database slower than this gives 503 (default 10s)
+  PORTAL_SHUTDOWN_GRACE    after SIGTERM, how long requests in flight may finish (default 10s)
+  PORTAL_LOG_FORMAT        json or text (default json for serve, text otherwise)
+  PORTAL_METRICS_ADDR      a separate address serving Prometheus metrics at /metrics (default none)
+  PORTAL_METRICS_TOKEN     also serve /metrics on PORTAL_ADDR to "Authorization: Bearer <token>"
+  PORTAL_DB_ROLE           the restricted role serve's queries run as (default portal_app; none to disable)
 `
 
 func main() {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cfg, err := config.FromEnv()
@@ -63,6 +70,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(2)
 	}
+	logger := newLogger(cfg.LogFormat, len(os.Args) < 2 || os.Args[1] == "serve")
+	slog.SetDefault(logger)
 	if err := run(ctx, logger, cfg, os.Args[1:]); err != nil {
 		if errors.Is(err, postgres.ErrUnreachable) {
 			fmt.Fprintln(os.Stderr, "portal:", err)
@@ -113,20 +122,43 @@ func usageError(msg string) error {
 	return errors.New(msg)
 }
 
+// newLogger writes structured logs to standard error: JSON by default for
+// serve (for a log collector), text for the other commands (for a person).
+func newLogger(format string, serving bool) *slog.Logger {
+	if format == "json" || (format == "" && serving) {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// serve migrates the database as the user of DATABASE_URL, prepares the
+// restricted role (PORTAL_DB_ROLE), and serves with a pool whose connections
+// run as that role, until ctx ends (SIGTERM or SIGINT).
 func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
-	pool, err := openMigrated(ctx, logger, cfg)
+	owner, err := openMigrated(ctx, logger, cfg)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	if cfg.DBRole != "" {
+		if err := postgres.PrepareAppRole(ctx, owner, cfg.DBRole); err != nil {
+			owner.Close()
+			return err
+		}
+	}
+	if n, err := postgres.NewStore(owner).EnabledAdmins(ctx); err == nil && n == 0 {
+		fmt.Fprintf(os.Stderr, "\nNo admin account yet. Create the first one, then log in at http://%s/login :\n\n"+
+			"    PORTAL_PASSWORD='at least 8 characters' bin/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n\n", cfg.Addr)
+	}
+	owner.Close()
 	latest, err := postgres.LatestVersion()
 	if err != nil {
 		return err
 	}
-	if n, err := postgres.NewStore(pool).EnabledAdmins(ctx); err == nil && n == 0 {
-		fmt.Fprintf(os.Stderr, "\nNo admin account yet. Create the first one, then log in at http://%s/login :\n\n"+
-			"    PORTAL_PASSWORD='at least 8 characters' bin/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n\n", cfg.Addr)
+	pool, err := postgres.OpenAs(ctx, cfg.DatabaseURL, cfg.DBRole)
+	if err != nil {
+		return err
 	}
+	defer pool.Close()
 	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
 
@@ -139,7 +171,13 @@ func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direct
 	defer m.Close()
 	switch direction {
 	case "up":
-		return m.Up(ctx)
+		if err := m.Up(ctx); err != nil {
+			return err
+		}
+		if cfg.DBRole == "" {
+			return nil
+		}
+		return postgres.PrepareAppRole(ctx, pool, cfg.DBRole)
 	case "down":
 		return m.Down(ctx)
 	case "status":

@@ -16,6 +16,9 @@ const (
 	DefaultAddr            = "127.0.0.1:8080"
 	DefaultSessionIdle     = 30 * time.Minute
 	DefaultSessionLifetime = 12 * time.Hour
+	DefaultShutdownGrace   = 10 * time.Second
+	DefaultRequestTimeout  = 10 * time.Second
+	DefaultDBRole          = "portal_app"
 )
 
 // Config is the portal's configuration.
@@ -37,6 +40,25 @@ type Config struct {
 	// PORTAL_SESSION_IDLE and PORTAL_SESSION_LIFETIME, as Go durations (30m, 12h).
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	// ShutdownGrace is how long, after SIGTERM, requests in flight may take to
+	// finish before their connections are closed. PORTAL_SHUTDOWN_GRACE.
+	ShutdownGrace time.Duration
+	// RequestTimeout is every request's deadline: a database that has not
+	// answered by then gives a 503. PORTAL_REQUEST_TIMEOUT.
+	RequestTimeout time.Duration
+	// LogFormat is json or text; empty means json for serve, text for the
+	// other commands. PORTAL_LOG_FORMAT.
+	LogFormat string
+	// MetricsAddr is a separate address that serves Prometheus metrics at
+	// /metrics; empty means none. PORTAL_METRICS_ADDR.
+	MetricsAddr string
+	// MetricsToken, when set, also serves /metrics on the main address to
+	// requests carrying "Authorization: Bearer <token>". PORTAL_METRICS_TOKEN.
+	MetricsToken string
+	// DBRole is the role serve's queries run as (SET ROLE at connection), with
+	// only the privileges the portal needs; "none" runs them as the user of
+	// DATABASE_URL. PORTAL_DB_ROLE.
+	DBRole string
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -81,7 +103,42 @@ func FromEnv() (Config, error) {
 	if cfg.SessionLifetime, err = duration("PORTAL_SESSION_LIFETIME", DefaultSessionLifetime); err != nil {
 		return cfg, err
 	}
+	if cfg.ShutdownGrace, err = duration("PORTAL_SHUTDOWN_GRACE", DefaultShutdownGrace); err != nil {
+		return cfg, err
+	}
+	if cfg.RequestTimeout, err = duration("PORTAL_REQUEST_TIMEOUT", DefaultRequestTimeout); err != nil {
+		return cfg, err
+	}
+	switch cfg.LogFormat = os.Getenv("PORTAL_LOG_FORMAT"); cfg.LogFormat {
+	case "", "json", "text":
+	default:
+		return cfg, fmt.Errorf("PORTAL_LOG_FORMAT must be json or text, not %q", cfg.LogFormat)
+	}
+	cfg.MetricsAddr = os.Getenv("PORTAL_METRICS_ADDR")
+	cfg.MetricsToken = os.Getenv("PORTAL_METRICS_TOKEN")
+	if cfg.MetricsToken != "" && len(cfg.MetricsToken) < 16 {
+		return cfg, fmt.Errorf("PORTAL_METRICS_TOKEN must be at least 16 characters")
+	}
+	cfg.DBRole = getenv("PORTAL_DB_ROLE", DefaultDBRole)
+	if cfg.DBRole == "none" {
+		cfg.DBRole = ""
+	} else if !validRole(cfg.DBRole) {
+		return cfg, fmt.Errorf("PORTAL_DB_ROLE must be a role name of letters, digits and _, or none; not %q", cfg.DBRole)
+	}
 	return cfg, nil
+}
+
+// validRole accepts plain lower-case identifiers, which need no quoting.
+func validRole(s string) bool {
+	if s == "" || len(s) > 63 || (s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func duration(key string, def time.Duration) (time.Duration, error) {

@@ -203,6 +203,8 @@ var messages = []entry{
 	{"err.503", "数据库暂时没有响应,请稍后再试。", "The database is not answering at the moment. Please try again shortly."},
 	{"err.internal", "服务器内部错误,请稍后再试。", "Internal server error. Please try again later."},
 	{"err.status", "状态码 %d", "Status %d"},
+	{"err.requestid", "\u8bf7\u6c42\u7f16\u53f7\uff08\u62a5\u544a\u95ee\u9898\u65f6\u8bf7\u9644\u4e0a\uff09\uff1a", "Request id (please quote it when reporting the problem):"},
+	{"err.token", "\u9700\u8981\u6709\u6548\u7684\u8bbf\u95ee\u4ee4\u724c\u3002", "A valid access token is required."},
 	{"err.home", "返回首页", "Back to the home page"},
 	{"err.all", "查看全部承诺事项", "See all commitments"},
 	{"err.page", "您要找的页面不存在。请检查地址,或从首页重新进入。", "The page you are looking for does not exist. Check the address, or start again from the home page."},

@@ -18,13 +18,29 @@ import (
 // ErrUnreachable wraps connection failures with one sentence that says what to do.
 var ErrUnreachable = errors.New("PostgreSQL is not reachable")
 
+// DefaultConnectTimeout bounds a new connection, login included, unless the
+// URL sets connect_timeout: a database that does not answer must fail a
+// request quickly (a 503 within seconds), not hold it.
+const DefaultConnectTimeout = 2 * time.Second
+
 // Open connects a pool to url and checks that the server answers.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return OpenAs(ctx, url, "")
+}
+
+// OpenAs is Open with every connection's queries run as role (the role
+// startup parameter, the same as SET ROLE at login), when role is not empty.
+func OpenAs(ctx context.Context, url, role string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %w", err)
 	}
-	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = DefaultConnectTimeout
+	}
+	if role != "" {
+		cfg.ConnConfig.RuntimeParams["role"] = role
+	}
 	// The portal's queries are short: compiling them (JIT) or starting parallel
 	// workers costs more than it saves (JIT added 40 ms to a 5 ms search), and
 	// the cores serve concurrent requests better.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 
 	"github.com/jackc/pgx/v5"
@@ -43,7 +44,10 @@ func Unavailable(err error) bool {
 	case errors.As(err, &connErr), errors.As(err, &netErr),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return true
-	case errors.Is(err, puddle.ErrClosedPool), pgconn.SafeToRetry(err):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+		// The server closed the connection under a query: it went away.
+		return true
+	case errors.Is(err, puddle.ErrClosedPool), pgconn.SafeToRetry(err), pgconn.Timeout(err):
 		return true
 	}
 	return false

@@ -52,3 +52,13 @@ func (s *Server) trusted(a netip.Addr) bool {
 func requestID(r *http.Request) string { return middleware.GetReqID(r.Context()) }
 
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// trustedPeer reports whether r comes straight from a trusted proxy.
+func (s *Server) trustedPeer(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	return err == nil && s.trusted(addr.Unmap())
+}

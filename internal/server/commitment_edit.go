@@ -135,7 +135,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("commitment updated", "commitment_id", c.ID, "user_id", userOf(r).ID, "version", version+1)
+	s.logger.InfoContext(r.Context(), "commitment updated", "commitment_id", c.ID, "user_id", userOf(r).ID, "version", version+1)
 	http.Redirect(w, r, commitmentPath(c.ID), http.StatusSeeOther)
 }
 
@@ -238,7 +238,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID)
 	http.Redirect(w, r, commitmentPath(c.ID)+"#timeline-h", http.StatusSeeOther)
 }
 
@@ -302,7 +302,7 @@ func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw b
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("commitment withdrawn or restored", "commitment_id", id, "withdrawn", withdraw, "user_id", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "commitment withdrawn or restored", "commitment_id", id, "withdrawn", withdraw, "user_id", userOf(r).ID)
 	http.Redirect(w, r, commitmentPath(id), http.StatusSeeOther)
 }
 

@@ -98,6 +98,6 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("commitment created", "commitment_id", id, "user_id", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "commitment created", "commitment_id", id, "user_id", userOf(r).ID)
 	http.Redirect(w, r, commitmentPath(id), http.StatusSeeOther)
 }

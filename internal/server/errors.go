@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -67,14 +68,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case http.StatusMethodNotAllowed:
 		heading = l.T("err.heading.405")
 	case http.StatusServiceUnavailable:
-		s.logger.Warn("database unavailable", "path", r.URL.Path, "err", err)
+		s.logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")
 		heading, message = l.T("err.heading.503"), l.T("err.503")
 	case http.StatusInternalServerError:
-		s.logger.Error("internal error", "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, web.ErrorPage(status, heading, message))
+	s.render(w, r, status, web.ErrorPage(status, heading, message, requestID(r)))
 }
 
 // errorMessage is what the user reads about err, in their language: the
@@ -96,8 +97,10 @@ func errorMessage(l *i18n.Localizer, err error) string {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	buf := templ.GetBuffer()
 	defer templ.ReleaseBuffer(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
-		s.logger.Error("render failed", "path", r.URL.Path, "err", err)
+	// Rendering does no I/O; an expired request deadline (the very reason for
+	// a 503 page) must not stop it.
+	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
+		s.logger.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}

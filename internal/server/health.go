@@ -26,7 +26,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	version, err := postgres.SchemaVersion(ctx, s.pool)
 	switch {
 	case err != nil:
-		s.logger.Warn("not ready: database", "err", err)
+		s.logger.WarnContext(r.Context(), "not ready: database", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "database unavailable")
 	case version != s.latest:

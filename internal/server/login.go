@@ -69,7 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if wait > 0 {
 		minutes := max(1, int(wait.Round(time.Minute)/time.Minute))
-		s.logger.Warn("login throttled", "email", v.Email, "client", client.String(), "retry_after", wait.Round(time.Second))
+		s.logger.WarnContext(r.Context(), "login throttled", "email", v.Email, "client", client.String(), "retry_after", wait.Round(time.Second))
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		v.Message = l.T("login.throttled", minutes)
 		s.render(w, r, http.StatusTooManyRequests, web.LoginPage(v))
@@ -82,7 +82,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		var verr error
 		ok, verr = auth.VerifyPassword(password, hash)
 		if verr != nil {
-			s.logger.Error("stored password hash unreadable", "user_id", u.ID, "err", verr)
+			s.logger.ErrorContext(r.Context(), "stored password hash unreadable", "user_id", u.ID, "err", verr)
 		}
 		ok = ok && u.DisabledAt == nil
 	case policy.ENOTFOUND:
@@ -96,7 +96,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		s.logger.Info("login failed", "email", v.Email, "client", client.String())
+		s.logger.InfoContext(r.Context(), "login failed", "email", v.Email, "client", client.String())
 		v.Message = l.T(loginFailed)
 		s.render(w, r, http.StatusUnprocessableEntity, web.LoginPage(v))
 		return
@@ -111,14 +111,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("login", "user_id", u.ID, "client", client.String())
+	s.logger.InfoContext(r.Context(), "login", "user_id", u.ID, "client", client.String())
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 }
 
 // logout ends the session on the server and in the browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if u := userOf(r); u != nil {
-		s.logger.Info("logout", "user_id", u.ID)
+		s.logger.InfoContext(r.Context(), "logout", "user_id", u.ID)
 	}
 	if err := s.endSession(w, r); err != nil {
 		s.renderError(w, r, err)

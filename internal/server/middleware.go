@@ -1,25 +1,86 @@
 package server
 
 import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
 
-// logRequests logs one line per request with its status and duration.
+// assignRequestID gives every request an id, in its context (for logs and the
+// audit log) and in the X-Request-Id response header, so that a user who
+// reports an error page can be matched with its log lines. An id sent by a
+// trusted proxy is kept when it is short and plain; anyone else's is replaced.
+func (s *Server) assignRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || !plainID(id) || !s.trustedPeer(r) {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)))
+	})
+}
+
+// plainID accepts 1 to 64 letters, digits, '-', '_' and '.'.
+func plainID(s string) bool {
+	if len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// logRequests logs one line per request: method, route pattern, path, status,
+// size, duration and client (the request id comes from the context). Refusals
+// (4xx other than 404) are warnings and server errors errors.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		start := time.Now()
 		next.ServeHTTP(ww, r)
-		s.logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", ww.Status(),
-			"bytes", ww.BytesWritten(), "duration", time.Since(start), "request_id", middleware.GetReqID(r.Context()))
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		switch {
+		case status >= 500:
+			level = slog.LevelError
+		case status >= 400 && status != http.StatusNotFound:
+			level = slog.LevelWarn
+		}
+		s.logger.Log(r.Context(), level, "request", "method", r.Method, "route", routePattern(r), "path", r.URL.Path,
+			"status", status, "bytes", ww.BytesWritten(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
+			"client", s.clientAddr(r).String())
 	})
 }
 
-// recoverPanics turns a panic into a logged error and the friendly 500 page.
+// routePattern is the chi pattern that served r ("/commitments/{id}"), which
+// keeps logs and metrics to one series per route; "unmatched" when none did.
+func routePattern(r *http.Request) string {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil {
+		if p := rctx.RoutePattern(); p != "" {
+			return p
+		}
+	}
+	return "unmatched"
+}
+
+// recoverPanics turns a panic into a logged error with its stack and the
+// friendly 500 page, which shows the request id; the server goes on serving.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -27,10 +88,28 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.logger.Error("panic", "value", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+				s.logger.ErrorContext(r.Context(), "panic", "value", v, "method", r.Method, "path", r.URL.Path, "stack", string(debug.Stack()))
 				s.renderError(w, r, errPanic)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// requestIDLogs adds the request id of a log call's context to its record.
+type requestIDLogs struct{ slog.Handler }
+
+func (h requestIDLogs) Handle(ctx context.Context, rec slog.Record) error {
+	if id := middleware.GetReqID(ctx); id != "" {
+		rec.AddAttrs(slog.String("request_id", id))
+	}
+	return h.Handler.Handle(ctx, rec)
+}
+
+func (h requestIDLogs) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return requestIDLogs{h.Handler.WithAttrs(attrs)}
+}
+
+func (h requestIDLogs) WithGroup(name string) slog.Handler {
+	return requestIDLogs{h.Handler.WithGroup(name)}
 }

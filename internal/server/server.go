@@ -35,6 +35,7 @@ type Server struct {
 	now         func() time.Time
 	mapGeometry web.MapGeometry
 	mapErr      error
+	metrics     *metrics
 }
 
 // Options are the settings a server takes from the configuration.
@@ -44,12 +45,18 @@ type Options struct {
 	TrustedProxies  []netip.Prefix // whose X-Forwarded-For to believe
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	RequestTimeout  time.Duration // every request's deadline; zero takes the default
+	ShutdownGrace   time.Duration // how long Run lets requests finish after its context ends
+	MetricsAddr     string        // a separate address for /metrics; "" for none
+	MetricsToken    string        // the bearer token for /metrics on the main address; "" for none
 }
 
 // OptionsFrom takes a server's options from the configuration.
 func OptionsFrom(cfg config.Config) Options {
 	return Options{BaseURL: cfg.BaseURL, HTTPS: cfg.HTTPS, TrustedProxies: cfg.TrustedProxies,
-		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime}
+		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
+		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -66,7 +73,9 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	if opts.SessionLifetime <= 0 {
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
+	logger = slog.New(requestIDLogs{logger.Handler()})
 	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
+	s.metrics = newMetrics(pool)
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
@@ -80,8 +89,10 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.localize, s.recoverPanics)
-	r.Use(middleware.RedirectSlashes, middleware.GetHead, middleware.Timeout(15*time.Second))
+	// Operations first (see security.go, metrics.go, middleware.go): an id,
+	// the security headers, metrics and the log line for every response.
+	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies)
+	r.Use(middleware.RedirectSlashes, middleware.GetHead, s.deadline)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFoundPage)
@@ -93,6 +104,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
+	r.Get("/metrics", s.metricsOnMain)
 	static, _ := fs.Sub(web.Static, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", s.staticFiles(static)))
 	r.Route("/api/v1", s.apiRoutes)
@@ -148,7 +160,7 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.logger.Warn("cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+		s.logger.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", r.URL.Path,
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		s.renderError(w, r, errCrossOrigin)
 	}))
@@ -165,32 +177,6 @@ func allowedMethods(router chi.Routes, path string) string {
 		allowed = append(allowed, http.MethodPost)
 	}
 	return strings.Join(allowed, ", ")
-}
-
-// Run serves the portal on addr until ctx ends, then drains open requests.
-func (s *Server) Run(ctx context.Context, addr string) error {
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	go s.sweepSessions(ctx)
-	s.logger.Info("portal listening", "addr", "http://"+addr)
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s.logger.Info("shutting down")
-	return srv.Shutdown(shutdown)
 }
 
 // staticFiles serves the embedded assets; a missing file gets the portal's own
@@ -221,12 +207,12 @@ func (s *Server) sweepSessions(ctx context.Context) {
 			return
 		case <-tick.C:
 			if n, err := s.sessionStore.DeleteExpired(ctx); err != nil {
-				s.logger.Warn("deleting expired sessions", "err", err)
+				s.logger.WarnContext(ctx, "deleting expired sessions", "err", err)
 			} else if n > 0 {
-				s.logger.Info("expired sessions deleted", "count", n)
+				s.logger.InfoContext(ctx, "expired sessions deleted", "count", n)
 			}
 			if _, err := s.store.DeleteOldLoginAttempts(ctx, loginAttemptsKept); err != nil {
-				s.logger.Warn("deleting old login attempts", "err", err)
+				s.logger.WarnContext(ctx, "deleting old login attempts", "err", err)
 			}
 		}
 	}

@@ -135,8 +135,10 @@ func (s *Server) requireRole(allowed func(*policy.User) bool, next http.Handler)
 		case u == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		case u == nil:
+			s.logger.WarnContext(r.Context(), "refused: not logged in", "method", r.Method, "path", r.URL.Path, "client", s.clientAddr(r).String())
 			s.renderError(w, r, errLoginFirst)
 		case !allowed(u):
+			s.logger.WarnContext(r.Context(), "refused: role", "method", r.Method, "path", r.URL.Path, "user_id", u.ID, "role", string(u.Role))
 			s.renderError(w, r, errForbidden)
 		default:
 			next.ServeHTTP(w, r)

@@ -68,7 +68,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("account created", "email", f.Email, "role", role, "by", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "account created", "email", f.Email, "role", role, "by", userOf(r).ID)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }
 
@@ -125,7 +125,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("account updated", "user_id", id, "role", role, "disabled", disabled, "was_disabled", u.DisabledAt != nil, "by", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "account updated", "user_id", id, "role", role, "disabled", disabled, "was_disabled", u.DisabledAt != nil, "by", userOf(r).ID)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }
 
@@ -157,6 +157,6 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.Info("password reset", "user_id", id, "by", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "password reset", "user_id", id, "by", userOf(r).ID)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }

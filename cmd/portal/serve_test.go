@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
+)
+
+// buildPortal builds this command once per test binary.
+var buildPortal = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "portal-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "portal")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", &buildError{err, string(out)}
+	}
+	return bin, nil
+})
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestSIGTERMFinishesRequestsInFlight runs the real binary, holds page requests
+// in flight with a lock on the table their query reads, sends SIGTERM, and
+// checks that new connections are refused at once, the held requests finish
+// with 200 when the lock goes, and the process exits 0. With a grace period
+// shorter than the hold, the process closes them and still exits 0 in time.
+func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
+	bin, err := buildPortal()
+	if err != nil {
+		t.Fatalf("building the portal: %v", err)
+	}
+	for _, tc := range []struct {
+		name    string
+		grace   string
+		hold    time.Duration
+		finish  bool
+		exitMax time.Duration
+	}{
+		{"requests finish within the grace period", "8s", 1500 * time.Millisecond, true, 6 * time.Second},
+		{"the grace period runs out", "1s", 6 * time.Second, false, 4 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			owner := pgtest.NewDB(t)
+			addr := freeAddr(t)
+			logs := &lockedBuf{}
+			cmd := exec.Command(bin, "serve")
+			cmd.Env = append(os.Environ(), "DATABASE_URL="+owner.Config().ConnString(), "PORTAL_ADDR="+addr,
+				"PORTAL_SHUTDOWN_GRACE="+tc.grace, "PORTAL_LOG_FORMAT=json", "PORTAL_METRICS_ADDR=")
+			cmd.Stderr = logs
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cmd.Process.Kill() })
+			base := "http://" + addr
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				res, err := http.Get(base + "/readyz")
+				if err == nil {
+					res.Body.Close()
+					if res.StatusCode == 200 {
+						break
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the portal did not become ready:\n%s", logs.String())
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+
+			// Hold the document table: the page's query waits for the lock.
+			tx, err := owner.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback(ctx)
+			if _, err := tx.Exec(ctx, `LOCK TABLE documents IN ACCESS EXCLUSIVE MODE`); err != nil {
+				t.Fatal(err)
+			}
+			const inFlight = 3
+			type result struct {
+				status int
+				body   string
+				err    error
+			}
+			results := make(chan result, inFlight)
+			for range inFlight {
+				go func() {
+					res, err := http.Get(base + "/documents/qgxtfz-2023-4")
+					if err != nil {
+						results <- result{err: err}
+						return
+					}
+					b, err := io.ReadAll(res.Body)
+					res.Body.Close()
+					results <- result{res.StatusCode, string(b), err}
+				}()
+			}
+			// Once one query waits for the lock, the others are in flight too
+			// (waiting for the lock or for one of the pool's connections).
+			waitForLockWaiters(t, owner.Config().ConnConfig.Database, 1, tx)
+			time.Sleep(300 * time.Millisecond)
+
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			signalled := time.Now()
+			for {
+				c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+				if err != nil {
+					break
+				}
+				c.Close()
+				if time.Since(signalled) > 2*time.Second {
+					t.Fatal("new connections still accepted 2s after SIGTERM")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			select {
+			case r := <-results:
+				t.Fatalf("a held request ended before the lock was released: %+v", r)
+			default:
+			}
+			exited := make(chan error, 1)
+			var took time.Duration
+			go func() { err := cmd.Wait(); took = time.Since(signalled); exited <- err }()
+			time.Sleep(tc.hold)
+			tx.Rollback(ctx)
+
+			for range inFlight {
+				r := <-results
+				switch {
+				case tc.finish && (r.err != nil || r.status != 200 || !strings.Contains(r.body, "黔工信提复字〔2023〕4号")):
+					t.Errorf("a request in flight at SIGTERM: status %d, err %v", r.status, r.err)
+				case !tc.finish && r.err == nil:
+					t.Errorf("a request held past the grace period got status %d, want its connection closed", r.status)
+				}
+			}
+			select {
+			case err := <-exited:
+				if err != nil {
+					t.Errorf("exit: %v\n%s", err, logs.String())
+				}
+			case <-time.After(tc.exitMax):
+				t.Fatalf("still running %s after SIGTERM", time.Since(signalled))
+			}
+			t.Logf("exited %s after SIGTERM", took.Round(time.Millisecond))
+			if took > tc.exitMax {
+				t.Errorf("exited %s after SIGTERM", took)
+			}
+			if !strings.Contains(logs.String(), `"msg":"shut down"`) {
+				t.Errorf("no shut down record:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// waitForLockWaiters waits until n queries of database db wait for a lock.
+func waitForLockWaiters(t *testing.T, db string, n int, tx pgx.Tx) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		if err := tx.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = $1 AND wait_event_type = 'Lock' AND query LIKE '%documents%'`, db).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			rows, _ := tx.Query(context.Background(), `SELECT coalesce(wait_event_type,''), coalesce(wait_event,''), state, left(query, 120) FROM pg_stat_activity WHERE datname = $1`, db)
+			all, _ := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]any, error) { return r.Values() })
+			t.Fatalf("only %d of %d requests are waiting for the lock: %v", waiting, n, all)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

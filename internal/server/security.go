@@ -1,0 +1,79 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/guizhou-portal/portal/internal/config"
+)
+
+// contentSecurityPolicy allows the portal's own stylesheets and images and
+// nothing else: no script at all (every chart and the map are SVG drawn on the
+// server), no inline style, no plugin, no <base>, no framing, and forms post
+// only to the portal.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; " +
+	"font-src 'self'; connect-src 'self'; manifest-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// maxBodyBytes caps every request body, forms included (their own cap is the same).
+const maxBodyBytes = maxFormBytes
+
+// secureHeaders sets the security headers on every response, before any
+// handler runs, so that 404s, errors, static files, feeds and the API carry
+// them too. HSTS is sent only when the portal is reached over HTTPS.
+func (s *Server) secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+		if s.https(r) {
+			// Two years, the preload list's minimum; not includeSubDomains, as
+			// other services may share the parent domain.
+			h.Set("Strict-Transport-Security", "max-age=63072000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBodies refuses a body declared larger than the cap with the 413 page
+// at once, and stops reading any body at the cap.
+func (s *Server) limitBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBodyBytes {
+			s.logger.WarnContext(r.Context(), "request body refused", "content_length", r.ContentLength, "limit", maxBodyBytes)
+			// The rest of the body is not read: close the connection after the answer.
+			w.Header().Set("Connection", "close")
+			s.renderError(w, r, errTooLarge)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// deadline gives every request a deadline. Queries run under the request's
+// context, so a database that has not answered by then fails the query, and
+// renderError answers 503 with Retry-After (postgres.Unavailable counts an
+// exceeded deadline as unavailability). Unlike chi's Timeout it writes nothing
+// itself: the handler's own answer stands.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	timeout := s.opts.RequestTimeout
+	if timeout <= 0 {
+		timeout = config.DefaultRequestTimeout
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			s.logger.WarnContext(ctx, "request deadline exceeded", "timeout", timeout)
+		}
+	})
+}
