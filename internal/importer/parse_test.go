@@ -323,7 +323,10 @@ var fuzzAliases = []importer.Alias{{"贵州", "guizhou"}, {"贵州省", "guizhou
 
 // TestParseStaysLinearOnHostileInput feeds files near the size cap built to
 // hit the quadratic corners a naive parser has: endless sentence starts,
-// labels without punctuation, thousands of figures and lines.
+// labels without punctuation, thousands of figures and lines. The bound is a
+// guard against blow-up, not a performance goal: a linear parse takes well
+// under a second even on a loaded machine, a quadratic one at this size takes
+// many minutes.
 func TestParseStaysLinearOnHostileInput(t *testing.T) {
 	const size = 900 << 10
 	head := "答复\n各位:\n收悉。\n一、甲\n"
@@ -339,7 +342,7 @@ func TestParseStaysLinearOnHostileInput(t *testing.T) {
 			src := head + strings.Repeat(unit, (size-len(head))/len(unit))
 			start := time.Now()
 			d, err := importer.Parse([]byte(src))
-			if took := time.Since(start); took > 5*time.Second {
+			if took := time.Since(start); took > time.Minute {
 				t.Errorf("%d bytes took %v", len(src), took)
 			}
 			if err == nil {
