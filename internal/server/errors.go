@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 
@@ -101,10 +103,16 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
+	page := buf.Bytes()
+	// A form shown again holds what was typed, invalid bytes included; the
+	// page says it is UTF-8, so it must be (they read as �).
+	if !utf8.Valid(page) {
+		page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		w.Write(page)
 	}
 }
