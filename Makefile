@@ -8,7 +8,7 @@ export DATABASE_URL PORTAL_ADDR
 BIN := bin/portal
 GO  ?= go
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench clean
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench fuzz clean
 
 all: build
 
@@ -45,6 +45,16 @@ dbcheck: build
 generate:
 	$(GO) run ./cmd/mapgen -in third_party/boundaries/guizhou.json -out web/mapdata/guizhou.json
 	$(GO) tool templ generate
+
+## fuzz: run every Go fuzz target (func FuzzX in a *_test.go) for FUZZTIME each;
+## a crasher is saved under the package's testdata/fuzz/ to be committed with its fix.
+FUZZTIME ?= 10s
+fuzz: dbcheck
+	@set -e; for dir in $$(grep -l '^func Fuzz' $$(git ls-files '*_test.go') | xargs -n1 dirname | sort -u); do \
+		for name in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -c6-); do \
+			echo "== $$name (./$$dir, $(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$dir; \
+		done; done
 
 bench: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
