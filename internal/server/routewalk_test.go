@@ -40,16 +40,16 @@ var unsafeURL = regexp.MustCompile(`(?i)(href|src|action|formaction)\s*=\s*["']?
 // validForms are, per POST route, a form the portal accepts; the walk puts
 // a hostile value into one field at a time. The version is filled in when sent.
 var validForms = map[string]url.Values{
-	"/login":                       {"email": {adminEmail}, "password": {password}, "next": {"/"}},
-	"/logout":                      {},
-	"/commitments":                 {"document": {replySlug}, "paragraph": {"4"}, "quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动布局落细落实"}, "kind": {"measure"}, "strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}},
-	"/commitments/{id}/edit":       {"version": {""}, "status": {"in_progress"}, "progress": {"40"}, "lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"}, "public_note": {"已召开项目推进会。"}},
-	"/commitments/{id}/updates":    {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
-	"/commitments/{id}/withdraw":   {"version": {""}, "reason": {"重复录入。"}},
-	"/commitments/{id}/restore":    {"version": {""}},
-	"/admin/users":                 {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
-	"/admin/users/{id}":            {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
-	"/admin/users/{id}/password":   {"password": {"另一个足够长的密码"}},
+	"/login":                     {"email": {adminEmail}, "password": {password}, "next": {"/"}},
+	"/logout":                    {},
+	"/commitments":               {"document": {replySlug}, "paragraph": {"4"}, "quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动布局落细落实"}, "kind": {"measure"}, "strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}},
+	"/commitments/{id}/edit":     {"version": {""}, "status": {"in_progress"}, "progress": {"40"}, "lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"}, "public_note": {"已召开项目推进会。"}},
+	"/commitments/{id}/updates":  {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
+	"/commitments/{id}/withdraw": {"version": {""}, "reason": {"重复录入。"}},
+	"/commitments/{id}/restore":  {"version": {""}},
+	"/admin/users":               {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
+	"/admin/users/{id}":          {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
+	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
 }
 
 // TestEveryRouteWithstandsHostileInput walks every route of the handler and
@@ -297,4 +297,3 @@ func truncateForLog(s string) string {
 	}
 	return s
 }
-
