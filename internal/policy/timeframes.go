@@ -65,13 +65,13 @@ func TimeMentions(paragraphs []Place) []TimeMention {
 	var out []TimeMention
 	for _, p := range paragraphs {
 		runes := []rune(p.ParagraphText)
-		byteAt := make([]int, len(runes)+1)
-		b := 0
-		for i, r := range runes {
-			byteAt[i] = b
-			b += len(string(r))
+		// Byte offsets as range counts them: an invalid byte is one rune of
+		// width one (len(string(r)) would say three, for U+FFFD).
+		byteAt := make([]int, 0, len(runes)+1)
+		for b := range p.ParagraphText {
+			byteAt = append(byteAt, b)
 		}
-		byteAt[len(runes)] = b
+		byteAt = append(byteAt, len(p.ParagraphText))
 		for i := 0; i < len(runes); {
 			rest := p.ParagraphText[byteAt[i]:]
 			matched := false
