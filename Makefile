@@ -8,7 +8,7 @@ export DATABASE_URL PORTAL_ADDR
 BIN := bin/portal
 GO  ?= go
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench fuzz clean
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench fuzz screenshots clean
 
 all: build
 
@@ -55,6 +55,11 @@ fuzz: dbcheck
 			echo "== $$name (./$$dir, $(FUZZTIME))"; \
 			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$dir; \
 		done; done
+
+## screenshots: run the axe audit and the conflict flow in chromium, saving each page
+## under docs/screenshots/.
+screenshots: dbcheck
+	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser' ./internal/server
 
 bench: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

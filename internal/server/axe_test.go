@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -172,5 +173,22 @@ func TestMainPagesPassAxe(t *testing.T) {
 	)
 	for _, v := range audit(t, ctx, axe) {
 		t.Errorf("edit form with errors: %s %s: %s\n\t%s", v.Impact, v.ID, v.Help, strings.Join(v.Nodes, "\n\t"))
+	}
+}
+
+// TestReadmeImagesExist: every image the README shows is in the tree.
+func TestReadmeImagesExist(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	images := regexp.MustCompile(`!\[[^\]]*\]\(([^)\s]+)\)`).FindAllStringSubmatch(string(readme), -1)
+	if len(images) == 0 {
+		t.Fatal("the README shows no image")
+	}
+	for _, m := range images {
+		if _, err := os.Stat(filepath.Join("..", "..", m[1])); err != nil {
+			t.Errorf("the README shows %s: %v", m[1], err)
+		}
 	}
 }
