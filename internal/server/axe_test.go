@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -117,7 +118,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // each page's screenshot under docs/screenshots/.
 func TestMainPagesPassAxe(t *testing.T) {
 	base, _ := staffPortal(t, server.Options{})
-	ctx := browser(t)
+	ctx := browserFor(t, 5*time.Minute) // twenty pages, on a busy machine
 	axe := axeScript(t)
 	pages := []struct{ name, path, wait string }{
 		{"home", "/", "main h1"},

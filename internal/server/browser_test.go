@@ -26,6 +26,13 @@ import (
 // PORTAL_REQUIRE_BROWSER is set (as .ci/run does), where it fails.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserFor(t, 60*time.Second)
+}
+
+// browserFor is browser for a test that may take up to limit in all, such
+// as one that audits twenty pages.
+func browserFor(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	path, err := chromiumPath()
 	if err != nil {
 		if os.Getenv("PORTAL_REQUIRE_BROWSER") != "" {
@@ -49,7 +56,7 @@ func browser(t *testing.T) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	return ctx
 }

@@ -171,6 +171,9 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 	params := regexp.MustCompile(`\{(\w+)\}|\*$`)
 
 	for i, r := range routes {
+		if r.method != http.MethodGet && r.method != http.MethodPost {
+			continue // the static files' other methods: sent below as methods not served
+		}
 		var getsBefore string
 		if r.method == http.MethodGet {
 			getsBefore = p.fingerprint(t)
@@ -188,9 +191,12 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 				if r.method != http.MethodPost && who == "admin" && j%3 != 0 {
 					continue // GETs differ little by who asks: a third of the values as admin
 				}
+				// Path and query variants carry a valid form without its
+				// password: a password costs an argon2 hash per request.
+				cheap := func() url.Values { return p.formFor(t, r.pattern, "password", "") }
 				// Each path parameter in turn.
 				for _, name := range names {
-					send(who, r.method, fill(r.pattern, name, h), "", p.formFor(t, r.pattern, "", ""), "")
+					send(who, r.method, fill(r.pattern, name, h), "", cheap(), "")
 				}
 				// Every query parameter at once, escaped and raw, then one alone.
 				path := fill(r.pattern, "", "")
@@ -200,10 +206,10 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 					all.Set(k, h)
 					raw = append(raw, k+"="+h)
 				}
-				send(who, r.method, path, all.Encode(), p.formFor(t, r.pattern, "", ""), "")
-				send(who, r.method, path, strings.Join(raw, "&"), p.formFor(t, r.pattern, "", ""), "")
+				send(who, r.method, path, all.Encode(), cheap(), "")
+				send(who, r.method, path, strings.Join(raw, "&"), cheap(), "")
 				k := walkParams[(i+j)%len(walkParams)]
-				send(who, r.method, path, url.Values{k: {h}}.Encode(), p.formFor(t, r.pattern, "", ""), "")
+				send(who, r.method, path, url.Values{k: {h}}.Encode(), cheap(), "")
 				if r.method != http.MethodPost {
 					continue
 				}
