@@ -10,7 +10,7 @@ GO  ?= go
 
 BACKUP_DIR ?= backups
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench clean backup restore
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench fuzz screenshots clean backup restore
 
 all: build
 
@@ -60,6 +60,21 @@ backup:
 restore:
 	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=backups/portal-....dump [DATABASE_URL=...]"; exit 2; fi
 	pg_restore --clean --if-exists --no-owner --no-acl --exit-on-error --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
+
+## fuzz: run every Go fuzz target (func FuzzX in a *_test.go) for FUZZTIME each;
+## a crasher is saved under the package's testdata/fuzz/ to be committed with its fix.
+FUZZTIME ?= 10s
+fuzz: dbcheck
+	@set -e; for dir in $$(grep -l '^func Fuzz' $$(git ls-files '*_test.go') | xargs -n1 dirname | sort -u); do \
+		for name in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | cut -c6-); do \
+			echo "== $$name (./$$dir, $(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$dir; \
+		done; done
+
+## screenshots: run the axe audit and the conflict flow in chromium, saving each page
+## under docs/screenshots/.
+screenshots: dbcheck
+	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser' ./internal/server
 
 bench: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

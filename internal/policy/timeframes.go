@@ -22,35 +22,40 @@ func (m TimeMention) Calendar() bool { return m.Start != nil && m.End != nil }
 // 2022年11月 is a month, not the year 2022 followed by 11月.
 var timePatterns = []struct {
 	re     *regexp.Regexp
-	period func(m []string) (time.Time, time.Time)
+	period func(m []string) (start, end time.Time, ok bool) // ok is false for a day the calendar lacks
 }{
-	{regexp.MustCompile(`^(\d{4})-(\d{4})年`), func(m []string) (time.Time, time.Time) { return years(m[1], m[2]) }},
-	{regexp.MustCompile(`^(\d{4})年至(\d{4})年`), func(m []string) (time.Time, time.Time) { return years(m[1], m[2]) }},
-	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})日`), func(m []string) (time.Time, time.Time) {
-		d := ymd(m[1], m[2], m[3])
-		return d, d
+	{regexp.MustCompile(`^(\d{4})-(\d{4})年`), func(m []string) (time.Time, time.Time, bool) { return years(m[1], m[2]) }},
+	{regexp.MustCompile(`^(\d{4})年至(\d{4})年`), func(m []string) (time.Time, time.Time, bool) { return years(m[1], m[2]) }},
+	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})日`), func(m []string) (time.Time, time.Time, bool) {
+		d, ok := ymd(m[1], m[2], m[3])
+		return d, d, ok
 	}},
-	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月`), func(m []string) (time.Time, time.Time) {
-		first := ymd(m[1], m[2], "1")
-		return first, first.AddDate(0, 1, -1)
+	{regexp.MustCompile(`^(\d{4})年(\d{1,2})月`), func(m []string) (time.Time, time.Time, bool) {
+		first, ok := ymd(m[1], m[2], "1")
+		return first, first.AddDate(0, 1, -1), ok
 	}},
-	{regexp.MustCompile(`^(\d{4})年度?`), func(m []string) (time.Time, time.Time) { return years(m[1], m[1]) }},
+	{regexp.MustCompile(`^(\d{4})年度?`), func(m []string) (time.Time, time.Time, bool) { return years(m[1], m[1]) }},
 	// The 14th Five-Year Plan period.
-	{regexp.MustCompile(`^“十四五”期间`), func([]string) (time.Time, time.Time) { return years("2021", "2025") }},
+	{regexp.MustCompile(`^“十四五”期间`), func([]string) (time.Time, time.Time, bool) { return years("2021", "2025") }},
 	{regexp.MustCompile(`^(近期|下一步|短期|目前)`), nil},
 }
 
-func years(from, to string) (time.Time, time.Time) {
+// years is the period from the first day of one year to the last of another;
+// a range that runs backwards (2025-2022年) is no period.
+func years(from, to string) (time.Time, time.Time, bool) {
 	a, _ := strconv.Atoi(from)
 	b, _ := strconv.Atoi(to)
-	return time.Date(a, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(b, 12, 31, 0, 0, 0, 0, time.UTC)
+	return time.Date(a, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(b, 12, 31, 0, 0, 0, 0, time.UTC), a <= b
 }
 
-func ymd(y, m, d string) time.Time {
+// ymd is the day written; ok is false when the calendar has no such day
+// (2023年13月, 2023年2月30日), which time.Date would quietly move elsewhere.
+func ymd(y, m, d string) (time.Time, bool) {
 	yy, _ := strconv.Atoi(y)
 	mm, _ := strconv.Atoi(m)
 	dd, _ := strconv.Atoi(d)
-	return time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
+	t := time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
+	return t, t.Year() == yy && int(t.Month()) == mm && t.Day() == dd
 }
 
 // TimeMentions finds every date and time frame in the paragraphs, in reading
@@ -60,13 +65,13 @@ func TimeMentions(paragraphs []Place) []TimeMention {
 	var out []TimeMention
 	for _, p := range paragraphs {
 		runes := []rune(p.ParagraphText)
-		byteAt := make([]int, len(runes)+1)
-		b := 0
-		for i, r := range runes {
-			byteAt[i] = b
-			b += len(string(r))
+		// Byte offsets as range counts them: an invalid byte is one rune of
+		// width one (len(string(r)) would say three, for U+FFFD).
+		byteAt := make([]int, 0, len(runes)+1)
+		for b := range p.ParagraphText {
+			byteAt = append(byteAt, b)
 		}
-		byteAt[len(runes)] = b
+		byteAt = append(byteAt, len(p.ParagraphText))
 		for i := 0; i < len(runes); {
 			rest := p.ParagraphText[byteAt[i]:]
 			matched := false
@@ -79,13 +84,16 @@ func TimeMentions(paragraphs []Place) []TimeMention {
 				if i > 0 && runes[i-1] >= '0' && runes[i-1] <= '9' {
 					break
 				}
-				n := len([]rune(m[0]))
 				tm := TimeMention{Place: p, Text: m[0]}
-				tm.Place.Start, tm.Place.End = i, i+n
 				if tp.period != nil {
-					s, e := tp.period(m)
+					s, e, ok := tp.period(m)
+					if !ok {
+						continue // not this form: 2023年13月 is still the year 2023
+					}
 					tm.Start, tm.End = &s, &e
 				}
+				n := len([]rune(m[0]))
+				tm.Place.Start, tm.Place.End = i, i+n
 				out = append(out, tm)
 				i += n
 				matched = true

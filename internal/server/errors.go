@@ -1,9 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 
@@ -104,10 +106,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
+	page := buf.Bytes()
+	// A form shown again holds what was typed, invalid bytes and NULs
+	// included; the page says it is UTF-8 and HTML allows no NUL, so both
+	// become U+FFFD, as a browser would show them.
+	if !utf8.Valid(page) {
+		page = bytes.ToValidUTF8(page, []byte("\uFFFD"))
+	}
+	if bytes.IndexByte(page, 0) >= 0 {
+		page = bytes.ReplaceAll(page, []byte{0}, []byte("\uFFFD"))
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		w.Write(page)
 	}
 }

@@ -163,13 +163,21 @@ func formVersion(form url.Values) (int, error) {
 // localPath returns next if it is a path on this site, "/" otherwise, so that
 // the login form cannot send anyone elsewhere.
 func localPath(next string) string {
-	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\\x00\r\n") || !utf8.ValidString(next) {
-		return "/"
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
+	if !isLocalPath(next) {
 		return "/"
 	}
 	return next
+}
+
+// isLocalPath reports whether a redirect to next stays on this site in every
+// browser: a path, with no backslash (read as /) and no control character
+// (browsers drop tabs and line breaks, so /<tab>/host is //host).
+func isLocalPath(next string) bool {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\") || !utf8.ValidString(next) ||
+		strings.ContainsFunc(next, unicode.IsControl) {
+		return false
+	}
+	u, err := url.Parse(next)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }

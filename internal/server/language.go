@@ -50,9 +50,8 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 	if next == "" {
 		next = "/"
 	}
-	// Only a path on this site: no scheme, no host, no //host or /\host.
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/lang/") {
+	// Only a path on this site, and not the switch itself.
+	if !isLocalPath(next) || strings.HasPrefix(next, "/lang/") {
 		s.renderError(w, r, policy.Errorm(policy.EINVALID, "err.next"))
 		return
 	}

@@ -1,0 +1,305 @@
+package server_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// walkValues are the hostile values the route walk puts into every path
+// parameter, query parameter and form field.
+var walkValues = []string{
+	"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, "javascript:alert(1)", "' OR 1=1--",
+	"%00", "\x00", "\xff\xfe\xfd", "99999999999999999999", "-1", "0", "1e308", "../../etc/passwd",
+}
+
+// perField marks the values (by index) also put into each field of a valid
+// form alone: markup, NUL, invalid UTF-8 and a huge number.
+var perField = map[int]bool{0: true, 1: true, 5: true, 6: true, 7: true}
+
+// megabyte is the 1 MB value sent to a few routes of each kind.
+var megabyte = strings.Repeat("锂<", 1<<20/4)
+
+// walkParams are the query parameters any page or API list reads.
+var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region",
+	"mineral", "year", "next", "paragraph"}
+
+// reflected lists the raw payloads that must never appear verbatim in a page.
+var reflected = []string{"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, `' OR 1=1--`, "\x00"}
+
+// unsafeURL finds a javascript: URL in a link, form or source attribute.
+var unsafeURL = regexp.MustCompile(`(?i)(href|src|action|formaction)\s*=\s*["']?\s*javascript:`)
+
+// validForms are, per POST route, a form the portal accepts; the walk puts
+// a hostile value into one field at a time. The version is filled in when sent.
+var validForms = map[string]url.Values{
+	"/login":                     {"email": {adminEmail}, "password": {password}, "next": {"/"}},
+	"/logout":                    {},
+	"/commitments":               {"document": {replySlug}, "paragraph": {"4"}, "quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动布局落细落实"}, "kind": {"measure"}, "strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}},
+	"/commitments/{id}/edit":     {"version": {""}, "status": {"in_progress"}, "progress": {"40"}, "lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"}, "public_note": {"已召开项目推进会。"}},
+	"/commitments/{id}/updates":  {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
+	"/commitments/{id}/withdraw": {"version": {""}, "reason": {"重复录入。"}},
+	"/commitments/{id}/restore":  {"version": {""}},
+	"/admin/users":               {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
+	"/admin/users/{id}":          {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
+	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
+}
+
+// TestEveryRouteWithstandsHostileInput walks every route of the handler and
+// sends hostile values in its path parameters, query parameters and form
+// fields, as the public and as a signed-in admin: never a 5xx, every answer
+// says its Content-Type, no payload comes back unescaped, and a refused
+// request changes nothing in the database.
+func TestEveryRouteWithstandsHostileInput(t *testing.T) {
+	start := time.Now()
+	p := newHandlerPortal(t)
+	var routes []struct{ method, pattern string }
+	err := chi.Walk(p.h.(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, struct{ method, pattern string }{method, pattern})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) < 30 {
+		t.Fatalf("chi.Walk found %d routes; the nested ones are missing", len(routes))
+	}
+	posts := 0
+	for _, r := range routes {
+		if r.method == http.MethodPost && !strings.HasSuffix(r.pattern, "*") {
+			posts++
+			if _, ok := validForms[r.pattern]; !ok {
+				t.Errorf("POST %s has no valid form in the walk: add one to validForms", r.pattern)
+			}
+		}
+	}
+
+	requests := 0
+	send := func(who string, method, path, rawQuery string, form url.Values, rawBody string) {
+		t.Helper()
+		u := &url.URL{Path: path, RawQuery: rawQuery}
+		req := httptest.NewRequest(method, "/", nil)
+		req.URL, req.RequestURI = u, u.RequestURI()
+		var cookie *http.Cookie
+		if who == "admin" {
+			cookie = p.admin
+		}
+		if method == http.MethodPost {
+			req.Header.Set("Origin", "http://example.com")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			if form == nil {
+				form = url.Values{}
+			}
+		}
+		// A GET never changes anything: each route's GETs are checked together below.
+		var before string
+		if method != http.MethodGet {
+			before = p.fingerprint(t)
+		}
+		var rec *httptest.ResponseRecorder
+		if rawBody != "" {
+			req.Body = io.NopCloser(strings.NewReader(rawBody))
+			req.ContentLength = int64(len(rawBody))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			rec = p.serve(req, nil, cookie)
+		} else {
+			rec = p.serve(req, form, cookie)
+		}
+		requests++
+		what := who + " " + method + " " + truncateForLog(u.String())
+		if form != nil && rawBody == "" {
+			what += " form " + truncateForLog(form.Encode())
+		}
+		if rec.Code >= 500 {
+			t.Errorf("%s: status %d\n%.400s", what, rec.Code, rec.Body.String())
+			return
+		}
+		ct := rec.Header().Get("Content-Type")
+		if ct == "" && rec.Body.Len() > 0 {
+			t.Errorf("%s: status %d with a body and no Content-Type", what, rec.Code)
+		}
+		if strings.HasPrefix(ct, "text/html") {
+			body := rec.Body.String()
+			for _, raw := range reflected {
+				if strings.Contains(body, raw) {
+					t.Errorf("%s: the page holds %q unescaped", what, raw)
+				}
+			}
+			if m := unsafeURL.FindString(body); m != "" {
+				t.Errorf("%s: the page links to %q", what, m)
+			}
+		}
+		if method != http.MethodGet && (rec.Code >= 400 || (who == "public" && path != "/login" && path != "/logout")) {
+			if after := p.fingerprint(t); after != before {
+				t.Errorf("%s: refused with %d, yet the database changed", what, rec.Code)
+			}
+		}
+		if path == "/logout" && who == "admin" || strings.HasPrefix(path, "/admin/users/1") {
+			p.admin = p.login(t, adminEmail) // the walk signs out or resets the admin itself
+		}
+	}
+
+	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "*": "style.css"}
+	fill := func(pattern string, param, value string) string {
+		out := pattern
+		for _, name := range []string{"id", "slug", "anchor", "lang"} {
+			v := valid[name]
+			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
+				v = "2" // the editor: the admin cannot disable itself
+			}
+			if name == param {
+				v = value
+			}
+			out = strings.ReplaceAll(out, "{"+name+"}", v)
+		}
+		if strings.HasSuffix(out, "/*") {
+			v := valid["*"]
+			if param == "*" {
+				v = value
+			}
+			out = strings.TrimSuffix(out, "*") + v
+		}
+		return out
+	}
+	params := regexp.MustCompile(`\{(\w+)\}|\*$`)
+
+	for i, r := range routes {
+		if r.method != http.MethodGet && r.method != http.MethodPost {
+			continue // the static files' other methods: sent below as methods not served
+		}
+		var getsBefore string
+		if r.method == http.MethodGet {
+			getsBefore = p.fingerprint(t)
+		}
+		var names []string
+		for _, m := range params.FindAllStringSubmatch(r.pattern, -1) {
+			if m[1] == "" {
+				names = append(names, "*")
+			} else {
+				names = append(names, m[1])
+			}
+		}
+		for j, h := range walkValues {
+			for _, who := range []string{"public", "admin"} {
+				if r.method != http.MethodPost && who == "admin" && j%3 != 0 {
+					continue // GETs differ little by who asks: a third of the values as admin
+				}
+				// Path and query variants carry a valid form without its
+				// password: a password costs an argon2 hash per request.
+				cheap := func() url.Values { return p.formFor(t, r.pattern, "password", "") }
+				// Each path parameter in turn.
+				for _, name := range names {
+					send(who, r.method, fill(r.pattern, name, h), "", cheap(), "")
+				}
+				// Every query parameter at once, escaped and raw, then one alone.
+				path := fill(r.pattern, "", "")
+				all := url.Values{}
+				var raw []string
+				for _, k := range walkParams {
+					all.Set(k, h)
+					raw = append(raw, k+"="+h)
+				}
+				send(who, r.method, path, all.Encode(), cheap(), "")
+				send(who, r.method, path, strings.Join(raw, "&"), cheap(), "")
+				k := walkParams[(i+j)%len(walkParams)]
+				send(who, r.method, path, url.Values{k: {h}}.Encode(), cheap(), "")
+				if r.method != http.MethodPost {
+					continue
+				}
+				// Every form field at once, then each alone in a valid form.
+				hostile := url.Values{}
+				for field := range p.formFor(t, r.pattern, "", "") {
+					if field != "version" {
+						hostile.Set(field, h)
+					}
+				}
+				for _, field := range []string{"email", "password", "next", "name", "role", "state", "reason", "note"} {
+					hostile.Set(field, h)
+				}
+				if v := p.formFor(t, r.pattern, "", "").Get("version"); v != "" {
+					hostile.Set("version", v)
+				}
+				send(who, r.method, path, "", hostile, "")
+				if perField[j] && (who == "admin" || r.pattern == "/login") {
+					for field := range validForms[r.pattern] {
+						send(who, r.method, path, "", p.formFor(t, r.pattern, field, h), "")
+					}
+				}
+				send(who, r.method, path, "", nil, h) // the body itself hostile
+			}
+		}
+		if r.method == http.MethodGet && p.fingerprint(t) != getsBefore {
+			t.Errorf("GET %s changed the database", r.pattern)
+		}
+		// Methods the route does not serve.
+		for _, m := range []string{http.MethodPut, http.MethodDelete, http.MethodPatch, "PROPFIND"} {
+			send("public", m, fill(r.pattern, "", ""), "", nil, "")
+		}
+	}
+
+	// A megabyte in a path, a query and a form, for a few routes.
+	for _, who := range []string{"public", "admin"} {
+		send(who, http.MethodGet, "/commitments/"+megabyte, "", nil, "")
+		send(who, http.MethodGet, "/documents/"+megabyte, "", nil, "")
+		send(who, http.MethodGet, "/search", url.Values{"q": {megabyte}}.Encode(), nil, "")
+		send(who, http.MethodGet, "/commitments", url.Values{"status": {megabyte}, "year": {megabyte}}.Encode(), nil, "")
+		send(who, http.MethodGet, "/api/v1/commitments", url.Values{"lead": {megabyte}}.Encode(), nil, "")
+		send(who, http.MethodGet, "/lang/en", url.Values{"next": {"/" + megabyte}}.Encode(), nil, "")
+		send(who, http.MethodPost, "/login", "", url.Values{"email": {megabyte}, "password": {megabyte}}, "")
+		send(who, http.MethodPost, "/commitments/12/edit", "", p.formFor(t, "/commitments/{id}/edit", "public_note", megabyte), "")
+		send(who, http.MethodPost, "/admin/users", "", p.formFor(t, "/admin/users", "name", megabyte), "")
+	}
+
+	// What was saved is shown escaped on every page that shows it.
+	for _, path := range []string{"/commitments/12", "/commitments/12/history", "/commitments/12/edit", "/changes", "/admin/users",
+		"/documents/" + replySlug, "/commitments", "/updates.atom", "/commitments/12/updates.atom"} {
+		send("admin", http.MethodGet, path, "", nil, "")
+		send("public", http.MethodGet, path, "", nil, "")
+	}
+	t.Logf("%d routes (%d POST), %d requests in %v", len(routes), posts, requests, time.Since(start).Round(time.Millisecond))
+}
+
+// formFor is the valid form of a POST route with field set to value (none
+// when field is ""), at the commitment's current version.
+func (p *handlerPortal) formFor(t *testing.T, pattern, field, value string) url.Values {
+	base, ok := validForms[pattern]
+	if !ok {
+		return nil
+	}
+	form := url.Values{}
+	for k, v := range base {
+		form[k] = append([]string(nil), v...)
+	}
+	if _, ok := form["version"]; ok {
+		form.Set("version", itoa(scalarTB[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)))
+	}
+	if field != "" {
+		form.Set(field, value)
+	}
+	return form
+}
+
+// fingerprint sums up what a refused request must not change: commitments,
+// their units and updates, accounts and the audit log.
+func (p *handlerPortal) fingerprint(t *testing.T) string {
+	return scalarTB[string](t, p.pool, `SELECT concat_ws('|',
+		(SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM commitments c),
+		(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.commitment_id, u.entity_id, u.role), '')) FROM commitment_units u),
+		(SELECT count(*) FROM progress_updates),
+		(SELECT md5(coalesce(string_agg(concat_ws(',', id, email, name, role, disabled_at, password_hash), ';' ORDER BY id), '')) FROM users),
+		(SELECT count(*) FROM audit_log))`)
+}
+
+func truncateForLog(s string) string {
+	if len(s) > 160 {
+		return s[:160] + "…"
+	}
+	return s
+}
