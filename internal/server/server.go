@@ -35,6 +35,7 @@ type Server struct {
 	now         func() time.Time
 	mapGeometry web.MapGeometry
 	mapErr      error
+	cache       *pageCache // public pages for anonymous readers (cache.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -66,7 +67,8 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	if opts.SessionLifetime <= 0 {
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
-	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now,
+		cache: newPageCache()}
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
@@ -80,7 +82,7 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.localize, s.recoverPanics)
+	r.Use(middleware.RequestID, s.logRequests, s.localize, s.recoverPanics, s.pageCacheHandler)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead, middleware.Timeout(15*time.Second))
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -179,6 +181,7 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	go s.sweepSessions(ctx)
+	go s.ListenForChanges(ctx)
 	s.logger.Info("portal listening", "addr", "http://"+addr)
 	select {
 	case err := <-errc:
@@ -189,20 +192,6 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	defer cancel()
 	s.logger.Info("shutting down")
 	return srv.Shutdown(shutdown)
-}
-
-// staticFiles serves the embedded assets; a missing file gets the portal's own
-// 404 page, and directories are not listed.
-func (s *Server) staticFiles(fsys fs.FS) http.Handler {
-	files := http.FileServerFS(fsys)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info, err := fs.Stat(fsys, r.URL.Path); err != nil || info.IsDir() {
-			s.renderError(w, r, errNotFoundPage)
-			return
-		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
 }
 
 // loginAttemptsKept is how long login attempts stay on record.
