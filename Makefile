@@ -8,7 +8,7 @@ export DATABASE_URL PORTAL_ADDR
 BIN := bin/portal
 GO  ?= go
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench clean
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench bench-go clean
 
 all: build
 
@@ -46,7 +46,14 @@ generate:
 	$(GO) run ./cmd/mapgen -in third_party/boundaries/guizhou.json -out web/mapdata/guizhou.json
 	$(GO) tool templ generate
 
+## bench: load the portal binary with wrk at 64 connections over the seeded reply and 1,000
+## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md.
 bench: dbcheck
+	$(GO) build -o bin/benchload ./cmd/benchload
+	bin/benchload -portal $(BIN)
+
+## bench-go: the Go benchmarks (search and whole requests, in-process).
+bench-go: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 clean:
