@@ -51,6 +51,7 @@ Environment:
   PORTAL_SESSION_IDLE      end a staff session after this long idle (default 30m)
   PORTAL_SESSION_LIFETIME  end a staff session this long after login (default 12h)
   PORTAL_PASSWORD          the password for "user add"; read from standard input when unset
+  PORTAL_PPROF_ADDR        serve Go's profiles on this private address, e.g. 127.0.0.1:6060
 `
 
 func main() {
@@ -127,6 +128,7 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 		fmt.Fprintf(os.Stderr, "\nNo admin account yet. Create the first one, then log in at http://%s/login :\n\n"+
 			"    PORTAL_PASSWORD='at least 8 characters' bin/portal user add --email you@example.gov.cn --name 你的姓名 --role admin\n\n", cfg.Addr)
 	}
+	startProfiling(logger)
 	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
 
