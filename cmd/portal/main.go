@@ -51,6 +51,7 @@ Environment:
   PORTAL_SESSION_IDLE      end a staff session after this long idle (default 30m)
   PORTAL_SESSION_LIFETIME  end a staff session this long after login (default 12h)
   PORTAL_PASSWORD          the password for "user add"; read from standard input when unset
+  PORTAL_DIRECT_DATABASE_URL  the database without a transaction pooler, for LISTEN and migrations
   PORTAL_PPROF_ADDR        serve Go's profiles on this private address, e.g. 127.0.0.1:6060
 `
 
@@ -152,8 +153,21 @@ func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direct
 }
 
 // openMigrated connects to the database and applies pending migrations under
-// the advisory lock.
+// the advisory lock. The lock belongs to a session, so with
+// PORTAL_DIRECT_DATABASE_URL set (the pool goes through a transaction pooler)
+// migrations go through that direct connection instead.
 func openMigrated(ctx context.Context, logger *slog.Logger, cfg config.Config) (*pgxpool.Pool, error) {
+	if cfg.DirectDatabaseURL != "" {
+		direct := cfg
+		direct.DatabaseURL = cfg.DirectDatabaseURL
+		direct.DirectDatabaseURL = ""
+		pool, err := openMigrated(ctx, logger, direct)
+		if err != nil {
+			return nil, err
+		}
+		pool.Close()
+		return postgres.Open(ctx, cfg.DatabaseURL)
+	}
 	pool, m, err := open(ctx, logger, cfg)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,11 @@ type Config struct {
 	// PORTAL_SESSION_IDLE and PORTAL_SESSION_LIFETIME, as Go durations (30m, 12h).
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	// DirectDatabaseURL reaches the same database without a pooler in
+	// transaction mode, for what needs a session of its own: the change
+	// listener (LISTEN) and migrations under their advisory lock. Empty means
+	// DatabaseURL. PORTAL_DIRECT_DATABASE_URL.
+	DirectDatabaseURL string
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -45,6 +50,8 @@ func FromEnv() (Config, error) {
 	cfg := Config{
 		DatabaseURL: getenv("DATABASE_URL", DefaultDatabaseURL),
 		Addr:        getenv("PORTAL_ADDR", DefaultAddr),
+
+		DirectDatabaseURL: os.Getenv("PORTAL_DIRECT_DATABASE_URL"),
 	}
 	if v := strings.TrimRight(os.Getenv("PORTAL_BASE_URL"), "/"); v != "" {
 		u, err := url.Parse(v)

@@ -22,6 +22,13 @@ const listenerAppName = "portal-listener"
 // wants the cache calls it itself.
 func (s *Server) ListenForChanges(ctx context.Context) {
 	cfg := s.pool.Config().ConnConfig.Copy()
+	if s.opts.ListenURL != "" {
+		var err error
+		if cfg, err = pgx.ParseConfig(s.opts.ListenURL); err != nil {
+			s.logger.Error("PORTAL_DIRECT_DATABASE_URL is not a valid PostgreSQL URL; the page cache stays off", "err", err)
+			return
+		}
+	}
 	cfg.RuntimeParams["application_name"] = listenerAppName
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {

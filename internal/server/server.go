@@ -45,12 +45,13 @@ type Options struct {
 	TrustedProxies  []netip.Prefix // whose X-Forwarded-For to believe
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
+	ListenURL       string // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
 }
 
 // OptionsFrom takes a server's options from the configuration.
 func OptionsFrom(cfg config.Config) Options {
 	return Options{BaseURL: cfg.BaseURL, HTTPS: cfg.HTTPS, TrustedProxies: cfg.TrustedProxies,
-		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime}
+		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime, ListenURL: cfg.DirectDatabaseURL}
 }
 
 // New returns a server over pool with the default options. latest is the
