@@ -182,7 +182,8 @@ func (s *Server) pageCacheHandler(next http.Handler) http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			next.ServeHTTP(ww, r)
-			if ww.Status() < 400 {
+			// Logging in or out changes nothing the public sees.
+			if ww.Status() < 400 && r.URL.Path != "/login" && r.URL.Path != "/logout" {
 				c.flush(c.isLive())
 			}
 			return
