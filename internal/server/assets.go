@@ -44,9 +44,10 @@ func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 		}
 		h.Set("Content-Type", ct)
 		h.Set("X-Content-Type-Options", "nosniff")
-		pg := &cachedPage{key: p, header: h, body: b, etag: bodyTag(b), rendered: started}
-		if len(b) >= compressMin {
-			pg.gzip, pg.brotli = compressGzip(b), compressBrotli(b)
+		pg := &cachedPage{key: p, header: h, body: b, etag: bodyTag(b), rendered: started, compressible: len(b) >= compressMin}
+		if pg.compressible { // once, at start
+			pg.encoded("gzip")
+			pg.encoded("br")
 		}
 		a := staticAsset{page: pg, hashed: web.HashedName(p, b)}
 		assets[p] = a

@@ -268,14 +268,27 @@ func hasSession(r *http.Request) bool {
 
 // cachedPage is one rendered response with its compressed forms.
 type cachedPage struct {
-	key      string
-	header   http.Header
-	body     []byte
-	gzip     []byte // nil when not worth compressing
-	brotli   []byte
-	etag     string // the body's hash, without quotes or encoding suffix
-	rendered time.Time
-	size     int64
+	key          string
+	header       http.Header
+	body         []byte
+	compressible bool // large enough to be worth compressing
+	gzipOnce     sync.Once
+	gzip         []byte
+	brotliOnce   sync.Once
+	brotli       []byte
+	etag         string // the body's hash, without quotes or encoding suffix
+	rendered     time.Time
+	size         int64
+}
+
+// encoded is the body in coding br or gzip, compressed on first use.
+func (p *cachedPage) encoded(coding string) []byte {
+	if coding == "br" {
+		p.brotliOnce.Do(func() { p.brotli = compressBrotli(p.body) })
+		return p.brotli
+	}
+	p.gzipOnce.Do(func() { p.gzip = compressGzip(p.body) })
+	return p.gzip
 }
 
 // newCachedPage keeps a recorded response if it may be shared: a 200 that
@@ -296,10 +309,10 @@ func newCachedPage(key string, rec *recorder, now time.Time) *cachedPage {
 	}
 	p := &cachedPage{key: key, header: h, body: bytes.Clone(rec.body.Bytes()), rendered: now}
 	p.etag = bodyTag(p.body)
-	if len(p.body) >= compressMin {
-		p.gzip, p.brotli = compressGzip(p.body), compressBrotli(p.body)
-	}
-	p.size = int64(len(key) + len(p.body) + len(p.gzip) + len(p.brotli) + 512)
+	p.compressible = len(p.body) >= compressMin
+	// Counted as if both compressed forms were made: HTML and JSON shrink to
+	// well under a third.
+	p.size = int64(len(key) + len(p.body) + 2*len(p.body)/3 + 512)
 	return p
 }
 
@@ -324,13 +337,16 @@ func serveStored(w http.ResponseWriter, r *http.Request, p *cachedPage, flushed 
 		}
 	}
 	body, enc := p.body, ""
-	if p.gzip != nil {
+	if p.compressible {
 		h.Add("Vary", "Accept-Encoding")
 		switch {
 		case acceptsEncoding(r, "br"):
-			body, enc = p.brotli, "br"
+			enc = "br"
 		case acceptsEncoding(r, "gzip"):
-			body, enc = p.gzip, "gzip"
+			enc = "gzip"
+		}
+		if enc != "" {
+			body = p.encoded(enc)
 		}
 	}
 	etag := `"` + p.etag + `"`
