@@ -454,7 +454,7 @@ func render(results []result, peak int64, stats dbStats, conns, threads int, d t
 	fmt.Fprintf(&b, "# Benchmarks\n\nWritten by `make bench` (cmd/benchload). Do not edit by hand.\n\n")
 	fmt.Fprintf(&b, "- Date: %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "- Commit: %s%s\n", strings.TrimSpace(string(commit)), dirty)
-	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s, %s; load average before the run %s\n", cpuModel(), runtime.NumCPU(), kernel(), runtime.Version(), loadAverage())
+	fmt.Fprintf(&b, "- Machine: %s, %d cores, %s, %s; load average at the end of the run %s\n", cpuModel(), runtime.NumCPU(), kernel(), runtime.Version(), loadAverage())
 	fmt.Fprintf(&b, "- Database: PostgreSQL on the same machine; %d documents (the seeded reply, its cited documents and synthetic replies), %d paragraphs, %d commitments, %d mentions\n",
 		stats.documents, stats.paragraphs, stats.commitments, stats.mentions)
 	fmt.Fprintf(&b, "- Load: wrk, %d connections, %d threads, %s per URL after a warm-up, on the same cores as the portal; `Accept-Encoding: %s` as browsers send\n", conns, threads, d, acceptEncoding)
