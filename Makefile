@@ -10,7 +10,7 @@ GO  ?= go
 
 BACKUP_DIR ?= backups
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench fuzz screenshots clean backup restore
+.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench bench-go fuzz screenshots clean backup restore
 
 all: build
 
@@ -76,7 +76,14 @@ fuzz: dbcheck
 screenshots: dbcheck
 	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser' ./internal/server
 
+## bench: load the portal binary with wrk at 64 connections over the seeded reply and 1,000
+## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md.
 bench: dbcheck
+	$(GO) build -o bin/benchload ./cmd/benchload
+	bin/benchload -portal $(BIN)
+
+## bench-go: the Go benchmarks (search and whole requests, in-process).
+bench-go: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 clean:

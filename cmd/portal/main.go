@@ -60,6 +60,8 @@ Environment:
   PORTAL_METRICS_ADDR      a separate address serving Prometheus metrics at /metrics (default none)
   PORTAL_METRICS_TOKEN     also serve /metrics on PORTAL_ADDR to "Authorization: Bearer <token>"
   PORTAL_DB_ROLE           the restricted role serve's queries run as (default portal_app; none to disable)
+  PORTAL_DIRECT_DATABASE_URL  the database without a transaction pooler, for LISTEN and migrations
+  PORTAL_PPROF_ADDR        serve Go's profiles on this private address, e.g. 127.0.0.1:6060
 `
 
 func main() {
@@ -159,6 +161,7 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 		return err
 	}
 	defer pool.Close()
+	startProfiling(logger)
 	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
 
@@ -188,8 +191,21 @@ func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direct
 }
 
 // openMigrated connects to the database and applies pending migrations under
-// the advisory lock.
+// the advisory lock. The lock belongs to a session, so with
+// PORTAL_DIRECT_DATABASE_URL set (the pool goes through a transaction pooler)
+// migrations go through that direct connection instead.
 func openMigrated(ctx context.Context, logger *slog.Logger, cfg config.Config) (*pgxpool.Pool, error) {
+	if cfg.DirectDatabaseURL != "" {
+		direct := cfg
+		direct.DatabaseURL = cfg.DirectDatabaseURL
+		direct.DirectDatabaseURL = ""
+		pool, err := openMigrated(ctx, logger, direct)
+		if err != nil {
+			return nil, err
+		}
+		pool.Close()
+		return postgres.Open(ctx, cfg.DatabaseURL)
+	}
 	pool, m, err := open(ctx, logger, cfg)
 	if err != nil {
 		return nil, err

@@ -82,3 +82,20 @@ func BenchmarkHashPassword(b *testing.B) {
 		}
 	}
 }
+
+func TestVerifyNobodyCostsWhatARealVerificationCosts(t *testing.T) {
+	if _, err := VerifyPassword("anything at all", dummyHash); err != nil {
+		t.Fatalf("the dummy hash does not parse: %v", err)
+	}
+	real, err := HashPassword("anything at all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := func(h string) string { return strings.Split(h, "$")[3] }
+	if params(dummyHash) != params(real) || len(dummyHash) != len(real) {
+		t.Errorf("dummy hash %s, a real one %s: verifying them would not cost the same", dummyHash, real)
+	}
+	if ok, _ := VerifyPassword("anything at all", dummyHash); ok {
+		t.Errorf("the dummy hash matched a password")
+	}
+}

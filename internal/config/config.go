@@ -59,6 +59,11 @@ type Config struct {
 	// only the privileges the portal needs; "none" runs them as the user of
 	// DATABASE_URL. PORTAL_DB_ROLE.
 	DBRole string
+	// DirectDatabaseURL reaches the same database without a pooler in
+	// transaction mode, for what needs a session of its own: the change
+	// listener (LISTEN) and migrations under their advisory lock. Empty means
+	// DatabaseURL. PORTAL_DIRECT_DATABASE_URL.
+	DirectDatabaseURL string
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -67,6 +72,8 @@ func FromEnv() (Config, error) {
 	cfg := Config{
 		DatabaseURL: getenv("DATABASE_URL", DefaultDatabaseURL),
 		Addr:        getenv("PORTAL_ADDR", DefaultAddr),
+
+		DirectDatabaseURL: os.Getenv("PORTAL_DIRECT_DATABASE_URL"),
 	}
 	if v := strings.TrimRight(os.Getenv("PORTAL_BASE_URL"), "/"); v != "" {
 		u, err := url.Parse(v)

@@ -243,11 +243,19 @@ const commitmentColumns = `
 	coalesce((SELECT array_agg(e.slug || '|' || e.name ORDER BY e.name) FROM commitment_units u
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'support'), '{}')`
 
+// The top section is found by walking up from the commitment's own section;
+// the view section_roots walks every section of every document first, which
+// made one commitment cost 234 ms at 1,000 documents instead of 8.
 const commitmentFrom = `
 	FROM commitments c
 	JOIN documents d ON d.id = c.document_id
 	JOIN sections x ON x.id = c.section_id
-	JOIN section_roots r ON r.section_id = x.id
+	JOIN LATERAL (
+	    WITH RECURSIVE up (id, parent_id) AS (
+	        SELECT s.id, s.parent_id FROM sections s WHERE s.id = c.section_id
+	        UNION ALL
+	        SELECT s.id, s.parent_id FROM up JOIN sections s ON s.id = up.parent_id)
+	    SELECT id AS root_id FROM up WHERE parent_id IS NULL) r ON true
 	JOIN sections top ON top.id = r.root_id
 	LEFT JOIN themes t ON t.key = top.theme_key
 	JOIN paragraphs p ON p.id = c.paragraph_id`
@@ -430,11 +438,23 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		})
 		return err
 	}
+	// Other commitments are found from this one's entities (by index), not
+	// by computing every commitment's entities and joining: 105 ms instead
+	// of 484 ms at 1,000 documents.
 	b.Queue(`
 		WITH mine AS (`+commitmentEntitiesSQL+` WHERE c.id = $1),
-		     theirs AS (`+commitmentEntitiesSQL+` WHERE c.id <> $1)
+		     theirs AS (
+		         SELECT c.id AS commitment_id, m.entity_id
+		         FROM mine JOIN mentions m ON m.entity_id = mine.entity_id
+		         JOIN commitments c ON c.paragraph_id = m.paragraph_id
+		             AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
+		         WHERE c.id <> $1
+		         UNION
+		         SELECT u.commitment_id, u.entity_id
+		         FROM mine JOIN commitment_units u ON u.entity_id = mine.entity_id
+		         WHERE u.commitment_id <> $1)
 		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared
-		FROM theirs JOIN mine USING (entity_id) JOIN commitments o ON o.id = theirs.commitment_id
+		FROM theirs JOIN commitments o ON o.id = theirs.commitment_id
 		WHERE o.withdrawn_at IS NULL
 		GROUP BY o.id, o.position, o.title, o.status
 		ORDER BY shared DESC, o.position

@@ -18,6 +18,7 @@ import (
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 	"github.com/guizhou-portal/portal/internal/server"
+	"github.com/guizhou-portal/portal/web"
 )
 
 // glancePortal serves a fresh database with the clock fixed at noon, China
@@ -368,7 +369,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 			if !strings.Contains(r.body, `<html lang="`+lang.htmlLang+`">`) {
 				t.Errorf("%s %s: <html lang> is not %s", lang.htmlLang, path, lang.htmlLang)
 			}
-			if !strings.Contains(r.body, `<link rel="stylesheet" href="/static/print.css" media="print">`) {
+			if !strings.Contains(r.body, `<link rel="stylesheet" href="`+web.AssetPath("print.css")+`" media="print">`) {
 				t.Errorf("%s %s: no print stylesheet", lang.htmlLang, path)
 			}
 			if !strings.Contains(r.body, `class="lang"`) || !strings.Contains(r.body, ">"+lang.other+"</a>") {

@@ -61,6 +61,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.logger.Info("metrics listening", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
 	go s.sweepSessions(ctx)
+	go s.ListenForChanges(ctx)
 	s.logger.Info("portal listening", "addr", "http://"+ln.Addr().String())
 	select {
 	case err := <-errc:

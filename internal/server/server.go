@@ -36,6 +36,7 @@ type Server struct {
 	mapGeometry web.MapGeometry
 	mapErr      error
 	metrics     *metrics
+	cache       *pageCache // public pages for anonymous readers (cache.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -49,6 +50,7 @@ type Options struct {
 	ShutdownGrace   time.Duration // how long Run lets requests finish after its context ends
 	MetricsAddr     string        // a separate address for /metrics; "" for none
 	MetricsToken    string        // the bearer token for /metrics on the main address; "" for none
+	ListenURL       string        // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -56,7 +58,8 @@ func OptionsFrom(cfg config.Config) Options {
 	return Options{BaseURL: cfg.BaseURL, HTTPS: cfg.HTTPS, TrustedProxies: cfg.TrustedProxies,
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
-		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken}
+		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
+		ListenURL: cfg.DirectDatabaseURL}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -74,7 +77,8 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
 	logger = slog.New(requestIDLogs{logger.Handler()})
-	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now,
+		cache: newPageCache()}
 	s.metrics = newMetrics(pool)
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
@@ -91,7 +95,7 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	// Operations first (see security.go, metrics.go, middleware.go): an id,
 	// the security headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies)
+	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.pageCacheHandler)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead, s.deadline)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -177,20 +181,6 @@ func allowedMethods(router chi.Routes, path string) string {
 		allowed = append(allowed, http.MethodPost)
 	}
 	return strings.Join(allowed, ", ")
-}
-
-// staticFiles serves the embedded assets; a missing file gets the portal's own
-// 404 page, and directories are not listed.
-func (s *Server) staticFiles(fsys fs.FS) http.Handler {
-	files := http.FileServerFS(fsys)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if info, err := fs.Stat(fsys, r.URL.Path); err != nil || info.IsDir() {
-			s.renderError(w, r, errNotFoundPage)
-			return
-		}
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
 }
 
 // loginAttemptsKept is how long login attempts stay on record.

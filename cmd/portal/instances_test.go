@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/guizhou-portal/portal/internal/auth"
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
+)
+
+// instance is one running `portal serve` process.
+type instance struct {
+	base string
+	cmd  *exec.Cmd
+	log  *strings.Builder
+}
+
+// startInstance starts the binary serving dbURL on a free port.
+func startInstance(t *testing.T, bin, dbURL string) *instance {
+	t.Helper()
+	addr := freeAddr(t)
+	in := &instance{base: "http://" + addr, log: &strings.Builder{}}
+	in.cmd = exec.Command(bin, "serve")
+	in.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+addr)
+	w := &lockedWriter{b: in.log}
+	in.cmd.Stdout, in.cmd.Stderr = w, w
+	if err := in.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		in.cmd.Process.Signal(os.Interrupt)
+		in.cmd.Wait()
+		if t.Failed() {
+			t.Logf("log of %s:\n%s", in.base, w.String())
+		}
+	})
+	return in
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	b  *strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// get asks the instance for path with client c (nil: the public, no cookies).
+func (in *instance) get(t *testing.T, c *http.Client, path string) (int, http.Header, string) {
+	t.Helper()
+	if c == nil {
+		c = http.DefaultClient
+	}
+	res, err := c.Get(in.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, res.Header, string(b)
+}
+
+func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > within {
+			t.Fatalf("waited %s for %s", within, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// TestTwoInstancesOnOneDatabase starts two portal processes together on an
+// empty database: they must migrate it once between them (advisory lock),
+// and an edit through one must reach the other's readers, whose cached page
+// it replaces.
+func TestTwoInstancesOnOneDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	bin, err := buildPortal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbURL := pgtest.EmptyDB(t)
+
+	// Start returns at once: both processes race to migrate.
+	a, b := startInstance(t, bin, dbURL), startInstance(t, bin, dbURL)
+	for _, in := range []*instance{a, b} {
+		waitUntil(t, 60*time.Second, in.base+" to be ready", func() bool {
+			res, err := http.Get(in.base + "/readyz")
+			if err != nil {
+				return false
+			}
+			res.Body.Close()
+			return res.StatusCode == http.StatusOK
+		})
+	}
+	applied := strings.Count(a.log.String(), `msg="migration applied" version=1 `) +
+		strings.Count(b.log.String(), `msg="migration applied" version=1 `)
+	if applied != 1 {
+		t.Errorf("the first migration was applied %d times, want once", applied)
+	}
+
+	pool := pgtest.Pool(t, dbURL)
+	hash, err := auth.HashPassword("左磷右锂开辟新赛道")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.NewStore(pool)
+	if _, err := store.CreateUser(context.Background(), policy.Actor{}, "editor@example.gov.cn", "李编辑", policy.RoleEditor, hash); err != nil {
+		t.Fatal(err)
+	}
+
+	// B's readers have the page cached.
+	waitUntil(t, 5*time.Second, "B to serve the page from its cache", func() bool {
+		_, h, _ := b.get(t, nil, "/commitments/2")
+		return h.Get("X-Portal-Cache") == "hit"
+	})
+
+	// The editor saves through A.
+	jar, _ := cookiejar.New(nil)
+	editor := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := editor.PostForm(a.base+"/login", url.Values{"email": {"editor@example.gov.cn"}, "password": {"左磷右锂开辟新赛道"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login through A: status %d", res.StatusCode)
+	}
+	var version int
+	if err := pool.QueryRow(context.Background(), `SELECT version FROM commitments WHERE id = 2`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	note := fmt.Sprintf("经实例A保存的说明 %d。", time.Now().UnixNano())
+	res, err = editor.PostForm(a.base+"/commitments/2/edit", url.Values{
+		"version": {strconv.Itoa(version)}, "status": {"in_progress"}, "progress": {"40"},
+		"lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"},
+		"public_note": {note},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save through A: status %d", res.StatusCode)
+	}
+
+	// The editor sees it through A at once; B's public page follows.
+	if _, _, body := a.get(t, editor, "/commitments/2"); !strings.Contains(body, note) {
+		t.Errorf("the editor does not see their edit through A")
+	}
+	// B served the old page from its cache; only an emptied cache shows the new one.
+	took := waitUntil(t, 2*time.Second, "B to show the edit", func() bool {
+		_, _, body := b.get(t, nil, "/commitments/2")
+		return strings.Contains(body, note)
+	})
+	t.Logf("B showed the edit %s after the save", took.Round(time.Millisecond))
+}

@@ -1,0 +1,294 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
+	"github.com/guizhou-portal/portal/internal/server"
+	"github.com/guizhou-portal/portal/web"
+)
+
+// cachingPortal serves a fresh database with an editor, listening for
+// changes as `portal serve` does, and waits until the page cache is on.
+func cachingPortal(t *testing.T) (string, *pgxpool.Pool) {
+	t.Helper()
+	pool := pgtest.NewDB(t)
+	addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
+	latest, err := postgres.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := server.New(pool, pgtest.Logger(), latest)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.ListenForChanges(ctx); close(done) }()
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { ts.Close(); cancel(); <-done })
+	waitUntil(t, "the cache to serve /", func() bool {
+		return anon(t, ts.URL+"/").header.Get("X-Portal-Cache") == "hit"
+	})
+	return ts.URL, pool
+}
+
+// anon asks for u as a reader without a session, with the headers given in pairs.
+func anon(t *testing.T, u string, header ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", "identity") // read bodies as they are
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, string(b)}
+}
+
+// waitFor polls cond for up to five seconds.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 5 s for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestCachedPagesAnswerConditionalRequests(t *testing.T) {
+	base, _ := cachingPortal(t)
+	// Last-Modified has whole seconds, so a date is believed only for a page
+	// rendered in a later second than the cache's last emptying.
+	time.Sleep(1100 * time.Millisecond)
+	first := anon(t, base+"/commitments/2")
+	second := anon(t, base+"/commitments/2")
+	if first.status != 200 || second.header.Get("X-Portal-Cache") != "hit" || second.body != first.body {
+		t.Fatalf("second request: status %d, cache %q, same body %v", second.status,
+			second.header.Get("X-Portal-Cache"), second.body == first.body)
+	}
+	etag, modified := second.header.Get("ETag"), second.header.Get("Last-Modified")
+	if etag == "" || modified == "" {
+		t.Fatalf("no validators: ETag %q, Last-Modified %q", etag, modified)
+	}
+	vary := strings.Join(second.header.Values("Vary"), ", ")
+	for _, v := range []string{"Accept-Language", "Cookie", "Accept-Encoding"} {
+		if !strings.Contains(vary, v) {
+			t.Errorf("Vary %q lacks %s", vary, v)
+		}
+	}
+
+	for _, tc := range []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"its ETag", []string{"If-None-Match", etag}, 304},
+		{"its ETag among others, weak", []string{"If-None-Match", `"abc", W/` + etag}, 304},
+		{"another ETag", []string{"If-None-Match", `"0123456789abcdef01234567"`}, 200},
+		{"its Last-Modified", []string{"If-Modified-Since", modified}, 304},
+		{"an earlier date", []string{"If-Modified-Since", "Mon, 02 Jan 2006 15:04:05 GMT"}, 200},
+		{"a wrong ETag beats a good date", []string{"If-None-Match", `"x"`, "If-Modified-Since", modified}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := anon(t, base+"/commitments/2", tc.header...)
+			if r.status != tc.want {
+				t.Fatalf("status %d, want %d", r.status, tc.want)
+			}
+			if tc.want == 304 && r.body != "" {
+				t.Errorf("304 with a body of %d bytes", len(r.body))
+			}
+			if tc.want == 200 && r.body != first.body {
+				t.Errorf("200 with another body")
+			}
+		})
+	}
+
+	t.Run("compressed forms", func(t *testing.T) {
+		for _, enc := range []string{"br", "gzip"} {
+			r := anon(t, base+"/commitments/2", "Accept-Encoding", enc)
+			if r.header.Get("Content-Encoding") != enc || len(r.body) >= len(first.body) {
+				t.Errorf("%s: Content-Encoding %q, %d bytes of %d", enc, r.header.Get("Content-Encoding"), len(r.body), len(first.body))
+			}
+			tag := r.header.Get("ETag")
+			if tag == etag {
+				t.Errorf("%s: the same ETag as the identity body", enc)
+			}
+			if r := anon(t, base+"/commitments/2", "Accept-Encoding", enc, "If-None-Match", tag); r.status != 304 {
+				t.Errorf("%s: If-None-Match its own ETag: status %d", enc, r.status)
+			}
+		}
+		if r := anon(t, base+"/commitments/2", "Accept-Encoding", "br;q=0, gzip"); r.header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("br;q=0, gzip: Content-Encoding %q", r.header.Get("Content-Encoding"))
+		}
+	})
+
+	t.Run("language is part of the key", func(t *testing.T) {
+		en := anon(t, base+"/commitments/2", "Accept-Language", "en-GB,en;q=0.9")
+		if !strings.Contains(en.body, `<html lang="en">`) {
+			t.Fatalf("Accept-Language en got another language's page")
+		}
+		if r := anon(t, base+"/commitments/2", "Cookie", "lang=en"); !strings.Contains(r.body, `<html lang="en">`) {
+			t.Errorf("the lang=en cookie got another language's page")
+		}
+		if r := anon(t, base+"/commitments/2"); !strings.Contains(r.body, `<html lang="zh-CN">`) {
+			t.Errorf("Chinese readers got the English page from the cache")
+		}
+	})
+
+	t.Run("query order is normalised, values are not", func(t *testing.T) {
+		anon(t, base+"/commitments?status=planned&kind=measure")
+		if r := anon(t, base+"/commitments?kind=measure&status=planned"); r.header.Get("X-Portal-Cache") != "hit" {
+			t.Errorf("the same filters in another order: %q", r.header.Get("X-Portal-Cache"))
+		}
+		planned := anon(t, base+"/commitments?status=planned")
+		completed := anon(t, base+"/commitments?status=completed")
+		if planned.body == completed.body {
+			t.Errorf("different filters got the same page")
+		}
+	})
+
+	t.Run("not cached", func(t *testing.T) {
+		for _, path := range []string{"/healthz", "/readyz", "/login", "/updates.atom", "/commitments.csv", "/commitments/99999"} {
+			anon(t, base+path)
+			if r := anon(t, base+path); r.header.Get("X-Portal-Cache") == "hit" {
+				t.Errorf("%s was served from the cache", path)
+			}
+		}
+	})
+}
+
+func TestAWriteEmptiesTheCache(t *testing.T) {
+	base, pool := cachingPortal(t)
+	before := anon(t, base+"/commitments/2")
+	if anon(t, base+"/commitments/2").header.Get("X-Portal-Cache") != "hit" {
+		t.Fatal("the page was not cached")
+	}
+
+	// A write from outside the portal (an importer, psql) reaches the cache
+	// through the trigger's notification.
+	if _, err := pool.Exec(context.Background(), `UPDATE commitments SET public_note = '外部写入的说明。' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	var after response
+	waitUntil(t, "the page to show the change", func() bool {
+		after = anon(t, base+"/commitments/2")
+		return strings.Contains(after.body, "外部写入的说明。")
+	})
+	if after.header.Get("ETag") == before.header.Get("ETag") {
+		t.Errorf("changed page, same ETag")
+	}
+	if r := anon(t, base+"/commitments/2", "If-None-Match", before.header.Get("ETag")); r.status != 200 {
+		t.Errorf("the old ETag got %d, want 200 with the new page", r.status)
+	}
+
+	// A write that rolls back sends nothing; the cache keeps serving.
+	anon(t, base+"/commitments/2")
+	tx, err := pool.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.Exec(context.Background(), `UPDATE commitments SET public_note = '回滚' WHERE id = 2`)
+	tx.Rollback(context.Background())
+	time.Sleep(100 * time.Millisecond)
+	if r := anon(t, base+"/commitments/2"); r.header.Get("X-Portal-Cache") != "hit" {
+		t.Errorf("a rolled-back write emptied the cache: %q", r.header.Get("X-Portal-Cache"))
+	}
+}
+
+func TestStaffBypassTheCacheAndSeeTheirEdits(t *testing.T) {
+	base, pool := cachingPortal(t)
+	anon(t, base+"/commitments/2")
+	if anon(t, base+"/commitments/2").header.Get("X-Portal-Cache") != "hit" {
+		t.Fatal("the public page was not cached")
+	}
+	editor := loggedIn(t, base, editorEmail)
+	page := fetch(t, editor, base+"/commitments/2")
+	if page.header.Get("X-Portal-Cache") != "bypass" || page.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("staff page: cache %q, Cache-Control %q", page.header.Get("X-Portal-Cache"), page.header.Get("Cache-Control"))
+	}
+	if !strings.Contains(page.body, "/commitments/2/edit") {
+		t.Errorf("the staff page has no edit link: it came from the public's cache")
+	}
+	if strings.Contains(anon(t, base+"/commitments/2").body, "/commitments/2/edit") {
+		t.Errorf("the public got the staff page")
+	}
+
+	form := editForm(t, pool, 2)
+	form.Set("public_note", "编辑刚保存的说明。")
+	if r := post(t, editor, base+"/commitments/2/edit", form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: status %d\n%s", r.status, r.body)
+	}
+	// The very next requests, before any notification could have arrived.
+	if r := fetch(t, editor, base+"/commitments/2"); !strings.Contains(r.body, "编辑刚保存的说明。") {
+		t.Errorf("the editor does not see their own edit")
+	}
+	if r := anon(t, base+"/commitments/2"); !strings.Contains(r.body, "编辑刚保存的说明。") {
+		t.Errorf("the public does not see the edit made through this instance")
+	}
+}
+
+func TestTheCacheRecoversWhenTheListenerIsCut(t *testing.T) {
+	base, pool := cachingPortal(t)
+	anon(t, base+"/commitments/2")
+	// Cut the listening connection; a write made while it is down must not
+	// leave the old page in the cache.
+	n := scalar[int](t, pool, `SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE application_name = 'portal-listener' AND datname = current_database()) t`)
+	if n != 1 {
+		t.Fatalf("%d listening connections, want 1", n)
+	}
+	if _, err := pool.Exec(context.Background(), `UPDATE commitments SET public_note = '断线时写入。' WHERE id = 2`); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the page to show the write", func() bool {
+		return strings.Contains(anon(t, base+"/commitments/2").body, "断线时写入。")
+	})
+	waitUntil(t, "the cache to serve again", func() bool {
+		return anon(t, base+"/commitments/2").header.Get("X-Portal-Cache") == "hit"
+	})
+}
+
+func TestStaticAssetsUnderHashedNames(t *testing.T) {
+	base, _ := portal(t)
+	home := get(t, base, "/")
+	hashed := web.AssetPath("style.css")
+	if hashed == "/static/style.css" || !strings.Contains(home.body, `href="`+hashed+`"`) {
+		t.Fatalf("the page does not link the hashed stylesheet %s", hashed)
+	}
+	r := get(t, base, hashed)
+	if r.status != 200 || r.header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
+		!strings.HasPrefix(r.header.Get("Content-Type"), "text/css") || !strings.Contains(r.body, ".chart-svg") {
+		t.Errorf("%s: status %d, Cache-Control %q, Content-Type %q", hashed, r.status, r.header.Get("Cache-Control"), r.header.Get("Content-Type"))
+	}
+	if plain := get(t, base, "/static/style.css"); plain.status != 200 || plain.body != r.body ||
+		strings.Contains(plain.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("plain name: status %d, Cache-Control %q", plain.status, plain.header.Get("Cache-Control"))
+	}
+	old := anon(t, base+"/static/style.0123456789ab.css")
+	if old.status != http.StatusFound || old.header.Get("Location") != hashed {
+		t.Errorf("an older build's name: status %d, Location %q", old.status, old.header.Get("Location"))
+	}
+	if r := anon(t, base+"/static/nothing.0123456789ab.css"); r.status != 404 {
+		t.Errorf("an unknown hashed name: status %d", r.status)
+	}
+}
