@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +291,47 @@ func TestStaticAssetsUnderHashedNames(t *testing.T) {
 	}
 	if r := anon(t, base+"/static/nothing.0123456789ab.css"); r.status != 404 {
 		t.Errorf("an unknown hashed name: status %d", r.status)
+	}
+}
+
+// A page served from the cache is not routed; it is still counted, in the
+// metrics and the log line, under the route that rendered it.
+func TestCacheHitsAreCountedUnderTheirRoute(t *testing.T) {
+	const token = "metrics-token-0123456789"
+	pool := pgtest.NewDB(t)
+	latest, err := postgres.LatestVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := server.NewWithOptions(pool, pgtest.Logger(), latest, server.Options{MetricsToken: token})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.ListenForChanges(ctx); close(done) }()
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { ts.Close(); cancel(); <-done })
+	waitUntil(t, "the cache to serve the document", func() bool {
+		return anon(t, ts.URL+"/documents/"+replySlug).header.Get("X-Portal-Cache") == "hit"
+	})
+	before := metricsText(t, ts.URL+"/metrics", token).body
+	for range 3 {
+		if r := anon(t, ts.URL+"/documents/"+replySlug); r.header.Get("X-Portal-Cache") != "hit" {
+			t.Fatalf("not served from the cache: %q", r.header.Get("X-Portal-Cache"))
+		}
+	}
+	after := metricsText(t, ts.URL+"/metrics", token).body
+	count := func(body string) int {
+		const series = `portal_http_requests_total{method="GET",route="/documents/{slug}",status="200"} `
+		i := strings.Index(body, series)
+		if i < 0 {
+			return 0
+		}
+		n, _ := strconv.Atoi(strings.Fields(body[i+len(series):])[0])
+		return n
+	}
+	if got := count(after) - count(before); got != 3 {
+		t.Errorf("3 hits counted %d times under /documents/{slug}", got)
+	}
+	if strings.Contains(after, `route="unmatched",status="200"`) {
+		t.Error("hits counted as unmatched")
 	}
 }
