@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
 )
@@ -168,7 +167,9 @@ func cacheKey(r *http.Request) (key string, ok bool) {
 	}
 	lang := i18n.Pick(cookie, r.Header.Get("Accept-Language")).HTMLLang()
 	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+	// The router reads the escaped path: /a%2Fb is not /a/b to it, so
+	// such a path is never kept under the decoded one's key.
+	if err != nil || r.URL.RawPath != "" {
 		return "", false
 	}
 	return lang + " " + r.URL.Path + "?" + q.Encode(), true
@@ -181,12 +182,11 @@ func (s *Server) pageCacheHandler(next http.Handler) http.Handler {
 	c := s.cache
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-			next.ServeHTTP(ww, r)
-			// Logging in or out changes nothing the public sees.
-			if ww.Status() < 400 && r.URL.Path != "/login" && r.URL.Path != "/logout" {
-				c.flush(c.isLive())
-			}
+			// Only a committed write empties the cache, through its
+			// notification, which reaches this instance too within
+			// milliseconds. A request's status is no sign of a write: any
+			// client can have a POST answered 301 or 303.
+			next.ServeHTTP(w, r)
 			return
 		}
 		if !cachedPath(r.URL.Path) || hasSession(r) {
@@ -257,11 +257,6 @@ func (s *Server) pageCacheHandler(next http.Handler) http.Handler {
 		}
 		rec.replay(w)
 	})
-}
-
-func (c *pageCache) isLive() bool {
-	_, live := c.state()
-	return live
 }
 
 // hasSession reports whether the request carries a session cookie: staff, or

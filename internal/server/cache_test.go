@@ -335,3 +335,42 @@ func TestCacheHitsAreCountedUnderTheirRoute(t *testing.T) {
 		t.Error("hits counted as unmatched")
 	}
 }
+
+// Only a committed write empties the cache: a POST that any client can have
+// answered below 400 (a slash redirect, a refusal) leaves it as it is.
+func TestRequestsThatWriteNothingKeepTheCache(t *testing.T) {
+	base, _ := cachingPortal(t)
+	for _, req := range []struct{ method, path string }{
+		{http.MethodPost, "/commitments/1/withdraw/"}, // 301 from the slash redirect
+		{http.MethodOptions, "/commitments/"},
+		{http.MethodPost, "/logout"},
+		{http.MethodPost, "/commitments/1/edit"}, // refused: not logged in
+	} {
+		r, err := http.NewRequest(req.method, base+req.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Header.Set("Origin", base)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := anon(t, base+"/").header.Get("X-Portal-Cache"); got != "hit" {
+			t.Errorf("%s %s (%d) emptied the cache: / is %q", req.method, req.path, resp.StatusCode, got)
+		}
+	}
+}
+
+// The router reads the escaped path, so /commitments/2%2Fhistory is not
+// /commitments/2/history and must not be answered from its cache entry.
+func TestEscapedPathsAreNotTheirDecodedTwins(t *testing.T) {
+	base, _ := cachingPortal(t)
+	waitUntil(t, "the history to be cached", func() bool {
+		return anon(t, base+"/commitments/2/history").header.Get("X-Portal-Cache") == "hit"
+	})
+	if r := anon(t, base+"/commitments/2%2Fhistory"); r.status == http.StatusOK {
+		t.Errorf("/commitments/2%%2Fhistory: %d, %q", r.status, r.header.Get("X-Portal-Cache"))
+	}
+}

@@ -52,6 +52,14 @@ func (s *Server) ListenForChanges(ctx context.Context) {
 
 // listen connects, listens and flushes the cache at every notification until
 // the connection fails; connected says whether it got as far as listening.
+// A listener that has heard nothing for listenCheckEvery pings its
+// connection, and gives it listenPingTimeout to answer: a stalled connection
+// is noticed, and the cache switched off, within their sum.
+const (
+	listenCheckEvery  = 10 * time.Second
+	listenPingTimeout = 3 * time.Second
+)
+
 func (s *Server) listen(ctx context.Context, cfg *pgx.ConnConfig) (connected bool, err error) {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
@@ -67,7 +75,7 @@ func (s *Server) listen(ctx context.Context, cfg *pgx.ConnConfig) (connected boo
 	for {
 		// Wake now and then to check the connection: a peer that vanished
 		// without closing it would otherwise leave us waiting for ever.
-		wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+		wait, cancel := context.WithTimeout(ctx, listenCheckEvery)
 		n, err := conn.WaitForNotification(wait)
 		cancel()
 		switch {
@@ -77,7 +85,13 @@ func (s *Server) listen(ctx context.Context, cfg *pgx.ConnConfig) (connected boo
 		case ctx.Err() != nil:
 			return true, ctx.Err()
 		case wait.Err() != nil:
-			if err := conn.Ping(ctx); err != nil {
+			// A stalled peer (a partition, a dead NAT) neither answers nor
+			// closes: the ping gets a deadline of its own, and failing it
+			// turns the cache off until a new connection listens.
+			ping, cancel := context.WithTimeout(ctx, listenPingTimeout)
+			err := conn.Ping(ping)
+			cancel()
+			if err != nil {
 				return true, err
 			}
 		default:
