@@ -57,9 +57,13 @@ backup:
 ## restore: restore FILE into DATABASE_URL, replacing the objects it holds.
 ## Ownership and grants are not restored: the restoring user owns everything,
 ## and `portal serve` grants its restricted role (PORTAL_DB_ROLE) at start.
-restore:
+## Then the restricted role gets its grants back (migrate up), and every running
+## instance empties its page cache (the restore itself sends no notification).
+restore: build
 	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=backups/portal-....dump [DATABASE_URL=...]"; exit 2; fi
 	pg_restore --clean --if-exists --no-owner --no-acl --exit-on-error --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
+	$(BIN) migrate up
+	psql --quiet --no-psqlrc --dbname="$$DATABASE_URL" --command "SELECT pg_notify('portal_changes', 'restore')" >/dev/null
 
 ## fuzz: run every Go fuzz target (func FuzzX in a *_test.go) for FUZZTIME each;
 ## a crasher is saved under the package's testdata/fuzz/ to be committed with its fix.

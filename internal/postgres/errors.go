@@ -40,7 +40,10 @@ func Unavailable(err error) bool {
 		return false
 	case errors.As(err, &pgErr):
 		class := pgErr.Code[:2]
-		return class == "08" || class == "57" || class == "53" // connection, operator intervention, resources
+		// Connection, operator intervention, resources; and a missing
+		// privilege, as while a restore has dropped the serving role's grants.
+		return class == "08" || class == "57" || class == "53" || pgErr.Code == "42501"
+
 	case errors.As(err, &connErr), errors.As(err, &netErr),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return true

@@ -214,9 +214,11 @@ func (s *Server) pageCacheHandler(next http.Handler) http.Handler {
 		c.mu.Lock()
 		if f, ok := c.filling[key]; ok {
 			c.mu.Unlock()
+			// Waiting counts against this request's own deadline.
 			select {
 			case <-f.done:
 			case <-r.Context().Done():
+				s.renderError(w, r, r.Context().Err())
 				return
 			}
 			if f.page != nil {

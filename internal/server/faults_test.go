@@ -291,3 +291,59 @@ func TestASlowDatabaseGives503AtTheRequestDeadline(t *testing.T) {
 		t.Errorf("after the lock: %d %v", status, err)
 	}
 }
+
+// Readers waiting for the same page to be rendered wait within their own
+// deadline: when the database is stuck, all of them get the 503 at the
+// deadline, not once for the wait and again for a render of their own.
+func TestReadersWaitingForOnePageShareItsDeadline(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	latest, _ := postgres.LatestVersion()
+	const timeout = 2 * time.Second
+	s := server.NewWithOptions(pool, pgtest.Logger(), latest, server.Options{RequestTimeout: timeout})
+	lctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { s.ListenForChanges(lctx); close(done) }()
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() { ts.Close(); cancel(); <-done })
+	// The page cache is on once the listener listens.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(ts.URL + "/")
+		if err == nil {
+			resp.Body.Close()
+			if resp.Header.Get("X-Portal-Cache") == "hit" {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the page cache never came on")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `LOCK TABLE commitments IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		status int
+		took   time.Duration
+	}
+	results := make(chan result, 4)
+	for range 4 {
+		go func() {
+			status, _, took, _ := timedGet(ts.URL + "/commitments?wait=1")
+			results <- result{status, took}
+		}()
+	}
+	for range 4 {
+		r := <-results
+		if r.status != http.StatusServiceUnavailable || r.took > timeout+timeout/2 {
+			t.Errorf("a reader of a stuck page: %d after %s (deadline %s)", r.status, r.took, timeout)
+		}
+	}
+}

@@ -83,8 +83,9 @@ func (s *Server) metricsOnMain(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFoundPage)
 		return
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.MetricsToken)) != 1 {
+	// The scheme's name is case-insensitive (RFC 9110, 11.1).
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(token), []byte(s.opts.MetricsToken)) != 1 {
 		s.logger.WarnContext(r.Context(), "metrics refused: no valid token", "client", s.clientAddr(r).String())
 		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
 		s.renderError(w, r, errMetricsToken)

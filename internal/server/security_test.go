@@ -325,6 +325,14 @@ func TestMetricsCountRequestsBehindTheToken(t *testing.T) {
 			t.Errorf("metrics with token %q: status %d", bad, r.status)
 		}
 	}
+	req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "bearer "+token) // the scheme is case-insensitive
+	if r := send(t, http.DefaultClient, req); r.status != 200 {
+		t.Errorf("metrics with a lower-case scheme: status %d", r.status)
+	}
 	r := metricsText(t, base+"/metrics", token)
 	if r.status != 200 {
 		t.Fatalf("metrics with the token: status %d", r.status)

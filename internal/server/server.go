@@ -95,8 +95,8 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	// Operations first (see security.go, metrics.go, middleware.go): an id,
 	// the security headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.pageCacheHandler)
-	r.Use(middleware.RedirectSlashes, middleware.GetHead, s.deadline)
+	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline, s.pageCacheHandler)
+	r.Use(middleware.RedirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFoundPage)
