@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
@@ -137,7 +138,7 @@ func readImportForm(w http.ResponseWriter, r *http.Request, l *i18n.Localizer) (
 	if err != nil {
 		return v, policy.Errorm(policy.EINVALID, "err.form")
 	}
-	v.Name = strings.TrimSpace(r.PostForm.Get("name"))
+	v.Name = r.PostForm.Get("name")
 	text := r.PostForm.Get("text")
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
@@ -162,10 +163,28 @@ func readImportForm(w http.ResponseWriter, r *http.Request, l *i18n.Localizer) (
 	case strings.TrimSpace(text) == "":
 		v.Errors["text"] = l.T("imp.empty")
 	}
-	if utf8.RuneCountInString(v.Name) > 200 || !utf8.ValidString(v.Name) {
-		v.Name = ""
-	}
+	v.Name = importName(v.Name)
 	sum := sha256.Sum256([]byte(text))
 	v.Text, v.Sum = text, hex.EncodeToString(sum[:])
 	return v, nil
+}
+
+// importName is the file's name as the page, the refusals and the audit
+// record show it. It is only a label, so what no file name needs is dropped
+// rather than refused: control characters (a NUL would not even fit the
+// audit record's JSON), invalid UTF-8, and a name too long to be one.
+func importName(s string) string {
+	if !utf8.ValidString(s) {
+		return ""
+	}
+	s = strings.TrimSpace(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s))
+	if utf8.RuneCountInString(s) > 200 {
+		return ""
+	}
+	return s
 }

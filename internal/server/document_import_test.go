@@ -241,3 +241,50 @@ func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// Every field of the import form may carry bytes no browser sends: a NUL or
+// other control character in the hidden name (which reaches the audit
+// record's JSON), the file's name, the sum or the confirm flag. None of them
+// gives a 500; a name's control characters are dropped, since the name is
+// only a label.
+func TestImportFormFieldsWithControlCharacters(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	sum := sha256hex(newReply)
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		status int
+	}{
+		{"NUL in the name, reviewed", url.Values{"text": {newReply}, "name": {"a\x00b.txt"}}, http.StatusOK},
+		{"controls in the name, confirmed", url.Values{"text": {newReply}, "name": {"\x00\x01\x1b[31m\u0085x.txt\x7f"}, "sum": {sum}, "confirm": {"1"}}, http.StatusSeeOther},
+		{"only a NUL as the name", url.Values{"text": {newReply}, "name": {"\x00"}, "sum": {sum}, "confirm": {"1"}}, http.StatusSeeOther},
+		{"NUL in the sum", url.Values{"text": {newReply}, "sum": {sum[:63] + "\x00"}, "confirm": {"1"}}, http.StatusBadRequest},
+		{"NUL in confirm", url.Values{"text": {newReply}, "confirm": {"1\x00"}}, http.StatusOK},
+		{"NUL in the text", url.Values{"text": {"答复\n各位:\n收\x00悉。\n"}}, http.StatusUnprocessableEntity},
+		{"invalid UTF-8 in the name", url.Values{"text": {newReply}, "name": {"\xff\xfe.txt"}}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, send := range []func(*testing.T, *http.Client, string, url.Values) response{
+				func(t *testing.T, c *http.Client, u string, f url.Values) response { return post(t, c, u, f) },
+				postMultipart,
+			} {
+				if r := send(t, editor, base+"/documents/import", tc.form); r.status != tc.status {
+					t.Errorf("status %d, want %d\n%.600s", r.status, tc.status, r.body)
+				}
+			}
+		})
+	}
+	// The uploaded file's own name, as a client may send it.
+	r := upload(t, editor, base+"/documents/import", "re\x00ply\x07.txt", newReply)
+	if r.status != http.StatusOK && r.status != http.StatusBadRequest || strings.Contains(r.body, "\x00") || strings.Contains(r.body, "\x07") {
+		t.Errorf("file name with controls: %d", r.status)
+	}
+	// What the audit records keep as the file's name has no control characters.
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE action LIKE 'document.%' AND detail::text ~ '\\u00[01][0-9a-f]|\\u007f'`); n != 0 {
+		t.Errorf("%d audit records keep control characters", n)
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE action LIKE 'document.%'`); n == 0 {
+		t.Error("nothing was saved")
+	}
+}
