@@ -341,6 +341,8 @@ func TestParseStaysLinearOnHostileInput(t *testing.T) {
 		"lines":       "已完成。\n",
 		"sub-items":   "(一)甲。(二)乙。(三)丙。",
 		"long titles": "(一)" + strings.Repeat("甲", 300),
+		"lists":       "一是甲。一是乙,二是丙。",
+		"list chains": "一是甲。二是乙。三是丙,二是丁。",
 	} {
 		t.Run(name, func(t *testing.T) {
 			src := head + strings.Repeat(unit, (size-len(head))/len(unit))
