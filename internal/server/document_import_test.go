@@ -288,3 +288,21 @@ func TestImportFormFieldsWithControlCharacters(t *testing.T) {
 		t.Error("nothing was saved")
 	}
 }
+
+// A text refused for its control characters comes back in the form without
+// them: a NUL or an escape byte in a textarea is not something a browser
+// shows or sends back faithfully. The message still names the line.
+func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
+	base, _ := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	r := post(t, editor, base+"/documents/import", url.Values{"text": {"答复\n各位:\n收\x00悉\x1b[31m。\u0085\x7f\t完\r\n"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 3 行:") || !strings.Contains(r.body, "U+0000") {
+		t.Fatalf("status %d\n%s", r.status, r.body)
+	}
+	if i := strings.IndexFunc(r.body, func(c rune) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f && c <= 0x9f }); i >= 0 {
+		t.Errorf("the page echoes %q", r.body[max(0, i-20):min(len(r.body), i+20)])
+	}
+	if !strings.Contains(r.body, "收悉[31m。\t完\n</textarea>") {
+		t.Errorf("the text is not kept in the form:\n%s", r.body)
+	}
+}
