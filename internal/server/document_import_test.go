@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"html"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/guizhou-portal/portal/internal/server"
 )
@@ -304,5 +306,44 @@ func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
 	}
 	if !strings.Contains(r.body, "收悉[31m。\t完\n</textarea>") {
 		t.Errorf("the text is not kept in the form:\n%s", r.body)
+	}
+}
+
+// An import that runs past the request's deadline (here waiting for the
+// import lock, which the test holds as a long import would) gives the
+// friendly 503 page with Retry-After, for the review and the confirmation
+// alike, and saves nothing.
+func TestImportPastTheDeadlineGives503(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{RequestTimeout: time.Second})
+	ctx := context.Background()
+	editor := loggedIn(t, base, editorEmail)
+	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal import'))`); err != nil {
+		t.Fatal(err)
+	}
+	for name, form := range map[string]url.Values{
+		"review":  {"text": {newReply}},
+		"confirm": {"text": {newReply}, "sum": {sha256hex(newReply)}, "confirm": {"1"}},
+	} {
+		start := time.Now()
+		r := postMultipart(t, editor, base+"/documents/import", form)
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "服务暂时不可用") {
+			t.Errorf("%s under a held import lock: %d, Retry-After %q\n%.300s", name, r.status, r.header.Get("Retry-After"), r.body)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%s answered after %s", name, took)
+		}
+	}
+	tx.Rollback(ctx)
+	if n := scalar[int](t, pool, `SELECT count(*) FROM documents`); n != before {
+		t.Errorf("%d documents saved", n-before)
+	}
+	if r := upload(t, editor, base+"/documents/import", "reply.txt", newReply); r.status != http.StatusOK {
+		t.Errorf("after the lock: %d", r.status)
 	}
 }
