@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/guizhou-portal/portal/internal/server"
 )
 
@@ -309,23 +311,38 @@ func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
 	}
 }
 
-// An import that runs past the request's deadline (here waiting for the
-// import lock, which the test holds as a long import would) gives the
-// friendly 503 page with Retry-After, for the review and the confirmation
-// alike, and saves nothing.
+// An import's review and confirmation have a longer deadline than other
+// requests (they parse and write a whole reply, and may wait for another
+// import first); one that runs past it (here waiting for the import lock,
+// which the test holds as a long import would) gives the friendly 503 page
+// with Retry-After, for the review and the confirmation alike, and saves
+// nothing.
 func TestImportPastTheDeadlineGives503(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{RequestTimeout: time.Second})
+	base, pool := staffPortal(t, server.Options{RequestTimeout: time.Second, ImportTimeout: 3 * time.Second})
 	ctx := context.Background()
 	editor := loggedIn(t, base, editorEmail)
 	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
+	holdLock := func() pgx.Tx {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tx.Rollback(ctx) })
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal import'))`); err != nil {
+			t.Fatal(err)
+		}
+		return tx
 	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal import'))`); err != nil {
-		t.Fatal(err)
+
+	// Waiting longer than other requests may: reviewed.
+	tx := holdLock()
+	time.AfterFunc(1500*time.Millisecond, func() { tx.Rollback(ctx) })
+	if r := upload(t, editor, base+"/documents/import", "reply.txt", newReply); r.status != http.StatusOK {
+		t.Errorf("an import that waited 1.5 s: %d", r.status)
 	}
+
+	// Waiting longer than an import may: 503.
+	tx = holdLock()
 	for name, form := range map[string]url.Values{
 		"review":  {"text": {newReply}},
 		"confirm": {"text": {newReply}, "sum": {sha256hex(newReply)}, "confirm": {"1"}},
@@ -335,7 +352,7 @@ func TestImportPastTheDeadlineGives503(t *testing.T) {
 		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "服务暂时不可用") {
 			t.Errorf("%s under a held import lock: %d, Retry-After %q\n%.300s", name, r.status, r.header.Get("Retry-After"), r.body)
 		}
-		if took := time.Since(start); took > 5*time.Second {
+		if took := time.Since(start); took < 3*time.Second || took > 8*time.Second {
 			t.Errorf("%s answered after %s", name, took)
 		}
 	}
@@ -345,5 +362,49 @@ func TestImportPastTheDeadlineGives503(t *testing.T) {
 	}
 	if r := upload(t, editor, base+"/documents/import", "reply.txt", newReply); r.status != http.StatusOK {
 		t.Errorf("after the lock: %d", r.status)
+	}
+}
+
+// A text the review accepts can be confirmed: the confirmation posts the
+// text back with every line break as \r\n, and must still fit under the
+// portal's cap on a request body. The page takes texts up to 200 KB counted
+// that way (the seed's page is 15 KB; a reply of 200 KB reviews in a few
+// seconds, well within the request deadline); a longer one gets 413 and a
+// message pointing to the command line, before any work is done.
+func TestImportPageCapFitsTheConfirmation(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
+	// Short lines, so that \r\n makes the confirmation larger than the upload.
+	body := strings.Repeat("已完成。\n", 240<<10/len("已完成。\n"))
+	long := strings.Replace(newReply, "二、关于产业配套\n", "二、关于产业配套\n"+body, 1)
+	r := upload(t, editor, base+"/documents/import", "long.txt", long)
+	if r.status == http.StatusOK {
+		if c := postMultipart(t, editor, base+"/documents/import", confirmForm(t, r.body)); c.status != http.StatusSeeOther {
+			t.Errorf("reviewed, but the confirmation got %d", c.status)
+		}
+	} else if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "200 KB") || !strings.Contains(r.body, "portal import") {
+		t.Errorf("review of %d KB: %d\n%.400s", len(long)>>10, r.status, r.body)
+	}
+	// Too large for the body cap itself: the same message.
+	r = upload(t, editor, base+"/documents/import", "huge.txt", strings.Repeat(long, 2))
+	if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "portal import") {
+		t.Errorf("review of %d KB: %d", 2*len(long)>>10, r.status)
+	}
+	// Just under the cap, in long paragraphs: reviewed and confirmed.
+	para := strings.Repeat("已完成项目建设。", 100) + "\n"
+	fits := strings.Replace(newReply, "二、关于产业配套\n", "二、关于产业配套\n"+strings.Repeat(para, 190<<10/len(para)), 1)
+	r = upload(t, editor, base+"/documents/import", "fits.txt", fits)
+	if r.status != http.StatusOK {
+		t.Fatalf("review of %d KB: %d\n%.400s", len(fits)>>10, r.status, r.body)
+	}
+	if c := postMultipart(t, editor, base+"/documents/import", confirmForm(t, r.body)); c.status != http.StatusSeeOther {
+		t.Errorf("confirmation of %d KB: %d", len(fits)>>10, c.status)
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM documents`); n-before != 3 {
+		t.Errorf("%d documents added, want 3 (the reply, the proposal, the plan)", n-before)
+	}
+	if r := fetch(t, editor, base+"/documents/import"); !strings.Contains(r.body, "200 KB") {
+		t.Error("the form does not say how large a text may be")
 	}
 }
