@@ -2,6 +2,8 @@ package web
 
 import (
 	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/guizhou-portal/portal/internal/importer"
 )
@@ -55,3 +57,16 @@ func sectionHeading(s *importer.Section) string {
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// editable is text as the form's textarea gets it back: without the control
+// characters (other than tab and line ends) for which the parser refuses a
+// text, since a browser neither shows a NUL or an escape byte nor sends it
+// back faithfully. The refusal names the line that had them.
+func editable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return -1
+		}
+		return r
+	}, s)
+}

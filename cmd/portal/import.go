@@ -26,7 +26,7 @@ type parsedFile struct {
 }
 
 // importCommand reads published replies. With --dry-run it parses every file,
-// prints the result and writes nothing. Without it, it saves them all in one
+// prints the result (--json: as JSON, which needs --dry-run) and writes nothing. Without it, it saves them all in one
 // transaction: each file becomes a new document or updates the one it
 // matches (by 文号, else 索引号, else title), with an audit record each; if any
 // file cannot be parsed or saved, every problem is reported with its file
@@ -48,10 +48,13 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	if fs.NArg() == 0 {
 		return usageError("import needs at least one FILE")
 	}
+	if *asJSON && !*dryRun {
+		return usageError("import --json prints a dry run's structure: add --dry-run, or leave out --json to save")
+	}
 	var parsed []parsedFile
 	var failed int
 	for _, name := range fs.Args() {
-		src, err := os.ReadFile(name)
+		src, err := readImportFile(name)
 		if err == nil {
 			var d *importer.Document
 			d, err = importer.Parse(src)
@@ -83,6 +86,18 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 		printSummary(stdout, p)
 	}
 	return nil
+}
+
+// readImportFile reads a file to import, but no more of it than the importer
+// accepts and one byte, for Parse to refuse as too large: a huge file or an
+// endless pipe is not read whole.
+func readImportFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, importer.MaxFileBytes+1))
 }
 
 // printSummary shows a parsed file the way a reviewer reads it.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -125,5 +126,45 @@ func TestImportSavesAllFilesOrNone(t *testing.T) {
 	pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE subject_type = 'document' AND actor_name = '编辑甲' AND actor_id IS NOT NULL`).Scan(&n)
 	if n != 2 {
 		t.Errorf("%d audit records in the editor's name", n)
+	}
+}
+
+// TestImportCommandLine: --json prints only a dry run's structure, so with a
+// save it is a usage error rather than silently ignored; a file over the
+// importer's cap is refused without being read whole (here a sparse file of
+// 256 MB, which reading would have to allocate); the usage text documents
+// saving as well as the dry run.
+func TestImportCommandLine(t *testing.T) {
+	ctx := context.Background()
+	var out, errs bytes.Buffer
+	err := importCommand(ctx, config.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/none"}, []string{"--json", seedFile}, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "--json") || out.Len() != 0 {
+		t.Errorf("--json without --dry-run: %v, stdout %q", err, out.String())
+	}
+
+	huge := filepath.Join(t.TempDir(), "huge.txt")
+	f, err := os.Create(huge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(256 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	err = importCommand(ctx, config.Config{}, []string{"--dry-run", huge}, &out, &errs)
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(errs.String(), huge+": 第1行:文件太大") {
+		t.Errorf("a huge file: %v, stderr %q", err, errs.String())
+	}
+	if read := after.TotalAlloc - before.TotalAlloc; read > 32<<20 {
+		t.Errorf("refusing a huge file allocated %d MB", read>>20)
+	}
+
+	for _, want := range []string{"portal import [--as EMAIL] FILE...", "portal import --dry-run [--json] [--entities] FILE..."} {
+		if !strings.Contains(usage, want) {
+			t.Errorf("usage lacks %q", want)
+		}
 	}
 }

@@ -9,7 +9,10 @@
 //	portal user disable --email E
 //	portal demo-data --documents N --database-url URL
 //	                               fill another database with synthetic replies
-//	portal import --dry-run [--json] FILE...
+//	portal import [--as EMAIL] FILE...
+//	                               save published replies
+//	portal import --dry-run [--json] [--entities] FILE...
+//	                               parse them and print what was found
 package main
 
 import (
@@ -32,6 +35,7 @@ const usage = `usage: portal [serve | migrate up|down|status | createdb | dbchec
        portal user add --email E --name N --role admin|editor
        portal user disable --email E
        portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
+       portal import [--as EMAIL] FILE...
        portal import --dry-run [--json] [--entities] FILE...
 
 demo-data creates and migrates the database at URL if needed, then adds N
@@ -41,9 +45,14 @@ itself unless --yes-default is given.
 serve and migrate up grant the restricted role PORTAL_DB_ROLE what serving
 needs (on audit_log only SELECT and INSERT); serve then runs as that role.
 
-import --dry-run parses published replies and prints what it found (--json:
-the whole structure; --entities: also the entities the database knows, read
-from DATABASE_URL); it writes nothing.
+import saves published replies (UTF-8 text, at most 1 MB each) in one
+transaction: each file creates a document, or updates the one with the same
+文号, 索引号 or title; if any file cannot be parsed or saved, the problems are
+listed with their file and line and nothing is saved. The audit log names
+the account --as EMAIL (an enabled editor or admin), else 命令行.
+import --dry-run parses the files and prints what it found (--json: the whole
+structure; --entities: also the entities the database knows, read from
+DATABASE_URL); it writes nothing. --json needs --dry-run.
 
 Environment:
   DATABASE_URL             PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)

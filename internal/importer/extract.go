@@ -146,13 +146,18 @@ func sortSpans[T any](s []T, key func(T) Span) {
 
 var citationPattern = regexp.MustCompile(`《([^《》\n]{1,200})》`)
 
-// extractCitations finds every title in 《》.
+// extractCitations finds every title in 《》. Space around a title is not
+// part of it, and 《 》 with nothing else in it names no document.
 func extractCitations(d *Document) []Citation {
 	out := []Citation{}
 	for _, p := range d.Paragraphs {
 		sp := &spanner{p: p}
 		for _, m := range citationPattern.FindAllStringSubmatchIndex(p.Text, -1) {
-			out = append(out, Citation{Span: sp.span(m[0], m[1]), Title: p.Text[m[2]:m[3]]})
+			title := strings.TrimFunc(p.Text[m[2]:m[3]], isSpace)
+			if title == "" {
+				continue
+			}
+			out = append(out, Citation{Span: sp.span(m[0], m[1]), Title: title})
 		}
 	}
 	return out

@@ -16,14 +16,14 @@ type line struct {
 	text string
 }
 
-// maxFileBytes caps what Parse reads; a reply is a few dozen kilobytes.
-const maxFileBytes = 1 << 20
+// MaxFileBytes caps what Parse reads; a reply is a few dozen kilobytes.
+const MaxFileBytes = 1 << 20
 
 // readLines splits the file into trimmed non-blank lines, dropping the site's
 // page furniture. Invalid UTF-8 and control characters are refused.
 func readLines(src []byte) ([]line, error) {
-	if len(src) > maxFileBytes {
-		return nil, errorAt(1, "文件太大(超过 %d MB),不像是一份答复。", maxFileBytes>>20)
+	if len(src) > MaxFileBytes {
+		return nil, errorAt(1, "文件太大(超过 %d MB),不像是一份答复。", MaxFileBytes>>20)
 	}
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	var out []line

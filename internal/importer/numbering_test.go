@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -88,5 +89,49 @@ func TestParseNamesTheLineWhereNumberingGoesWrong(t *testing.T) {
 	d = parse(t, "答复\n各位:\n收悉。\n一、甲\n内容。\n二、乙\n1.丑。\n2.寅。\n3.卯。\n")
 	if anchors(d.Sections) != "s1=一甲 s2=二乙" {
 		t.Errorf("sections %s", anchors(d.Sections))
+	}
+}
+
+// TestParseRefusesMisnumberedPoints: a 一是 list that repeats or skips a
+// number is refused at that line, as (一) and 一、 are. Before, the label was
+// read as text of the point before it: the seed with 二是 written 一是 lost
+// s7-2, s7-3 and s7-4, and their commitments moved into s7-1 unannounced.
+func TestParseRefusesMisnumberedPoints(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, new string
+		says           string
+	}{
+		{"a repeat", "二是充分保障用电需求", "一是充分保障用电需求", "要点编号重复:这里又是“一是”,应是“二是”"},
+		{"a skip", "二是充分保障用电需求", "三是充分保障用电需求", "这里是“三是”,前面没有“二是”"},
+		{"a skip after a point without 是", "四是强化基金资金支持", "五是强化基金资金支持", "这里是“五是”,前面没有“四是”"},
+		{"the last repeated", "四是强化基金资金支持", "二是强化基金资金支持", "这里又是“二是”,应是“四是”"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := os.ReadFile(seedFile)
+			if err != nil || !strings.Contains(string(src), "。"+tc.old+"。") {
+				t.Fatalf("the seed lacks %q (%v)", tc.old, err)
+			}
+			_, err = importer.Parse([]byte(strings.Replace(string(src), "。"+tc.old+"。", "。"+tc.new+"。", 1)))
+			var pe *importer.ParseError
+			if !errors.As(err, &pe) || pe.Line != 48 || !strings.Contains(pe.Message, tc.says) {
+				t.Errorf("got %v, want line 48 saying %q", err, tc.says)
+			}
+		})
+	}
+	// Where the labels can be read as lists, nothing is refused and nothing
+	// changes: lists written inside sentences, a second list in the same
+	// section, a new list under each sub-item, a label mentioned in a title.
+	for _, tc := range []struct{ src, anchors string }{
+		{"具体来说,一是甲。二是乙。三是丙。", "s1=一甲"},
+		{"一是甲。同时,二是乙。三是丙。", "s1=一甲 s1-1=一是甲"},
+		{"一是甲。二是乙。下一步:一是丙。二是丁。", "s1=一甲 s1-1=一是甲 s1-2=二是乙"},
+		{"一是甲。二是乙。\n下一步,一是丙。二是丁。", "s1=一甲 s1-1=一是甲 s1-2=二是乙"},
+		{"一是甲。二是乙。一是一、二是二。", "s1=一甲 s1-1=一是甲 s1-2=二是乙"},
+		{"(一)子。一是甲。二是乙。(二)丑。一是丙。", "s1=一甲 s1-1=(一)子 s1-1-1=一是甲 s1-1-2=二是乙 s1-2=(二)丑 s1-2-1=一是丙"},
+	} {
+		d := parse(t, "答复\n各位:\n收悉。\n一、甲\n"+tc.src+"\n")
+		if got := anchors(d.Sections); got != tc.anchors {
+			t.Errorf("%s: sections %s, want %s", tc.src, got, tc.anchors)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/importer"
@@ -53,6 +54,9 @@ func checkInvariants(t testing.TB, d *importer.Document) {
 	}
 	for _, c := range d.Citations {
 		checkSpan("citation", c.Span)
+		if c.Title == "" || strings.TrimFunc(c.Title, isSpace) != c.Title {
+			t.Fatalf("citation %+v has no title, or one padded with space", c)
+		}
 	}
 	for _, c := range d.Candidates {
 		checkSpan("candidate", c.Span)
@@ -337,6 +341,8 @@ func TestParseStaysLinearOnHostileInput(t *testing.T) {
 		"lines":       "已完成。\n",
 		"sub-items":   "(一)甲。(二)乙。(三)丙。",
 		"long titles": "(一)" + strings.Repeat("甲", 300),
+		"lists":       "一是甲。一是乙,二是丙。",
+		"list chains": "一是甲。二是乙。三是丙,二是丁。",
 	} {
 		t.Run(name, func(t *testing.T) {
 			src := head + strings.Repeat(unit, (size-len(head))/len(unit))
@@ -352,5 +358,17 @@ func TestParseStaysLinearOnHostileInput(t *testing.T) {
 	}
 	if _, err := importer.Parse([]byte(strings.Repeat("甲", 2<<20))); err == nil || !strings.Contains(err.Error(), "太大") {
 		t.Errorf("a file over the cap: %v", err)
+	}
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }
+
+// TestParseSkipsCitationsWithoutATitle: 《 》 with nothing but space in it
+// names no document; before, the import created a placeholder document
+// titled " ". A title padded with space is cited without the padding.
+func TestParseSkipsCitationsWithoutATitle(t *testing.T) {
+	d := parse(t, "答复\n各位:\n依据《 》、《\u3000\u3000》、《\u00a0》和《\t》,以及《 贵州省新型储能发展规划\u3000》办理。\n")
+	if len(d.Citations) != 1 || d.Citations[0].Title != "贵州省新型储能发展规划" {
+		t.Errorf("citations %+v", d.Citations)
 	}
 }

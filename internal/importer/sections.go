@@ -234,7 +234,8 @@ func titleFrom(r []rune, i int) string {
 // and the closing. Top sections and sub-items that begin a paragraph must be
 // numbered in order; a gap is refused with the line. Sub-items and points
 // inside a paragraph count only where they continue the numbering, so a
-// parenthesised numeral in running text is not taken for one.
+// parenthesised numeral in running text is not taken for one; a 一是 label
+// that cannot be read as part of any list is refused (see pointCheck).
 func (d *Document) readSections() error {
 	var flat []*Section
 	d.Sections = []*Section{}
@@ -242,6 +243,8 @@ func (d *Document) readSections() error {
 	nextTop, nextItem, nextPoint := 1, 1, 1
 	lastTop, sep := 0, "" // the paragraph of the last section heading, and how it numbers
 	var lastItem Point    // where the last sub-item, or its section, begins
+	var lastLabel Point   // where the last 一是 label read in the current list begins
+	points := &pointCheck{d: d}
 	stop := Point{Paragraph: 1 << 30}
 	if d.Closing != nil {
 		stop = *d.Closing
@@ -325,7 +328,12 @@ func (d *Document) readSections() error {
 			}
 			if label, size, ok := pointAt(r, i, nextPoint); ok && titleFrom(r, i+size) != "" {
 				addPoint(p, i, label, r, size)
+				lastLabel = Point{p.Seq, i}
 				i += size - 1
+			} else if nextPoint > 1 {
+				if err := points.check(p, r, i, nextPoint, &lastLabel); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -399,4 +407,90 @@ func (d *Document) closeSections(flat []*Section) {
 	for _, s := range open {
 		end(s, last)
 	}
+}
+
+// pointCheck refuses a 一是 list whose numbering goes wrong where that is
+// unambiguous: a label N是 at the start of a sentence, after the list has
+// begun, that neither continues it nor starts a second list (一是 with a 二是
+// after it) nor continues a list written inside sentences (一是 after a
+// comma, as in 具体来说,一是…。二是…). Left alone, such a label was read as
+// text of the point before, so the points after it vanished and their
+// commitments moved into it without anyone being told.
+type pointCheck struct {
+	d *Document
+	// twoLater[k] is whether a paragraph after the k-th one, before the next
+	// numbered section, has 二是; computed when first needed.
+	twoLater []bool
+	// para and lastTwo cache where the paragraph being read has its last 二是.
+	para, lastTwo int
+}
+
+func (c *pointCheck) check(p Paragraph, r []rune, i, want int, last *Point) error {
+	j := i
+	for j < len(r) && j-i < 3 && strings.ContainsRune(numeralChars, r[j]) {
+		j++
+	}
+	n, ok := cnNumber(string(r[i:j]))
+	if !ok || n == want || j >= len(r) || r[j] != '是' || titleFrom(r, j+1) == "" {
+		return nil
+	}
+	label := string(r[i : j+1])
+	here := Point{p.Seq, i}
+	if n == 1 {
+		if c.secondLater(p, r, j+1) {
+			*last = here // a second list in the same section, as before
+			return nil
+		}
+		return errorAt(p.Line, "要点编号重复:这里又是“%s”,应是“%s是”。", label, cnNumeral(want))
+	}
+	if strings.Contains(c.d.textBetween(*last, here, r), cnNumeral(n-1)+"是") {
+		*last = here // the list before it is written inside sentences
+		return nil
+	}
+	if n < want {
+		return errorAt(p.Line, "要点编号重复:这里又是“%s”,应是“%s是”。", label, cnNumeral(want))
+	}
+	return errorAt(p.Line, "要点编号不连续:这里是“%s”,前面没有“%s是”。如果写了,请让它在段首或句号之后。", label, cnNumeral(want))
+}
+
+// secondLater reports whether 二是 follows r[from:] in paragraph p or a later
+// one before the next numbered section.
+func (c *pointCheck) secondLater(p Paragraph, r []rune, from int) bool {
+	if c.para != p.Seq {
+		c.para, c.lastTwo = p.Seq, -1
+		if k := strings.LastIndex(p.Text, "二是"); k >= 0 {
+			c.lastTwo = utf8.RuneCountInString(p.Text[:k])
+		}
+	}
+	if c.lastTwo >= from {
+		return true
+	}
+	if c.twoLater == nil {
+		ps := c.d.Paragraphs
+		c.twoLater = make([]bool, len(ps))
+		for k := len(ps) - 2; k >= 0; k-- {
+			next := ps[k+1]
+			c.twoLater[k] = topHeading(next.Text) == nil && (strings.Contains(next.Text, "二是") || c.twoLater[k+1])
+		}
+	}
+	return c.twoLater[p.Seq-1]
+}
+
+// textBetween is the text from a up to b, which is in paragraph p with
+// runes r; paragraphs are joined by a line break.
+func (d *Document) textBetween(a, b Point, r []rune) string {
+	if a.Paragraph == b.Paragraph {
+		return string(r[min(a.Offset, b.Offset):b.Offset])
+	}
+	var sb strings.Builder
+	for seq := a.Paragraph; seq < b.Paragraph; seq++ {
+		text := d.Paragraphs[seq-1].Text
+		if seq == a.Paragraph {
+			text = string([]rune(text)[min(a.Offset, utf8.RuneCountInString(text)):])
+		}
+		sb.WriteString(text)
+		sb.WriteByte('\n')
+	}
+	sb.WriteString(string(r[:b.Offset]))
+	return sb.String()
 }

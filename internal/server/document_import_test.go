@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"html"
@@ -12,6 +13,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/guizhou-portal/portal/internal/server"
 )
@@ -240,4 +244,167 @@ func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
 func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// Every field of the import form may carry bytes no browser sends: a NUL or
+// other control character in the hidden name (which reaches the audit
+// record's JSON), the file's name, the sum or the confirm flag. None of them
+// gives a 500; a name's control characters are dropped, since the name is
+// only a label.
+func TestImportFormFieldsWithControlCharacters(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	sum := sha256hex(newReply)
+	for _, tc := range []struct {
+		name   string
+		form   url.Values
+		status int
+	}{
+		{"NUL in the name, reviewed", url.Values{"text": {newReply}, "name": {"a\x00b.txt"}}, http.StatusOK},
+		{"controls in the name, confirmed", url.Values{"text": {newReply}, "name": {"\x00\x01\x1b[31m\u0085x.txt\x7f"}, "sum": {sum}, "confirm": {"1"}}, http.StatusSeeOther},
+		{"only a NUL as the name", url.Values{"text": {newReply}, "name": {"\x00"}, "sum": {sum}, "confirm": {"1"}}, http.StatusSeeOther},
+		{"NUL in the sum", url.Values{"text": {newReply}, "sum": {sum[:63] + "\x00"}, "confirm": {"1"}}, http.StatusBadRequest},
+		{"NUL in confirm", url.Values{"text": {newReply}, "confirm": {"1\x00"}}, http.StatusOK},
+		{"NUL in the text", url.Values{"text": {"答复\n各位:\n收\x00悉。\n"}}, http.StatusUnprocessableEntity},
+		{"invalid UTF-8 in the name", url.Values{"text": {newReply}, "name": {"\xff\xfe.txt"}}, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, send := range []func(*testing.T, *http.Client, string, url.Values) response{
+				func(t *testing.T, c *http.Client, u string, f url.Values) response { return post(t, c, u, f) },
+				postMultipart,
+			} {
+				if r := send(t, editor, base+"/documents/import", tc.form); r.status != tc.status {
+					t.Errorf("status %d, want %d\n%.600s", r.status, tc.status, r.body)
+				}
+			}
+		})
+	}
+	// The uploaded file's own name, as a client may send it.
+	r := upload(t, editor, base+"/documents/import", "re\x00ply\x07.txt", newReply)
+	if r.status != http.StatusOK && r.status != http.StatusBadRequest || strings.Contains(r.body, "\x00") || strings.Contains(r.body, "\x07") {
+		t.Errorf("file name with controls: %d", r.status)
+	}
+	// What the audit records keep as the file's name has no control characters.
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE action LIKE 'document.%' AND detail::text ~ '\\u00[01][0-9a-f]|\\u007f'`); n != 0 {
+		t.Errorf("%d audit records keep control characters", n)
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE action LIKE 'document.%'`); n == 0 {
+		t.Error("nothing was saved")
+	}
+}
+
+// A text refused for its control characters comes back in the form without
+// them: a NUL or an escape byte in a textarea is not something a browser
+// shows or sends back faithfully. The message still names the line.
+func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
+	base, _ := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	r := post(t, editor, base+"/documents/import", url.Values{"text": {"答复\n各位:\n收\x00悉\x1b[31m。\u0085\x7f\t完\r\n"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 3 行:") || !strings.Contains(r.body, "U+0000") {
+		t.Fatalf("status %d\n%s", r.status, r.body)
+	}
+	if i := strings.IndexFunc(r.body, func(c rune) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f && c <= 0x9f }); i >= 0 {
+		t.Errorf("the page echoes %q", r.body[max(0, i-20):min(len(r.body), i+20)])
+	}
+	if !strings.Contains(r.body, "收悉[31m。\t完\n</textarea>") {
+		t.Errorf("the text is not kept in the form:\n%s", r.body)
+	}
+}
+
+// An import's review and confirmation have a longer deadline than other
+// requests (they parse and write a whole reply, and may wait for another
+// import first); one that runs past it (here waiting for the import lock,
+// which the test holds as a long import would) gives the friendly 503 page
+// with Retry-After, for the review and the confirmation alike, and saves
+// nothing.
+func TestImportPastTheDeadlineGives503(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{RequestTimeout: time.Second, ImportTimeout: 3 * time.Second})
+	ctx := context.Background()
+	editor := loggedIn(t, base, editorEmail)
+	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
+	holdLock := func() pgx.Tx {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { tx.Rollback(ctx) })
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal import'))`); err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+
+	// Waiting longer than other requests may: reviewed.
+	tx := holdLock()
+	time.AfterFunc(1500*time.Millisecond, func() { tx.Rollback(ctx) })
+	if r := upload(t, editor, base+"/documents/import", "reply.txt", newReply); r.status != http.StatusOK {
+		t.Errorf("an import that waited 1.5 s: %d", r.status)
+	}
+
+	// Waiting longer than an import may: 503.
+	tx = holdLock()
+	for name, form := range map[string]url.Values{
+		"review":  {"text": {newReply}},
+		"confirm": {"text": {newReply}, "sum": {sha256hex(newReply)}, "confirm": {"1"}},
+	} {
+		start := time.Now()
+		r := postMultipart(t, editor, base+"/documents/import", form)
+		if r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "服务暂时不可用") {
+			t.Errorf("%s under a held import lock: %d, Retry-After %q\n%.300s", name, r.status, r.header.Get("Retry-After"), r.body)
+		}
+		if took := time.Since(start); took < 3*time.Second || took > 8*time.Second {
+			t.Errorf("%s answered after %s", name, took)
+		}
+	}
+	tx.Rollback(ctx)
+	if n := scalar[int](t, pool, `SELECT count(*) FROM documents`); n != before {
+		t.Errorf("%d documents saved", n-before)
+	}
+	if r := upload(t, editor, base+"/documents/import", "reply.txt", newReply); r.status != http.StatusOK {
+		t.Errorf("after the lock: %d", r.status)
+	}
+}
+
+// A text the review accepts can be confirmed: the confirmation posts the
+// text back with every line break as \r\n, and must still fit under the
+// portal's cap on a request body. The page takes texts up to 200 KB counted
+// that way (the seed's page is 15 KB; a reply of 200 KB reviews in a few
+// seconds, well within the request deadline); a longer one gets 413 and a
+// message pointing to the command line, before any work is done.
+func TestImportPageCapFitsTheConfirmation(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
+	// Short lines, so that \r\n makes the confirmation larger than the upload.
+	body := strings.Repeat("已完成。\n", 240<<10/len("已完成。\n"))
+	long := strings.Replace(newReply, "二、关于产业配套\n", "二、关于产业配套\n"+body, 1)
+	r := upload(t, editor, base+"/documents/import", "long.txt", long)
+	if r.status == http.StatusOK {
+		if c := postMultipart(t, editor, base+"/documents/import", confirmForm(t, r.body)); c.status != http.StatusSeeOther {
+			t.Errorf("reviewed, but the confirmation got %d", c.status)
+		}
+	} else if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "200 KB") || !strings.Contains(r.body, "portal import") {
+		t.Errorf("review of %d KB: %d\n%.400s", len(long)>>10, r.status, r.body)
+	}
+	// Too large for the body cap itself: the same message.
+	r = upload(t, editor, base+"/documents/import", "huge.txt", strings.Repeat(long, 2))
+	if r.status != http.StatusRequestEntityTooLarge || !strings.Contains(r.body, "portal import") {
+		t.Errorf("review of %d KB: %d", 2*len(long)>>10, r.status)
+	}
+	// Just under the cap, in long paragraphs: reviewed and confirmed.
+	para := strings.Repeat("已完成项目建设。", 100) + "\n"
+	fits := strings.Replace(newReply, "二、关于产业配套\n", "二、关于产业配套\n"+strings.Repeat(para, 190<<10/len(para)), 1)
+	r = upload(t, editor, base+"/documents/import", "fits.txt", fits)
+	if r.status != http.StatusOK {
+		t.Fatalf("review of %d KB: %d\n%.400s", len(fits)>>10, r.status, r.body)
+	}
+	if c := postMultipart(t, editor, base+"/documents/import", confirmForm(t, r.body)); c.status != http.StatusSeeOther {
+		t.Errorf("confirmation of %d KB: %d", len(fits)>>10, c.status)
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM documents`); n-before != 3 {
+		t.Errorf("%d documents added, want 3 (the reply, the proposal, the plan)", n-before)
+	}
+	if r := fetch(t, editor, base+"/documents/import"); !strings.Contains(r.body, "200 KB") {
+		t.Error("the form does not say how large a text may be")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/guizhou-portal/portal/internal/config"
 )
@@ -48,7 +49,7 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			s.logger.WarnContext(r.Context(), "request body refused", "content_length", r.ContentLength, "limit", maxBodyBytes)
 			// The rest of the body is not read: close the connection after the answer.
 			w.Header().Set("Connection", "close")
-			s.renderError(w, r, errTooLarge)
+			s.renderError(w, r, tooLarge(r))
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
@@ -63,12 +64,28 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 // renderError answers 503 with Retry-After (postgres.Unavailable counts an
 // exceeded deadline as unavailability). Unlike chi's Timeout it writes nothing
 // itself: the handler's own answer stands.
+//
+// An import's review and confirmation get the longer ImportTimeout: they
+// parse and write a whole reply under the import lock, which for a text near
+// the page's cap takes seconds on a busy machine, and may first wait for
+// another import. Their write deadline moves on with it.
 func (s *Server) deadline(next http.Handler) http.Handler {
-	timeout := s.opts.RequestTimeout
-	if timeout <= 0 {
-		timeout = config.DefaultRequestTimeout
+	requestTimeout := s.opts.RequestTimeout
+	if requestTimeout <= 0 {
+		requestTimeout = config.DefaultRequestTimeout
 	}
+	importTimeout := s.opts.ImportTimeout
+	if importTimeout <= 0 {
+		importTimeout = defaultImportTimeout
+	}
+	importTimeout = max(importTimeout, requestTimeout)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		timeout := requestTimeout
+		if r.Method == http.MethodPost && r.URL.Path == "/documents/import" {
+			timeout = importTimeout
+			// The server's write timeout allows for the ordinary deadline only.
+			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(timeout + 15*time.Second))
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))

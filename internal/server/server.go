@@ -47,6 +47,7 @@ type Options struct {
 	SessionIdle     time.Duration
 	SessionLifetime time.Duration
 	RequestTimeout  time.Duration // every request's deadline; zero takes the default
+	ImportTimeout   time.Duration // the deadline of an import's review and confirmation; zero takes 60 s (never less than RequestTimeout)
 	ShutdownGrace   time.Duration // how long Run lets requests finish after its context ends
 	MetricsAddr     string        // a separate address for /metrics; "" for none
 	MetricsToken    string        // the bearer token for /metrics on the main address; "" for none
