@@ -56,6 +56,12 @@ func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Path
+		if _, ok := byHashed[name]; ok || assets[name].page != nil {
+			// A file is the same in every language and for everyone; only
+			// its encoding varies (serveStored says so).
+			w.Header().Del("Vary")
+			w.Header().Del("Content-Language")
+		}
 		if plain, ok := byHashed[name]; ok {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 			serveStored(w, r, assets[plain].page, time.Time{})

@@ -281,6 +281,10 @@ func TestStaticAssetsUnderHashedNames(t *testing.T) {
 		!strings.HasPrefix(r.header.Get("Content-Type"), "text/css") || !strings.Contains(r.body, ".chart-svg") {
 		t.Errorf("%s: status %d, Cache-Control %q, Content-Type %q", hashed, r.status, r.header.Get("Cache-Control"), r.header.Get("Content-Type"))
 	}
+	// The same for every language and every reader: a shared cache keeps one copy.
+	if v := r.header.Values("Vary"); strings.Contains(strings.Join(v, ","), "Cookie") || strings.Contains(strings.Join(v, ","), "Accept-Language") {
+		t.Errorf("%s varies on %q", hashed, v)
+	}
 	if plain := get(t, base, "/static/style.css"); plain.status != 200 || plain.body != r.body ||
 		strings.Contains(plain.header.Get("Cache-Control"), "immutable") {
 		t.Errorf("plain name: status %d, Cache-Control %q", plain.status, plain.header.Get("Cache-Control"))
