@@ -632,14 +632,12 @@ func (im *docImport) writeText(ctx context.Context) error {
 func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error) {
 	ids := map[string]int64{}
 	flat := flatten(im.doc.Sections)
-	anchors := make([]string, len(flat))
-	for i, f := range flat {
-		anchors[i] = f.section.Anchor
-	}
-	// Sections that are going away step aside, so that a new section can take
-	// their place in the numbering before they are deleted.
+	// Every section steps aside first, so that none holds a place in the
+	// numbering that another, new or kept, is about to take: a new 一是
+	// ahead of (一) takes position 1 while (一) still holds it. Those going
+	// away are deleted later; the rest get their new place below.
 	if _, err := im.tx.Exec(ctx, `UPDATE sections SET position = position + 100000
-		WHERE document_id = $1 AND NOT anchor = ANY($2)`, im.id, anchors); err != nil {
+		WHERE document_id = $1`, im.id); err != nil {
 		return nil, err
 	}
 	for _, f := range flat {

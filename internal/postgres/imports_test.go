@@ -409,3 +409,39 @@ func TestReimportRefusesAnAmbiguousCommitment(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
+
+// seedWith is the seed's page with one replacement made.
+func seedWith(t *testing.T, old, new string) string {
+	t.Helper()
+	src, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), old) {
+		t.Fatalf("the seed has no %q", old)
+	}
+	return strings.Replace(string(src), old, new, 1)
+}
+
+// TestReimportAddsAPointBeforeExistingItems puts a new 一是 list ahead of
+// section 一's first sub-item: the point takes position 1 under section 一
+// while the sub-item that held it still exists, and the import must renumber
+// rather than collide (it failed with a duplicate key).
+func TestReimportAddsAPointBeforeExistingItems(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	text := seedWith(t, "一、加快产业集群,实现错位发展\n", "一、加快产业集群,实现错位发展\n\n一是加强统筹。二是强化协调。\n")
+	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "f4.txt", []byte(text))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; r.Created || r.Kept+len(r.Moved) != 51 {
+		t.Errorf("result %+v", r)
+	}
+	// Positions under each parent run 1, 2, 3 ... again.
+	if n := count(t, pool, `SELECT count(*) FROM (SELECT parent_id, array_agg(position ORDER BY position) AS ps FROM sections
+		WHERE document_id = (SELECT id FROM documents WHERE slug = $1) GROUP BY parent_id) g
+		WHERE g.ps <> (SELECT array_agg(i) FROM generate_series(1, cardinality(g.ps)) i)`, replySlug); n != 0 {
+		t.Errorf("%d parents with gaps in their children's positions", n)
+	}
+}
