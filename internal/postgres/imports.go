@@ -256,6 +256,12 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 			return res, err
 		}
 	} else {
+		// The document's row lock is what creating or restoring a commitment
+		// takes too: either they finish first and their commitment is placed
+		// on the new text with the rest, or they wait and read the new text.
+		if _, err := im.tx.Exec(ctx, `SELECT FROM documents WHERE id = $1 FOR NO KEY UPDATE`, im.id); err != nil {
+			return res, err
+		}
 		if before, err = im.state(ctx); err != nil {
 			return res, err
 		}
