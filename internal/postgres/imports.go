@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/guizhou-portal/portal/internal/importer"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -344,9 +345,10 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 		if c.value == "" {
 			continue
 		}
-		rows, err := im.tx.Query(ctx, `SELECT id FROM documents WHERE `+c.column+` = $1
-			AND (doc_number IS NULL OR $2 = '' OR doc_number = $2)
-			AND (index_number IS NULL OR $3 = '' OR index_number = $3) ORDER BY id`, c.value, m.DocNumber, m.IndexNumber)
+		rows, err := im.tx.Query(ctx, `SELECT id FROM documents WHERE `+matchKey(c.column)+` = `+matchKey("$1::text")+`
+			AND (doc_number IS NULL OR $2 = '' OR `+matchKey("doc_number")+` = `+matchKey("$2::text")+`)
+			AND (index_number IS NULL OR $3 = '' OR `+matchKey("index_number")+` = `+matchKey("$3::text")+`)
+			ORDER BY id`, c.value, m.DocNumber, m.IndexNumber)
 		if err != nil {
 			return 0, "", err
 		}
@@ -366,14 +368,22 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 	return 0, "", nil
 }
 
+// matchKey is the SQL expression that compares a 文号, 索引号 or title the
+// way a reader would: in NFKC (full-width digits and brackets are the
+// ASCII ones), with the bracket styles 〔〕[]()（）【】 made one, and without
+// whitespace, so that 黔工信提复字 [2023]４号 is 黔工信提复字〔2023〕4号.
+func matchKey(expr string) string {
+	return `regexp_replace(translate(normalize(` + expr + `, NFKC), '〔〕【】[]', '()()()'), '[[:space:]]+', '', 'g')`
+}
+
 // docNumberParts reads the year and number of a 文号 such as 黔工信提复字〔2023〕4号.
-var docNumberParts = regexp.MustCompile(`[〔\[(（](\d{4})[〕\])）](\d+)号`)
+var docNumberParts = regexp.MustCompile(`[〔\[(【](\d{4})[〕\])】]\s*(\d+)号`)
 
 // create adds the document row with a slug made from its 文号 or date.
 func (im *docImport) create(ctx context.Context) error {
 	m := im.doc.Meta
 	base := "reply"
-	if p := docNumberParts.FindStringSubmatch(m.DocNumber); p != nil {
+	if p := docNumberParts.FindStringSubmatch(norm.NFKC.String(m.DocNumber)); p != nil {
 		base += "-" + p[1] + "-" + p[2]
 	} else if m.SignedOn != "" {
 		base += "-" + strings.ReplaceAll(m.SignedOn, "-", "")

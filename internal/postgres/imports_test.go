@@ -563,3 +563,38 @@ func TestCommitmentWaitsForAnImport(t *testing.T) {
 		t.Error("the new commitment is off its words")
 	}
 }
+
+// TestImportMatchesVariantsOfTheSameNumbers previews the seed's page with its
+// 文号, 索引号 or title written another way (other brackets, full-width
+// digits, spaces): each updates the seeded reply instead of creating a
+// second copy of it.
+func TestImportMatchesVariantsOfTheSameNumbers(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	const (
+		docNumber = "黔工信提复字〔2023〕4号"
+		index     = "000014349/2023-2692872"
+		title     = "省工业和信息化厅关于省政协十三届一次会议第1019号提案的答复"
+	)
+	noDocNumber := func(s string) string { return strings.Replace(s, "文  号: "+docNumber, "文  号: ", 1) }
+	noIndex := func(s string) string { return strings.Replace(s, "索 引 号: "+index, "索 引 号: ", 1) }
+	for _, c := range []struct{ name, text, by string }{
+		{"square", seedWith(t, docNumber, "黔工信提复字[2023]4号"), "doc_number"},
+		{"round", seedWith(t, docNumber, "黔工信提复字\uff082023\uff094号"), "doc_number"},
+		{"fullwidth", seedWith(t, docNumber, "黔工信提复字〔2023〕\uff14号"), "doc_number"},
+		{"space", seedWith(t, docNumber, "黔工信提复字 〔2023〕4号"), "doc_number"},
+		{"index spaces", noDocNumber(seedWith(t, index, "000014349 / 2023-2692872")), "index_number"},
+		{"index fullwidth", noDocNumber(seedWith(t, index, "\uff10\uff10\uff10014349/2023-2692872")), "index_number"},
+		{"title", noIndex(noDocNumber(strings.ReplaceAll(seedWith(t, title, title), title, "省工业和信息化厅\u3000关于省政协十三届一次会议第\uff11019号提案的答复"))), "title"},
+	} {
+		res, err := store.PreviewImport(ctx, []postgres.ImportFile{parseFile(t, c.name, []byte(c.text))})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if r := res[0]; r.Created || r.Slug != replySlug || r.MatchedBy != c.by {
+			t.Errorf("%s: created %v, slug %s, matched by %q", c.name, r.Created, r.Slug, r.MatchedBy)
+		}
+	}
+}
