@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -45,6 +46,10 @@ type ImportResult struct {
 	// they were; Moved are pinned again where their quote now stands.
 	Kept  int
 	Moved []MovedCommitment
+	// What was written by hand for words the new text no longer holds (or
+	// holds more than once), and is therefore not kept: the quotes of figures
+	// whose measure or period is dropped, and of citations made by hand.
+	LostMeasures, LostCitations []string
 }
 
 // ImportEntity is a known entity the imported text names, and how often.
@@ -235,6 +240,9 @@ type importDetail struct {
 	File      string `json:"file"`
 	MatchedBy string `json:"matched_by,omitempty"`
 	Moved     []int  `json:"moved_commitments,omitempty"`
+	// Quotes whose hand-written annotation the new text could not keep.
+	LostMeasures  []string `json:"lost_figure_measures,omitempty"`
+	LostCitations []string `json:"lost_citations,omitempty"`
 }
 
 func (im *docImport) refuse(id string, args ...any) error {
@@ -302,10 +310,10 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 	if res.Mentions, res.Entities, err = im.writeMentions(ctx); err != nil {
 		return res, err
 	}
-	if err := im.writeFigures(ctx); err != nil {
+	if res.LostMeasures, err = im.writeFigures(ctx); err != nil {
 		return res, err
 	}
-	if res.NewCited, err = im.writeCitations(ctx); err != nil {
+	if res.NewCited, res.LostCitations, err = im.writeCitations(ctx); err != nil {
 		return res, err
 	}
 	if err := im.writeDocument(ctx); err != nil {
@@ -323,7 +331,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 	if !res.Created {
 		action = "document.reimport"
 	}
-	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy}
+	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, LostMeasures: res.LostMeasures, LostCitations: res.LostCitations}
 	for _, m := range res.Moved {
 		detail.Moved = append(detail.Moved, m.Position)
 	}
@@ -696,32 +704,63 @@ func (im *docImport) dropLeftovers(ctx context.Context, sectionIDs map[string]in
 	return err
 }
 
-// relocate finds an old span in the new text: in the paragraph of the same
-// seq if the words stand there, else in the one new paragraph whose text is
-// the old paragraph's.
-func (im *docImport) relocate(s oldSpan) (int, bool) {
+// relocate finds an old span's words in the new text, as commitments are
+// found: where they were; else their one occurrence in the paragraph of the
+// same seq, or the same occurrence of as many there as the old paragraph
+// had; else the same place in the one new paragraph whose text is the old
+// paragraph's; else their one occurrence anywhere. It returns the paragraph
+// and the start offset.
+func (im *docImport) relocate(s oldSpan) (int, int, bool) {
 	n := utf8.RuneCountInString(s.quote)
-	at := func(text string) bool {
+	if s.quote == "" {
+		return 0, 0, false
+	}
+	at := func(text string, start int) bool {
 		r := []rune(text)
-		return s.start+n <= len(r) && string(r[s.start:s.start+n]) == s.quote
+		return start+n <= len(r) && string(r[start:start+n]) == s.quote
 	}
-	if s.seq >= 1 && s.seq <= len(im.doc.Paragraphs) && at(im.doc.Paragraphs[s.seq-1].Text) {
-		return s.seq, true
-	}
-	oldText, ok := im.old.paragraphs[s.seq]
-	if !ok {
-		return 0, false
-	}
-	seq := 0
-	for _, p := range im.doc.Paragraphs {
-		if p.Text == oldText {
-			if seq != 0 {
-				return 0, false
+	if s.seq >= 1 && s.seq <= len(im.doc.Paragraphs) {
+		text := im.doc.Paragraphs[s.seq-1].Text
+		if at(text, s.start) {
+			return s.seq, s.start, true
+		}
+		now := runeIndexAll(text, s.quote)
+		if len(now) == 1 {
+			return s.seq, now[0], true
+		}
+		if old, ok := im.old.paragraphs[s.seq]; ok && len(now) > 1 {
+			if was := runeIndexAll(old, s.quote); len(was) == len(now) {
+				if k := slices.Index(was, s.start); k >= 0 {
+					return s.seq, now[k], true
+				}
 			}
-			seq = p.Seq
 		}
 	}
-	return seq, seq != 0
+	if oldText, ok := im.old.paragraphs[s.seq]; ok {
+		seq := 0
+		for _, p := range im.doc.Paragraphs {
+			if p.Text == oldText {
+				if seq != 0 {
+					seq = -1
+					break
+				}
+				seq = p.Seq
+			}
+		}
+		if seq > 0 {
+			return seq, s.start, true
+		}
+	}
+	seq, start := 0, 0
+	for _, p := range im.doc.Paragraphs {
+		for _, i := range runeIndexAll(p.Text, s.quote) {
+			if seq != 0 {
+				return 0, 0, false
+			}
+			seq, start = p.Seq, i
+		}
+	}
+	return seq, start, seq != 0
 }
 
 // writeMentions links the known entities, and keeps mentions made by hand
@@ -741,16 +780,17 @@ func (im *docImport) writeMentions(ctx context.Context) (int, []ImportEntity, er
 		covered[m.Paragraph] = append(covered[m.Paragraph], [2]int{m.Start, m.End})
 	}
 	for _, m := range im.old.mentions {
-		seq, ok := im.relocate(m)
+		seq, start, ok := im.relocate(m)
 		if !ok {
 			continue
 		}
+		end := start + m.end - m.start
 		overlaps := false
 		for _, c := range covered[seq] {
-			overlaps = overlaps || (c[0] < m.end && m.start < c[1])
+			overlaps = overlaps || (c[0] < end && start < c[1])
 		}
 		if !overlaps {
-			all = append(all, span{key{seq, m.start, m.end}, m.quote, m.entityID})
+			all = append(all, span{key{seq, start, end}, m.quote, m.entityID})
 		}
 	}
 	counts := map[int64]int{}
@@ -775,15 +815,20 @@ func (im *docImport) writeMentions(ctx context.Context) (int, []ImportEntity, er
 // writeFigures saves the figures found, with the measure and period written
 // for a figure at the same words before; figures added by hand stay where
 // their words stand.
-func (im *docImport) writeFigures(ctx context.Context) error {
+func (im *docImport) writeFigures(ctx context.Context) ([]string, error) {
 	type key struct {
 		seq, start int
 		quote      string
 	}
 	old := map[key]oldFigure{}
+	var lost []string
 	for _, f := range im.old.figures {
-		if seq, ok := im.relocate(f.oldSpan); ok {
-			old[key{seq, f.start, f.quote}] = f
+		if seq, start, ok := im.relocate(f.oldSpan); ok {
+			f.end += start - f.start
+			f.start = start
+			old[key{seq, start, f.quote}] = f
+		} else if f.measure != "" || f.period != nil {
+			lost = append(lost, f.quote)
 		}
 	}
 	for _, f := range im.doc.Figures {
@@ -798,7 +843,7 @@ func (im *docImport) writeFigures(ctx context.Context) error {
 			VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7, $8::text::numeric, $9, $10, $11, $12)`,
 			im.paraID[f.Paragraph], f.Start, f.End, f.Quote, f.Kind, f.Value, f.Unit, f.BaseValue, f.BaseUnit, f.Qualifier,
 			measure, period); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	for k, o := range old {
@@ -807,17 +852,16 @@ func (im *docImport) writeFigures(ctx context.Context) error {
 			VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7, $8::text::numeric, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
 			im.paraID[k.seq], o.start, o.end, o.quote, o.kind, o.value, o.unit, o.baseValue, o.baseUnit, o.qualifier,
 			o.measure, o.period); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return lost, nil
 }
 
 // writeCitations links every 《》 title to the document of that title, adding
 // one the portal does not know yet. A title in the opening is what the reply
 // answers. Citations made by hand stay where their words stand.
-func (im *docImport) writeCitations(ctx context.Context) ([]string, error) {
-	var added []string
+func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, err error) {
 	opening := map[int]bool{}
 	for _, p := range im.doc.Paragraphs {
 		opening[p.Seq] = p.Role == policy.RoleOpening
@@ -839,29 +883,34 @@ func (im *docImport) writeCitations(ctx context.Context) ([]string, error) {
 			added = append(added, c.Title)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := im.tx.Exec(ctx, `INSERT INTO document_links (from_document_id, to_document_id, relation, paragraph_id,
 			    start_offset, end_offset, quote) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 			im.id, to, relation, im.paraID[c.Paragraph], c.Start, c.End, c.Quote); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, l := range im.old.links {
-		seq, ok := im.relocate(l.oldSpan)
+		seq, start, ok := im.relocate(l.oldSpan)
 		if !ok {
+			if !strings.HasPrefix(l.quote, "《") {
+				lost = append(lost, l.quote)
+			}
 			continue
 		}
+		l.end += start - l.start
+		l.start = start
 		if _, err := im.tx.Exec(ctx, `INSERT INTO document_links (from_document_id, to_document_id, relation, paragraph_id,
 			    start_offset, end_offset, quote)
 			SELECT $1, $2, $3, $4, $5, $6, $7
 			WHERE NOT EXISTS (SELECT 1 FROM document_links WHERE from_document_id = $1 AND paragraph_id = $4
 			                  AND start_offset < $6 AND $5 < end_offset)`,
 			im.id, l.toID, l.relation, im.paraID[seq], l.start, l.end, l.quote); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return added, nil
+	return added, lost, nil
 }
 
 // runeIndexAll lists the code-point offsets at which sub occurs in s.

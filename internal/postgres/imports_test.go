@@ -598,3 +598,48 @@ func TestImportMatchesVariantsOfTheSameNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestReimportKeepsAnnotationsWhoseWordsShifted imports the seed's page with
+// three characters added ahead of a paragraph's words, then the page as it
+// was: the measures written for its figures and the citation made by hand
+// follow their words both times (they were lost at the first shift).
+func TestReimportKeepsAnnotationsWhoseWordsShifted(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	const (
+		links    = `SELECT count(*) FROM document_links WHERE from_document_id = (SELECT id FROM documents WHERE slug = $1) AND quote LIKE '2022-2025%'`
+		measures = `SELECT count(*) FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id
+			WHERE p.document_id = (SELECT id FROM documents WHERE slug = $1) AND measure <> ''`
+	)
+	want := snapshotOf(t, pool, replySlug, true)
+	if count(t, pool, links, replySlug) != 1 || count(t, pool, measures, replySlug) != 22 {
+		t.Fatal("the seed changed")
+	}
+	typo := seedWith(t, "\n按照国家新一轮找矿突破战略行动要求", "\n另外,按照国家新一轮找矿突破战略行动要求")
+	src, _ := os.ReadFile(seedFile)
+	for _, f := range []postgres.ImportFile{parseFile(t, "typo.txt", []byte(typo)), parseFile(t, "seed.txt", src)} {
+		if _, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{f}); err != nil {
+			t.Fatal(err)
+		}
+		if n, m := count(t, pool, links, replySlug), count(t, pool, measures, replySlug); n != 1 || m != 22 {
+			t.Errorf("after %s: %d hand-made citations, %d measures; want 1 and 22", f.Name, n, m)
+		}
+	}
+	compareSnapshots(t, snapshotOf(t, pool, replySlug, true), want)
+	// Words that are gone take their measure with them, and the result and
+	// the audit record say so. (The commitment on those words goes first.)
+	if _, err := pool.Exec(ctx, `DELETE FROM commitments WHERE quote LIKE '%39932.82万元%'`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "gone.txt", []byte(seedWith(t, "39932.82万元", "39932.83万元")))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; !slices.Equal(r.LostMeasures, []string{"39932.82万元"}) {
+		t.Errorf("lost measures %q", r.LostMeasures)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport' AND detail->'lost_figure_measures' = '["39932.82万元"]'`); n != 1 {
+		t.Errorf("%d audit records name the lost measure", n)
+	}
+}
