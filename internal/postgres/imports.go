@@ -342,7 +342,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 	return res, audit(ctx, im.tx, actor, action, "document", im.id, beforeState, after, detail)
 }
 
-// match finds the document the file updates: by 文号, else 索引号, else title.
+// match finds the reply the file updates: by 文号, else 索引号, else title.
 // A candidate whose own 文号 or 索引号 contradicts the file's is another
 // document that happens to share the rest.
 func (im *docImport) match(ctx context.Context) (int64, string, error) {
@@ -353,7 +353,9 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 		if c.value == "" {
 			continue
 		}
-		rows, err := im.tx.Query(ctx, `SELECT id FROM documents WHERE `+matchKey(c.column)+` = `+matchKey("$1::text")+`
+		// Only replies: a proposal or a cited placeholder that shares the
+		// title is another document, never to be overwritten with a reply.
+		rows, err := im.tx.Query(ctx, `SELECT id FROM documents WHERE kind = 'reply' AND `+matchKey(c.column)+` = `+matchKey("$1::text")+`
 			AND (doc_number IS NULL OR $2 = '' OR `+matchKey("doc_number")+` = `+matchKey("$2::text")+`)
 			AND (index_number IS NULL OR $3 = '' OR `+matchKey("index_number")+` = `+matchKey("$3::text")+`)
 			ORDER BY id`, c.value, m.DocNumber, m.IndexNumber)

@@ -643,3 +643,22 @@ func TestReimportKeepsAnnotationsWhoseWordsShifted(t *testing.T) {
 		t.Errorf("%d audit records name the lost measure", n)
 	}
 }
+
+// TestImportMatchesRepliesOnly previews a reply that bears the title of the
+// proposal the seed answers, and no 文号 or 索引号: it is a new reply, not
+// an update that would overwrite the proposal with a reply's text.
+func TestImportMatchesRepliesOnly(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	const title = "关于布局“左磷右锂”开辟新型工业化新赛道的建议"
+	if count(t, pool, `SELECT count(*) FROM documents WHERE title = $1 AND kind = 'proposal'`, title) != 1 {
+		t.Fatal("the seed changed")
+	}
+	res, err := postgres.NewStore(pool).PreviewImport(ctx, []postgres.ImportFile{parseFile(t, "p.txt", []byte(constructed("", "", title, "")))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; !r.Created || r.MatchedBy != "" {
+		t.Errorf("created %v, matched by %q, slug %s", r.Created, r.MatchedBy, r.Slug)
+	}
+}
