@@ -398,16 +398,9 @@ func (im *docImport) create(ctx context.Context) error {
 	} else if m.SignedOn != "" {
 		base += "-" + strings.ReplaceAll(m.SignedOn, "-", "")
 	}
-	slug := base
-	for n := 2; ; n++ {
-		var taken bool
-		if err := im.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM documents WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-			return err
-		}
-		if !taken {
-			break
-		}
-		slug = base + "-" + strconv.Itoa(n)
+	slug, err := im.freeSlug(ctx, base)
+	if err != nil {
+		return err
 	}
 	genre := ""
 	if strings.Contains(im.doc.Title, "答复") {
@@ -415,6 +408,21 @@ func (im *docImport) create(ctx context.Context) error {
 	}
 	return im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, genre, title, source_name)
 		VALUES ($1, 'reply', nullif($2, ''), $3, nullif($4, '')) RETURNING id`, slug, genre, im.doc.Title, m.Source).Scan(&im.id)
+}
+
+// freeSlug is base, or base-2, base-3 ... if it is taken.
+func (im *docImport) freeSlug(ctx context.Context, base string) (string, error) {
+	slug := base
+	for n := 2; ; n++ {
+		var taken bool
+		if err := im.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM documents WHERE slug = $1)`, slug).Scan(&taken); err != nil {
+			return "", err
+		}
+		if !taken {
+			return slug, nil
+		}
+		slug = base + "-" + strconv.Itoa(n)
+	}
 }
 
 // writeDocument sets the document's metadata from the file; what the file
@@ -879,9 +887,14 @@ func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, 
 		err := im.tx.QueryRow(ctx, `SELECT id FROM documents WHERE title = $1 AND id <> $2 ORDER BY synthetic, kind = 'reply', id LIMIT 1`,
 			c.Title, im.id).Scan(&to)
 		if errors.Is(err, pgx.ErrNoRows) {
+			// The slug of a placeholder renamed since may be taken.
 			sum := sha256.Sum256([]byte(c.Title))
+			var slug string
+			if slug, err = im.freeSlug(ctx, "cited-"+hex.EncodeToString(sum[:6])); err != nil {
+				return nil, nil, err
+			}
 			err = im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, title) VALUES ($1, $2, $3) RETURNING id`,
-				"cited-"+hex.EncodeToString(sum[:6]), kind, c.Title).Scan(&to)
+				slug, kind, c.Title).Scan(&to)
 			added = append(added, c.Title)
 		}
 		if err != nil {

@@ -662,3 +662,35 @@ func TestImportMatchesRepliesOnly(t *testing.T) {
 		t.Errorf("created %v, matched by %q, slug %s", r.Created, r.MatchedBy, r.Slug)
 	}
 }
+
+// TestImportCitesATitleWhosePlaceholderSlugIsTaken cites a title whose
+// placeholder slug already belongs to a document of another title (a
+// placeholder renamed since): the new placeholder gets a free slug (it
+// failed on the unique slug).
+func TestImportCitesATitleWhosePlaceholderSlugIsTaken(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	a := strings.Replace(constructed("黔测复字〔2024〕101号", "", "答复甲", ""), "贵州省锰产业高质量发展实施方案", "测试被引文件甲", 1)
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(a))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res[0].NewCited, "测试被引文件甲") {
+		t.Fatalf("new cited %q", res[0].NewCited)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE documents SET title = '测试被引文件乙' WHERE title = '测试被引文件甲'`); err != nil {
+		t.Fatal(err)
+	}
+	c := strings.Replace(constructed("黔测复字〔2024〕103号", "", "答复丙", ""), "贵州省锰产业高质量发展实施方案", "测试被引文件甲", 1)
+	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "c.txt", []byte(c))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res[0].NewCited, "测试被引文件甲") {
+		t.Errorf("new cited %q", res[0].NewCited)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM documents WHERE title IN ('测试被引文件甲', '测试被引文件乙') AND slug LIKE 'cited-%'`); n != 2 {
+		t.Errorf("%d placeholders", n)
+	}
+}
