@@ -163,6 +163,7 @@ var messages = []entry{
 	{"action.user.password", "重设密码", "Password reset"},
 	{"action.document.import", "导入文件", "Document imported"},
 	{"action.document.reimport", "重新导入文件", "Document re-imported"},
+	{"action.document.placeholder", "导入时新建被引文件", "Cited document added by an import"},
 	{"import.err.lost", "%s:承诺 %s 的原文“%s”在新文本中已经没有了。为免丢失这项承诺和它的进展,所有文件都没有导入;请核对新文本。", "%s: the words of commitment %s, “%s”, are no longer in the new text. So that the commitment and its progress are not lost, none of the files was imported; check the new text."},
 	{"import.err.twice", "%s:承诺 %s 的原文“%s”在新文本中出现了不止一次,且不在原来的位置,无法判断它该落在哪里。所有文件都没有导入。", "%s: the words of commitment %s, “%s”, occur more than once in the new text and not where they were, so where it belongs cannot be told. None of the files was imported."},
 	{"import.err.outside", "%s:承诺 %s 的原文“%s”在新文本中不属于任何章节。所有文件都没有导入。", "%s: the words of commitment %s, “%s”, fall outside every section of the new text. None of the files was imported."},

@@ -129,7 +129,7 @@ func (s *Store) importDocuments(ctx context.Context, actor policy.Actor, files [
 	var results []ImportResult
 	refusal := &ImportRefusal{}
 	for _, f := range files {
-		im := &docImport{tx: tx, file: f, doc: f.Document, aliases: aliases, entityIDs: ids, entityNames: names}
+		im := &docImport{tx: tx, actor: actor, file: f, doc: f.Document, aliases: aliases, entityIDs: ids, entityNames: names}
 		res, err := im.run(ctx, actor)
 		var r *ImportRefusal
 		switch {
@@ -174,6 +174,7 @@ func knownAliases(ctx context.Context, tx pgx.Tx) ([]importer.Alias, map[string]
 // docImport is the import of one file.
 type docImport struct {
 	tx          pgx.Tx
+	actor       policy.Actor
 	file        ImportFile
 	doc         *importer.Document
 	aliases     []importer.Alias
@@ -244,6 +245,16 @@ type importDetail struct {
 	LostMeasures  []string `json:"lost_figure_measures,omitempty"`
 	LostCitations []string `json:"lost_citations,omitempty"`
 }
+
+// placeholderDetail is the audit detail of a document an import adds
+// because the imported text cites it.
+type placeholderDetail struct {
+	File    string `json:"file"`
+	CitedBy int64  `json:"cited_by"`
+}
+
+// emptySHA256 is the text sum of a document without paragraphs.
+var emptySHA256 = func() string { s := sha256.Sum256(nil); return hex.EncodeToString(s[:]) }()
 
 func (im *docImport) refuse(id string, args ...any) error {
 	return &ImportRefusal{Problems: []*policy.Error{policy.Errorm(policy.ECONFLICT, id, append([]any{im.file.Name}, args...)...)}}
@@ -895,7 +906,11 @@ func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, 
 			}
 			err = im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, title) VALUES ($1, $2, $3) RETURNING id`,
 				slug, kind, c.Title).Scan(&to)
-			added = append(added, c.Title)
+			if err == nil {
+				added = append(added, c.Title)
+				err = audit(ctx, im.tx, im.actor, "document.placeholder", "document", to, nil,
+					&documentState{Title: c.Title, TextSHA256: emptySHA256}, placeholderDetail{File: im.file.Name, CitedBy: im.id})
+			}
 		}
 		if err != nil {
 			return nil, nil, err

@@ -694,3 +694,24 @@ func TestImportCitesATitleWhosePlaceholderSlugIsTaken(t *testing.T) {
 		t.Errorf("%d placeholders", n)
 	}
 }
+
+// TestImportAuditsThePlaceholdersItAdds imports a reply that cites two
+// documents the portal does not know: each placeholder it adds has its own
+// audit record, in the same transaction (they had none).
+func TestImportAuditsThePlaceholdersItAdds(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{Name: "测试"},
+		[]postgres.ImportFile{parseFile(t, "a.txt", []byte(constructed("黔某提复字〔2024〕7号", "", "关于某提案的答复", "")))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res[0].NewCited) != 2 {
+		t.Fatalf("new cited %q", res[0].NewCited)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log a JOIN documents d ON d.id = a.subject_id
+		WHERE a.subject_type = 'document' AND a.action = 'document.placeholder' AND a.actor_name = '测试'
+		  AND d.slug LIKE 'cited-%' AND a.after->>'title' = d.title AND (a.detail->>'cited_by')::bigint = $1`, res[0].DocumentID); n != 2 {
+		t.Errorf("%d audit records of placeholders", n)
+	}
+}
