@@ -163,6 +163,8 @@ var messages = []entry{
 	{"action.user.password", "重设密码", "Password reset"},
 	{"action.document.import", "导入文件", "Document imported"},
 	{"action.document.reimport", "重新导入文件", "Document re-imported"},
+	{"imp.stale", "%s:审阅之后,门户里的文件已有变动,现在保存的结果与审阅时所示不同,所以没有保存。请核对下面重新生成的审阅结果,再确认。", "%s: the portal changed since the review, so saving now would not do what the review showed, and nothing was saved. Check the review below, made afresh, then confirm."},
+	{"imp.unchanged", "门户里的这份文件已与上传的文本完全相同,保存不会改变任何内容。", "The portal's document already holds exactly this text; saving would change nothing."},
 	{"action.document.placeholder", "导入时新建被引文件", "Cited document added by an import"},
 	{"import.err.lost", "%s:承诺 %s 的原文“%s”在新文本中已经没有了。为免丢失这项承诺和它的进展,所有文件都没有导入;请核对新文本。", "%s: the words of commitment %s, “%s”, are no longer in the new text. So that the commitment and its progress are not lost, none of the files was imported; check the new text."},
 	{"import.err.twice", "%s:承诺 %s 的原文“%s”在新文本中出现了不止一次,且不在原来的位置,无法判断它该落在哪里。所有文件都没有导入。", "%s: the words of commitment %s, “%s”, occur more than once in the new text and not where they were, so where it belongs cannot be told. None of the files was imported."},

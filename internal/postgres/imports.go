@@ -25,7 +25,35 @@ import (
 type ImportFile struct {
 	Name     string
 	Document *importer.Document
+	// Expect, when set, is what a review of the file promised; if saving it
+	// would do something else the import fails with *ImportStale.
+	Expect *ImportExpect
 }
+
+// ImportExpect is what a review promised: a new document (DocumentID 0), or
+// an update of the document DocumentID as it stood in State (the State of
+// the review's ImportResult).
+type ImportExpect struct {
+	DocumentID int64
+	State      string
+}
+
+// ImportStale is why a reviewed file was not saved: the portal changed since
+// the review, so saving would not do what the review showed. It unwraps to
+// an ECONFLICT *policy.Error.
+type ImportStale struct {
+	File string
+	Want ImportExpect
+	Got  ImportExpect
+}
+
+func (e *ImportStale) Error() string {
+	return fmt.Sprintf("%s: the portal changed since the review (expected document %d at %s, found %d at %s)",
+		e.File, e.Want.DocumentID, e.Want.State, e.Got.DocumentID, e.Got.State)
+}
+
+// Unwrap gives the stale review its code.
+func (e *ImportStale) Unwrap() error { return policy.Errorm(policy.ECONFLICT, "imp.stale", e.File) }
 
 // ImportResult says what importing one file did, or would do.
 type ImportResult struct {
@@ -46,6 +74,12 @@ type ImportResult struct {
 	// they were; Moved are pinned again where their quote now stands.
 	Kept  int
 	Moved []MovedCommitment
+	// State is the updated document's state before the import, to be given
+	// back in ImportExpect; empty when the import creates the document.
+	State string
+	// Unchanged says that the document already holds exactly what the file
+	// would write: nothing was written, and no audit record either.
+	Unchanged bool
 	// What was written by hand for words the new text no longer holds (or
 	// holds more than once), and is therefore not kept: the quotes of figures
 	// whose measure or period is dropped, and of citations made by hand.
@@ -129,15 +163,31 @@ func (s *Store) importDocuments(ctx context.Context, actor policy.Actor, files [
 	var results []ImportResult
 	refusal := &ImportRefusal{}
 	for _, f := range files {
-		im := &docImport{tx: tx, actor: actor, file: f, doc: f.Document, aliases: aliases, entityIDs: ids, entityNames: names}
+		// Each file in a savepoint, so that one that changes nothing
+		// leaves nothing behind.
+		sp, err := tx.Begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		im := &docImport{tx: sp, actor: actor, file: f, doc: f.Document, aliases: aliases, entityIDs: ids, entityNames: names}
 		res, err := im.run(ctx, actor)
 		var r *ImportRefusal
+		var stale *ImportStale
 		switch {
 		case errors.As(err, &r):
 			refusal.Problems = append(refusal.Problems, r.Problems...)
 			continue
+		case errors.As(err, &stale):
+			return nil, stale
 		case err != nil:
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		case res.Unchanged:
+			err = sp.Rollback(ctx)
+		default:
+			err = sp.Commit(ctx)
+		}
+		if err != nil {
+			return nil, err
 		}
 		results = append(results, res)
 	}
@@ -260,14 +310,27 @@ func (im *docImport) refuse(id string, args ...any) error {
 	return &ImportRefusal{Problems: []*policy.Error{policy.Errorm(policy.ECONFLICT, id, append([]any{im.file.Name}, args...)...)}}
 }
 
-func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult, error) {
+func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportResult, err error) {
 	d := im.doc
-	res := ImportResult{File: im.file.Name, Title: d.Title, Paragraphs: len(d.Paragraphs), Figures: len(d.Figures),
+	res = ImportResult{File: im.file.Name, Title: d.Title, Paragraphs: len(d.Paragraphs), Figures: len(d.Figures),
 		Citations: len(d.Citations)}
-	var err error
 	im.id, res.MatchedBy, err = im.match(ctx)
 	if err != nil {
 		return res, err
+	}
+	if im.id != 0 {
+		// The document's row lock is what creating or restoring a commitment
+		// takes too: either they finish first and their commitment is placed
+		// on the new text with the rest, or they wait and read the new text.
+		if _, err := im.tx.Exec(ctx, `SELECT FROM documents WHERE id = $1 FOR NO KEY UPDATE`, im.id); err != nil {
+			return res, err
+		}
+		if res.State, err = im.fingerprint(ctx); err != nil {
+			return res, err
+		}
+	}
+	if e := im.file.Expect; e != nil && (e.DocumentID != im.id || e.State != res.State) {
+		return res, &ImportStale{File: im.file.Name, Want: *e, Got: ImportExpect{DocumentID: im.id, State: res.State}}
 	}
 	var before *documentState
 	if im.id == 0 {
@@ -276,12 +339,6 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 			return res, err
 		}
 	} else {
-		// The document's row lock is what creating or restoring a commitment
-		// takes too: either they finish first and their commitment is placed
-		// on the new text with the rest, or they wait and read the new text.
-		if _, err := im.tx.Exec(ctx, `SELECT FROM documents WHERE id = $1 FOR NO KEY UPDATE`, im.id); err != nil {
-			return res, err
-		}
 		if before, err = im.state(ctx); err != nil {
 			return res, err
 		}
@@ -338,6 +395,15 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 		return res, err
 	}
 	res.DocumentID = im.id
+	if !res.Created {
+		now, err := im.fingerprint(ctx)
+		if err != nil {
+			return res, err
+		}
+		if res.Unchanged = now == res.State; res.Unchanged {
+			return res, nil
+		}
+	}
 	action := "document.import"
 	if !res.Created {
 		action = "document.reimport"
@@ -464,6 +530,27 @@ func (im *docImport) writeDocument(ctx context.Context) error {
 		return im.refuse("import.err.docnumber", m.DocNumber)
 	}
 	return err
+}
+
+// fingerprint sums everything an import can write for the document: its
+// row, paragraphs, sections, figures, mentions, citations and where its
+// commitments stand. Rows the import deletes and adds again are summed
+// without their ids.
+func (im *docImport) fingerprint(ctx context.Context) (string, error) {
+	var sum string
+	err := im.tx.QueryRow(ctx, `
+		SELECT md5(concat_ws('|',
+		    (SELECT to_jsonb(d)::text FROM documents d WHERE d.id = $1),
+		    (SELECT string_agg(to_jsonb(p)::text, ',' ORDER BY p.seq) FROM paragraphs p WHERE p.document_id = $1),
+		    (SELECT string_agg(to_jsonb(x)::text, ',' ORDER BY x.id) FROM sections x WHERE x.document_id = $1),
+		    (SELECT string_agg((to_jsonb(f) - 'id')::text, ',' ORDER BY f.paragraph_id, f.start_offset, f.end_offset, f.quote)
+		     FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = $1),
+		    (SELECT string_agg((to_jsonb(m) - 'id')::text, ',' ORDER BY m.paragraph_id, m.start_offset, m.end_offset, m.entity_id)
+		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = $1),
+		    (SELECT string_agg((to_jsonb(l) - 'id')::text, ',' ORDER BY l.paragraph_id, l.start_offset, l.end_offset, l.to_document_id, l.relation, l.quote)
+		     FROM document_links l WHERE l.from_document_id = $1),
+		    (SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY c.id) FROM commitments c WHERE c.document_id = $1)))`, im.id).Scan(&sum)
+	return sum, err
 }
 
 func (im *docImport) state(ctx context.Context) (*documentState, error) {

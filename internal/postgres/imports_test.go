@@ -159,7 +159,8 @@ func TestImportSeedIntoEmptyDatabase(t *testing.T) {
 
 // TestReimportSeedChangesNothing imports the seed's page over the seeded
 // reply: it is matched by its 文号 and everything, commitments with their
-// places, themes, measures and the bare-title citation, stays as it was.
+// places, themes, measures and the bare-title citation, stays as it was;
+// the result says so and nothing is written.
 func TestReimportSeedChangesNothing(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
@@ -169,14 +170,16 @@ func TestReimportSeedChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := res[0]; r.Created || r.MatchedBy != "doc_number" || r.Slug != replySlug || r.Kept != 51 || len(r.Moved) != 0 {
+	if r := res[0]; r.Created || r.MatchedBy != "doc_number" || r.Slug != replySlug || r.Kept != 51 || len(r.Moved) != 0 || !r.Unchanged {
 		t.Errorf("result %+v", r)
 	}
 	compareSnapshots(t, snapshotOf(t, pool, replySlug, true), want)
 	if n := count(t, pool, `SELECT count(*) FROM documents`); n != docs {
 		t.Errorf("%d documents, want %d", n, docs)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport' AND before->>'text_sha256' = after->>'text_sha256'`); n != 1 {
+	// Nothing changed, so nothing is written: no audit record either (each
+	// replay of a confirmation used to add one).
+	if n := count(t, pool, `SELECT count(*) FROM audit_log`); n != 0 {
 		t.Errorf("%d audit records", n)
 	}
 }
@@ -713,5 +716,58 @@ func TestImportAuditsThePlaceholdersItAdds(t *testing.T) {
 		WHERE a.subject_type = 'document' AND a.action = 'document.placeholder' AND a.actor_name = '测试'
 		  AND d.slug LIKE 'cited-%' AND a.after->>'title' = d.title AND (a.detail->>'cited_by')::bigint = $1`, res[0].DocumentID); n != 2 {
 		t.Errorf("%d audit records of placeholders", n)
+	}
+}
+
+// TestImportRefusesAStaleReview confirms reviews after the portal changed:
+// a review that promised a new document, confirmed after someone else
+// imported the same reply, and a review of an update, confirmed after the
+// document changed, each fail with *ImportStale and save nothing; a
+// confirmation that matches its review saves.
+func TestImportRefusesAStaleReview(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	f := parseFile(t, "a.txt", []byte(constructed("黔某提复字〔2024〕401号", "", "关于某提案的答复", "")))
+	review, err := store.PreviewImport(ctx, []postgres.ImportFile{f})
+	if err != nil || !review[0].Created || review[0].State != "" {
+		t.Fatalf("review %+v (%v)", review, err)
+	}
+	if _, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{f}); err != nil {
+		t.Fatal(err)
+	}
+	confirm := func(f postgres.ImportFile, id int64, state string) error {
+		f.Expect = &postgres.ImportExpect{DocumentID: id, State: state}
+		_, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{f})
+		return err
+	}
+	var stale *postgres.ImportStale
+	if err := confirm(f, 0, ""); !errors.As(err, &stale) || policy.ErrorCode(err) != policy.ECONFLICT {
+		t.Errorf("create confirmed after someone else's: %v", err)
+	}
+
+	g := parseFile(t, "b.txt", []byte(constructed("黔某提复字〔2024〕401号", "", "关于某提案的答复", "新增一句。")))
+	review, err = store.PreviewImport(ctx, []postgres.ImportFile{g})
+	if err != nil || review[0].Created || review[0].State == "" {
+		t.Fatalf("review %+v (%v)", review, err)
+	}
+	id, state := review[0].DocumentID, review[0].State
+	audits := count(t, pool, `SELECT count(*) FROM audit_log`)
+	h := parseFile(t, "c.txt", []byte(constructed("黔某提复字〔2024〕401号", "", "关于某提案的答复", "另一句。")))
+	if _, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{h}); err != nil {
+		t.Fatal(err)
+	}
+	if err := confirm(g, id, state); !errors.As(err, &stale) {
+		t.Errorf("update confirmed after the document changed: %v", err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log`); n != audits+1 {
+		t.Errorf("%d audit records, want %d", n, audits+1)
+	}
+	review, err = store.PreviewImport(ctx, []postgres.ImportFile{g})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := confirm(g, review[0].DocumentID, review[0].State); err != nil {
+		t.Errorf("a fresh review: %v", err)
 	}
 }
