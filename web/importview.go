@@ -30,6 +30,11 @@ type ImportPreview struct {
 	Entities     []ImportEntity
 	Kept         int
 	Moved        []ImportMoved
+	// What the review promises, carried by the confirmation: the document
+	// updated (0 for a new one) and its state when reviewed.
+	DocumentID int64
+	State      string
+	Unchanged  bool // the document already holds exactly this text
 }
 
 // ImportEntity is a known entity the text names, and how often.

@@ -241,3 +241,44 @@ func sha256hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestImportPageRefusesAStaleReview confirms a review that promised a new
+// document after another editor imported the same reply: nothing is saved
+// and the review is shown again, made afresh, with 409 (the confirmation
+// used to update silently). Confirming that fresh review of an unchanged
+// text writes nothing, not even an audit record.
+func TestImportPageRefusesAStaleReview(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	r := upload(t, editor, base+"/documents/import", "reply.txt", newReply)
+	if r.status != http.StatusOK {
+		t.Fatalf("review: %d", r.status)
+	}
+	first := confirmForm(t, r.body)
+	if first.Get("expectdoc") != "0" {
+		t.Errorf("the confirmation promises document %q", first.Get("expectdoc"))
+	}
+	second := upload(t, editor, base+"/documents/import", "reply.txt", newReply)
+	if r := postMultipart(t, editor, base+"/documents/import", confirmForm(t, second.body)); r.status != http.StatusSeeOther {
+		t.Fatalf("the other confirmation: %d", r.status)
+	}
+	audits := scalar[int](t, pool, `SELECT count(*) FROM audit_log`)
+	r = postMultipart(t, editor, base+"/documents/import", first)
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "审阅之后,门户里的文件已有变动") ||
+		!strings.Contains(r.body, `id="import-unchanged"`) || strings.Contains(r.body, "⟦") {
+		t.Fatalf("stale confirmation: %d\n%s", r.status, r.body)
+	}
+	fresh := confirmForm(t, r.body)
+	if fresh.Get("expectdoc") == "0" || fresh.Get("expectstate") == "" {
+		t.Errorf("the fresh review promises %v", fresh)
+	}
+	if r := postMultipart(t, editor, base+"/documents/import", fresh); r.status != http.StatusSeeOther || r.header.Get("Location") != "/documents/reply-2024-7" {
+		t.Errorf("fresh confirmation: %d %s", r.status, r.header.Get("Location"))
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log`); n != audits {
+		t.Errorf("%d audit records added", n-audits)
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM documents WHERE kind = 'reply' AND NOT synthetic`); n != 2 {
+		t.Errorf("%d replies", n)
+	}
+}
