@@ -49,6 +49,8 @@ type ImportMoved struct {
 	Position int
 	Title    string
 	From, To string
+	// Section anchors, when the commitment changes section.
+	FromSection, ToSection string
 }
 
 // sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….

@@ -98,6 +98,9 @@ type MovedCommitment struct {
 	Position int
 	Title    string
 	From, To string // paragraph and offset, as p14:120
+	// The anchors of its section before and after; a commitment whose
+	// words stay put but whose section changes has moved too.
+	FromSection, ToSection string
 }
 
 // ImportRefusal is why files that parse cannot be saved: commitments whose
@@ -365,11 +368,12 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 			c.id, im.paraID[p.seq], p.start, p.start+utf8.RuneCountInString(c.quote), sectionIDs[p.anchor]); err != nil {
 			return res, err
 		}
-		if p.seq == c.seq && p.start == c.start {
+		if p.seq == c.seq && p.start == c.start && p.anchor == c.sectionAnchor {
 			res.Kept++
 		} else {
 			res.Moved = append(res.Moved, MovedCommitment{ID: c.id, Position: c.position, Title: c.title,
-				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.seq, p.start)})
+				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.seq, p.start),
+				FromSection: c.sectionAnchor, ToSection: p.anchor})
 		}
 	}
 	if err := im.dropLeftovers(ctx, sectionIDs); err != nil {

@@ -771,3 +771,41 @@ func TestImportRefusesAStaleReview(t *testing.T) {
 		t.Errorf("a fresh review: %v", err)
 	}
 }
+
+// TestReimportCountsASectionChangeAsAMove drops the (二) marker ahead of a
+// commitment's words without moving them: the commitment now belongs to
+// (一). That is a move, in the result and in the audit record (it was
+// counted as staying, and the audit did not name it).
+func TestReimportCountsASectionChangeAsAMove(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	text := constructed("黔某提复字〔2024〕9号", "", "关于某提案的答复", "")
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(text))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res[0].DocumentID
+	const quote = "推动高纯锰材料产能提升20%"
+	var cid int64
+	err = pool.QueryRow(ctx, `
+		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
+		SELECT $1, x.id, p.id, strpos(p.text, $2) - 1, strpos(p.text, $2) - 1 + char_length($2), $2, 1, '高纯锰产能提升', 'target', 'definite'
+		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = 4 AND x.document_id = $1 AND x.anchor = 's1-2'
+		RETURNING id`, id, quote).Scan(&cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := strings.Replace(text, "(二)精深加工。", "另外,精深加工。", 1) // as many characters
+	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(same))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res[0]
+	if r.Kept != 0 || len(r.Moved) != 1 || r.Moved[0].From != r.Moved[0].To || r.Moved[0].FromSection != "s1-2" || r.Moved[0].ToSection != "s1-1" {
+		t.Errorf("re-import: kept %d, moved %+v", r.Kept, r.Moved)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport' AND subject_id = $1 AND detail->'moved_commitments' = '[1]'`, id); n != 1 {
+		t.Errorf("%d audit records name the move", n)
+	}
+}

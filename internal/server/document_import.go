@@ -113,7 +113,8 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		v.Preview.Entities = append(v.Preview.Entities, web.ImportEntity{Slug: e.Slug, Name: e.Name, Count: e.Count})
 	}
 	for _, m := range p.Moved {
-		v.Preview.Moved = append(v.Preview.Moved, web.ImportMoved{ID: m.ID, Position: m.Position, Title: m.Title, From: m.From, To: m.To})
+		v.Preview.Moved = append(v.Preview.Moved, web.ImportMoved{ID: m.ID, Position: m.Position, Title: m.Title, From: m.From, To: m.To,
+			FromSection: m.FromSection, ToSection: m.ToSection})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, web.ImportPage(v))
