@@ -748,19 +748,26 @@ func (im *docImport) writeText(ctx context.Context) error {
 			return err
 		}
 	}
-	im.paraID = map[int]int64{}
-	for _, p := range im.doc.Paragraphs {
-		var id int64
-		err := im.tx.QueryRow(ctx, `
-			INSERT INTO paragraphs (document_id, seq, role, text) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (document_id, seq) DO UPDATE SET role = excluded.role, text = excluded.text
-			RETURNING id`, im.id, p.Seq, p.Role, p.Text).Scan(&id)
-		if err != nil {
-			return err
-		}
-		im.paraID[p.Seq] = id
+	// One statement for all paragraphs: a row at a time took seconds for
+	// a long reply.
+	n := len(im.doc.Paragraphs)
+	seqs, roles, texts := make([]int32, n), make([]string, n), make([]string, n)
+	for i, p := range im.doc.Paragraphs {
+		seqs[i], roles[i], texts[i] = int32(p.Seq), string(p.Role), p.Text
 	}
-	return nil
+	rows, err := im.tx.Query(ctx, `
+		INSERT INTO paragraphs (document_id, seq, role, text)
+		SELECT $1, u.seq, u.role, u.text FROM unnest($2::int[], $3::text[], $4::text[]) AS u(seq, role, text)
+		ON CONFLICT (document_id, seq) DO UPDATE SET role = excluded.role, text = excluded.text
+		RETURNING seq, id`, im.id, seqs, roles, texts)
+	if err != nil {
+		return err
+	}
+	im.paraID = make(map[int]int64, n)
+	var seq int
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&seq, &id}, func() error { im.paraID[seq] = id; return nil })
+	return err
 }
 
 // writeSections updates the sections whose anchor remains (keeping their
@@ -776,28 +783,52 @@ func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error
 		WHERE document_id = $1`, im.id); err != nil {
 		return nil, err
 	}
+	// One statement per level of the tree, parents first, so that each
+	// level knows its parents' ids.
+	depth := map[string]int{}
+	var levels [][]flatSection
 	for _, f := range flat {
-		s := f.section
-		var parent *int64
+		d := 0
 		if f.parent != "" {
-			p := ids[f.parent]
-			parent = &p
+			d = depth[f.parent] + 1
 		}
-		var id int64
-		err := im.tx.QueryRow(ctx, `
+		depth[f.section.Anchor] = d
+		for len(levels) <= d {
+			levels = append(levels, nil)
+		}
+		levels[d] = append(levels[d], f)
+	}
+	for _, level := range levels {
+		n := len(level)
+		parents, starts, ends := make([]int64, n), make([]int64, n), make([]int64, n)
+		positions, startOffsets, endOffsets := make([]int32, n), make([]int32, n), make([]int32, n)
+		kinds, labels, titles, anchors := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		for i, f := range level {
+			s := f.section
+			parents[i] = ids[f.parent] // 0 for a top-level section
+			positions[i], kinds[i], labels[i], titles[i], anchors[i] = int32(f.position), string(s.Kind), s.Label, s.Title, s.Anchor
+			starts[i], startOffsets[i] = im.paraID[s.Start.Paragraph], int32(s.Start.Offset)
+			ends[i], endOffsets[i] = im.paraID[s.End.Paragraph], int32(s.End.Offset)
+		}
+		rows, err := im.tx.Query(ctx, `
 			INSERT INTO sections (document_id, parent_id, position, kind, label, title, anchor,
 			                      start_paragraph_id, start_offset, end_paragraph_id, end_offset)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			SELECT $1, nullif(u.parent, 0), u.position, u.kind, u.label, u.title, u.anchor, u.sp, u.so, u.ep, u.eo
+			FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[], $10::bigint[], $11::int[])
+			     AS u(parent, position, kind, label, title, anchor, sp, so, ep, eo)
 			ON CONFLICT (document_id, anchor) DO UPDATE SET parent_id = excluded.parent_id, position = excluded.position,
 			    kind = excluded.kind, label = excluded.label, title = excluded.title,
 			    start_paragraph_id = excluded.start_paragraph_id, start_offset = excluded.start_offset,
 			    end_paragraph_id = excluded.end_paragraph_id, end_offset = excluded.end_offset
-			RETURNING id`, im.id, parent, f.position, s.Kind, s.Label, s.Title, s.Anchor,
-			im.paraID[s.Start.Paragraph], s.Start.Offset, im.paraID[s.End.Paragraph], s.End.Offset).Scan(&id)
+			RETURNING anchor, id`, im.id, parents, positions, kinds, labels, titles, anchors, starts, startOffsets, ends, endOffsets)
 		if err != nil {
 			return nil, err
 		}
-		ids[s.Anchor] = id
+		var anchor string
+		var id int64
+		if _, err := pgx.ForEachRow(rows, []any{&anchor, &id}, func() error { ids[anchor] = id; return nil }); err != nil {
+			return nil, err
+		}
 	}
 	return ids, nil
 }
@@ -906,12 +937,16 @@ func (im *docImport) writeMentions(ctx context.Context) (int, []ImportEntity, er
 		}
 	}
 	counts := map[int64]int{}
-	for _, m := range all {
-		if _, err := im.tx.Exec(ctx, `INSERT INTO mentions (entity_id, paragraph_id, start_offset, end_offset, quote)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, m.entityID, im.paraID[m.seq], m.start, m.end, m.quote); err != nil {
-			return 0, nil, err
-		}
+	n := len(all)
+	entityIDs, paraIDs, starts, ends, quotes := make([]int64, n), make([]int64, n), make([]int32, n), make([]int32, n), make([]string, n)
+	for i, m := range all {
+		entityIDs[i], paraIDs[i], starts[i], ends[i], quotes[i] = m.entityID, im.paraID[m.seq], int32(m.start), int32(m.end), m.quote
 		counts[m.entityID]++
+	}
+	if _, err := im.tx.Exec(ctx, `INSERT INTO mentions (entity_id, paragraph_id, start_offset, end_offset, quote)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::text[]) ON CONFLICT DO NOTHING`,
+		entityIDs, paraIDs, starts, ends, quotes); err != nil {
+		return 0, nil, err
 	}
 	var entities []ImportEntity
 	for _, m := range found {
@@ -943,6 +978,9 @@ func (im *docImport) writeFigures(ctx context.Context) ([]string, error) {
 			lost = append(lost, f.quote)
 		}
 	}
+	// Two statements, the figures found and those kept from before: a row
+	// at a time took seconds for a long reply.
+	var rows figureRows
 	for _, f := range im.doc.Figures {
 		measure, period := "", (*string)(nil)
 		k := key{f.Paragraph, f.Start, f.Quote}
@@ -950,24 +988,50 @@ func (im *docImport) writeFigures(ctx context.Context) ([]string, error) {
 			measure, period = o.measure, o.period
 			delete(old, k)
 		}
-		if _, err := im.tx.Exec(ctx, `INSERT INTO figures (paragraph_id, start_offset, end_offset, quote, kind, value, unit,
-			    base_value, base_unit, qualifier, measure, period)
-			VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7, $8::text::numeric, $9, $10, $11, $12)`,
-			im.paraID[f.Paragraph], f.Start, f.End, f.Quote, f.Kind, f.Value, f.Unit, f.BaseValue, f.BaseUnit, f.Qualifier,
-			measure, period); err != nil {
-			return nil, err
-		}
+		rows.add(im.paraID[f.Paragraph], f.Start, f.End, f.Quote, string(f.Kind), f.Value, f.Unit, f.BaseValue, f.BaseUnit,
+			f.Qualifier, measure, period)
 	}
+	if err := rows.insert(ctx, im.tx, ""); err != nil {
+		return nil, err
+	}
+	var kept figureRows
 	for k, o := range old {
-		if _, err := im.tx.Exec(ctx, `INSERT INTO figures (paragraph_id, start_offset, end_offset, quote, kind, value, unit,
-			    base_value, base_unit, qualifier, measure, period)
-			VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7, $8::text::numeric, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-			im.paraID[k.seq], o.start, o.end, o.quote, o.kind, o.value, o.unit, o.baseValue, o.baseUnit, o.qualifier,
-			o.measure, o.period); err != nil {
-			return nil, err
-		}
+		kept.add(im.paraID[k.seq], o.start, o.end, o.quote, o.kind, o.value, o.unit, o.baseValue, o.baseUnit, o.qualifier,
+			o.measure, o.period)
+	}
+	if err := kept.insert(ctx, im.tx, "ON CONFLICT DO NOTHING"); err != nil {
+		return nil, err
 	}
 	return lost, nil
+}
+
+// figureRows are figures to insert in one statement, column by column.
+type figureRows struct {
+	paragraphs                                                          []int64
+	starts, ends                                                        []int32
+	quotes, kinds, values, units, baseValues, baseUnits, qualifiers, ms []string
+	periods                                                             []*string
+}
+
+func (r *figureRows) add(paragraph int64, start, end int, quote, kind, value, unit, baseValue, baseUnit, qualifier, measure string, period *string) {
+	r.paragraphs = append(r.paragraphs, paragraph)
+	r.starts, r.ends = append(r.starts, int32(start)), append(r.ends, int32(end))
+	r.quotes, r.kinds, r.values, r.units = append(r.quotes, quote), append(r.kinds, kind), append(r.values, value), append(r.units, unit)
+	r.baseValues, r.baseUnits, r.qualifiers = append(r.baseValues, baseValue), append(r.baseUnits, baseUnit), append(r.qualifiers, qualifier)
+	r.ms, r.periods = append(r.ms, measure), append(r.periods, period)
+}
+
+func (r *figureRows) insert(ctx context.Context, tx pgx.Tx, onConflict string) error {
+	if len(r.paragraphs) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO figures (paragraph_id, start_offset, end_offset, quote, kind, value, unit,
+		    base_value, base_unit, qualifier, measure, period)
+		SELECT p, s, e, q, k, v::numeric, u, bv::numeric, bu, ql, m, pd
+		FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+		            $10::text[], $11::text[], $12::text[]) AS x(p, s, e, q, k, v, u, bv, bu, ql, m, pd) `+onConflict,
+		r.paragraphs, r.starts, r.ends, r.quotes, r.kinds, r.values, r.units, r.baseValues, r.baseUnits, r.qualifiers, r.ms, r.periods)
+	return err
 }
 
 // writeCitations links every 《》 title to the document of that title, adding
