@@ -35,6 +35,9 @@ type ImportPreview struct {
 	DocumentID int64
 	State      string
 	Unchanged  bool // the document already holds exactly this text
+	// Quotes whose hand-written figure measures or citations the new text
+	// cannot keep.
+	LostMeasures, LostCitations []string
 }
 
 // ImportEntity is a known entity the text names, and how often.

@@ -512,6 +512,8 @@ var messages = []entry{
 	{"imp.by.title", "标题", "title"},
 	{"imp.kept", "已有承诺:%s 条留在原处,%s 条随原文移到新位置或新章节。", "Existing commitments: %s stay where they are, %s move with their words or to another section."},
 	{"imp.commitment", "承诺 %s:%s", "Commitment %s: %s"},
+	{"imp.lost.measures", "这些数字的原文在新文本中找不到(或不止一处),人工填写的含义和时期将不再保留:%s", "The words of these figures are not in the new text (or occur more than once), so the measures and periods written for them will not be kept: %s"},
+	{"imp.lost.citations", "这些人工添加的引用的原文在新文本中找不到(或不止一处),将不再保留:%s", "The words of these citations added by hand are not in the new text (or occur more than once), so they will not be kept: %s"},
 	{"imp.section.moved", "(章节 %s → %s)", "(section %s → %s)"},
 	{"imp.refused", "这份文本不能保存:", "This text cannot be saved:"},
 	{"imp.meta", "文件信息", "Document details"},

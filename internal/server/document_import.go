@@ -100,7 +100,8 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	p := res[0]
 	v.Preview = &web.ImportPreview{Created: p.Created, MatchedBy: p.MatchedBy, Slug: p.Slug, Sections: p.Sections,
-		NewCited: p.NewCited, Kept: p.Kept, State: p.State, Unchanged: p.Unchanged}
+		NewCited: p.NewCited, Kept: p.Kept, State: p.State, Unchanged: p.Unchanged,
+		LostMeasures: p.LostMeasures, LostCitations: p.LostCitations}
 	if !p.Created {
 		v.Preview.DocumentID = p.DocumentID
 	}

@@ -282,3 +282,22 @@ func TestImportPageRefusesAStaleReview(t *testing.T) {
 		t.Errorf("%d replies", n)
 	}
 }
+
+// TestImportPageListsWhatWouldBeLost reviews a new text of the seeded reply
+// in which a figure's words changed: the review names the figure whose
+// written measure would not be kept, before anything is saved.
+func TestImportPageListsWhatWouldBeLost(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	if _, err := pool.Exec(t.Context(), `DELETE FROM commitments WHERE quote LIKE '%39932.82万元%'`); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := loggedIn(t, base, editorEmail)
+	r := upload(t, editor, base+"/documents/import", "changed.txt", strings.Replace(string(src), "39932.82万元", "39932.83万元", 1))
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="import-losses"`) || !strings.Contains(r.body, "将不再保留:39932.82万元") {
+		t.Errorf("review (%d) does not list the lost measure", r.status)
+	}
+}
