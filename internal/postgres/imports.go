@@ -399,7 +399,9 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		return res, err
 	}
 	res.DocumentID = im.id
-	if !res.Created {
+	// Only a text that is the same, with every commitment in its place,
+	// can have changed nothing; then everything else is compared.
+	if !res.Created && before.TextSHA256 == after.TextSHA256 && len(res.Moved) == 0 {
 		now, err := im.fingerprint(ctx)
 		if err != nil {
 			return res, err
@@ -755,11 +757,16 @@ func (im *docImport) writeText(ctx context.Context) error {
 	for i, p := range im.doc.Paragraphs {
 		seqs[i], roles[i], texts[i] = int32(p.Seq), string(p.Role), p.Text
 	}
-	rows, err := im.tx.Query(ctx, `
+	// A paragraph that has not changed is not written again: its search
+	// index entry is the costly part.
+	if _, err := im.tx.Exec(ctx, `
 		INSERT INTO paragraphs (document_id, seq, role, text)
 		SELECT $1, u.seq, u.role, u.text FROM unnest($2::int[], $3::text[], $4::text[]) AS u(seq, role, text)
 		ON CONFLICT (document_id, seq) DO UPDATE SET role = excluded.role, text = excluded.text
-		RETURNING seq, id`, im.id, seqs, roles, texts)
+		WHERE (paragraphs.role, paragraphs.text) IS DISTINCT FROM (excluded.role, excluded.text)`, im.id, seqs, roles, texts); err != nil {
+		return err
+	}
+	rows, err := im.tx.Query(ctx, `SELECT seq, id FROM paragraphs WHERE document_id = $1 AND seq <= $2`, im.id, n)
 	if err != nil {
 		return err
 	}
