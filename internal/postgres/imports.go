@@ -541,21 +541,25 @@ func (im *docImport) writeDocument(ctx context.Context) error {
 // fingerprint sums everything an import can write for the document: its
 // row, paragraphs, sections, figures, mentions, citations and where its
 // commitments stand. Rows the import deletes and adds again are summed
-// without their ids.
+// without their ids. What staff change that an import keeps as it is (a
+// section's theme, a commitment's status and progress) is left out, so
+// that such an edit between a review and its confirmation does not make
+// the review stale.
 func (im *docImport) fingerprint(ctx context.Context) (string, error) {
 	var sum string
 	err := im.tx.QueryRow(ctx, `
 		SELECT md5(concat_ws('|',
 		    (SELECT to_jsonb(d)::text FROM documents d WHERE d.id = $1),
 		    (SELECT string_agg(to_jsonb(p)::text, ',' ORDER BY p.seq) FROM paragraphs p WHERE p.document_id = $1),
-		    (SELECT string_agg(to_jsonb(x)::text, ',' ORDER BY x.id) FROM sections x WHERE x.document_id = $1),
+		    (SELECT string_agg((to_jsonb(x) - 'theme_key')::text, ',' ORDER BY x.id) FROM sections x WHERE x.document_id = $1),
 		    (SELECT string_agg((to_jsonb(f) - 'id')::text, ',' ORDER BY f.paragraph_id, f.start_offset, f.end_offset, f.quote)
 		     FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = $1),
 		    (SELECT string_agg((to_jsonb(m) - 'id')::text, ',' ORDER BY m.paragraph_id, m.start_offset, m.end_offset, m.entity_id)
 		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = $1),
 		    (SELECT string_agg((to_jsonb(l) - 'id')::text, ',' ORDER BY l.paragraph_id, l.start_offset, l.end_offset, l.to_document_id, l.relation, l.quote)
 		     FROM document_links l WHERE l.from_document_id = $1),
-		    (SELECT string_agg(to_jsonb(c)::text, ',' ORDER BY c.id) FROM commitments c WHERE c.document_id = $1)))`, im.id).Scan(&sum)
+		    (SELECT string_agg(jsonb_build_array(c.id, c.paragraph_id, c.start_offset, c.end_offset, c.section_id, c.quote)::text, ','
+		                       ORDER BY c.id) FROM commitments c WHERE c.document_id = $1)))`, im.id).Scan(&sum)
 	return sum, err
 }
 

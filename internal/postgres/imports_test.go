@@ -839,3 +839,24 @@ func TestReimportRewritesOnlyChangedParagraphs(t *testing.T) {
 		t.Errorf("%d of %d paragraphs written", changed, len(a))
 	}
 }
+
+// TestImportReviewSurvivesAProgressUpdate changes a commitment's status
+// between a review and its confirmation: the review still holds (the import
+// keeps statuses as they are), so the confirmation saves.
+func TestImportReviewSurvivesAProgressUpdate(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	f := parseFile(t, "typo.txt", []byte(seedWith(t, "\n按照国家新一轮找矿突破战略行动要求", "\n另外,按照国家新一轮找矿突破战略行动要求")))
+	review, err := store.PreviewImport(ctx, []postgres.ImportFile{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE commitments SET status = 'completed', version = version + 1, updated_at = now() WHERE position = 1`); err != nil {
+		t.Fatal(err)
+	}
+	f.Expect = &postgres.ImportExpect{DocumentID: review[0].DocumentID, State: review[0].State}
+	if _, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{f}); err != nil {
+		t.Errorf("confirmation after a status change: %v", err)
+	}
+}
