@@ -32,6 +32,14 @@ type ImportPreview struct {
 	Entities     []ImportEntity
 	Kept         int
 	Moved        []ImportMoved
+	// What the review promises, carried by the confirmation: the document
+	// updated (0 for a new one) and its state when reviewed.
+	DocumentID int64
+	State      string
+	Unchanged  bool // the document already holds exactly this text
+	// Quotes whose hand-written figure measures or citations the new text
+	// cannot keep.
+	LostMeasures, LostCitations []string
 }
 
 // ImportEntity is a known entity the text names, and how often.
@@ -46,6 +54,8 @@ type ImportMoved struct {
 	Position int
 	Title    string
 	From, To string
+	// Section anchors, when the commitment changes section.
+	FromSection, ToSection string
 }
 
 // sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….

@@ -201,6 +201,9 @@ func saveImport(ctx context.Context, cfg config.Config, as string, parsed []pars
 		if !r.Created {
 			fmt.Fprintf(stdout, ";已有承诺 %d 条原位保留,%d 条随原文移动", r.Kept, len(r.Moved))
 		}
+		if r.Unchanged {
+			fmt.Fprint(stdout, ";内容与门户中的完全相同,未写入任何内容")
+		}
 		fmt.Fprintln(stdout)
 		for _, m := range r.Moved {
 			fmt.Fprintf(stdout, "  承诺 %d(%s):%s → %s\n", m.Position, m.Title, m.From, m.To)

@@ -87,7 +87,8 @@ func TestEveryMessageTheCodeUsesIsInTheCatalogue(t *testing.T) {
 		policy.RoleSignature, policy.RoleDate, policy.RoleDisclosure, policy.RoleContact} {
 		vocab = append(vocab, "prole."+string(r))
 	}
-	vocab = append(vocab, "imp.by.doc_number", "imp.by.index_number", "imp.by.title", "action.document.import", "action.document.reimport")
+	vocab = append(vocab, "imp.by.doc_number", "imp.by.index_number", "imp.by.title", "action.document.import", "action.document.reimport",
+		"action.document.placeholder")
 	vocab = append(vocab, "rel."+string(policy.RelationRepliesTo), "rel."+string(policy.RelationCites))
 	for _, id := range vocab {
 		if !i18n.Has(id) {

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/guizhou-portal/portal/internal/importer"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -23,7 +25,35 @@ import (
 type ImportFile struct {
 	Name     string
 	Document *importer.Document
+	// Expect, when set, is what a review of the file promised; if saving it
+	// would do something else the import fails with *ImportStale.
+	Expect *ImportExpect
 }
+
+// ImportExpect is what a review promised: a new document (DocumentID 0), or
+// an update of the document DocumentID as it stood in State (the State of
+// the review's ImportResult).
+type ImportExpect struct {
+	DocumentID int64
+	State      string
+}
+
+// ImportStale is why a reviewed file was not saved: the portal changed since
+// the review, so saving would not do what the review showed. It unwraps to
+// an ECONFLICT *policy.Error.
+type ImportStale struct {
+	File string
+	Want ImportExpect
+	Got  ImportExpect
+}
+
+func (e *ImportStale) Error() string {
+	return fmt.Sprintf("%s: the portal changed since the review (expected document %d at %s, found %d at %s)",
+		e.File, e.Want.DocumentID, e.Want.State, e.Got.DocumentID, e.Got.State)
+}
+
+// Unwrap gives the stale review its code.
+func (e *ImportStale) Unwrap() error { return policy.Errorm(policy.ECONFLICT, "imp.stale", e.File) }
 
 // ImportResult says what importing one file did, or would do.
 type ImportResult struct {
@@ -44,6 +74,16 @@ type ImportResult struct {
 	// they were; Moved are pinned again where their quote now stands.
 	Kept  int
 	Moved []MovedCommitment
+	// State is the updated document's state before the import, to be given
+	// back in ImportExpect; empty when the import creates the document.
+	State string
+	// Unchanged says that the document already holds exactly what the file
+	// would write: nothing was written, and no audit record either.
+	Unchanged bool
+	// What was written by hand for words the new text no longer holds (or
+	// holds more than once), and is therefore not kept: the quotes of figures
+	// whose measure or period is dropped, and of citations made by hand.
+	LostMeasures, LostCitations []string
 }
 
 // ImportEntity is a known entity the imported text names, and how often.
@@ -58,6 +98,9 @@ type MovedCommitment struct {
 	Position int
 	Title    string
 	From, To string // paragraph and offset, as p14:120
+	// The anchors of its section before and after; a commitment whose
+	// words stay put but whose section changes has moved too.
+	FromSection, ToSection string
 }
 
 // ImportRefusal is why files that parse cannot be saved: commitments whose
@@ -123,15 +166,31 @@ func (s *Store) importDocuments(ctx context.Context, actor policy.Actor, files [
 	var results []ImportResult
 	refusal := &ImportRefusal{}
 	for _, f := range files {
-		im := &docImport{tx: tx, file: f, doc: f.Document, aliases: aliases, entityIDs: ids, entityNames: names}
+		// Each file in a savepoint, so that one that changes nothing
+		// leaves nothing behind.
+		sp, err := tx.Begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		im := &docImport{tx: sp, actor: actor, file: f, doc: f.Document, aliases: aliases, entityIDs: ids, entityNames: names}
 		res, err := im.run(ctx, actor)
 		var r *ImportRefusal
+		var stale *ImportStale
 		switch {
 		case errors.As(err, &r):
 			refusal.Problems = append(refusal.Problems, r.Problems...)
 			continue
+		case errors.As(err, &stale):
+			return nil, stale
 		case err != nil:
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		case res.Unchanged:
+			err = sp.Rollback(ctx)
+		default:
+			err = sp.Commit(ctx)
+		}
+		if err != nil {
+			return nil, err
 		}
 		results = append(results, res)
 	}
@@ -168,6 +227,7 @@ func knownAliases(ctx context.Context, tx pgx.Tx) ([]importer.Alias, map[string]
 // docImport is the import of one file.
 type docImport struct {
 	tx          pgx.Tx
+	actor       policy.Actor
 	file        ImportFile
 	doc         *importer.Document
 	aliases     []importer.Alias
@@ -234,20 +294,46 @@ type importDetail struct {
 	File      string `json:"file"`
 	MatchedBy string `json:"matched_by,omitempty"`
 	Moved     []int  `json:"moved_commitments,omitempty"`
+	// Quotes whose hand-written annotation the new text could not keep.
+	LostMeasures  []string `json:"lost_figure_measures,omitempty"`
+	LostCitations []string `json:"lost_citations,omitempty"`
 }
+
+// placeholderDetail is the audit detail of a document an import adds
+// because the imported text cites it.
+type placeholderDetail struct {
+	File    string `json:"file"`
+	CitedBy int64  `json:"cited_by"`
+}
+
+// emptySHA256 is the text sum of a document without paragraphs.
+var emptySHA256 = func() string { s := sha256.Sum256(nil); return hex.EncodeToString(s[:]) }()
 
 func (im *docImport) refuse(id string, args ...any) error {
 	return &ImportRefusal{Problems: []*policy.Error{policy.Errorm(policy.ECONFLICT, id, append([]any{im.file.Name}, args...)...)}}
 }
 
-func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult, error) {
+func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportResult, err error) {
 	d := im.doc
-	res := ImportResult{File: im.file.Name, Title: d.Title, Paragraphs: len(d.Paragraphs), Figures: len(d.Figures),
+	res = ImportResult{File: im.file.Name, Title: d.Title, Paragraphs: len(d.Paragraphs), Figures: len(d.Figures),
 		Citations: len(d.Citations)}
-	var err error
 	im.id, res.MatchedBy, err = im.match(ctx)
 	if err != nil {
 		return res, err
+	}
+	if im.id != 0 {
+		// The document's row lock is what creating or restoring a commitment
+		// takes too: either they finish first and their commitment is placed
+		// on the new text with the rest, or they wait and read the new text.
+		if _, err := im.tx.Exec(ctx, `SELECT FROM documents WHERE id = $1 FOR NO KEY UPDATE`, im.id); err != nil {
+			return res, err
+		}
+		if res.State, err = im.fingerprint(ctx); err != nil {
+			return res, err
+		}
+	}
+	if e := im.file.Expect; e != nil && (e.DocumentID != im.id || e.State != res.State) {
+		return res, &ImportStale{File: im.file.Name, Want: *e, Got: ImportExpect{DocumentID: im.id, State: res.State}}
 	}
 	var before *documentState
 	if im.id == 0 {
@@ -282,11 +368,12 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 			c.id, im.paraID[p.seq], p.start, p.start+utf8.RuneCountInString(c.quote), sectionIDs[p.anchor]); err != nil {
 			return res, err
 		}
-		if p.seq == c.seq && p.start == c.start {
+		if p.seq == c.seq && p.start == c.start && p.anchor == c.sectionAnchor {
 			res.Kept++
 		} else {
 			res.Moved = append(res.Moved, MovedCommitment{ID: c.id, Position: c.position, Title: c.title,
-				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.seq, p.start)})
+				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.seq, p.start),
+				FromSection: c.sectionAnchor, ToSection: p.anchor})
 		}
 	}
 	if err := im.dropLeftovers(ctx, sectionIDs); err != nil {
@@ -295,10 +382,10 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 	if res.Mentions, res.Entities, err = im.writeMentions(ctx); err != nil {
 		return res, err
 	}
-	if err := im.writeFigures(ctx); err != nil {
+	if res.LostMeasures, err = im.writeFigures(ctx); err != nil {
 		return res, err
 	}
-	if res.NewCited, err = im.writeCitations(ctx); err != nil {
+	if res.NewCited, res.LostCitations, err = im.writeCitations(ctx); err != nil {
 		return res, err
 	}
 	if err := im.writeDocument(ctx); err != nil {
@@ -312,11 +399,22 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 		return res, err
 	}
 	res.DocumentID = im.id
+	// Only a text that is the same, with every commitment in its place,
+	// can have changed nothing; then everything else is compared.
+	if !res.Created && before.TextSHA256 == after.TextSHA256 && len(res.Moved) == 0 {
+		now, err := im.fingerprint(ctx)
+		if err != nil {
+			return res, err
+		}
+		if res.Unchanged = now == res.State; res.Unchanged {
+			return res, nil
+		}
+	}
 	action := "document.import"
 	if !res.Created {
 		action = "document.reimport"
 	}
-	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy}
+	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, LostMeasures: res.LostMeasures, LostCitations: res.LostCitations}
 	for _, m := range res.Moved {
 		detail.Moved = append(detail.Moved, m.Position)
 	}
@@ -327,7 +425,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (ImportResult,
 	return res, audit(ctx, im.tx, actor, action, "document", im.id, beforeState, after, detail)
 }
 
-// match finds the document the file updates: by 文号, else 索引号, else title.
+// match finds the reply the file updates: by 文号, else 索引号, else title.
 // A candidate whose own 文号 or 索引号 contradicts the file's is another
 // document that happens to share the rest.
 func (im *docImport) match(ctx context.Context) (int64, string, error) {
@@ -338,9 +436,12 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 		if c.value == "" {
 			continue
 		}
-		rows, err := im.tx.Query(ctx, `SELECT id FROM documents WHERE `+c.column+` = $1
-			AND (doc_number IS NULL OR $2 = '' OR doc_number = $2)
-			AND (index_number IS NULL OR $3 = '' OR index_number = $3) ORDER BY id`, c.value, m.DocNumber, m.IndexNumber)
+		// Only replies: a proposal or a cited placeholder that shares the
+		// title is another document, never to be overwritten with a reply.
+		rows, err := im.tx.Query(ctx, `SELECT id FROM documents WHERE kind = 'reply' AND `+matchKey(c.column)+` = `+matchKey("$1::text")+`
+			AND (doc_number IS NULL OR $2 = '' OR `+matchKey("doc_number")+` = `+matchKey("$2::text")+`)
+			AND (index_number IS NULL OR $3 = '' OR `+matchKey("index_number")+` = `+matchKey("$3::text")+`)
+			ORDER BY id`, c.value, m.DocNumber, m.IndexNumber)
 		if err != nil {
 			return 0, "", err
 		}
@@ -360,28 +461,29 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 	return 0, "", nil
 }
 
+// matchKey is the SQL expression that compares a 文号, 索引号 or title the
+// way a reader would: in NFKC (full-width digits and brackets are the
+// ASCII ones), with the bracket styles 〔〕[]()（）【】 made one, and without
+// whitespace, so that 黔工信提复字 [2023]４号 is 黔工信提复字〔2023〕4号.
+func matchKey(expr string) string {
+	return `regexp_replace(translate(normalize(` + expr + `, NFKC), '〔〕【】[]', '()()()'), '[[:space:]]+', '', 'g')`
+}
+
 // docNumberParts reads the year and number of a 文号 such as 黔工信提复字〔2023〕4号.
-var docNumberParts = regexp.MustCompile(`[〔\[(（](\d{4})[〕\])）](\d+)号`)
+var docNumberParts = regexp.MustCompile(`[〔\[(【](\d{4})[〕\])】]\s*(\d+)号`)
 
 // create adds the document row with a slug made from its 文号 or date.
 func (im *docImport) create(ctx context.Context) error {
 	m := im.doc.Meta
 	base := "reply"
-	if p := docNumberParts.FindStringSubmatch(m.DocNumber); p != nil {
+	if p := docNumberParts.FindStringSubmatch(norm.NFKC.String(m.DocNumber)); p != nil {
 		base += "-" + p[1] + "-" + p[2]
 	} else if m.SignedOn != "" {
 		base += "-" + strings.ReplaceAll(m.SignedOn, "-", "")
 	}
-	slug := base
-	for n := 2; ; n++ {
-		var taken bool
-		if err := im.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM documents WHERE slug = $1)`, slug).Scan(&taken); err != nil {
-			return err
-		}
-		if !taken {
-			break
-		}
-		slug = base + "-" + strconv.Itoa(n)
+	slug, err := im.freeSlug(ctx, base)
+	if err != nil {
+		return err
 	}
 	genre := ""
 	if strings.Contains(im.doc.Title, "答复") {
@@ -389,6 +491,21 @@ func (im *docImport) create(ctx context.Context) error {
 	}
 	return im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, genre, title, source_name)
 		VALUES ($1, 'reply', nullif($2, ''), $3, nullif($4, '')) RETURNING id`, slug, genre, im.doc.Title, m.Source).Scan(&im.id)
+}
+
+// freeSlug is base, or base-2, base-3 ... if it is taken.
+func (im *docImport) freeSlug(ctx context.Context, base string) (string, error) {
+	slug := base
+	for n := 2; ; n++ {
+		var taken bool
+		if err := im.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM documents WHERE slug = $1)`, slug).Scan(&taken); err != nil {
+			return "", err
+		}
+		if !taken {
+			return slug, nil
+		}
+		slug = base + "-" + strconv.Itoa(n)
+	}
 }
 
 // writeDocument sets the document's metadata from the file; what the file
@@ -419,6 +536,31 @@ func (im *docImport) writeDocument(ctx context.Context) error {
 		return im.refuse("import.err.docnumber", m.DocNumber)
 	}
 	return err
+}
+
+// fingerprint sums everything an import can write for the document: its
+// row, paragraphs, sections, figures, mentions, citations and where its
+// commitments stand. Rows the import deletes and adds again are summed
+// without their ids. What staff change that an import keeps as it is (a
+// section's theme, a commitment's status and progress) is left out, so
+// that such an edit between a review and its confirmation does not make
+// the review stale.
+func (im *docImport) fingerprint(ctx context.Context) (string, error) {
+	var sum string
+	err := im.tx.QueryRow(ctx, `
+		SELECT md5(concat_ws('|',
+		    (SELECT to_jsonb(d)::text FROM documents d WHERE d.id = $1),
+		    (SELECT string_agg(to_jsonb(p)::text, ',' ORDER BY p.seq) FROM paragraphs p WHERE p.document_id = $1),
+		    (SELECT string_agg((to_jsonb(x) - 'theme_key')::text, ',' ORDER BY x.id) FROM sections x WHERE x.document_id = $1),
+		    (SELECT string_agg((to_jsonb(f) - 'id')::text, ',' ORDER BY f.paragraph_id, f.start_offset, f.end_offset, f.quote)
+		     FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = $1),
+		    (SELECT string_agg((to_jsonb(m) - 'id')::text, ',' ORDER BY m.paragraph_id, m.start_offset, m.end_offset, m.entity_id)
+		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = $1),
+		    (SELECT string_agg((to_jsonb(l) - 'id')::text, ',' ORDER BY l.paragraph_id, l.start_offset, l.end_offset, l.to_document_id, l.relation, l.quote)
+		     FROM document_links l WHERE l.from_document_id = $1),
+		    (SELECT string_agg(jsonb_build_array(c.id, c.paragraph_id, c.start_offset, c.end_offset, c.section_id, c.quote)::text, ','
+		                       ORDER BY c.id) FROM commitments c WHERE c.document_id = $1)))`, im.id).Scan(&sum)
+	return sum, err
 }
 
 func (im *docImport) state(ctx context.Context) (*documentState, error) {
@@ -612,19 +754,31 @@ func (im *docImport) writeText(ctx context.Context) error {
 			return err
 		}
 	}
-	im.paraID = map[int]int64{}
-	for _, p := range im.doc.Paragraphs {
-		var id int64
-		err := im.tx.QueryRow(ctx, `
-			INSERT INTO paragraphs (document_id, seq, role, text) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (document_id, seq) DO UPDATE SET role = excluded.role, text = excluded.text
-			RETURNING id`, im.id, p.Seq, p.Role, p.Text).Scan(&id)
-		if err != nil {
-			return err
-		}
-		im.paraID[p.Seq] = id
+	// One statement for all paragraphs: a row at a time took seconds for
+	// a long reply.
+	n := len(im.doc.Paragraphs)
+	seqs, roles, texts := make([]int32, n), make([]string, n), make([]string, n)
+	for i, p := range im.doc.Paragraphs {
+		seqs[i], roles[i], texts[i] = int32(p.Seq), string(p.Role), p.Text
 	}
-	return nil
+	// A paragraph that has not changed is not written again: its search
+	// index entry is the costly part.
+	if _, err := im.tx.Exec(ctx, `
+		INSERT INTO paragraphs (document_id, seq, role, text)
+		SELECT $1, u.seq, u.role, u.text FROM unnest($2::int[], $3::text[], $4::text[]) AS u(seq, role, text)
+		ON CONFLICT (document_id, seq) DO UPDATE SET role = excluded.role, text = excluded.text
+		WHERE (paragraphs.role, paragraphs.text) IS DISTINCT FROM (excluded.role, excluded.text)`, im.id, seqs, roles, texts); err != nil {
+		return err
+	}
+	rows, err := im.tx.Query(ctx, `SELECT seq, id FROM paragraphs WHERE document_id = $1 AND seq <= $2`, im.id, n)
+	if err != nil {
+		return err
+	}
+	im.paraID = make(map[int]int64, n)
+	var seq int
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&seq, &id}, func() error { im.paraID[seq] = id; return nil })
+	return err
 }
 
 // writeSections updates the sections whose anchor remains (keeping their
@@ -632,38 +786,60 @@ func (im *docImport) writeText(ctx context.Context) error {
 func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error) {
 	ids := map[string]int64{}
 	flat := flatten(im.doc.Sections)
-	anchors := make([]string, len(flat))
-	for i, f := range flat {
-		anchors[i] = f.section.Anchor
-	}
-	// Sections that are going away step aside, so that a new section can take
-	// their place in the numbering before they are deleted.
+	// Every section steps aside first, so that none holds a place in the
+	// numbering that another, new or kept, is about to take: a new 一是
+	// ahead of (一) takes position 1 while (一) still holds it. Those going
+	// away are deleted later; the rest get their new place below.
 	if _, err := im.tx.Exec(ctx, `UPDATE sections SET position = position + 100000
-		WHERE document_id = $1 AND NOT anchor = ANY($2)`, im.id, anchors); err != nil {
+		WHERE document_id = $1`, im.id); err != nil {
 		return nil, err
 	}
+	// One statement per level of the tree, parents first, so that each
+	// level knows its parents' ids.
+	depth := map[string]int{}
+	var levels [][]flatSection
 	for _, f := range flat {
-		s := f.section
-		var parent *int64
+		d := 0
 		if f.parent != "" {
-			p := ids[f.parent]
-			parent = &p
+			d = depth[f.parent] + 1
 		}
-		var id int64
-		err := im.tx.QueryRow(ctx, `
+		depth[f.section.Anchor] = d
+		for len(levels) <= d {
+			levels = append(levels, nil)
+		}
+		levels[d] = append(levels[d], f)
+	}
+	for _, level := range levels {
+		n := len(level)
+		parents, starts, ends := make([]int64, n), make([]int64, n), make([]int64, n)
+		positions, startOffsets, endOffsets := make([]int32, n), make([]int32, n), make([]int32, n)
+		kinds, labels, titles, anchors := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		for i, f := range level {
+			s := f.section
+			parents[i] = ids[f.parent] // 0 for a top-level section
+			positions[i], kinds[i], labels[i], titles[i], anchors[i] = int32(f.position), string(s.Kind), s.Label, s.Title, s.Anchor
+			starts[i], startOffsets[i] = im.paraID[s.Start.Paragraph], int32(s.Start.Offset)
+			ends[i], endOffsets[i] = im.paraID[s.End.Paragraph], int32(s.End.Offset)
+		}
+		rows, err := im.tx.Query(ctx, `
 			INSERT INTO sections (document_id, parent_id, position, kind, label, title, anchor,
 			                      start_paragraph_id, start_offset, end_paragraph_id, end_offset)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			SELECT $1, nullif(u.parent, 0), u.position, u.kind, u.label, u.title, u.anchor, u.sp, u.so, u.ep, u.eo
+			FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::int[], $10::bigint[], $11::int[])
+			     AS u(parent, position, kind, label, title, anchor, sp, so, ep, eo)
 			ON CONFLICT (document_id, anchor) DO UPDATE SET parent_id = excluded.parent_id, position = excluded.position,
 			    kind = excluded.kind, label = excluded.label, title = excluded.title,
 			    start_paragraph_id = excluded.start_paragraph_id, start_offset = excluded.start_offset,
 			    end_paragraph_id = excluded.end_paragraph_id, end_offset = excluded.end_offset
-			RETURNING id`, im.id, parent, f.position, s.Kind, s.Label, s.Title, s.Anchor,
-			im.paraID[s.Start.Paragraph], s.Start.Offset, im.paraID[s.End.Paragraph], s.End.Offset).Scan(&id)
+			RETURNING anchor, id`, im.id, parents, positions, kinds, labels, titles, anchors, starts, startOffsets, ends, endOffsets)
 		if err != nil {
 			return nil, err
 		}
-		ids[s.Anchor] = id
+		var anchor string
+		var id int64
+		if _, err := pgx.ForEachRow(rows, []any{&anchor, &id}, func() error { ids[anchor] = id; return nil }); err != nil {
+			return nil, err
+		}
 	}
 	return ids, nil
 }
@@ -682,32 +858,63 @@ func (im *docImport) dropLeftovers(ctx context.Context, sectionIDs map[string]in
 	return err
 }
 
-// relocate finds an old span in the new text: in the paragraph of the same
-// seq if the words stand there, else in the one new paragraph whose text is
-// the old paragraph's.
-func (im *docImport) relocate(s oldSpan) (int, bool) {
+// relocate finds an old span's words in the new text, as commitments are
+// found: where they were; else their one occurrence in the paragraph of the
+// same seq, or the same occurrence of as many there as the old paragraph
+// had; else the same place in the one new paragraph whose text is the old
+// paragraph's; else their one occurrence anywhere. It returns the paragraph
+// and the start offset.
+func (im *docImport) relocate(s oldSpan) (int, int, bool) {
 	n := utf8.RuneCountInString(s.quote)
-	at := func(text string) bool {
+	if s.quote == "" {
+		return 0, 0, false
+	}
+	at := func(text string, start int) bool {
 		r := []rune(text)
-		return s.start+n <= len(r) && string(r[s.start:s.start+n]) == s.quote
+		return start+n <= len(r) && string(r[start:start+n]) == s.quote
 	}
-	if s.seq >= 1 && s.seq <= len(im.doc.Paragraphs) && at(im.doc.Paragraphs[s.seq-1].Text) {
-		return s.seq, true
-	}
-	oldText, ok := im.old.paragraphs[s.seq]
-	if !ok {
-		return 0, false
-	}
-	seq := 0
-	for _, p := range im.doc.Paragraphs {
-		if p.Text == oldText {
-			if seq != 0 {
-				return 0, false
+	if s.seq >= 1 && s.seq <= len(im.doc.Paragraphs) {
+		text := im.doc.Paragraphs[s.seq-1].Text
+		if at(text, s.start) {
+			return s.seq, s.start, true
+		}
+		now := runeIndexAll(text, s.quote)
+		if len(now) == 1 {
+			return s.seq, now[0], true
+		}
+		if old, ok := im.old.paragraphs[s.seq]; ok && len(now) > 1 {
+			if was := runeIndexAll(old, s.quote); len(was) == len(now) {
+				if k := slices.Index(was, s.start); k >= 0 {
+					return s.seq, now[k], true
+				}
 			}
-			seq = p.Seq
 		}
 	}
-	return seq, seq != 0
+	if oldText, ok := im.old.paragraphs[s.seq]; ok {
+		seq := 0
+		for _, p := range im.doc.Paragraphs {
+			if p.Text == oldText {
+				if seq != 0 {
+					seq = -1
+					break
+				}
+				seq = p.Seq
+			}
+		}
+		if seq > 0 {
+			return seq, s.start, true
+		}
+	}
+	seq, start := 0, 0
+	for _, p := range im.doc.Paragraphs {
+		for _, i := range runeIndexAll(p.Text, s.quote) {
+			if seq != 0 {
+				return 0, 0, false
+			}
+			seq, start = p.Seq, i
+		}
+	}
+	return seq, start, seq != 0
 }
 
 // writeMentions links the known entities, and keeps mentions made by hand
@@ -727,25 +934,30 @@ func (im *docImport) writeMentions(ctx context.Context) (int, []ImportEntity, er
 		covered[m.Paragraph] = append(covered[m.Paragraph], [2]int{m.Start, m.End})
 	}
 	for _, m := range im.old.mentions {
-		seq, ok := im.relocate(m)
+		seq, start, ok := im.relocate(m)
 		if !ok {
 			continue
 		}
+		end := start + m.end - m.start
 		overlaps := false
 		for _, c := range covered[seq] {
-			overlaps = overlaps || (c[0] < m.end && m.start < c[1])
+			overlaps = overlaps || (c[0] < end && start < c[1])
 		}
 		if !overlaps {
-			all = append(all, span{key{seq, m.start, m.end}, m.quote, m.entityID})
+			all = append(all, span{key{seq, start, end}, m.quote, m.entityID})
 		}
 	}
 	counts := map[int64]int{}
-	for _, m := range all {
-		if _, err := im.tx.Exec(ctx, `INSERT INTO mentions (entity_id, paragraph_id, start_offset, end_offset, quote)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, m.entityID, im.paraID[m.seq], m.start, m.end, m.quote); err != nil {
-			return 0, nil, err
-		}
+	n := len(all)
+	entityIDs, paraIDs, starts, ends, quotes := make([]int64, n), make([]int64, n), make([]int32, n), make([]int32, n), make([]string, n)
+	for i, m := range all {
+		entityIDs[i], paraIDs[i], starts[i], ends[i], quotes[i] = m.entityID, im.paraID[m.seq], int32(m.start), int32(m.end), m.quote
 		counts[m.entityID]++
+	}
+	if _, err := im.tx.Exec(ctx, `INSERT INTO mentions (entity_id, paragraph_id, start_offset, end_offset, quote)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::text[]) ON CONFLICT DO NOTHING`,
+		entityIDs, paraIDs, starts, ends, quotes); err != nil {
+		return 0, nil, err
 	}
 	var entities []ImportEntity
 	for _, m := range found {
@@ -761,17 +973,25 @@ func (im *docImport) writeMentions(ctx context.Context) (int, []ImportEntity, er
 // writeFigures saves the figures found, with the measure and period written
 // for a figure at the same words before; figures added by hand stay where
 // their words stand.
-func (im *docImport) writeFigures(ctx context.Context) error {
+func (im *docImport) writeFigures(ctx context.Context) ([]string, error) {
 	type key struct {
 		seq, start int
 		quote      string
 	}
 	old := map[key]oldFigure{}
+	var lost []string
 	for _, f := range im.old.figures {
-		if seq, ok := im.relocate(f.oldSpan); ok {
-			old[key{seq, f.start, f.quote}] = f
+		if seq, start, ok := im.relocate(f.oldSpan); ok {
+			f.end += start - f.start
+			f.start = start
+			old[key{seq, start, f.quote}] = f
+		} else if f.measure != "" || f.period != nil {
+			lost = append(lost, f.quote)
 		}
 	}
+	// Two statements, the figures found and those kept from before: a row
+	// at a time took seconds for a long reply.
+	var rows figureRows
 	for _, f := range im.doc.Figures {
 		measure, period := "", (*string)(nil)
 		k := key{f.Paragraph, f.Start, f.Quote}
@@ -779,31 +999,56 @@ func (im *docImport) writeFigures(ctx context.Context) error {
 			measure, period = o.measure, o.period
 			delete(old, k)
 		}
-		if _, err := im.tx.Exec(ctx, `INSERT INTO figures (paragraph_id, start_offset, end_offset, quote, kind, value, unit,
-			    base_value, base_unit, qualifier, measure, period)
-			VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7, $8::text::numeric, $9, $10, $11, $12)`,
-			im.paraID[f.Paragraph], f.Start, f.End, f.Quote, f.Kind, f.Value, f.Unit, f.BaseValue, f.BaseUnit, f.Qualifier,
-			measure, period); err != nil {
-			return err
-		}
+		rows.add(im.paraID[f.Paragraph], f.Start, f.End, f.Quote, string(f.Kind), f.Value, f.Unit, f.BaseValue, f.BaseUnit,
+			f.Qualifier, measure, period)
 	}
+	if err := rows.insert(ctx, im.tx, ""); err != nil {
+		return nil, err
+	}
+	var kept figureRows
 	for k, o := range old {
-		if _, err := im.tx.Exec(ctx, `INSERT INTO figures (paragraph_id, start_offset, end_offset, quote, kind, value, unit,
-			    base_value, base_unit, qualifier, measure, period)
-			VALUES ($1, $2, $3, $4, $5, $6::text::numeric, $7, $8::text::numeric, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
-			im.paraID[k.seq], o.start, o.end, o.quote, o.kind, o.value, o.unit, o.baseValue, o.baseUnit, o.qualifier,
-			o.measure, o.period); err != nil {
-			return err
-		}
+		kept.add(im.paraID[k.seq], o.start, o.end, o.quote, o.kind, o.value, o.unit, o.baseValue, o.baseUnit, o.qualifier,
+			o.measure, o.period)
 	}
-	return nil
+	if err := kept.insert(ctx, im.tx, "ON CONFLICT DO NOTHING"); err != nil {
+		return nil, err
+	}
+	return lost, nil
+}
+
+// figureRows are figures to insert in one statement, column by column.
+type figureRows struct {
+	paragraphs                                                          []int64
+	starts, ends                                                        []int32
+	quotes, kinds, values, units, baseValues, baseUnits, qualifiers, ms []string
+	periods                                                             []*string
+}
+
+func (r *figureRows) add(paragraph int64, start, end int, quote, kind, value, unit, baseValue, baseUnit, qualifier, measure string, period *string) {
+	r.paragraphs = append(r.paragraphs, paragraph)
+	r.starts, r.ends = append(r.starts, int32(start)), append(r.ends, int32(end))
+	r.quotes, r.kinds, r.values, r.units = append(r.quotes, quote), append(r.kinds, kind), append(r.values, value), append(r.units, unit)
+	r.baseValues, r.baseUnits, r.qualifiers = append(r.baseValues, baseValue), append(r.baseUnits, baseUnit), append(r.qualifiers, qualifier)
+	r.ms, r.periods = append(r.ms, measure), append(r.periods, period)
+}
+
+func (r *figureRows) insert(ctx context.Context, tx pgx.Tx, onConflict string) error {
+	if len(r.paragraphs) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO figures (paragraph_id, start_offset, end_offset, quote, kind, value, unit,
+		    base_value, base_unit, qualifier, measure, period)
+		SELECT p, s, e, q, k, v::numeric, u, bv::numeric, bu, ql, m, pd
+		FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+		            $10::text[], $11::text[], $12::text[]) AS x(p, s, e, q, k, v, u, bv, bu, ql, m, pd) `+onConflict,
+		r.paragraphs, r.starts, r.ends, r.quotes, r.kinds, r.values, r.units, r.baseValues, r.baseUnits, r.qualifiers, r.ms, r.periods)
+	return err
 }
 
 // writeCitations links every 《》 title to the document of that title, adding
 // one the portal does not know yet. A title in the opening is what the reply
 // answers. Citations made by hand stay where their words stand.
-func (im *docImport) writeCitations(ctx context.Context) ([]string, error) {
-	var added []string
+func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, err error) {
 	opening := map[int]bool{}
 	for _, p := range im.doc.Paragraphs {
 		opening[p.Seq] = p.Role == policy.RoleOpening
@@ -819,35 +1064,49 @@ func (im *docImport) writeCitations(ctx context.Context) ([]string, error) {
 		err := im.tx.QueryRow(ctx, `SELECT id FROM documents WHERE title = $1 AND id <> $2 ORDER BY synthetic, kind = 'reply', id LIMIT 1`,
 			c.Title, im.id).Scan(&to)
 		if errors.Is(err, pgx.ErrNoRows) {
+			// The slug of a placeholder renamed since may be taken.
 			sum := sha256.Sum256([]byte(c.Title))
+			var slug string
+			if slug, err = im.freeSlug(ctx, "cited-"+hex.EncodeToString(sum[:6])); err != nil {
+				return nil, nil, err
+			}
 			err = im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, title) VALUES ($1, $2, $3) RETURNING id`,
-				"cited-"+hex.EncodeToString(sum[:6]), kind, c.Title).Scan(&to)
-			added = append(added, c.Title)
+				slug, kind, c.Title).Scan(&to)
+			if err == nil {
+				added = append(added, c.Title)
+				err = audit(ctx, im.tx, im.actor, "document.placeholder", "document", to, nil,
+					&documentState{Title: c.Title, TextSHA256: emptySHA256}, placeholderDetail{File: im.file.Name, CitedBy: im.id})
+			}
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := im.tx.Exec(ctx, `INSERT INTO document_links (from_document_id, to_document_id, relation, paragraph_id,
 			    start_offset, end_offset, quote) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 			im.id, to, relation, im.paraID[c.Paragraph], c.Start, c.End, c.Quote); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	for _, l := range im.old.links {
-		seq, ok := im.relocate(l.oldSpan)
+		seq, start, ok := im.relocate(l.oldSpan)
 		if !ok {
+			if !strings.HasPrefix(l.quote, "《") {
+				lost = append(lost, l.quote)
+			}
 			continue
 		}
+		l.end += start - l.start
+		l.start = start
 		if _, err := im.tx.Exec(ctx, `INSERT INTO document_links (from_document_id, to_document_id, relation, paragraph_id,
 			    start_offset, end_offset, quote)
 			SELECT $1, $2, $3, $4, $5, $6, $7
 			WHERE NOT EXISTS (SELECT 1 FROM document_links WHERE from_document_id = $1 AND paragraph_id = $4
 			                  AND start_offset < $6 AND $5 < end_offset)`,
 			im.id, l.toID, l.relation, im.paraID[seq], l.start, l.end, l.quote); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return added, nil
+	return added, lost, nil
 }
 
 // runeIndexAll lists the code-point offsets at which sub occurs in s.

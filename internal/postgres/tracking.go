@@ -224,6 +224,14 @@ func (s *Store) setWithdrawn(ctx context.Context, a policy.Actor, id int64, vers
 		return err
 	}
 	defer tx.Rollback(ctx)
+	if !withdraw {
+		// Restoring checks the commitment's words against the others on the
+		// text, which an import rewrites under the document's row lock.
+		if _, err := tx.Exec(ctx, `SELECT FROM documents d JOIN commitments c ON c.document_id = d.id
+			WHERE c.id = $1 FOR NO KEY UPDATE OF d`, id); err != nil {
+			return err
+		}
+	}
 	before, err := lockForSave(ctx, tx, id, version)
 	if err != nil {
 		return err
@@ -335,11 +343,18 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 		return 0, err
 	}
 	defer tx.Rollback(ctx)
+	// The document's row lock serialises this with imports, which rewrite
+	// the text under the same lock. The paragraph is read by a statement of
+	// its own once the lock is held, so that it is the text as it stands
+	// after an import this waited for (a locking read that waited re-checks
+	// only the locked row; joined rows would keep their older version).
 	var docID, paraID int64
 	var text string
-	err = tx.QueryRow(ctx, `
-		SELECT d.id, p.id, p.text FROM documents d JOIN paragraphs p ON p.document_id = d.id
-		WHERE d.slug = $1 AND p.seq = $2 FOR NO KEY UPDATE OF d`, n.DocumentSlug, n.ParagraphSeq).Scan(&docID, &paraID, &text)
+	err = tx.QueryRow(ctx, `SELECT id FROM documents WHERE slug = $1 FOR NO KEY UPDATE`, n.DocumentSlug).Scan(&docID)
+	if err != nil {
+		return 0, notFound(err, "err.paragraph")
+	}
+	err = tx.QueryRow(ctx, `SELECT id, text FROM paragraphs WHERE document_id = $1 AND seq = $2`, docID, n.ParagraphSeq).Scan(&paraID, &text)
 	if err != nil {
 		return 0, notFound(err, "err.paragraph")
 	}

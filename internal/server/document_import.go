@@ -89,17 +89,29 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		name = l.T("imp.pasted")
 	}
 	files := []postgres.ImportFile{{Name: name, Document: doc}}
+	status := http.StatusOK
 	if confirm {
+		// The confirmation carries what its review promised; if saving
+		// would now do something else, nothing is saved and the review is
+		// shown again, made afresh, with 409.
+		if id, err := strconv.ParseInt(r.PostForm.Get("expectdoc"), 10, 64); err == nil {
+			files[0].Expect = &postgres.ImportExpect{DocumentID: id, State: r.PostForm.Get("expectstate")}
+		}
 		res, err := s.store.ImportDocuments(r.Context(), actorOf(r), files)
 		if err == nil {
-			s.logger.Info("document imported", "slug", res[0].Slug, "created", res[0].Created, "by", userOf(r).ID)
+			s.logger.Info("document imported", "slug", res[0].Slug, "created", res[0].Created, "unchanged", res[0].Unchanged, "by", userOf(r).ID)
 			http.Redirect(w, r, "/documents/"+res[0].Slug, http.StatusSeeOther)
 			return
 		}
-		if !s.showRefusal(w, r, v, err) {
-			s.renderError(w, r, err)
+		var stale *postgres.ImportStale
+		if !errors.As(err, &stale) {
+			if !s.showRefusal(w, r, v, err) {
+				s.renderError(w, r, err)
+			}
+			return
 		}
-		return
+		v.Problems = append(v.Problems, l.T("imp.stale", name))
+		files[0].Expect, status = nil, http.StatusConflict
 	}
 	res, err := s.store.PreviewImport(r.Context(), files)
 	if err != nil {
@@ -110,7 +122,11 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	p := res[0]
 	v.Preview = &web.ImportPreview{Created: p.Created, MatchedBy: p.MatchedBy, Slug: p.Slug, Sections: p.Sections,
-		NewCited: p.NewCited, Kept: p.Kept}
+		NewCited: p.NewCited, Kept: p.Kept, State: p.State, Unchanged: p.Unchanged,
+		LostMeasures: p.LostMeasures, LostCitations: p.LostCitations}
+	if !p.Created {
+		v.Preview.DocumentID = p.DocumentID
+	}
 	if !p.Created {
 		if current, err := s.store.Document(r.Context(), p.Slug); err == nil {
 			v.Preview.CurrentTitle = current.Title
@@ -120,10 +136,11 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		v.Preview.Entities = append(v.Preview.Entities, web.ImportEntity{Slug: e.Slug, Name: e.Name, Count: e.Count})
 	}
 	for _, m := range p.Moved {
-		v.Preview.Moved = append(v.Preview.Moved, web.ImportMoved{ID: m.ID, Position: m.Position, Title: m.Title, From: m.From, To: m.To})
+		v.Preview.Moved = append(v.Preview.Moved, web.ImportMoved{ID: m.ID, Position: m.Position, Title: m.Title, From: m.From, To: m.To,
+			FromSection: m.FromSection, ToSection: m.ToSection})
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, web.ImportPage(v))
+	s.render(w, r, status, web.ImportPage(v))
 }
 
 // showRefusal shows the parsed text with why it cannot be saved, with 409,

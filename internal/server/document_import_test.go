@@ -408,3 +408,63 @@ func TestImportPageCapFitsTheConfirmation(t *testing.T) {
 		t.Error("the form does not say how large a text may be")
 	}
 }
+
+// TestImportPageRefusesAStaleReview confirms a review that promised a new
+// document after another editor imported the same reply: nothing is saved
+// and the review is shown again, made afresh, with 409 (the confirmation
+// used to update silently). Confirming that fresh review of an unchanged
+// text writes nothing, not even an audit record.
+func TestImportPageRefusesAStaleReview(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	editor := loggedIn(t, base, editorEmail)
+	r := upload(t, editor, base+"/documents/import", "reply.txt", newReply)
+	if r.status != http.StatusOK {
+		t.Fatalf("review: %d", r.status)
+	}
+	first := confirmForm(t, r.body)
+	if first.Get("expectdoc") != "0" {
+		t.Errorf("the confirmation promises document %q", first.Get("expectdoc"))
+	}
+	second := upload(t, editor, base+"/documents/import", "reply.txt", newReply)
+	if r := postMultipart(t, editor, base+"/documents/import", confirmForm(t, second.body)); r.status != http.StatusSeeOther {
+		t.Fatalf("the other confirmation: %d", r.status)
+	}
+	audits := scalar[int](t, pool, `SELECT count(*) FROM audit_log`)
+	r = postMultipart(t, editor, base+"/documents/import", first)
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "审阅之后,门户里的文件已有变动") ||
+		!strings.Contains(r.body, `id="import-unchanged"`) || strings.Contains(r.body, "⟦") {
+		t.Fatalf("stale confirmation: %d\n%s", r.status, r.body)
+	}
+	fresh := confirmForm(t, r.body)
+	if fresh.Get("expectdoc") == "0" || fresh.Get("expectstate") == "" {
+		t.Errorf("the fresh review promises %v", fresh)
+	}
+	if r := postMultipart(t, editor, base+"/documents/import", fresh); r.status != http.StatusSeeOther || r.header.Get("Location") != "/documents/reply-2024-7" {
+		t.Errorf("fresh confirmation: %d %s", r.status, r.header.Get("Location"))
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log`); n != audits {
+		t.Errorf("%d audit records added", n-audits)
+	}
+	if n := scalar[int](t, pool, `SELECT count(*) FROM documents WHERE kind = 'reply' AND NOT synthetic`); n != 2 {
+		t.Errorf("%d replies", n)
+	}
+}
+
+// TestImportPageListsWhatWouldBeLost reviews a new text of the seeded reply
+// in which a figure's words changed: the review names the figure whose
+// written measure would not be kept, before anything is saved.
+func TestImportPageListsWhatWouldBeLost(t *testing.T) {
+	base, pool := staffPortal(t, server.Options{})
+	if _, err := pool.Exec(t.Context(), `DELETE FROM commitments WHERE quote LIKE '%39932.82万元%'`); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := loggedIn(t, base, editorEmail)
+	r := upload(t, editor, base+"/documents/import", "changed.txt", strings.Replace(string(src), "39932.82万元", "39932.83万元", 1))
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="import-losses"`) || !strings.Contains(r.body, "将不再保留:39932.82万元") {
+		t.Errorf("review (%d) does not list the lost measure", r.status)
+	}
+}
