@@ -99,7 +99,7 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		res, err := s.store.ImportDocuments(r.Context(), actorOf(r), files)
 		if err == nil {
-			s.logger.Info("document imported", "slug", res[0].Slug, "created", res[0].Created, "unchanged", res[0].Unchanged, "by", userOf(r).ID)
+			s.logger.InfoContext(r.Context(), "document imported", "slug", res[0].Slug, "created", res[0].Created, "unchanged", res[0].Unchanged, "by", userOf(r).ID)
 			http.Redirect(w, r, "/documents/"+res[0].Slug, http.StatusSeeOther)
 			return
 		}

@@ -69,6 +69,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		heading = l.T("err.heading.409")
 	case http.StatusMethodNotAllowed:
 		heading = l.T("err.heading.405")
+	case http.StatusRequestEntityTooLarge:
+		// Declared too large, or cut off at the cap while being read.
+		s.logger.WarnContext(r.Context(), "request body refused", "path", r.URL.Path, "content_length", r.ContentLength)
 	case http.StatusServiceUnavailable:
 		s.logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")

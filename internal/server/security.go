@@ -46,7 +46,6 @@ func (s *Server) secureHeaders(next http.Handler) http.Handler {
 func (s *Server) limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBodyBytes {
-			s.logger.WarnContext(r.Context(), "request body refused", "content_length", r.ContentLength, "limit", maxBodyBytes)
 			// The rest of the body is not read: close the connection after the answer.
 			w.Header().Set("Connection", "close")
 			s.renderError(w, r, tooLarge(r))

@@ -267,6 +267,16 @@ func TestLogsAreJSONWithRouteStatusDurationAndEveryEvent(t *testing.T) {
 	post(t, editor, base+commitmentPath(id)+"/withdraw", url.Values{"version": {itoa(version(t, pool, id))}, "reason": {"重复"}})
 	post(t, editor, base+"/admin/users", url.Values{"email": {"x@example.gov.cn"}, "name": {"某"}, "role": {"editor"}})
 	post(t, browserClient(t), base+commitmentPath(id)+"/restore", url.Values{})
+	imported := post(t, editor, base+"/documents/import", url.Values{"text": {newReply}, "sum": {sha256hex(newReply)}, "confirm": {"1"}})
+	// A body sent without its length, cut off at the cap while being read.
+	chunked, err := http.NewRequest(http.MethodPost, base+"/login", io.MultiReader(strings.NewReader("email="+strings.Repeat("x", 300<<10))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunked.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := send(t, http.DefaultClient, chunked); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("a chunked body over the cap: %d", r.status)
+	}
 	post(t, editor, base+"/logout", url.Values{})
 
 	recs := logs.records(t)
@@ -292,6 +302,8 @@ func TestLogsAreJSONWithRouteStatusDurationAndEveryEvent(t *testing.T) {
 		{"refused: not logged in", "WARN", nil},
 		{"request", "WARN", func(r map[string]any) bool { return r["status"] == 403.0 && r["route"] == "/admin/users" }},
 		{"logout", "INFO", nil},
+		{"document imported", "INFO", func(r map[string]any) bool { return r["request_id"] == imported.header.Get("X-Request-Id") }},
+		{"request body refused", "WARN", func(r map[string]any) bool { return r["path"] == "/login" }},
 	} {
 		rec := find(recs, ev.msg, ev.match)
 		if rec == nil {
