@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net/http"
 	"net/url"
@@ -33,9 +34,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pressly/goose/v3"
 
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/migrations"
 )
 
 // target is one URL under load and what it must reach.
@@ -261,10 +264,39 @@ func countSynthetic(ctx context.Context, dbURL string) (n int, version int64, er
 	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&version); err != nil {
 		return 0, 0, nil // no schema yet
 	}
+	// A database migrated by another build may lack a migration below its
+	// version (goose refuses to serve it): every embedded one up to there
+	// must be applied.
+	var applied int64
+	if err := conn.QueryRow(ctx, `SELECT count(DISTINCT version_id) FROM goose_db_version WHERE is_applied AND version_id BETWEEN 1 AND $1`, version).Scan(&applied); err != nil {
+		return 0, 0, err
+	}
+	if want, err := embeddedUpTo(version); err != nil || applied != want {
+		return 0, version, err
+	}
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM documents WHERE synthetic`).Scan(&n); err != nil {
 		return 0, version, nil
 	}
 	return n, version, nil
+}
+
+// embeddedUpTo counts the embedded migrations numbered up to version.
+func embeddedUpTo(version int64) (int64, error) {
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, name := range names {
+		v, err := goose.NumericComponent(name)
+		if err != nil {
+			return 0, err
+		}
+		if v <= version {
+			n++
+		}
+	}
+	return n, nil
 }
 
 func dropDatabase(ctx context.Context, dbURL string) error {
