@@ -346,13 +346,7 @@ func serveStored(w http.ResponseWriter, r *http.Request, p *cachedPage, flushed 
 	body, enc := p.body, ""
 	if p.compressible {
 		h.Add("Vary", "Accept-Encoding")
-		switch {
-		case acceptsEncoding(r, "br"):
-			enc = "br"
-		case acceptsEncoding(r, "gzip"):
-			enc = "gzip"
-		}
-		if enc != "" {
+		if enc = chooseEncoding(r); enc != "" {
 			body = p.encoded(enc)
 		}
 	}

@@ -55,23 +55,50 @@ func compressBrotli(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// acceptsEncoding reports whether the request's Accept-Encoding allows coding
-// (named, or *, with a q-value above zero).
-func acceptsEncoding(r *http.Request, coding string) bool {
+// chooseEncoding picks the coding to send from the request's Accept-Encoding
+// (RFC 9110, 12.5.3): br or gzip, whichever the client rates higher (br on a
+// tie), or "" for the body as it is. A coding named explicitly outranks *,
+// and q=0 refuses it.
+func chooseEncoding(r *http.Request) string {
+	br, gzip := codingQ(r, "br"), codingQ(r, "gzip")
+	switch {
+	case br > 0 && br >= gzip:
+		return "br"
+	case gzip > 0:
+		return "gzip"
+	}
+	return ""
+}
+
+// codingQ is the q-value Accept-Encoding gives coding: its own entry's, else
+// that of *, else 0.
+func codingQ(r *http.Request, coding string) float64 {
+	named, star := -1.0, -1.0
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		name = strings.TrimSpace(name)
-		if !strings.EqualFold(name, coding) && name != "*" {
-			continue
-		}
-		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
-			if v, err := strconv.ParseFloat(q, 64); err == nil && v <= 0 {
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.ToLower(strings.ReplaceAll(params, " ", "")), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil || f < 0 || f > 1 {
 				continue
 			}
+			q = f
 		}
-		return true
+		switch {
+		case strings.EqualFold(name, coding):
+			named = max(named, q)
+		case name == "*":
+			star = max(star, q)
+		}
 	}
-	return false
+	switch {
+	case named >= 0:
+		return named
+	case star >= 0:
+		return star
+	}
+	return 0
 }
 
 // bodyTag is the hash that names a body in ETags and asset file names; the
