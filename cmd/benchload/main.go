@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log"
 	"net/http"
 	"net/url"
@@ -34,11 +33,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/pressly/goose/v3"
 
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/postgres"
-	"github.com/guizhou-portal/portal/migrations"
 )
 
 // target is one URL under load and what it must reach.
@@ -282,21 +279,14 @@ func countSynthetic(ctx context.Context, dbURL string) (n int, version int64, er
 
 // embeddedUpTo counts the embedded migrations numbered up to version.
 func embeddedUpTo(version int64) (int64, error) {
-	names, err := fs.Glob(migrations.FS, "*.sql")
-	if err != nil {
-		return 0, err
-	}
+	versions, err := postgres.EmbeddedVersions()
 	var n int64
-	for _, name := range names {
-		v, err := goose.NumericComponent(name)
-		if err != nil {
-			return 0, err
-		}
+	for _, v := range versions {
 		if v <= version {
 			n++
 		}
 	}
-	return n, nil
+	return n, err
 }
 
 func dropDatabase(ctx context.Context, dbURL string) error {

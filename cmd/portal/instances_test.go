@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,18 +24,17 @@ import (
 type instance struct {
 	base string
 	cmd  *exec.Cmd
-	log  *strings.Builder
+	log  *lockedBuf
 }
 
 // startInstance starts the binary serving dbURL on a free port.
 func startInstance(t *testing.T, bin, dbURL string) *instance {
 	t.Helper()
 	addr := freeAddr(t)
-	in := &instance{base: "http://" + addr, log: &strings.Builder{}}
+	in := &instance{base: "http://" + addr, log: &lockedBuf{}}
 	in.cmd = exec.Command(bin, "serve")
 	in.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+addr)
-	w := &lockedWriter{b: in.log}
-	in.cmd.Stdout, in.cmd.Stderr = w, w
+	in.cmd.Stdout, in.cmd.Stderr = in.log, in.log
 	if err := in.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -44,27 +42,10 @@ func startInstance(t *testing.T, bin, dbURL string) *instance {
 		in.cmd.Process.Signal(os.Interrupt)
 		in.cmd.Wait()
 		if t.Failed() {
-			t.Logf("log of %s:\n%s", in.base, w.String())
+			t.Logf("log of %s:\n%s", in.base, in.log.String())
 		}
 	})
 	return in
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	b  *strings.Builder
-}
-
-func (w *lockedWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *lockedWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
 
 // get asks the instance for path with client c (nil: the public, no cookies).

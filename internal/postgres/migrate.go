@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"slices"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -101,23 +102,33 @@ func SchemaVersion(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	return *v, nil
 }
 
-// LatestVersion is the highest version among the embedded migrations, read from
-// their file names.
-func LatestVersion() (int64, error) {
+// EmbeddedVersions are the versions of the embedded migrations, read from
+// their file names, in ascending order.
+func EmbeddedVersions() ([]int64, error) {
 	names, err := fs.Glob(migrations.FS, "*.sql")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	var latest int64
+	versions := make([]int64, 0, len(names))
 	for _, n := range names {
 		v, err := goose.NumericComponent(n)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		latest = max(latest, v)
+		versions = append(versions, v)
 	}
-	if latest == 0 {
+	slices.Sort(versions)
+	return versions, nil
+}
+
+// LatestVersion is the highest version among the embedded migrations.
+func LatestVersion() (int64, error) {
+	versions, err := EmbeddedVersions()
+	if err != nil {
+		return 0, err
+	}
+	if len(versions) == 0 {
 		return 0, errors.New("no migrations embedded")
 	}
-	return latest, nil
+	return versions[len(versions)-1], nil
 }

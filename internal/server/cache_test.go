@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -52,17 +51,11 @@ func anon(t *testing.T, u string, header ...string) response {
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{res.StatusCode, res.Header, string(b)}
+	return send(t, noRedirects, req)
 }
+
+// noRedirects is a client without cookies that returns redirects as they come.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // waitFor polls cond for up to five seconds.
 func waitUntil(t *testing.T, what string, cond func() bool) {
@@ -355,8 +348,7 @@ func TestRequestsThatWriteNothingKeepTheCache(t *testing.T) {
 			t.Fatal(err)
 		}
 		r.Header.Set("Origin", base)
-		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := client.Do(r)
+		resp, err := noRedirects.Do(r)
 		if err != nil {
 			t.Fatal(err)
 		}
