@@ -31,7 +31,9 @@ import (
 	"github.com/guizhou-portal/portal/internal/server"
 )
 
-const usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
+// usage is the help text; its Environment part is made from
+// config.Variables, the one list of the variables and their defaults.
+var usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
        portal user add --email E --name N --role admin|editor
        portal user disable --email E
        portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
@@ -54,24 +56,7 @@ import --dry-run parses the files and prints what it found (--json: the whole
 structure; --entities: also the entities the database knows, read from
 DATABASE_URL); it writes nothing. --json needs --dry-run.
 
-Environment:
-  DATABASE_URL             PostgreSQL URL (default ` + config.DefaultDatabaseURL + `)
-  PORTAL_ADDR              address to listen on (default ` + config.DefaultAddr + `)
-  PORTAL_BASE_URL          the public address, e.g. https://portal.example.gov.cn, for feed links
-  PORTAL_HTTPS             1 when users reach the portal over HTTPS: session cookies are Secure
-  PORTAL_TRUSTED_PROXIES   comma-separated CIDRs whose X-Forwarded-For is believed
-  PORTAL_SESSION_IDLE      end a staff session after this long idle (default 30m)
-  PORTAL_SESSION_LIFETIME  end a staff session this long after login (default 12h)
-  PORTAL_PASSWORD          the password for "user add"; read from standard input when unset
-  PORTAL_REQUEST_TIMEOUT   every request's deadline; a database slower than this gives 503 (default 10s)
-  PORTAL_SHUTDOWN_GRACE    after SIGTERM, how long requests in flight may finish (default 10s)
-  PORTAL_LOG_FORMAT        json or text (default json for serve, text otherwise)
-  PORTAL_METRICS_ADDR      a separate address serving Prometheus metrics at /metrics (default none)
-  PORTAL_METRICS_TOKEN     also serve /metrics on PORTAL_ADDR to "Authorization: Bearer <token>"
-  PORTAL_DB_ROLE           the restricted role serve's queries run as (default portal_app; none to disable)
-  PORTAL_DIRECT_DATABASE_URL  the database without a transaction pooler, for LISTEN and migrations
-  PORTAL_PPROF_ADDR        serve Go's profiles on this private address, e.g. 127.0.0.1:6060
-`
+` + config.Usage()
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -1,0 +1,173 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reader says which program reads a variable: the portal binary, the tests,
+// or make bench. The usage text of `portal help` lists only the portal's.
+type Reader string
+
+// The readers of the variables, as docs/configuration.md names them.
+const (
+	ReaderPortal Reader = "portal"
+	ReaderTests  Reader = "tests"
+	ReaderBench  Reader = "make bench"
+)
+
+// Variable is one environment variable: the single place its name, default
+// and meaning are written. `portal help` and the table in
+// docs/configuration.md are made from Variables (a test compares the doc
+// with Markdown), so the three cannot drift apart again.
+type Variable struct {
+	Name string
+	// Default is the value used when the variable is unset, as typed; empty
+	// when there is none, and Unset then says what happens instead.
+	Default string
+	// Unset says, in words, what an unset variable means when there is no
+	// literal default (such as "the request's host").
+	Unset string
+	// Short is the one line `portal help` prints.
+	Short string
+	// Doc is the Markdown of docs/configuration.md's Meaning column.
+	Doc    string
+	Reader Reader
+}
+
+// Variables lists every environment variable the portal, its tests and its
+// tools read, in the order the docs show them.
+var Variables = []Variable{
+	{Name: "DATABASE_URL", Default: DefaultDatabaseURL, Reader: ReaderPortal,
+		Short: "PostgreSQL URL",
+		Doc: "The portal's database. Tests use the same server with their own databases. A connection gives up " +
+			"after 2 seconds unless the URL sets `connect_timeout`."},
+	{Name: "TEST_DATABASE_URL", Unset: "`DATABASE_URL`", Reader: ReaderTests,
+		Short: "another PostgreSQL server for the tests",
+		Doc:   "Another server for tests, if wanted."},
+	{Name: "PORTAL_ADDR", Default: DefaultAddr, Reader: ReaderPortal,
+		Short: "address to listen on",
+		Doc:   "The address to listen on."},
+	{Name: "PORTAL_BASE_URL", Unset: "the request's host", Reader: ReaderPortal,
+		Short: "the public address, e.g. https://portal.example.gov.cn, for feed links",
+		Doc: "The portal's public address, such as `https://portal.example.gov.cn`. Atom feeds build their ids " +
+			"and links from it; set it in production, or they follow whatever `Host` header a client sends."},
+	{Name: "PORTAL_HTTPS", Default: "0", Reader: ReaderPortal,
+		Short: "1 when users reach the portal over HTTPS: session cookies are Secure",
+		Doc: "Set to `1` when users reach the portal over HTTPS (usually through a proxy that ends TLS): " +
+			"session cookies are then marked `Secure`, and responses carry `Strict-Transport-Security`."},
+	{Name: "PORTAL_TRUSTED_PROXIES", Unset: "none", Reader: ReaderPortal,
+		Short: "comma-separated CIDRs whose X-Forwarded-For is believed",
+		Doc: "Comma-separated addresses or CIDRs of proxies whose `X-Forwarded-For` is believed. Without it " +
+			"the client address is the TCP peer, so nobody can dodge login throttling with a forged header."},
+	{Name: "PORTAL_SESSION_IDLE", Default: durationText(DefaultSessionIdle), Reader: ReaderPortal,
+		Short: "end a staff session after this long idle",
+		Doc:   "A staff session ends after this long without a request."},
+	{Name: "PORTAL_SESSION_LIFETIME", Default: durationText(DefaultSessionLifetime), Reader: ReaderPortal,
+		Short: "end a staff session this long after login",
+		Doc:   "A staff session ends this long after login, however active."},
+	{Name: "PORTAL_PASSWORD", Unset: "read from standard input", Reader: ReaderPortal,
+		Short: `the password for "user add"`,
+		Doc:   "The password for `portal user add`; when unset it is read from standard input."},
+	{Name: "PORTAL_REQUEST_TIMEOUT", Default: durationText(DefaultRequestTimeout), Reader: ReaderPortal,
+		Short: "every request's deadline; a database slower than this gives 503",
+		Doc:   "Every request's deadline. A database that has not answered by then gives the 503 page."},
+	{Name: "PORTAL_SHUTDOWN_GRACE", Default: durationText(DefaultShutdownGrace), Reader: ReaderPortal,
+		Short: "after SIGTERM, how long requests in flight may finish",
+		Doc:   "After SIGTERM, how long requests in flight may take to finish before their connections are closed."},
+	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
+		Short: "json or text",
+		Doc:   "`json` or `text` logs on standard error."},
+	{Name: "PORTAL_METRICS_ADDR", Unset: "none", Reader: ReaderPortal,
+		Short: "a separate address serving Prometheus metrics at /metrics",
+		Doc:   "A separate address, such as `127.0.0.1:9090`, serving Prometheus metrics at `/metrics`."},
+	{Name: "PORTAL_METRICS_TOKEN", Unset: "none", Reader: ReaderPortal,
+		Short: `at least 16 characters: also serve /metrics on PORTAL_ADDR to "Authorization: Bearer <token>"`,
+		Doc: "At least 16 characters: `/metrics` is then also served on `PORTAL_ADDR` to requests with " +
+			"`Authorization: Bearer <token>`. Without it, `/metrics` there is a 404."},
+	{Name: "PORTAL_DB_ROLE", Default: DefaultDBRole, Reader: ReaderPortal,
+		Short: "the restricted role serve's queries run as; none runs them as DATABASE_URL's user",
+		Doc: "The restricted database role `serve` runs its queries as (see [operations](operations.md)); " +
+			"`none` runs them as the user of `DATABASE_URL`."},
+	{Name: "PORTAL_DIRECT_DATABASE_URL", Unset: "`DATABASE_URL`", Reader: ReaderPortal,
+		Short: "the database without a transaction pooler, for LISTEN and migrations",
+		Doc: "The same database reached without a pooler in transaction mode, for what needs a session of its " +
+			"own: the change listener (LISTEN) and migrations under their advisory lock (see [scaling](scaling.md))."},
+	{Name: "PORTAL_PPROF_ADDR", Unset: "none", Reader: ReaderPortal,
+		Short: "serve Go's profiles on this private address, e.g. 127.0.0.1:6060",
+		Doc: "Serve Go's profiles (`/debug/pprof/`) on this address, which must stay private, " +
+			"e.g. `127.0.0.1:6060` (see [performance](performance.md))."},
+	{Name: "PORTAL_BENCH_DATABASE_URL", Unset: "`portal_bench` on `DATABASE_URL`'s server", Reader: ReaderBench,
+		Short: "the database make bench and the Go benchmarks fill and serve",
+		Doc: "The database `make bench` and `make bench-go` fill with synthetic replies and serve " +
+			"(never `DATABASE_URL`'s)."},
+	{Name: "PORTAL_REQUIRE_BROWSER", Unset: "browser tests skip without chromium or npm", Reader: ReaderTests,
+		Short: "make a missing chromium or npm a test failure",
+		Doc: "Any value makes a missing `chromium` (or `npm`, for the axe-core audit) a failure instead of " +
+			"a skip; `.ci/run` sets it."},
+	{Name: "PORTAL_SCREENSHOTS", Unset: "no screenshots", Reader: ReaderTests,
+		Short: "1 saves the browser tests' pages under docs/screenshots/",
+		Doc:   "`1` makes the browser tests save each main page under `docs/screenshots/` (`make screenshots`)."},
+	{Name: "IMPORT_TIMING", Unset: "skipped", Reader: ReaderTests,
+		Short: "time large imports in internal/postgres",
+		Doc:   "Any value runs the test that times large imports in `internal/postgres`; it measures, it does not judge."},
+}
+
+// durationText writes a default duration as a person types it: 30m, not 30m0s.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// defaultText is a variable's default in words, for `portal help`.
+func (v Variable) defaultText() string {
+	if v.Default != "" {
+		return "(default " + v.Default + ")"
+	}
+	return "(unset: " + strings.ReplaceAll(v.Unset, "`", "") + ")"
+}
+
+// Usage is the Environment part of `portal help`: the portal's own
+// variables, one line each, with their defaults.
+func Usage() string {
+	width := 0
+	for _, v := range Variables {
+		if v.Reader == ReaderPortal {
+			width = max(width, len(v.Name))
+		}
+	}
+	var b strings.Builder
+	b.WriteString("Environment:\n")
+	for _, v := range Variables {
+		if v.Reader != ReaderPortal {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-*s  %s %s\n", width, v.Name, v.Short, v.defaultText())
+	}
+	return b.String()
+}
+
+// Markdown is the table of every variable that docs/configuration.md holds
+// between its "env table" markers.
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| Variable | Default | Read by | Meaning |\n| --- | --- | --- | --- |\n")
+	for _, v := range Variables {
+		def := "(" + v.Unset + ")"
+		if v.Default != "" {
+			def = "`" + v.Default + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", v.Name, cell(def), v.Reader, cell(v.Doc))
+	}
+	return b.String()
+}
+
+// cell keeps a table cell on its row: a | would end it.
+func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
