@@ -1,5 +1,5 @@
 # The portal's commands. `make run` and `make test` do all the set-up a new
-# machine needs, given a PostgreSQL server (see README.md).
+# machine needs, given a PostgreSQL server (see README.md). `make help` lists the targets.
 
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal?sslmode=disable
 PORTAL_ADDR  ?= 127.0.0.1:8080
@@ -10,10 +10,18 @@ GO  ?= go
 
 BACKUP_DIR ?= backups
 
-.PHONY: all build run test vet fmt-check templ-check dbcheck generate bench bench-go fuzz screenshots clean backup restore
+.PHONY: all help build run test vet fmt-check templ-check dbcheck generate bench bench-go fuzz screenshots clean backup restore
 
+## all: the default target: build.
 all: build
 
+## help: list these targets with what they do.
+help:
+	@awk '/^## [a-z-]+: / { if (t) print t; sub(/^## /, ""); i = index($$0, ":"); t = sprintf("  %-13s %s", substr($$0, 1, i - 1), substr($$0, i + 2)); next } \
+		/^## / { sub(/^## /, ""); if (t != "" && t !~ /\.$$/) t = t " " $$0; next } \
+		{ if (t) print t; t = "" } END { if (t) print t }' $(firstword $(MAKEFILE_LIST))
+
+## build: compile the portal to bin/portal (migrations, templates and stylesheet embedded).
 build:
 	$(GO) build -o $(BIN) ./cmd/portal
 
@@ -26,9 +34,11 @@ run: build
 test: fmt-check vet templ-check dbcheck
 	$(GO) test -count=1 -timeout 12m ./...
 
+## vet: go vet on every package.
 vet:
 	$(GO) vet ./...
 
+## fmt-check: gofmt must have nothing to change in cmd, internal, migrations and web.
 fmt-check:
 	@out=$$(gofmt -l cmd internal migrations web); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
@@ -90,5 +100,6 @@ bench: dbcheck
 bench-go: dbcheck
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
+## clean: remove bin/.
 clean:
 	rm -rf bin
