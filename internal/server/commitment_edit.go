@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -127,7 +128,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
-	if policy.ErrorCode(err) == policy.ECONFLICT {
+	if errors.Is(err, policy.ErrStale) {
 		s.renderConflict(w, r, f, names)
 		return
 	}
@@ -226,7 +227,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
-	if policy.ErrorCode(err) == policy.ECONFLICT {
+	if errors.Is(err, policy.ErrStale) {
 		// The page shows the current values; the typed update waits, at the current version.
 		s.renderCommitment(w, r, http.StatusConflict, func(v *web.CommitmentView) {
 			f.Version = v.Commitment.Version
