@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -44,7 +43,7 @@ func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
 func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
 	staff := userOf(r).CanEdit()
 	updates, err := s.store.ProgressUpdates(r.Context(), c.ID, staff)
-	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, time.Now())}, err
+	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}, err
 }
 
 // showEditCommitment shows the edit form at the commitment's current version.
@@ -201,7 +200,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	u := policy.NewUpdate{Signed: f.Signed}
 	l := i18n.From(r.Context())
 	if d := date(l, errs, form, "happened_on", l.T("tr.date"), true); d != nil {
-		if today := web.Today(); d.After(today) {
+		if today := s.today(); d.After(today) {
 			errs["happened_on"] = l.T("form.future")
 		}
 		u.HappenedOn = *d
