@@ -94,7 +94,7 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 	l := i18n.From(r.Context())
 	e.Status = status(l, errs, form, "status")
 	e.Progress = percent(l, errs, form, "progress")
-	if e.Status == policy.StatusCompleted && e.Progress != nil && *e.Progress != 100 {
+	if !e.Status.ProgressFits(e.Progress) {
 		errs["progress"] = l.T("form.completed100")
 	}
 	e.Lead, e.Support = units(l, errs, form, unitNames)
@@ -207,7 +207,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	u.Status = status(l, errs, form, "update_status")
 	u.Progress = percent(l, errs, form, "update_progress")
-	if u.Status == policy.StatusCompleted && u.Progress != nil && *u.Progress != 100 {
+	if !u.Status.ProgressFits(u.Progress) {
 		errs["update_progress"] = l.T("form.completed100")
 	}
 	u.Note = text(l, errs, form, "note", l.T("tr.update.note"), 4000, true, true)
