@@ -81,10 +81,10 @@ type UpdateForm struct {
 	Version     int
 }
 
-// NewUpdateForm is an empty update form for a commitment, dated today in Beijing and
-// starting from the commitment's current status and progress.
-func NewUpdateForm(c policy.Commitment, today time.Time) UpdateForm {
-	f := UpdateForm{HappenedOn: today.In(beijing).Format(time.DateOnly), Status: string(c.Status), Version: c.Version, Visibility: "public"}
+// NewUpdateForm is an empty update form for a commitment, dated now's day in
+// China and starting from the commitment's current status and progress.
+func NewUpdateForm(c policy.Commitment, now time.Time) UpdateForm {
+	f := UpdateForm{HappenedOn: policy.Today(now).Format(time.DateOnly), Status: string(c.Status), Version: c.Version, Visibility: "public"}
 	if c.Progress != nil {
 		f.Progress = strconv.Itoa(*c.Progress)
 	}
@@ -194,21 +194,11 @@ func errorsFor(v UsersView, id int64) FieldErrors {
 	return nil
 }
 
-// beijing is the time zone the portal's users live in; China has one, without
-// daylight saving.
-var beijing = time.FixedZone("CST", 8*60*60)
-
-// Today is the date in Beijing, at midnight UTC like dates parsed from forms.
-func Today() time.Time {
-	y, m, d := time.Now().In(beijing).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // instant formats a moment of the portal's own record (a change, a login) in
 // Beijing time.
 func instant(t *time.Time) string {
 	if t == nil {
 		return ""
 	}
-	return t.In(beijing).Format("2006-01-02 15:04")
+	return t.In(policy.China).Format("2006-01-02 15:04")
 }

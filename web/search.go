@@ -61,7 +61,7 @@ func searchURL(q string, kind policy.SearchKind, page int) string {
 func hitURL(h policy.SearchHit) string {
 	switch h.Kind {
 	case policy.HitParagraph:
-		return documentURL(h.Document.Slug) + "#p" + itoa(h.Seq)
+		return documentURL(h.Document.Slug) + "#p" + strconv.Itoa(h.Seq)
 	case policy.HitCommitment:
 		return commitmentURL(h.ID)
 	case policy.HitEntity:

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,8 +79,6 @@ func sectionURL(docSlug, anchor string) string {
 func commitmentURL(id int64) string { return fmt.Sprintf("/commitments/%d", id) }
 
 func entityURL(slug string) string { return "/entities/" + url.PathEscape(slug) }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func percent(p *int) string {
 	if p == nil {

@@ -29,3 +29,40 @@ func TestEveryMessageFormatsCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCatalogueEntryHasBothLanguages checks the entries as written, before
+// the catalogue's fallback could hide a missing English text behind the Chinese:
+// every ID once, each with a Chinese and an English text, and English written
+// in Latin letters rather than a copy of the Chinese (English readers must get
+// English; quoting a Chinese term beside it is fine).
+func TestEveryCatalogueEntryHasBothLanguages(t *testing.T) {
+	latin := regexp.MustCompile(`[A-Za-z]`)
+	seen := map[string]bool{}
+	check := func(id, zh string, en ...string) {
+		if id == "" || seen[id] {
+			t.Errorf("message ID %q is empty or appears twice", id)
+		}
+		seen[id] = true
+		if strings.TrimSpace(zh) == "" {
+			t.Errorf("%s lacks its Chinese text", id)
+		}
+		for _, e := range en {
+			if strings.TrimSpace(e) == "" {
+				t.Errorf("%s lacks its English text", id)
+			}
+			if !latin.MatchString(e) && !notWords[id] {
+				t.Errorf("%s: the English text %q has no English words", id, e)
+			}
+		}
+	}
+	for _, m := range messages {
+		check(m.id, m.zh, m.en)
+	}
+	for _, m := range counted {
+		check(m.id, m.zh, m.one, m.other)
+	}
+}
+
+// notWords are the messages whose English has no words of its own: the
+// language switch names Chinese in Chinese, and marks are marks.
+var notWords = map[string]bool{"lang.switch": true, "lang.switch.label": true, "list.sep": true, "unit.percent": true}

@@ -15,7 +15,23 @@ const (
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized" // not logged in
 	EFORBIDDEN    = "forbidden"    // logged in, but the role does not allow it
+	ETOOLARGE     = "too_large"    // a request body over the cap
+	EMETHOD       = "method"       // a method the address does not accept; the API's published code
 	EINTERNAL     = "internal"
+)
+
+// Codes lists every error code, so that a test can check each has a status.
+var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, ETOOLARGE, EMETHOD, EINTERNAL}
+
+// The two conflicts of saving a commitment. Both are ECONFLICT, but a handler
+// answers them differently (a stale form is shown again beside the current
+// values; a withdrawn commitment takes no change), so each is a value of its
+// own, told apart with errors.Is.
+var (
+	// ErrStale is what a save of a form loaded at an older version gets.
+	ErrStale = Errorm(ECONFLICT, "err.stale")
+	// ErrWithdrawn refuses changes to a withdrawn commitment other than restoring it.
+	ErrWithdrawn = Errorm(ECONFLICT, "err.withdrawn")
 )
 
 // Error is a domain error with a code and a message fit to show a user. When
@@ -64,5 +80,5 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	return "服务器内部错误,请稍后再试。"
+	return i18n.For("zh").T("err.internal")
 }

@@ -6,6 +6,18 @@ import (
 	"time"
 )
 
+// China is the time zone in which the portal's readers count days and read
+// the times of its own records. China has one zone, without daylight saving
+// (a fixed offset needs no time zone database on the host).
+var China = time.FixedZone("CST", 8*60*60)
+
+// Today is the date of now in China, as a UTC midnight like the dates the store
+// returns and forms parse.
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(China).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // TimeMention is a date or time frame as a document writes it, with the
 // calendar period it names when it names one (2022年至2023年), and none when
 // it is relative to the document's date (近期, 下一步).

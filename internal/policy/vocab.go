@@ -84,6 +84,12 @@ func (s Status) Name() string {
 // Valid reports whether s is one of Statuses.
 func (s Status) Valid() bool { return s.Name() != "" }
 
+// ProgressFits reports whether a progress in percent, nil when not stated, may
+// go with the status: a completed commitment is 100% done, or says nothing.
+func (s Status) ProgressFits(progress *int) bool {
+	return s != StatusCompleted || progress == nil || *progress == 100
+}
+
 // CommitmentKind is what sort of promise a commitment is.
 type CommitmentKind string
 

@@ -72,7 +72,7 @@ func (s *Store) CreateUser(ctx context.Context, a policy.Actor, email, name stri
 	err = tx.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
 		email, name, role, hash).Scan(&id)
 	if isUniqueViolation(err) {
-		return 0, policy.Errorf(policy.ECONFLICT, "邮箱 %s 已有账户。", email)
+		return 0, policy.Errorm(policy.ECONFLICT, "err.account.taken", email)
 	}
 	if err != nil {
 		return 0, err
@@ -112,7 +112,7 @@ func (s *Store) UpdateUser(ctx context.Context, a policy.Actor, id int64, name s
 			return err
 		}
 		if others == 0 {
-			return policy.Errorf(policy.EINVALID, "这是最后一个启用的管理员账户,不能停用或改为编辑;请先让另一位同事成为管理员。")
+			return policy.Errorm(policy.EINVALID, "err.account.lastadmin")
 		}
 	}
 	_, err = tx.Exec(ctx, `
@@ -146,7 +146,7 @@ func (s *Store) SetPassword(ctx context.Context, a policy.Actor, id int64, hash 
 		return err
 	}
 	if tag.RowsAffected() == 0 {
-		return policy.Errorf(policy.ENOTFOUND, "没有这个账户。")
+		return policy.Errorm(policy.ENOTFOUND, "err.account")
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
 		return err

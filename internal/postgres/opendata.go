@@ -107,7 +107,7 @@ func (s *Store) FeedEpoch(ctx context.Context, commitmentID int64) (time.Time, e
 		return t, err
 	}
 	err := s.pool.QueryRow(ctx, `SELECT created_at FROM commitments WHERE id = $1 AND withdrawn_at IS NULL`, commitmentID).Scan(&t)
-	return t, notFound(err, "没有找到这项承诺。")
+	return t, notFound(err, "err.commitment")
 }
 
 // EntityAlias is a surface form of an entity, as the importer links them.

@@ -19,12 +19,6 @@ func (s *Store) Units(ctx context.Context) ([]policy.Entity, error) {
 	return s.Entities(ctx, UnitKinds...)
 }
 
-// errWithdrawn refuses changes to a withdrawn commitment other than restoring it.
-var errWithdrawn = policy.Errorf(policy.ECONFLICT, "这项承诺已撤回;请先在承诺页面恢复它,再修改。")
-
-// errStale is the conflict every save of an outdated form gets.
-var errStale = policy.Errorf(policy.ECONFLICT, "这项承诺在您打开表单之后已被修改。")
-
 // lockCommitment reads a commitment's recorded state inside tx and locks its row
 // until tx ends, so that concurrent saves queue here and see each other's result.
 func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (*policy.CommitmentState, int, error) {
@@ -53,17 +47,17 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (*policy.Commitmen
 }
 
 // lockForSave locks a commitment and checks that the form was loaded at its
-// current version: ENOTFOUND or ECONFLICT otherwise.
+// current version: ENOTFOUND or policy.ErrStale otherwise.
 func lockForSave(ctx context.Context, tx pgx.Tx, id int64, version int) (*policy.CommitmentState, error) {
 	st, current, err := lockCommitment(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
 	if version > current {
-		return nil, policy.Errorf(policy.EINVALID, "表单的版本号不对,请重新打开编辑页面。")
+		return nil, policy.Errorm(policy.EINVALID, "err.version.ahead")
 	}
 	if current != version {
-		return nil, errStale
+		return nil, policy.ErrStale
 	}
 	return st, nil
 }
@@ -76,7 +70,7 @@ func bumpVersion(ctx context.Context, tx pgx.Tx, id int64, version int) error {
 		return err
 	}
 	if tag.RowsAffected() != 1 {
-		return errStale
+		return policy.ErrStale
 	}
 	return nil
 }
@@ -90,7 +84,7 @@ func lockForChange(ctx context.Context, tx pgx.Tx, id int64, version int) (*poli
 		return nil, err
 	}
 	if before.Withdrawn {
-		return nil, errWithdrawn
+		return nil, policy.ErrWithdrawn
 	}
 	return before, bumpVersion(ctx, tx, id, version)
 }
@@ -113,20 +107,20 @@ func setUnits(ctx context.Context, tx pgx.Tx, id int64, lead, support []string) 
 			id, group.role, group.slugs, toStrings(UnitKinds))
 		if err != nil {
 			if isUniqueViolation(err) {
-				return policy.Errorf(policy.EINVALID, "同一单位不能既牵头又配合。")
+				return policy.Errorm(policy.EINVALID, "err.units.both")
 			}
 			return err
 		}
 		if int(tag.RowsAffected()) != len(group.slugs) {
-			return policy.Errorf(policy.EINVALID, "所选单位中有不存在的单位。")
+			return policy.Errorm(policy.EINVALID, "err.units.unknown")
 		}
 	}
 	return nil
 }
 
 // UpdateCommitment saves an edit made on a form loaded at version, with its
-// audit record, in one transaction. A stale version gets ECONFLICT and changes
-// nothing.
+// audit record, in one transaction. A stale version gets policy.ErrStale, a
+// withdrawn commitment policy.ErrWithdrawn; either changes nothing.
 func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, version int, e policy.CommitmentEdit) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -238,9 +232,9 @@ func (s *Store) setWithdrawn(ctx context.Context, a policy.Actor, id int64, vers
 	}
 	if before.Withdrawn == withdraw {
 		if withdraw {
-			return policy.Errorf(policy.ECONFLICT, "这项承诺已经撤回。")
+			return policy.Errorm(policy.ECONFLICT, "err.withdrawn.already")
 		}
-		return policy.Errorf(policy.ECONFLICT, "这项承诺没有被撤回。")
+		return policy.Errorm(policy.ECONFLICT, "err.withdrawn.not")
 	}
 	if !withdraw {
 		// The text may have gained a commitment over the same words meanwhile.
@@ -254,7 +248,7 @@ func (s *Store) setWithdrawn(ctx context.Context, a policy.Actor, id int64, vers
 			return err
 		}
 		if overlap != "" {
-			return policy.Errorf(policy.ECONFLICT, "不能恢复:这段引文与已有的%s重叠。请先撤回那一项,或保持这一项撤回。", overlap)
+			return policy.Errorm(policy.ECONFLICT, "err.restore.overlap", overlap)
 		}
 	}
 	if err := bumpVersion(ctx, tx, id, version); err != nil {
@@ -315,23 +309,23 @@ func (s *Store) ParagraphForCommitment(ctx context.Context, slug string, seq int
 }
 
 // LocateQuote finds quote in text, in characters. It must occur exactly once and
-// not overlap an existing commitment; the message says what is wrong otherwise.
-func LocateQuote(text, quote string, taken []CommitmentSpan) (QuoteSpan, string) {
+// not overlap an existing commitment; the EINVALID error says what is wrong otherwise.
+func LocateQuote(text, quote string, taken []CommitmentSpan) (QuoteSpan, error) {
 	i := strings.Index(text, quote)
 	if quote == "" || i < 0 {
-		return QuoteSpan{}, "引文必须一字不差地摘自这一段。"
+		return QuoteSpan{}, policy.Errorm(policy.EINVALID, "err.quote.missing")
 	}
 	if strings.Contains(text[i+1:], quote) {
-		return QuoteSpan{}, "这段引文在本段出现了不止一次,请多选几个字,使它只出现一次。"
+		return QuoteSpan{}, policy.Errorm(policy.EINVALID, "err.quote.twice")
 	}
 	start := utf8.RuneCountInString(text[:i])
 	span := QuoteSpan{start, start + utf8.RuneCountInString(quote)}
 	for _, t := range taken {
 		if span.Start < t.End && t.Start < span.End {
-			return QuoteSpan{}, "这段引文与已有的" + t.Label + "重叠。"
+			return QuoteSpan{}, policy.Errorm(policy.EINVALID, "err.quote.overlap", t.Label)
 		}
 	}
-	return span, ""
+	return span, nil
 }
 
 // CreateCommitment pins a new commitment to a quote of a paragraph, in the
@@ -371,9 +365,9 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 	if err != nil {
 		return 0, err
 	}
-	span, msg := LocateQuote(text, n.Quote, taken)
-	if msg != "" {
-		return 0, policy.Errorf(policy.EINVALID, "%s", msg)
+	span, err := LocateQuote(text, n.Quote, taken)
+	if err != nil {
+		return 0, err
 	}
 	var sectionID int64
 	err = tx.QueryRow(ctx, `

@@ -34,7 +34,7 @@ const (
 
 var (
 	errAPINotFound = policy.Errorm(policy.ENOTFOUND, "err.api.notfound")
-	errAPIMethod   = &policy.Error{Code: "method", Message: "这个接口只接受 GET 请求。", MessageID: "err.api.method"}
+	errAPIMethod   = policy.Errorm(policy.EMETHOD, "err.api.method")
 )
 
 // apiRoutes serves the read-only JSON API. It runs without a session: every

@@ -28,7 +28,7 @@ var oldHashedName = regexp.MustCompile(`^(.+)\.[0-9a-f]{12}(\.[a-z0-9]+)$`)
 func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 	assets := map[string]staticAsset{} // by plain name
 	byHashed := map[string]string{}    // hashed name → plain name
-	started := time.Now()
+	started := s.now()
 	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

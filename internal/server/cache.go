@@ -5,6 +5,7 @@ import (
 	"container/list"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -363,7 +364,7 @@ func serveStored(w http.ResponseWriter, r *http.Request, p *cachedPage, flushed 
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", itoa(len(body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)

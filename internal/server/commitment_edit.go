@@ -1,9 +1,9 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -43,7 +43,7 @@ func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
 func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
 	staff := userOf(r).CanEdit()
 	updates, err := s.store.ProgressUpdates(r.Context(), c.ID, staff)
-	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, time.Now())}, err
+	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}, err
 }
 
 // showEditCommitment shows the edit form at the commitment's current version.
@@ -94,7 +94,7 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 	l := i18n.From(r.Context())
 	e.Status = status(l, errs, form, "status")
 	e.Progress = percent(l, errs, form, "progress")
-	if e.Status == policy.StatusCompleted && e.Progress != nil && *e.Progress != 100 {
+	if !e.Status.ProgressFits(e.Progress) {
 		errs["progress"] = l.T("form.completed100")
 	}
 	e.Lead, e.Support = units(l, errs, form, unitNames)
@@ -127,7 +127,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
-	if policy.ErrorCode(err) == policy.ECONFLICT {
+	if errors.Is(err, policy.ErrStale) {
 		s.renderConflict(w, r, f, names)
 		return
 	}
@@ -200,14 +200,14 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	u := policy.NewUpdate{Signed: f.Signed}
 	l := i18n.From(r.Context())
 	if d := date(l, errs, form, "happened_on", l.T("tr.date"), true); d != nil {
-		if today := web.Today(); d.After(today) {
+		if today := s.today(); d.After(today) {
 			errs["happened_on"] = l.T("form.future")
 		}
 		u.HappenedOn = *d
 	}
 	u.Status = status(l, errs, form, "update_status")
 	u.Progress = percent(l, errs, form, "update_progress")
-	if u.Status == policy.StatusCompleted && u.Progress != nil && *u.Progress != 100 {
+	if !u.Status.ProgressFits(u.Progress) {
 		errs["update_progress"] = l.T("form.completed100")
 	}
 	u.Note = text(l, errs, form, "note", l.T("tr.update.note"), 4000, true, true)
@@ -226,7 +226,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
-	if policy.ErrorCode(err) == policy.ECONFLICT {
+	if errors.Is(err, policy.ErrStale) {
 		// The page shows the current values; the typed update waits, at the current version.
 		s.renderCommitment(w, r, http.StatusConflict, func(v *web.CommitmentView) {
 			f.Version = v.Commitment.Version

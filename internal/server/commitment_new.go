@@ -67,8 +67,8 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 	l := i18n.From(r.Context())
 	n.Quote = text(l, errs, form, "quote", l.T("tr.quote"), 1000, true, false)
 	if errs["quote"] == "" {
-		if _, msg := postgres.LocateQuote(v.Paragraph.Text, n.Quote, taken); msg != "" {
-			errs["quote"] = msg
+		if _, err := postgres.LocateQuote(v.Paragraph.Text, n.Quote, taken); err != nil {
+			errs["quote"] = errorMessage(l, err)
 		}
 	}
 	n.Title = text(l, errs, form, "title", l.T("field.title"), 60, true, false)
@@ -90,7 +90,7 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 	id, err := s.store.CreateCommitment(r.Context(), actorOf(r), n)
 	if policy.ErrorCode(err) == policy.EINVALID {
 		// Another editor pinned an overlapping quote meanwhile.
-		v.Errors = fieldErrors{"quote": policy.ErrorMessage(err)}
+		v.Errors = fieldErrors{"quote": errorMessage(l, err)}
 		s.render(w, r, http.StatusUnprocessableEntity, web.NewCommitmentPage(v))
 		return
 	}

@@ -107,5 +107,3 @@ func bodyTag(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -8,19 +8,9 @@ import (
 	"github.com/guizhou-portal/portal/web"
 )
 
-// china is the time zone in which the portal's readers count days.
-var china = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*60*60)
-}()
-
-// today is the current date in China, as a UTC midnight like the dates the store returns.
-func (s *Server) today() time.Time {
-	y, m, d := s.now().In(china).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// today is the current date in China by the server's clock, as a UTC
+// midnight like the dates the store returns.
+func (s *Server) today() time.Time { return policy.Today(s.now()) }
 
 // showDashboard shows commitments by section and status, their strength, the
 // money in 亿元, the timeline with what is due or overdue, and the map.

@@ -33,8 +33,7 @@ const maxImportText = 200 << 10
 const defaultImportTimeout = 60 * time.Second
 
 // errImportTooLarge is the 413 of an import, which says what to do instead.
-var errImportTooLarge = &policy.Error{Code: errTooLarge.Code, MessageID: "imp.toolarge",
-	Message: i18n.For("zh").T("imp.toolarge", strconv.Itoa(maxImportText>>10)), Args: []any{strconv.Itoa(maxImportText >> 10)}}
+var errImportTooLarge = policy.Errorm(policy.ETOOLARGE, "imp.toolarge", strconv.Itoa(maxImportText>>10))
 
 // tooLarge is the 413 error for a request whose body is over the cap.
 func tooLarge(r *http.Request) error {

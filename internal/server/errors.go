@@ -17,7 +17,7 @@ import (
 
 var (
 	errNotFoundPage = policy.Errorm(policy.ENOTFOUND, "err.page")
-	errMethod       = &policy.Error{Code: "method", Message: i18n.For("zh").T("err.method"), MessageID: "err.method"}
+	errMethod       = policy.Errorm(policy.EMETHOD, "err.method")
 	errLoginFirst   = policy.Errorm(policy.EUNAUTHORIZED, "err.login")
 	errForbidden    = policy.Errorm(policy.EFORBIDDEN, "err.forbidden")
 	errCrossOrigin  = policy.Errorm(policy.EFORBIDDEN, "err.crossorigin")
@@ -26,28 +26,29 @@ var (
 	errNoEntity     = policy.Errorm(policy.ENOTFOUND, "err.entity")
 )
 
-// statusOf maps an error code to its HTTP status.
+// codeStatus is the HTTP status of each error code: the one table of it.
+var codeStatus = map[string]int{
+	policy.EINVALID:      http.StatusBadRequest,
+	policy.ENOTFOUND:     http.StatusNotFound,
+	policy.ECONFLICT:     http.StatusConflict,
+	policy.EUNAUTHORIZED: http.StatusUnauthorized,
+	policy.EFORBIDDEN:    http.StatusForbidden,
+	policy.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	policy.EMETHOD:       http.StatusMethodNotAllowed,
+	policy.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// statusOf maps an error to its HTTP status by its code; an uncoded error is
+// a 503 when the database is unavailable and a 500 otherwise.
 func statusOf(err error) int {
-	switch code := policy.ErrorCode(err); {
-	case code == policy.EINVALID:
-		return http.StatusBadRequest
-	case code == policy.ENOTFOUND:
-		return http.StatusNotFound
-	case code == policy.ECONFLICT:
-		return http.StatusConflict
-	case code == policy.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case code == policy.EFORBIDDEN:
-		return http.StatusForbidden
-	case code == errTooLarge.Code:
-		return http.StatusRequestEntityTooLarge
-	case code == "method":
-		return http.StatusMethodNotAllowed
-	case postgres.Unavailable(err):
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
+	code := policy.ErrorCode(err)
+	if status, ok := codeStatus[code]; ok && code != policy.EINTERNAL {
+		return status
 	}
+	if postgres.Unavailable(err) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }
 
 // renderError is the one place where errors become pages: it picks the status,
@@ -106,7 +107,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	// a 503 page) must not stop it.
 	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
 		s.logger.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
-		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+		http.Error(w, i18n.From(r.Context()).T("err.render"), http.StatusInternalServerError)
 		return
 	}
 	page := buf.Bytes()

@@ -21,7 +21,7 @@ import (
 // maxFormBytes caps a form's body; no form of the portal comes near it.
 const maxFormBytes = 256 << 10
 
-var errTooLarge = &policy.Error{Code: "too_large", Message: "提交的内容太大,请缩短后再试。", MessageID: "err.toolarge"}
+var errTooLarge = policy.Errorm(policy.ETOOLARGE, "err.toolarge")
 
 // parseForm reads a POST body into r.PostForm, refusing bodies over the cap.
 func parseForm(w http.ResponseWriter, r *http.Request) error {

@@ -31,7 +31,9 @@ type Server struct {
 	sessionStore *postgres.SessionStore
 	// latest is the schema version this binary expects; /readyz compares it with the database.
 	latest int64
-	// now is the clock the dashboard counts due dates by; tests set their own.
+	// now is the server's clock: what is due on the dashboard, today's date in
+	// forms, the static files' time. Tests set their own. Durations and
+	// network deadlines keep the real clock.
 	now         func() time.Time
 	mapGeometry web.MapGeometry
 	mapErr      error
@@ -87,8 +89,8 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	return s
 }
 
-// SetClock replaces the clock by which the dashboard decides what is due soon
-// or overdue; tests use it to fix the date.
+// SetClock replaces the server's clock, by which the dashboard decides what is
+// due soon or overdue and forms take today's date; tests use it to fix the date.
 func (s *Server) SetClock(now func() time.Time) { s.now = now }
 
 // Handler returns the portal's routes with their middleware.

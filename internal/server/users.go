@@ -61,7 +61,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.store.CreateUser(r.Context(), actorOf(r), f.Email, name, role, hash)
 	if policy.ErrorCode(err) == policy.ECONFLICT {
-		s.renderUsers(w, r, http.StatusUnprocessableEntity, web.UsersView{New: f, Errors: fieldErrors{"email": policy.ErrorMessage(err)}})
+		s.renderUsers(w, r, http.StatusUnprocessableEntity, web.UsersView{New: f, Errors: fieldErrors{"email": errorMessage(l, err)}})
 		return
 	}
 	if err != nil {
