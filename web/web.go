@@ -118,3 +118,30 @@ func isoDate(t *time.Time) string {
 	}
 	return t.Format("2006-01-02")
 }
+
+// orDash shows an empty value as a dash, so an empty table cell reads as "none".
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// beijing is the time zone the portal's users live in; China has one, without
+// daylight saving.
+var beijing = time.FixedZone("CST", 8*60*60)
+
+// Today is the date in Beijing, at midnight UTC like dates parsed from forms.
+func Today() time.Time {
+	y, m, d := time.Now().In(beijing).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// instant formats a moment of the portal's own record (a change, a login) in
+// Beijing time.
+func instant(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(beijing).Format("2006-01-02 15:04")
+}
