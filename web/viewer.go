@@ -30,6 +30,3 @@ func loginURL(ctx context.Context) string {
 	}
 	return "/login?next=" + url.QueryEscape(p)
 }
-
-// FieldErrors holds one message per form field, keyed by the field's name.
-type FieldErrors map[string]string

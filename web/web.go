@@ -115,3 +115,20 @@ func isoDate(t *time.Time) string {
 	}
 	return t.Format("2006-01-02")
 }
+
+// orDash shows an empty value as a dash, so an empty table cell reads as "none".
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// instant formats a moment of the portal's own record (a change, a login) in
+// Beijing time.
+func instant(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(policy.China).Format("2006-01-02 15:04")
+}

@@ -3,48 +3,11 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
-
-var errNoCommitment = policy.Errorm(policy.ENOTFOUND, "err.commitment")
-
-// commitmentID reads the {id} of the route: one URL per commitment, no +1 or 01.
-func commitmentID(r *http.Request) (int64, error) {
-	raw := chi.URLParam(r, "id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != raw {
-		return 0, errNoCommitment
-	}
-	return id, nil
-}
-
-// visibleCommitment loads the route's commitment as the viewer may see it: a
-// withdrawn commitment does not exist for the public.
-func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
-	id, err := commitmentID(r)
-	if err != nil {
-		return policy.Commitment{}, err
-	}
-	c, err := s.store.Commitment(r.Context(), id)
-	if err == nil && c.WithdrawnAt != nil && !userOf(r).CanEdit() {
-		err = errNoCommitment
-	}
-	return c, err
-}
-
-// commitmentView gathers a commitment's page: its timeline as the viewer may
-// see it, and for staff an empty update form.
-func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
-	staff := userOf(r).CanEdit()
-	updates, err := s.store.ProgressUpdates(r.Context(), c.ID, staff)
-	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}, err
-}
 
 // showEditCommitment shows the edit form at the commitment's current version.
 func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
@@ -62,24 +25,6 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
-}
-
-// commitmentForm loads the route's commitment and reads the posted form with
-// the version it was loaded at. With ifWithdrawn set, a withdrawn commitment is
-// a conflict with that message.
-func (s *Server) commitmentForm(w http.ResponseWriter, r *http.Request, ifWithdrawn string) (policy.Commitment, int, error) {
-	c, err := s.visibleCommitment(r)
-	if err == nil && ifWithdrawn != "" && c.WithdrawnAt != nil {
-		err = policy.Errorm(policy.ECONFLICT, ifWithdrawn)
-	}
-	if err == nil {
-		err = parseForm(w, r)
-	}
-	var version int
-	if err == nil {
-		version, err = formVersion(r.PostForm)
-	}
-	return c, version, err
 }
 
 // parseCommitmentForm reads and checks the edit form, field by field.
@@ -182,140 +127,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		Commitment: current, Form: submitted, Units: units, Conflict: rows}))
 }
 
-// addProgressUpdate adds a dated entry to the commitment's timeline.
-func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, version, err := s.commitmentForm(w, r, "err.withdrawn.update")
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	form := r.PostForm
-	errs := fieldErrors{}
-	f := web.UpdateForm{
-		HappenedOn: form.Get("happened_on"), Status: form.Get("update_status"), Progress: form.Get("update_progress"),
-		Note: form.Get("note"), EvidenceURL: form.Get("evidence_url"), Visibility: form.Get("visibility"),
-		Signed: form.Get("signed") != "", Version: version,
-	}
-	u := policy.NewUpdate{Signed: f.Signed}
-	l := i18n.From(r.Context())
-	if d := date(l, errs, form, "happened_on", l.T("tr.date"), true); d != nil {
-		if today := s.today(); d.After(today) {
-			errs["happened_on"] = l.T("form.future")
-		}
-		u.HappenedOn = *d
-	}
-	u.Status = status(l, errs, form, "update_status")
-	u.Progress = percent(l, errs, form, "update_progress")
-	if !u.Status.ProgressFits(u.Progress) {
-		errs["update_progress"] = l.T("form.completed100")
-	}
-	u.Note = text(l, errs, form, "note", l.T("tr.update.note"), 4000, true, true)
-	u.EvidenceURL = evidenceURL(l, errs, form, "evidence_url")
-	switch f.Visibility {
-	case "public":
-		u.Public = true
-	case "internal":
-	default:
-		errs["visibility"] = l.T("form.visibility")
-	}
-	if len(errs) > 0 {
-		s.renderCommitment(w, r, http.StatusUnprocessableEntity, func(v *web.CommitmentView) {
-			v.UpdateForm, v.UpdateErrors = f, errs
-		})
-		return
-	}
-	_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
-	if errors.Is(err, policy.ErrStale) {
-		// The page shows the current values; the typed update waits, at the current version.
-		s.renderCommitment(w, r, http.StatusConflict, func(v *web.CommitmentView) {
-			f.Version = v.Commitment.Version
-			v.UpdateForm, v.UpdateConflict = f, true
-		})
-		return
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.logger.InfoContext(r.Context(), "progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID)
-	http.Redirect(w, r, commitmentPath(c.ID)+"#timeline-h", http.StatusSeeOther)
-}
-
-// renderCommitment shows the route's commitment page as it is now, after
-// adjust has put in what the staff member submitted.
-func (s *Server) renderCommitment(w http.ResponseWriter, r *http.Request, status int, adjust func(*web.CommitmentView)) {
-	c, err := s.visibleCommitment(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	v, err := s.commitmentView(r, c)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if adjust != nil {
-		adjust(&v)
-	}
-	s.render(w, r, status, web.CommitmentPage(v))
-}
-
-// withdrawCommitment hides the commitment from the public, keeping its history.
-func (s *Server) withdrawCommitment(w http.ResponseWriter, r *http.Request) {
-	s.setWithdrawn(w, r, true)
-}
-
-// restoreCommitment shows a withdrawn commitment to the public again.
-func (s *Server) restoreCommitment(w http.ResponseWriter, r *http.Request) {
-	s.setWithdrawn(w, r, false)
-}
-
-func (s *Server) setWithdrawn(w http.ResponseWriter, r *http.Request, withdraw bool) {
-	id, err := commitmentID(r)
-	if err == nil {
-		err = parseForm(w, r)
-	}
-	var version int
-	if err == nil {
-		version, err = formVersion(r.PostForm)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if withdraw {
-		errs := fieldErrors{}
-		l := i18n.From(r.Context())
-		reason := text(l, errs, r.PostForm, "reason", l.T("field.withdrawn_reason"), 500, true, false)
-		if len(errs) > 0 {
-			s.renderCommitment(w, r, http.StatusUnprocessableEntity, func(v *web.CommitmentView) {
-				v.WithdrawReason, v.WithdrawErrors = r.PostForm.Get("reason"), errs
-			})
-			return
-		}
-		err = s.store.WithdrawCommitment(r.Context(), actorOf(r), id, version, reason)
-	} else {
-		err = s.store.RestoreCommitment(r.Context(), actorOf(r), id, version)
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.logger.InfoContext(r.Context(), "commitment withdrawn or restored", "commitment_id", id, "withdrawn", withdraw, "user_id", userOf(r).ID)
-	http.Redirect(w, r, commitmentPath(id), http.StatusSeeOther)
-}
-
-func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }
-
-func unitNames(units []policy.Entity) map[string]string {
-	m := make(map[string]string, len(units))
-	for _, e := range units {
-		m[e.Slug] = e.Name
-	}
-	return m
-}
-
+// joinNames lists units by name for the conflict table, by slug if unknown.
 func joinNames(slugs []string, names map[string]string) string {
 	out := ""
 	for i, s := range slugs {

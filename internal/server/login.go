@@ -2,9 +2,12 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/auth"
 	"github.com/guizhou-portal/portal/internal/i18n"
@@ -125,4 +128,26 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// localPath returns next if it is a path on this site, "/" otherwise, so that
+// the login form cannot send anyone elsewhere.
+func localPath(next string) string {
+	if !isLocalPath(next) {
+		return "/"
+	}
+	return next
+}
+
+// isLocalPath reports whether a redirect to next stays on this site in every
+// browser: a path, with no backslash (read as /) and no control character
+// (browsers drop tabs and line breaks, so /<tab>/host is //host).
+func isLocalPath(next string) bool {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\") || !utf8.ValidString(next) ||
+		strings.ContainsFunc(next, unicode.IsControl) {
+		return false
+	}
+	u, err := url.Parse(next)
+	return err == nil && u.Scheme == "" && u.Host == ""
 }

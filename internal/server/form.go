@@ -136,18 +136,13 @@ func units(l *i18n.Localizer, errs fieldErrors, form url.Values, valid map[strin
 	return lead, support
 }
 
-// evidenceURL reads an optional link to evidence: an absolute http or https URL.
-func evidenceURL(l *i18n.Localizer, errs fieldErrors, form url.Values, name string) string {
-	v := text(l, errs, form, name, l.T("tr.evidence.url"), 2000, false, false)
-	if v == "" || errs[name] != "" {
-		return v
+// unitNames maps the units' slugs to their names: the valid values of units.
+func unitNames(units []policy.Entity) map[string]string {
+	m := make(map[string]string, len(units))
+	for _, e := range units {
+		m[e.Slug] = e.Name
 	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(v, " <>\"") {
-		errs[name] = l.T("form.evidence")
-		return v
-	}
-	return u.Scheme + v[len(u.Scheme):] // HTTPS://… is kept as https://…
+	return m
 }
 
 // formVersion reads the hidden version field. A missing or malformed version
@@ -158,26 +153,4 @@ func formVersion(form url.Values) (int, error) {
 		return 0, policy.Errorm(policy.EINVALID, "err.version")
 	}
 	return v, nil
-}
-
-// localPath returns next if it is a path on this site, "/" otherwise, so that
-// the login form cannot send anyone elsewhere.
-func localPath(next string) string {
-	if !isLocalPath(next) {
-		return "/"
-	}
-	return next
-}
-
-// isLocalPath reports whether a redirect to next stays on this site in every
-// browser: a path, with no backslash (read as /) and no control character
-// (browsers drop tabs and line breaks, so /<tab>/host is //host).
-func isLocalPath(next string) bool {
-	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.ContainsAny(next, "\\") || !utf8.ValidString(next) ||
-		strings.ContainsFunc(next, unicode.IsControl) {
-		return false
-	}
-	u, err := url.Parse(next)
-	return err == nil && u.Scheme == "" && u.Host == ""
 }

@@ -10,16 +10,6 @@ import (
 	"github.com/guizhou-portal/portal/web"
 )
 
-// showHome lists the documents.
-func (s *Server) showHome(w http.ResponseWriter, r *http.Request) {
-	docs, err := s.store.Documents(r.Context())
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, web.Home(docs))
-}
-
 // showDocument shows a document page, or its plain text for a slug ending in .txt.
 func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 	slug := chi.URLParam(r, "slug")
@@ -60,35 +50,6 @@ func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug s
 	if r.Method != http.MethodHead {
 		w.Write([]byte(fd.PlainText()))
 	}
-}
-
-// showSection shows one section or sub-item with the commitments made in it.
-func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
-	anchor := chi.URLParam(r, "anchor")
-	fd, ok := s.loadDocument(w, r, chi.URLParam(r, "slug"))
-	if !ok {
-		return
-	}
-	sec := (*policy.Section)(nil)
-	if policy.ValidAnchor(anchor) {
-		sec = fd.Section(anchor)
-	}
-	if sec == nil {
-		s.renderError(w, r, policy.Errorm(policy.ENOTFOUND, "err.section", fd.Title))
-		return
-	}
-	all, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Documents: []string{fd.Slug}})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	var inside []policy.Commitment
-	for _, c := range all {
-		if sec.Contains(c.Place.ParagraphSeq, c.Place.Start, c.Place.End) {
-			inside = append(inside, c)
-		}
-	}
-	s.render(w, r, http.StatusOK, web.SectionPage(fd, sec, fd.Excerpt(sec), inside))
 }
 
 // loadDocument loads the full document with the given slug, or renders the

@@ -239,11 +239,6 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, web.CommitmentsPage(v))
 }
 
-// showCommitment shows one commitment; an id that is not a known number is a 404.
-func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
-	s.renderCommitment(w, r, http.StatusOK, nil)
-}
-
 // names maps each value to its name in the catalogue, under prefix.
 func names[T ~string](l *i18n.Localizer, prefix string, vs []T) map[string]string {
 	m := make(map[string]string, len(vs))
@@ -284,25 +279,6 @@ func without(q url.Values, param, value string) string {
 		return "/commitments"
 	}
 	return "/commitments?" + out.Encode()
-}
-
-// truncate cuts s to at most n runes, so an echoed value stays readable.
-func truncate(s string, n int) string {
-	r := []rune(strings.ToValidUTF8(s, "�"))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n]) + "…"
-}
-
-// parseQuery parses the query string strictly: a malformed one is a 400 rather
-// than silently losing the filters it meant to set.
-func parseQuery(r *http.Request) (url.Values, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, policy.Errorm(policy.EINVALID, "err.query")
-	}
-	return q, nil
 }
 
 // entityNames maps the slugs of the entities of one kind to their names, for

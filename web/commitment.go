@@ -1,0 +1,17 @@
+package web
+
+import "github.com/guizhou-portal/portal/internal/policy"
+
+// CommitmentView is a commitment's page: the public part, and for staff the
+// update form and the controls.
+type CommitmentView struct {
+	Commitment   policy.Commitment
+	Updates      []policy.ProgressUpdate
+	UpdateForm   UpdateForm
+	UpdateErrors FieldErrors
+	// UpdateConflict is set when the update was submitted on an outdated page.
+	UpdateConflict bool
+	// WithdrawReason and WithdrawErrors keep a refused withdrawal form.
+	WithdrawReason string
+	WithdrawErrors FieldErrors
+}

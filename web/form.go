@@ -1,0 +1,22 @@
+package web
+
+import (
+	"slices"
+
+	"github.com/a-h/templ"
+)
+
+// FieldErrors holds one message per form field, keyed by the field's name.
+type FieldErrors map[string]string
+
+// invalid marks a field that has an error for assistive technology, pointing
+// at the message shown beside it.
+func invalid(errs FieldErrors, name string) templ.Attributes {
+	if errs[name] == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "err-" + name}
+}
+
+// selected reports whether v is among a multiple select's chosen values.
+func selected(values []string, v string) bool { return slices.Contains(values, v) }
