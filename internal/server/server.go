@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/metrics"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -35,7 +36,7 @@ type Server struct {
 	now         func() time.Time
 	mapGeometry web.MapGeometry
 	mapErr      error
-	metrics     *metrics
+	metrics     *metrics.Metrics
 	cache       *pageCache // public pages for anonymous readers (cache.go)
 }
 
@@ -80,7 +81,7 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	logger = slog.New(requestIDLogs{logger.Handler()})
 	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now,
 		cache: newPageCache()}
-	s.metrics = newMetrics(pool)
+	s.metrics = metrics.New(pool)
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
@@ -94,9 +95,9 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	// Operations first (see security.go, metrics.go, middleware.go): an id,
-	// the security headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline, s.pageCacheHandler)
+	// Operations first (see security.go, internal/metrics, middleware.go): an
+	// id, the security headers, metrics and the log line for every response.
+	r.Use(s.assignRequestID, s.secureHeaders, s.metrics.Middleware(routePattern), s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline, s.pageCacheHandler)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
