@@ -1,4 +1,4 @@
-package server
+package pagecache
 
 import (
 	"bytes"
@@ -107,5 +107,3 @@ func bodyTag(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
