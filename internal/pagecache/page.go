@@ -82,13 +82,7 @@ func recordedPage(key string, rec *recorder, now time.Time) *Page {
 // is too old to be believed.
 func (p *Page) serve(w http.ResponseWriter, r *http.Request, flushed time.Time) {
 	h := w.Header()
-	for k, v := range p.header {
-		if k == "Vary" {
-			h[k] = append(h[k], v...)
-		} else {
-			h[k] = v
-		}
-	}
+	addHeader(h, p.header)
 	body, enc := p.body, ""
 	if p.compressible {
 		h.Add("Vary", "Accept-Encoding")
@@ -175,14 +169,19 @@ func (rec *recorder) Write(b []byte) (int, error) {
 
 // replay sends a response that was not kept as the handler wrote it.
 func (rec *recorder) replay(w http.ResponseWriter) {
-	h := w.Header()
-	for k, v := range rec.header {
-		if k == "Vary" {
-			h[k] = append(h[k], v...)
-		} else {
-			h[k] = v
-		}
-	}
+	addHeader(w.Header(), rec.header)
 	w.WriteHeader(rec.status)
 	w.Write(rec.body.Bytes())
+}
+
+// addHeader sets src's fields in dst, adding to Vary rather than replacing
+// it: what the middleware before the cache vary on (the language) stands.
+func addHeader(dst, src http.Header) {
+	for k, v := range src {
+		if k == "Vary" {
+			dst[k] = append(dst[k], v...)
+		} else {
+			dst[k] = v
+		}
+	}
 }

@@ -95,12 +95,10 @@ func TestCachedPagesAnswerConditionalRequests(t *testing.T) {
 		header []string
 		want   int
 	}{
+		// The cases in full are internal/pagecache's; these go through the portal.
 		{"its ETag", []string{"If-None-Match", etag}, 304},
-		{"its ETag among others, weak", []string{"If-None-Match", `"abc", W/` + etag}, 304},
 		{"another ETag", []string{"If-None-Match", `"0123456789abcdef01234567"`}, 200},
 		{"its Last-Modified", []string{"If-Modified-Since", modified}, 304},
-		{"an earlier date", []string{"If-Modified-Since", "Mon, 02 Jan 2006 15:04:05 GMT"}, 200},
-		{"a wrong ETag beats a good date", []string{"If-None-Match", `"x"`, "If-Modified-Since", modified}, 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := anon(t, base+"/commitments/2", tc.header...)
