@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
+	"github.com/guizhou-portal/portal/internal/pagecache"
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
@@ -46,12 +47,15 @@ func (s *Server) apiRoutes(r chi.Router) {
 		s.apiError(w, r, errAPIMethod)
 	})
 	r.Get("/openapi.json", s.apiOpenAPI)
-	r.Get("/documents", s.apiDocuments)
-	r.Get("/documents/{slug}", s.apiDocument)
-	r.Get("/commitments", s.apiCommitments)
-	r.Get("/commitments/{id}", s.apiCommitment)
-	r.Get("/entities", s.apiEntities)
-	r.Get("/entities/{slug}", s.apiEntity)
+	r.Group(func(r chi.Router) {
+		r.Use(s.cached) // the data, the same for everyone: from the page cache
+		r.Get("/documents", s.apiDocuments)
+		r.Get("/documents/{slug}", s.apiDocument)
+		r.Get("/commitments", s.apiCommitments)
+		r.Get("/commitments/{id}", s.apiCommitment)
+		r.Get("/entities", s.apiEntities)
+		r.Get("/entities/{slug}", s.apiEntity)
+	})
 }
 
 // apiErrorBody is the body of every API error.
@@ -105,11 +109,11 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 // writeCached sends body with its ETag, honouring If-None-Match.
 func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	tag := hex.EncodeToString(sum[:16])
 	h := w.Header()
-	h.Set("ETag", etag)
+	h.Set("ETag", `"`+tag+`"`)
 	h.Set("Cache-Control", apiCacheControl)
-	if etagMatches(r.Header.Get("If-None-Match"), etag) {
+	if pagecache.NoneMatch(r.Header.Get("If-None-Match"), tag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -120,18 +124,6 @@ func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, contentType
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
-}
-
-// etagMatches applies If-None-Match's weak comparison: * or any listed tag
-// equal to etag, with or without W/.
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
 }
 
 // apiQuery parses the query strictly and refuses parameters the endpoint does

@@ -6,14 +6,14 @@ import (
 	"net/http"
 	"path"
 	"regexp"
-	"time"
 
+	"github.com/guizhou-portal/portal/internal/pagecache"
 	"github.com/guizhou-portal/portal/web"
 )
 
 // staticAsset is one embedded file, compressed once at start.
 type staticAsset struct {
-	page   *cachedPage
+	page   *pagecache.Page
 	hashed string // its content-hashed name, which pages link
 }
 
@@ -44,12 +44,7 @@ func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 		}
 		h.Set("Content-Type", ct)
 		h.Set("X-Content-Type-Options", "nosniff")
-		pg := &cachedPage{key: p, header: h, body: b, etag: bodyTag(b), rendered: started, compressible: len(b) >= compressMin}
-		if pg.compressible { // once, at start
-			pg.encoded("gzip")
-			pg.encoded("br")
-		}
-		a := staticAsset{page: pg, hashed: web.HashedName(p, b)}
+		a := staticAsset{page: pagecache.NewPage(h, b, started), hashed: web.HashedName(p, b)}
 		assets[p] = a
 		byHashed[a.hashed] = p
 		return nil
@@ -58,18 +53,18 @@ func (s *Server) staticFiles(fsys fs.FS) http.Handler {
 		name := r.URL.Path
 		if _, ok := byHashed[name]; ok || assets[name].page != nil {
 			// A file is the same in every language and for everyone; only
-			// its encoding varies (serveStored says so).
+			// its encoding varies (the page's ServeHTTP says so).
 			w.Header().Del("Vary")
 			w.Header().Del("Content-Language")
 		}
 		if plain, ok := byHashed[name]; ok {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-			serveStored(w, r, assets[plain].page, time.Time{})
+			assets[plain].page.ServeHTTP(w, r)
 			return
 		}
 		if a, ok := assets[name]; ok {
 			w.Header().Set("Cache-Control", "public, max-age=3600")
-			serveStored(w, r, a.page, time.Time{})
+			a.page.ServeHTTP(w, r)
 			return
 		}
 		if m := oldHashedName.FindStringSubmatch(name); m != nil {

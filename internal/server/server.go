@@ -17,6 +17,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/metrics"
+	"github.com/guizhou-portal/portal/internal/pagecache"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -37,8 +39,8 @@ type Server struct {
 	now         func() time.Time
 	mapGeometry web.MapGeometry
 	mapErr      error
-	metrics     *metrics
-	cache       *pageCache // public pages for anonymous readers (cache.go)
+	metrics     *metrics.Metrics
+	cache       *pagecache.Cache // public pages for anonymous readers (page_cache.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -80,9 +82,9 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
 	logger = slog.New(requestIDLogs{logger.Handler()})
-	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now,
-		cache: newPageCache()}
-	s.metrics = newMetrics(pool)
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
+	s.cache = s.newPageCache()
+	s.metrics = metrics.New(pool)
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
@@ -96,9 +98,9 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	// Operations first (see security.go, metrics.go, middleware.go): an id,
-	// the security headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.measure, s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline, s.pageCacheHandler)
+	// Operations first (see security.go, internal/metrics, middleware.go): an
+	// id, the security headers, metrics and the log line for every response.
+	r.Use(s.assignRequestID, s.secureHeaders, s.metrics.Middleware(routePattern), s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
@@ -119,8 +121,10 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/updates.atom", s.showUpdatesFeed)
 	r.Get("/commitments/{id}/updates.atom", s.showCommitmentFeed)
 
+	// Public pages, the same for every anonymous reader: cached
+	// (page_cache.go) before the session is looked at.
 	r.Group(func(r chi.Router) {
-		r.Use(s.loadSession)
+		r.Use(s.cached, s.loadSession)
 		r.Get("/", s.showHome)
 		r.Get("/documents/{slug}", s.showDocument)
 		r.Get("/documents/{slug}/sections/{anchor}", s.showSection)
@@ -131,9 +135,12 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/entities/{slug}", s.showEntity)
 		r.Get("/dashboard", s.showDashboard)
 		r.Get("/map", s.showMap)
-		r.Get("/lang/{lang}", s.switchLanguage)
 		r.Get("/search", s.showSearch)
+	})
 
+	r.Group(func(r chi.Router) {
+		r.Use(s.loadSession)
+		r.Get("/lang/{lang}", s.switchLanguage)
 		r.Get("/login", s.showLogin)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)

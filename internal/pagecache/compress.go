@@ -1,10 +1,11 @@
-package server
+package pagecache
 
 import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,27 +34,27 @@ var (
 	}}
 )
 
-func compressGzip(b []byte) []byte {
+// compressor is what both pooled writers are: a writer that can start over
+// on another destination.
+type compressor interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// compress writes b through a writer from pool.
+func compress(pool *sync.Pool, b []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b) / 4)
-	zw := gzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	zw.Write(b)
-	zw.Close()
-	gzipWriters.Put(zw)
+	w := pool.Get().(compressor)
+	w.Reset(&buf)
+	w.Write(b)
+	w.Close()
+	pool.Put(w)
 	return buf.Bytes()
 }
 
-func compressBrotli(b []byte) []byte {
-	var buf bytes.Buffer
-	buf.Grow(len(b) / 4)
-	bw := brotliWriters.Get().(*brotli.Writer)
-	bw.Reset(&buf)
-	bw.Write(b)
-	bw.Close()
-	brotliWriters.Put(bw)
-	return buf.Bytes()
-}
+func compressGzip(b []byte) []byte   { return compress(&gzipWriters, b) }
+func compressBrotli(b []byte) []byte { return compress(&brotliWriters, b) }
 
 // chooseEncoding picks the coding to send from the request's Accept-Encoding
 // (RFC 9110, 12.5.3): br or gzip, whichever the client rates higher (br on a

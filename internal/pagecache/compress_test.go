@@ -1,4 +1,4 @@
-package server
+package pagecache
 
 import (
 	"net/http"

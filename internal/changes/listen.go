@@ -1,0 +1,102 @@
+// Package changes listens for PostgreSQL's announcements that data changed:
+// migration 00008's triggers notify a channel at every committed write, from
+// the portal or from anyone else (an importer, psql). Whoever keeps something
+// derived from the data (the page cache) learns from it when to drop it, and
+// when it cannot trust what it keeps because announcements may be missed.
+package changes
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Channel is where migration 00008's triggers announce every write.
+const Channel = "portal_changes"
+
+// AppName names the listening connection in pg_stat_activity.
+const AppName = "portal-listener"
+
+// A listener that has heard nothing for checkEvery pings its connection, and
+// gives it pingTimeout to answer: a stalled connection is noticed, and
+// changed(false) called, within their sum.
+const (
+	checkEvery  = 10 * time.Second
+	pingTimeout = 3 * time.Second
+)
+
+// Listen keeps one connection of its own to cfg's database (not from a pool:
+// a pooled connection goes back to others, and LISTEN belongs to a session)
+// listening on Channel until ctx ends. It calls changed(true) when it starts
+// listening and at every notification (whatever was derived before may be
+// stale, and the next change will be heard), and changed(false) whenever it
+// stops (changes may now go unheard: derive nothing until the next
+// changed(true)). After a drop it reconnects with growing pauses (0.1 s to
+// 5 s). It returns when ctx ends, after a last changed(false).
+func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, changed func(live bool)) {
+	cfg = cfg.Copy()
+	cfg.RuntimeParams["application_name"] = AppName
+	pause := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		connected, err := listen(ctx, cfg, logger, changed)
+		changed(false)
+		if ctx.Err() != nil {
+			return
+		}
+		if connected {
+			pause = 100 * time.Millisecond
+		}
+		logger.Warn("listening for changes stopped; the page cache is off until it resumes", "err", err, "retry_in", pause)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
+}
+
+// listen connects, listens and calls changed(true) at every notification
+// until the connection fails; connected says whether it got as far as
+// listening.
+func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, changed func(bool)) (connected bool, err error) {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
+		return false, err
+	}
+	// Anything derived before now may have missed a change.
+	changed(true)
+	logger.Info("listening for changes", "channel", Channel)
+	for {
+		// Wake now and then to check the connection: a peer that vanished
+		// without closing it would otherwise leave us waiting for ever.
+		wait, cancel := context.WithTimeout(ctx, checkEvery)
+		n, err := conn.WaitForNotification(wait)
+		cancel()
+		switch {
+		case err == nil:
+			changed(true)
+			logger.Debug("change notified", "table", n.Payload)
+		case ctx.Err() != nil:
+			return true, ctx.Err()
+		case wait.Err() != nil:
+			// A stalled peer (a partition, a dead NAT) neither answers nor
+			// closes: the ping gets a deadline of its own, and failing it
+			// stops listening until a new connection listens.
+			ping, cancel := context.WithTimeout(ctx, pingTimeout)
+			err := conn.Ping(ping)
+			cancel()
+			if err != nil {
+				return true, err
+			}
+		default:
+			return true, err
+		}
+	}
+}

@@ -1,0 +1,123 @@
+// Package metrics counts and times the portal's HTTP requests and reads the
+// database pool's statistics, for Prometheus. Each Metrics has a registry of
+// its own, so that several servers in one test binary do not collide.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Pool is what is read of the database pool at each scrape.
+type Pool interface {
+	Stat() *pgxpool.Stat
+}
+
+// Metrics are one server's metrics.
+type Metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
+}
+
+// New returns the metrics of a server over pool, with the Go runtime's and
+// the process's.
+func New(pool Pool) *Metrics {
+	m := &Metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portal_http_requests_total",
+			Help: "HTTP requests answered, by method, route pattern and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "portal_http_request_duration_seconds",
+			Help:    "Time to answer HTTP requests, by method, route pattern and status.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route", "status"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "portal_http_requests_in_flight",
+			Help: "HTTP requests being answered now.",
+		}),
+	}
+	m.registry.MustRegister(m.requests, m.duration, m.inFlight,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		poolCollector{pool})
+	return m
+}
+
+// Middleware counts and times every request under the route label that
+// route gives it once it has been answered: its route pattern, never its
+// path, which would give one series per URL.
+func (m *Metrics) Middleware(route func(*http.Request) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m.inFlight.Inc()
+			defer m.inFlight.Dec()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			start := time.Now()
+			next.ServeHTTP(ww, r)
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK
+			}
+			labels := prometheus.Labels{"method": r.Method, "route": route(r), "status": strconv.Itoa(status)}
+			m.requests.With(labels).Inc()
+			m.duration.With(labels).Observe(time.Since(start).Seconds())
+		})
+	}
+}
+
+// Handler serves the metrics in Prometheus' text format. It checks no
+// credentials: the caller decides where it is reachable.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
+}
+
+// poolCollector reports the database pool's statistics at each scrape.
+type poolCollector struct{ pool Pool }
+
+var (
+	poolConns = prometheus.NewDesc("portal_db_pool_connections",
+		"Connections in the database pool, by state.", []string{"state"}, nil)
+	poolMax = prometheus.NewDesc("portal_db_pool_max_connections",
+		"The most connections the pool opens.", nil, nil)
+	poolAcquires = prometheus.NewDesc("portal_db_pool_acquires_total",
+		"Connections acquired from the pool.", nil, nil)
+	poolEmptyAcquires = prometheus.NewDesc("portal_db_pool_empty_acquires_total",
+		"Acquisitions that had to wait for a connection or open one.", nil, nil)
+	poolCanceledAcquires = prometheus.NewDesc("portal_db_pool_canceled_acquires_total",
+		"Acquisitions abandoned because their request's context ended.", nil, nil)
+	poolAcquireSeconds = prometheus.NewDesc("portal_db_pool_acquire_seconds_total",
+		"Time spent acquiring connections.", nil, nil)
+	poolNewConns = prometheus.NewDesc("portal_db_pool_new_connections_total",
+		"Connections opened.", nil, nil)
+)
+
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{poolConns, poolMax, poolAcquires, poolEmptyAcquires,
+		poolCanceledAcquires, poolAcquireSeconds, poolNewConns} {
+		ch <- d
+	}
+}
+
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.pool.Stat()
+	ch <- prometheus.MustNewConstMetric(poolConns, prometheus.GaugeValue, float64(st.AcquiredConns()), "acquired")
+	ch <- prometheus.MustNewConstMetric(poolConns, prometheus.GaugeValue, float64(st.IdleConns()), "idle")
+	ch <- prometheus.MustNewConstMetric(poolConns, prometheus.GaugeValue, float64(st.ConstructingConns()), "constructing")
+	ch <- prometheus.MustNewConstMetric(poolMax, prometheus.GaugeValue, float64(st.MaxConns()))
+	ch <- prometheus.MustNewConstMetric(poolAcquires, prometheus.CounterValue, float64(st.AcquireCount()))
+	ch <- prometheus.MustNewConstMetric(poolEmptyAcquires, prometheus.CounterValue, float64(st.EmptyAcquireCount()))
+	ch <- prometheus.MustNewConstMetric(poolCanceledAcquires, prometheus.CounterValue, float64(st.CanceledAcquireCount()))
+	ch <- prometheus.MustNewConstMetric(poolAcquireSeconds, prometheus.CounterValue, st.AcquireDuration().Seconds())
+	ch <- prometheus.MustNewConstMetric(poolNewConns, prometheus.CounterValue, float64(st.NewConnsCount()))
+}

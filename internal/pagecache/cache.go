@@ -1,0 +1,273 @@
+// Package pagecache keeps rendered public pages in memory for readers who
+// may share them, so that a burst of readers costs one rendering per page,
+// not one per request. It compresses each page once per encoding, on first
+// demand, and answers conditional requests (ETag, Last-Modified, 304).
+//
+// It is correct under change because its owner empties it (Flush) at every
+// write anywhere, as the change listener (internal/changes) reports them, and
+// because it serves nothing while it is not live: a page is kept only while
+// every change that could make it stale would reach it.
+//
+// What a page depends on is in its key: the variant the owner names (the
+// language the reader gets), the path and the query with its parameters in a
+// fixed order. Requests the owner calls private (staff, with a session) never
+// get or fill a cached page.
+package pagecache
+
+import (
+	"container/list"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+const (
+	// cacheLimit bounds the bytes held (bodies and their compressed forms).
+	cacheLimit = 48 << 20
+	// cacheMaxEntry is the largest body worth keeping.
+	cacheMaxEntry = 4 << 20
+	// cacheTTL bounds how long a page lives without a change: long enough to
+	// absorb a burst, short enough that what depends on the date alone (the
+	// dashboard's overdue flags) moves on.
+	cacheTTL = 5 * time.Minute
+	// compressMin is the size below which compressing is not worth it.
+	compressMin = 512
+)
+
+// Header says how a response was served: hit, miss or bypass. Tests and
+// operators read it; browsers ignore it.
+const Header = "X-Portal-Cache"
+
+// Options are what the cache learns from its owner.
+type Options struct {
+	// Private reports whether r's response is its reader's own (staff: their
+	// pages carry their own controls and must show their own edits at once):
+	// such a request never gets or fills a cached page. Nil: none is.
+	Private func(r *http.Request) bool
+	// Variant is what a page depends on besides its path and query: the
+	// language its reader gets. Nil: nothing.
+	Variant func(r *http.Request) string
+	// Abandon answers a request whose context ended while it waited for
+	// another request's rendering of the same page. Nil: 503 with no body.
+	Abandon func(w http.ResponseWriter, r *http.Request, err error)
+	// Now is the clock of Last-Modified and of the pages' lifetime. Nil: time.Now.
+	Now func() time.Time
+}
+
+// Cache is an LRU of rendered pages bounded in bytes, emptied by Flush. It
+// starts off: nothing is served from it until the first Flush(true).
+type Cache struct {
+	opts    Options
+	mu      sync.Mutex
+	entries map[string]*list.Element // of *Page
+	lru     *list.List
+	size    int64
+	limit   int64
+	// gen counts flushes; a rendering started under an older generation is
+	// not kept, since it may have read data changed meanwhile.
+	gen uint64
+	// live is true while the owner listens for changes; only then is
+	// anything served from or kept in the cache.
+	live bool
+	// flushed is when the cache was last emptied: no If-Modified-Since
+	// before it can be answered with 304.
+	flushed time.Time
+	filling map[string]*pageFill
+}
+
+// pageFill is one rendering of a missing page that concurrent requests for
+// the same key wait for instead of rendering it again.
+type pageFill struct {
+	done chan struct{}
+	page *Page // nil when the response was not kept
+}
+
+// New returns an empty cache that is off until the first Flush(true).
+func New(opts Options) *Cache {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Cache{opts: opts, entries: map[string]*list.Element{}, lru: list.New(), limit: cacheLimit,
+		filling: map[string]*pageFill{}}
+}
+
+// Flush empties the cache; live says whether it may fill again: true when
+// its owner knows of a change and will hear of the next, false when it may
+// miss changes (its listener is down).
+func (c *Cache) Flush(live bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.live = live
+	c.flushed = c.opts.Now()
+	clear(c.entries)
+	c.lru.Init()
+	c.size = 0
+}
+
+// get returns the live page for key, or nil.
+func (c *Cache) get(key string) *Page {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil
+	}
+	p := el.Value.(*Page)
+	if c.opts.Now().Sub(p.rendered) > cacheTTL {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return p
+}
+
+func (c *Cache) remove(el *list.Element) {
+	p := c.lru.Remove(el).(*Page)
+	delete(c.entries, p.key)
+	c.size -= p.size
+}
+
+// put keeps p unless the cache was flushed since its rendering began (gen),
+// then evicts the least recently used pages beyond the limit.
+func (c *Cache) put(p *Page, gen uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.live || c.gen != gen {
+		return false
+	}
+	if el, ok := c.entries[p.key]; ok {
+		c.remove(el)
+	}
+	c.entries[p.key] = c.lru.PushFront(p)
+	c.size += p.size
+	for c.size > c.limit && c.lru.Len() > 1 {
+		c.remove(c.lru.Back())
+	}
+	return true
+}
+
+// state is the generation and whether the cache serves at all.
+func (c *Cache) state() (uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen, c.live
+}
+
+// key is everything a shared page depends on: the variant, the path and the
+// query in a canonical order. ok is false for a query that does not parse,
+// which the handler will refuse.
+func (c *Cache) key(r *http.Request) (key string, ok bool) {
+	variant := ""
+	if c.opts.Variant != nil {
+		variant = c.opts.Variant(r)
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	// The router reads the escaped path: /a%2Fb is not /a/b to it, so
+	// such a path is never kept under the decoded one's key.
+	if err != nil || r.URL.RawPath != "" {
+		return "", false
+	}
+	return variant + " " + r.URL.Path + "?" + q.Encode(), true
+}
+
+// Middleware serves the routes it wraps from the cache to readers who are not
+// private, and fills it. Put it on the routes whose GET responses are the
+// same for every such reader, and only there: it is how a route is marked
+// cacheable.
+func (c *Cache) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// Only a committed write empties the cache, through its
+			// notification, which reaches this instance too within
+			// milliseconds. A request's status is no sign of a write: any
+			// client can have a POST answered 301 or 303.
+			next.ServeHTTP(w, r)
+			return
+		}
+		if c.opts.Private != nil && c.opts.Private(r) {
+			w.Header().Set(Header, "bypass")
+			next.ServeHTTP(w, r)
+			return
+		}
+		gen, live := c.state()
+		key, ok := c.key(r)
+		if !live || !ok {
+			w.Header().Set(Header, "bypass")
+			next.ServeHTTP(w, r)
+			return
+		}
+		if p := c.get(key); p != nil {
+			w.Header().Set(Header, "hit")
+			c.serve(w, r, p)
+			return
+		}
+		if r.Method == http.MethodHead { // handlers may leave the body out: nothing to keep
+			w.Header().Set(Header, "miss")
+			next.ServeHTTP(w, r)
+			return
+		}
+		c.mu.Lock()
+		if f, ok := c.filling[key]; ok {
+			c.mu.Unlock()
+			// Waiting counts against this request's own deadline.
+			select {
+			case <-f.done:
+			case <-r.Context().Done():
+				c.abandon(w, r, r.Context().Err())
+				return
+			}
+			if f.page != nil {
+				w.Header().Set(Header, "hit")
+				c.serve(w, r, f.page)
+				return
+			}
+			w.Header().Set(Header, "miss")
+			next.ServeHTTP(w, r)
+			return
+		}
+		f := &pageFill{done: make(chan struct{})}
+		c.filling[key] = f
+		c.mu.Unlock()
+		defer func() {
+			c.mu.Lock()
+			delete(c.filling, key)
+			c.mu.Unlock()
+			close(f.done)
+		}()
+
+		// Render the whole page whatever the reader already has; the
+		// conditional request is answered from the page kept.
+		inner := r.Clone(r.Context())
+		inner.Header.Del("If-None-Match")
+		inner.Header.Del("If-Modified-Since")
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, inner)
+		w.Header().Set(Header, "miss")
+		p := recordedPage(key, rec, c.opts.Now())
+		if p != nil && c.put(p, gen) {
+			f.page = p
+			c.serve(w, r, p)
+			return
+		}
+		rec.replay(w)
+	})
+}
+
+func (c *Cache) abandon(w http.ResponseWriter, r *http.Request, err error) {
+	if c.opts.Abandon != nil {
+		c.opts.Abandon(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusServiceUnavailable)
+}
+
+// serve writes p, answering If-Modified-Since only when it is later than the
+// last flush.
+func (c *Cache) serve(w http.ResponseWriter, r *http.Request, p *Page) {
+	c.mu.Lock()
+	flushed := c.flushed
+	c.mu.Unlock()
+	p.serve(w, r, flushed)
+}

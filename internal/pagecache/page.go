@@ -1,0 +1,187 @@
+package pagecache
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Page is one response kept in memory with its compressed forms and its
+// validators: a page in the cache, or a static file (NewPage).
+type Page struct {
+	key          string
+	header       http.Header
+	body         []byte
+	compressible bool // large enough to be worth compressing
+	gzipOnce     sync.Once
+	gzip         []byte
+	brotliOnce   sync.Once
+	brotli       []byte
+	etag         string // the body's hash, without quotes or encoding suffix
+	rendered     time.Time
+	size         int64
+}
+
+// NewPage keeps body, sent with header, as last modified at modified. It is
+// meant for files served for the life of the process, so both compressed
+// forms are made at once, when worth it, rather than on first demand.
+func NewPage(header http.Header, body []byte, modified time.Time) *Page {
+	p := &Page{header: header, body: body, etag: bodyTag(body), rendered: modified, compressible: len(body) >= compressMin}
+	if p.compressible {
+		p.encoded("gzip")
+		p.encoded("br")
+	}
+	return p
+}
+
+// ServeHTTP writes p in the encoding the client prefers, or 304 when the
+// client's validators say it has it already.
+func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.serve(w, r, time.Time{})
+}
+
+// encoded is the body in coding br or gzip, compressed on first use.
+func (p *Page) encoded(coding string) []byte {
+	if coding == "br" {
+		p.brotliOnce.Do(func() { p.brotli = compressBrotli(p.body) })
+		return p.brotli
+	}
+	p.gzipOnce.Do(func() { p.gzip = compressGzip(p.body) })
+	return p.gzip
+}
+
+// recordedPage keeps a recorded response if it may be shared: a 200 that
+// sets no cookie and does not forbid storing.
+func recordedPage(key string, rec *recorder, now time.Time) *Page {
+	cc := rec.header.Get("Cache-Control")
+	if rec.status != http.StatusOK || rec.header.Get("Set-Cookie") != "" ||
+		strings.Contains(cc, "no-store") || strings.Contains(cc, "private") ||
+		rec.body.Len() > cacheMaxEntry {
+		return nil
+	}
+	h := rec.header.Clone()
+	for _, k := range []string{"Content-Length", "ETag", "Last-Modified", "Date", Header} {
+		h.Del(k)
+	}
+	if cc == "" {
+		h.Set("Cache-Control", "no-cache") // keep, but ask again with the validators each time
+	}
+	p := &Page{key: key, header: h, body: bytes.Clone(rec.body.Bytes()), rendered: now}
+	p.etag = bodyTag(p.body)
+	p.compressible = len(p.body) >= compressMin
+	// Counted as if both compressed forms were made: HTML and JSON shrink to
+	// well under a third.
+	p.size = int64(len(key) + len(p.body) + 2*len(p.body)/3 + 512)
+	return p
+}
+
+// serve writes p; flushed is the moment before which any If-Modified-Since
+// is too old to be believed.
+func (p *Page) serve(w http.ResponseWriter, r *http.Request, flushed time.Time) {
+	h := w.Header()
+	addHeader(h, p.header)
+	body, enc := p.body, ""
+	if p.compressible {
+		h.Add("Vary", "Accept-Encoding")
+		if enc = chooseEncoding(r); enc != "" {
+			body = p.encoded(enc)
+		}
+	}
+	etag := `"` + p.etag + `"`
+	if enc != "" {
+		etag = `"` + p.etag + "-" + enc + `"`
+		h.Set("Content-Encoding", enc)
+	}
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", p.rendered.UTC().Format(http.TimeFormat))
+	if p.notModified(r, flushed) {
+		h.Del("Content-Type")
+		h.Del("Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// notModified applies the request's validators to p: If-None-Match when
+// present (any encoding of the same body matches), else If-Modified-Since,
+// which is believed only when it is later than the last flush, since a page
+// rendered in the same second as a change carries the same date as the one
+// before it.
+func (p *Page) notModified(r *http.Request, flushed time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return NoneMatch(inm, p.etag)
+	}
+	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	if err != nil {
+		return false
+	}
+	return ims.After(flushed) && !ims.Before(p.rendered.Truncate(time.Second))
+}
+
+// NoneMatch reports whether the If-None-Match value inm names the body whose
+// opaque tag (the ETag without its quotes) is tag, by the weak comparison of
+// RFC 9110, 13.1.2: * or any listed tag equal to it, W/ or not. A tag with an
+// encoding suffix (-br, -gzip, as this package sends for compressed forms)
+// names the same body.
+func NoneMatch(inm, tag string) bool {
+	for _, t := range strings.Split(inm, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" {
+			return true
+		}
+		t = strings.Trim(t, `"`)
+		t = strings.TrimSuffix(strings.TrimSuffix(t, "-br"), "-gzip")
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+// recorder keeps a handler's response so that it can be cached before it is sent.
+type recorder struct {
+	header      http.Header
+	status      int
+	wroteHeader bool
+	body        bytes.Buffer
+}
+
+func (rec *recorder) Header() http.Header { return rec.header }
+
+func (rec *recorder) WriteHeader(status int) {
+	if !rec.wroteHeader {
+		rec.status, rec.wroteHeader = status, true
+	}
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	rec.WriteHeader(http.StatusOK)
+	return rec.body.Write(b)
+}
+
+// replay sends a response that was not kept as the handler wrote it.
+func (rec *recorder) replay(w http.ResponseWriter) {
+	addHeader(w.Header(), rec.header)
+	w.WriteHeader(rec.status)
+	w.Write(rec.body.Bytes())
+}
+
+// addHeader sets src's fields in dst, adding to Vary rather than replacing
+// it: what the middleware before the cache vary on (the language) stands.
+func addHeader(dst, src http.Header) {
+	for k, v := range src {
+		if k == "Vary" {
+			dst[k] = append(dst[k], v...)
+		} else {
+			dst[k] = v
+		}
+	}
+}
