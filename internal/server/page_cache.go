@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,6 +24,7 @@ func (s *Server) newPageCache() *pagecache.Cache {
 		Private: hasSession,
 		Variant: pageLanguage,
 		Abandon: s.renderError,
+		Now:     func() time.Time { return s.now() }, // SetClock may replace s.now later
 	})
 }
 
