@@ -11,6 +11,91 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
+// Commitments lists the commitments that match f, in document and reading order.
+func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]policy.Commitment, error) {
+	where, args := commitmentWhere(f)
+	const order = " ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + where + order
+	if f.Limit > 0 {
+		// Pick the page on narrow rows first: sorting every commitment with its
+		// paragraph text and units took most of the time at 25,000 commitments.
+		q = `SELECT ` + commitmentColumns + commitmentFrom + ` WHERE c.id IN (
+			SELECT c.id` + commitmentNarrowFrom + `
+			WHERE ` + where + order + fmt.Sprintf(" LIMIT %d OFFSET %d)", f.Limit, max(f.Offset, 0)) + order
+	}
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanCommitment)
+}
+
+// CountCommitments counts the commitments that match f, ignoring its Limit and Offset.
+func (s *Store) CountCommitments(ctx context.Context, f policy.CommitmentFilter) (int, error) {
+	where, args := commitmentWhere(f)
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentNarrowFrom+` WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// commitmentNarrowFrom joins what commitmentWhere's conditions need and no
+// more: the top section through at most two parents instead of the recursive view.
+const commitmentNarrowFrom = `
+	FROM commitments c
+	JOIN documents d ON d.id = c.document_id
+	JOIN paragraphs p ON p.id = c.paragraph_id
+	JOIN sections x ON x.id = c.section_id
+	LEFT JOIN sections px ON px.id = x.parent_id
+	LEFT JOIN sections gx ON gx.id = px.parent_id
+	JOIN sections top ON top.id = coalesce(gx.id, px.id, x.id)`
+
+// commitmentWhere is the condition that selects f's commitments, over the
+// aliases c, d, p and top, with its arguments.
+func commitmentWhere(f policy.CommitmentFilter) (string, []any) {
+	where := []string{"c.withdrawn_at IS NULL"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if len(f.Documents) > 0 {
+		add("d.slug = ANY($%d)", f.Documents)
+	}
+	if f.RealOnly {
+		where = append(where, "NOT d.synthetic")
+	}
+	if len(f.Themes) > 0 {
+		add("top.theme_key = ANY($%d)", f.Themes)
+	}
+	if len(f.Statuses) > 0 {
+		add("c.status = ANY($%d)", toStrings(f.Statuses))
+	}
+	if len(f.Kinds) > 0 {
+		add("c.kind = ANY($%d)", toStrings(f.Kinds))
+	}
+	if len(f.Strengths) > 0 {
+		add("c.strength = ANY($%d)", toStrings(f.Strengths))
+	}
+	if len(f.Leads) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		             WHERE u.commitment_id = c.id AND u.role = 'lead' AND e.slug = ANY($%d))`, f.Leads)
+	}
+	if len(f.Regions) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entity_lineage l ON l.entity_id = ce.entity_id
+		             JOIN entities a ON a.id = l.ancestor_id WHERE ce.commitment_id = c.id AND a.slug = ANY($%d))`, f.Regions)
+	}
+	if len(f.Minerals) > 0 {
+		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entities e ON e.id = ce.entity_id
+		             WHERE ce.commitment_id = c.id AND e.slug = ANY($%d))`, f.Minerals)
+	}
+	if len(f.Years) > 0 {
+		add(`EXISTS (SELECT 1 FROM unnest($%d::int[]) AS y
+		             WHERE y BETWEEN extract(year FROM coalesce(c.period_start, c.due_on))
+		                         AND extract(year FROM coalesce(c.period_end, c.due_on)))`, f.Years)
+	}
+	return strings.Join(where, " AND "), args
+}
+
 // commitmentFacetsSQL gives every commitment that is not withdrawn one row with
 // its value, or values, of every facet. A commitment's region is any region its
 // quote or units name, or that holds a park or county they name; its years are
@@ -126,4 +211,28 @@ func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter)
 		return nil
 	})
 	return out, err
+}
+
+// LeadUnits lists the entities that lead at least one commitment, for the filter.
+func (s *Store) LeadUnits(ctx context.Context) ([]policy.Entity, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.slug, e.name, count(*) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		JOIN commitments c ON c.id = u.commitment_id
+		WHERE u.role = 'lead' AND c.withdrawn_at IS NULL GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+		var e policy.Entity
+		return e, r.Scan(&e.Slug, &e.Name, &e.Mentions)
+	})
+}
+
+// Themes lists the section themes in order.
+func (s *Store) Themes(ctx context.Context) ([]policy.Theme, error) {
+	rows, err := s.pool.Query(ctx, `SELECT key, name_zh, name_en FROM themes ORDER BY position`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[policy.Theme])
 }
