@@ -1,5 +1,3 @@
-// Package postgres is the portal's SQL: one file per noun, named as the
-// handler in internal/server and the page in web that use it.
 package postgres
 
 import "github.com/jackc/pgx/v5/pgxpool"
