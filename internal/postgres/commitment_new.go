@@ -2,27 +2,16 @@ package postgres
 
 import (
 	"context"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/guizhou-portal/portal/internal/anchor"
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-// QuoteSpan is where a quote sits in a paragraph, in characters.
-type QuoteSpan struct{ Start, End int }
-
-// CommitmentSpan is where an existing commitment sits in a paragraph, so that
-// a new quote can be checked against it.
-type CommitmentSpan struct {
-	QuoteSpan
-	Label string
-}
-
 // ParagraphForCommitment returns a paragraph of a document with the commitments
 // already pinned to it.
-func (s *Store) ParagraphForCommitment(ctx context.Context, slug string, seq int) (policy.Document, policy.Paragraph, []CommitmentSpan, error) {
+func (s *Store) ParagraphForCommitment(ctx context.Context, slug string, seq int) (policy.Document, policy.Paragraph, []anchor.Taken, error) {
 	d, err := s.Document(ctx, slug)
 	if err != nil {
 		return d, policy.Paragraph{}, nil, err
@@ -39,31 +28,11 @@ func (s *Store) ParagraphForCommitment(ctx context.Context, slug string, seq int
 	if err != nil {
 		return d, p, nil, err
 	}
-	spans, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CommitmentSpan, error) {
-		var c CommitmentSpan
+	spans, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (anchor.Taken, error) {
+		var c anchor.Taken
 		return c, r.Scan(&c.Start, &c.End, &c.Label)
 	})
 	return d, p, spans, err
-}
-
-// LocateQuote finds quote in text, in characters. It must occur exactly once and
-// not overlap an existing commitment; the message says what is wrong otherwise.
-func LocateQuote(text, quote string, taken []CommitmentSpan) (QuoteSpan, string) {
-	i := strings.Index(text, quote)
-	if quote == "" || i < 0 {
-		return QuoteSpan{}, "引文必须一字不差地摘自这一段。"
-	}
-	if strings.Contains(text[i+1:], quote) {
-		return QuoteSpan{}, "这段引文在本段出现了不止一次,请多选几个字,使它只出现一次。"
-	}
-	start := utf8.RuneCountInString(text[:i])
-	span := QuoteSpan{start, start + utf8.RuneCountInString(quote)}
-	for _, t := range taken {
-		if span.Start < t.End && t.Start < span.End {
-			return QuoteSpan{}, "这段引文与已有的" + t.Label + "重叠。"
-		}
-	}
-	return span, ""
 }
 
 // CreateCommitment pins a new commitment to a quote of a paragraph, in the
@@ -96,16 +65,16 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 	if err != nil {
 		return 0, err
 	}
-	taken, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CommitmentSpan, error) {
-		var c CommitmentSpan
+	taken, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (anchor.Taken, error) {
+		var c anchor.Taken
 		return c, r.Scan(&c.Start, &c.End, &c.Label)
 	})
 	if err != nil {
 		return 0, err
 	}
-	span, msg := LocateQuote(text, n.Quote, taken)
-	if msg != "" {
-		return 0, policy.Errorf(policy.EINVALID, "%s", msg)
+	span, err := anchor.Locate(text, n.Quote, taken)
+	if err != nil {
+		return 0, policy.Errorf(policy.EINVALID, "%s", err)
 	}
 	var sectionID int64
 	err = tx.QueryRow(ctx, `

@@ -6,13 +6,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/guizhou-portal/portal/internal/anchor"
 	"github.com/guizhou-portal/portal/internal/importer"
 	"github.com/guizhou-portal/portal/internal/policy"
 )
@@ -233,7 +233,8 @@ type docImport struct {
 
 	id     int64
 	old    oldText
-	paraID map[int]int64 // new seq → paragraph id
+	text   anchor.Rewrite // the old text and the new, for placing what was pinned to the old
+	paraID map[int]int64  // new seq → paragraph id
 }
 
 // documentState is what the audit log records of a document before and after an import.
@@ -305,6 +306,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 			return res, err
 		}
 	}
+	im.text = anchor.Rewrite{Old: im.old.paragraphs, New: im.doc.Paragraphs, Sections: im.doc.Sections}
 	places, err := im.placeCommitments()
 	if err != nil {
 		return res, err
@@ -321,15 +323,15 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		p := places[c.id]
 		if _, err := im.tx.Exec(ctx, `UPDATE commitments SET paragraph_id = $2, start_offset = $3, end_offset = $4, section_id = $5
 			WHERE id = $1 AND (paragraph_id, start_offset, end_offset, section_id) IS DISTINCT FROM ($2, $3, $4, $5)`,
-			c.id, im.paraID[p.seq], p.start, p.start+utf8.RuneCountInString(c.quote), sectionIDs[p.anchor]); err != nil {
+			c.id, im.paraID[p.Seq], p.Start, p.Start+utf8.RuneCountInString(c.quote), sectionIDs[p.Section]); err != nil {
 			return res, err
 		}
-		if p.seq == c.seq && p.start == c.start && p.anchor == c.sectionAnchor {
+		if p.Seq == c.seq && p.Start == c.start && p.Section == c.sectionAnchor {
 			res.Kept++
 		} else {
 			res.Moved = append(res.Moved, MovedCommitment{ID: c.id, Position: c.position, Title: c.title,
-				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.seq, p.start),
-				FromSection: c.sectionAnchor, ToSection: p.anchor})
+				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.Seq, p.Start),
+				FromSection: c.sectionAnchor, ToSection: p.Section})
 		}
 	}
 	if err := im.dropLeftovers(ctx, sectionIDs); err != nil {
@@ -425,57 +427,20 @@ func matchKey(expr string) string {
 	return `regexp_replace(translate(normalize(` + expr + `, NFKC), '〔〕【】[]', '()()()'), '[[:space:]]+', '', 'g')`
 }
 
-// place is where a commitment's quote stands in the new text, and its section.
-type place struct {
-	seq, start int
-	anchor     string
-}
-
-// placeCommitments finds every old commitment's quote in the new text: where it
-// was, else its one occurrence in the same paragraph, else its one
-// occurrence anywhere. A quote that is gone or ambiguous refuses the import.
-func (im *docImport) placeCommitments() (map[int64]place, error) {
-	out := map[int64]place{}
+// placeCommitments finds every old commitment's words in the new text (see
+// anchor.Rewrite.PlaceCommitment). A commitment whose words are gone, now
+// ambiguous or outside every section refuses the import.
+func (im *docImport) placeCommitments() (map[int64]anchor.Place, error) {
+	out := map[int64]anchor.Place{}
 	var problems []*policy.Error
 	for _, c := range im.old.commitments {
-		var found []place
-		for _, p := range im.doc.Paragraphs {
-			for _, at := range runeIndexAll(p.Text, c.quote) {
-				found = append(found, place{seq: p.Seq, start: at})
-			}
-		}
-		var pick *place
-		var same []place
-		for i, f := range found {
-			if f.seq == c.seq && f.start == c.start {
-				pick = &found[i]
-			}
-			if f.seq == c.seq {
-				same = append(same, f)
-			}
-		}
-		switch {
-		case pick != nil:
-		case len(same) == 1:
-			pick = &same[0]
-		case len(found) == 1:
-			pick = &found[0]
-		}
-		quote := truncateRunes(c.quote, 40)
-		if pick == nil {
-			id := "import.err.lost"
-			if len(found) > 1 {
-				id = "import.err.twice"
-			}
-			problems = append(problems, policy.Errorm(policy.ECONFLICT, id, im.file.Name, strconv.Itoa(c.position), quote))
+		place, problem := im.text.PlaceCommitment(anchor.Pin{Seq: c.seq, Start: c.start, Quote: c.quote}, c.sectionAnchor)
+		if problem != anchor.Placed {
+			problems = append(problems, policy.Errorm(policy.ECONFLICT, placeProblems[problem], im.file.Name,
+				strconv.Itoa(c.position), anchor.Truncate(c.quote, 40)))
 			continue
 		}
-		pick.anchor = sectionFor(im.doc.Sections, c.sectionAnchor, pick.seq, pick.start)
-		if pick.anchor == "" {
-			problems = append(problems, policy.Errorm(policy.ECONFLICT, "import.err.outside", im.file.Name, strconv.Itoa(c.position), quote))
-			continue
-		}
-		out[c.id] = *pick
+		out[c.id] = place
 	}
 	if len(problems) > 0 {
 		return nil, &ImportRefusal{Problems: problems}
@@ -483,132 +448,12 @@ func (im *docImport) placeCommitments() (map[int64]place, error) {
 	return out, nil
 }
 
-// sectionFor is the section a commitment at (seq, offset) belongs to: the
-// one it was in if that still holds it, else the deepest that does.
-func sectionFor(tree []*importer.Section, was string, seq, offset int) string {
-	deepest := ""
-	for _, f := range flatten(tree) { // parents before their children
-		if holds(f.section, seq, offset) {
-			if f.section.Anchor == was {
-				return was
-			}
-			deepest = f.section.Anchor
-		}
-	}
-	return deepest
+// placeProblems are the messages of the commitments an import cannot place.
+var placeProblems = map[anchor.Problem]string{
+	anchor.Lost: "import.err.lost", anchor.Twice: "import.err.twice", anchor.Outside: "import.err.outside",
 }
 
-func holds(s *importer.Section, seq, offset int) bool {
-	at := func(p importer.Point) int64 { return int64(p.Paragraph)<<32 | int64(p.Offset) }
-	x := int64(seq)<<32 | int64(offset)
-	return at(s.Start) <= x && x < at(s.End)
-}
-
-type flatSection struct {
-	section  *importer.Section
-	parent   string
-	position int
-}
-
-// flatten lists the tree parents first.
-func flatten(tree []*importer.Section) []flatSection {
-	var out []flatSection
-	var walk func([]*importer.Section, string)
-	walk = func(ss []*importer.Section, parent string) {
-		for i, s := range ss {
-			out = append(out, flatSection{s, parent, i + 1})
-		}
-		for _, s := range ss {
-			walk(s.Children, s.Anchor)
-		}
-	}
-	walk(tree, "")
-	return out
-}
-
-// relocate finds an old span's words in the new text, as commitments are
-// found: where they were; else their one occurrence in the paragraph of the
-// same seq, or the same occurrence of as many there as the old paragraph
-// had; else the same place in the one new paragraph whose text is the old
-// paragraph's; else their one occurrence anywhere. It returns the paragraph
-// and the start offset.
+// relocate finds an old span's words in the new text (see anchor.Rewrite.Relocate).
 func (im *docImport) relocate(s oldSpan) (int, int, bool) {
-	n := utf8.RuneCountInString(s.quote)
-	if s.quote == "" {
-		return 0, 0, false
-	}
-	at := func(text string, start int) bool {
-		r := []rune(text)
-		return start+n <= len(r) && string(r[start:start+n]) == s.quote
-	}
-	if s.seq >= 1 && s.seq <= len(im.doc.Paragraphs) {
-		text := im.doc.Paragraphs[s.seq-1].Text
-		if at(text, s.start) {
-			return s.seq, s.start, true
-		}
-		now := runeIndexAll(text, s.quote)
-		if len(now) == 1 {
-			return s.seq, now[0], true
-		}
-		if old, ok := im.old.paragraphs[s.seq]; ok && len(now) > 1 {
-			if was := runeIndexAll(old, s.quote); len(was) == len(now) {
-				if k := slices.Index(was, s.start); k >= 0 {
-					return s.seq, now[k], true
-				}
-			}
-		}
-	}
-	if oldText, ok := im.old.paragraphs[s.seq]; ok {
-		seq := 0
-		for _, p := range im.doc.Paragraphs {
-			if p.Text == oldText {
-				if seq != 0 {
-					seq = -1
-					break
-				}
-				seq = p.Seq
-			}
-		}
-		if seq > 0 {
-			return seq, s.start, true
-		}
-	}
-	seq, start := 0, 0
-	for _, p := range im.doc.Paragraphs {
-		for _, i := range runeIndexAll(p.Text, s.quote) {
-			if seq != 0 {
-				return 0, 0, false
-			}
-			seq, start = p.Seq, i
-		}
-	}
-	return seq, start, seq != 0
-}
-
-// runeIndexAll lists the code-point offsets at which sub occurs in s.
-func runeIndexAll(s, sub string) []int {
-	var out []int
-	if sub == "" {
-		return nil
-	}
-	runes := 0
-	for from := 0; ; {
-		i := strings.Index(s[from:], sub)
-		if i < 0 {
-			return out
-		}
-		runes += utf8.RuneCountInString(s[from : from+i])
-		out = append(out, runes)
-		_, size := utf8.DecodeRuneInString(s[from+i:])
-		runes++
-		from += i + size
-	}
-}
-
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
+	return im.text.Relocate(anchor.Pin{Seq: s.seq, Start: s.start, Quote: s.quote})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/guizhou-portal/portal/internal/anchor"
 	"github.com/guizhou-portal/portal/internal/importer"
 	"github.com/guizhou-portal/portal/internal/policy"
 )
@@ -129,7 +130,7 @@ func (im *docImport) writeText(ctx context.Context) error {
 // id and theme) and adds the new ones. It returns every anchor's id.
 func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error) {
 	ids := map[string]int64{}
-	flat := flatten(im.doc.Sections)
+	flat := anchor.Flatten(im.doc.Sections)
 	// Every section steps aside first, so that none holds a place in the
 	// numbering that another, new or kept, is about to take: a new 一是
 	// ahead of (一) takes position 1 while (一) still holds it. Those going
@@ -141,13 +142,13 @@ func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error
 	// One statement per level of the tree, parents first, so that each
 	// level knows its parents' ids.
 	depth := map[string]int{}
-	var levels [][]flatSection
+	var levels [][]anchor.Flat
 	for _, f := range flat {
 		d := 0
-		if f.parent != "" {
-			d = depth[f.parent] + 1
+		if f.Parent != "" {
+			d = depth[f.Parent] + 1
 		}
-		depth[f.section.Anchor] = d
+		depth[f.Section.Anchor] = d
 		for len(levels) <= d {
 			levels = append(levels, nil)
 		}
@@ -159,9 +160,9 @@ func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error
 		positions, startOffsets, endOffsets := make([]int32, n), make([]int32, n), make([]int32, n)
 		kinds, labels, titles, anchors := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		for i, f := range level {
-			s := f.section
-			parents[i] = ids[f.parent] // 0 for a top-level section
-			positions[i], kinds[i], labels[i], titles[i], anchors[i] = int32(f.position), string(s.Kind), s.Label, s.Title, s.Anchor
+			s := f.Section
+			parents[i] = ids[f.Parent] // 0 for a top-level section
+			positions[i], kinds[i], labels[i], titles[i], anchors[i] = int32(f.Position), string(s.Kind), s.Label, s.Title, s.Anchor
 			starts[i], startOffsets[i] = im.paraID[s.Start.Paragraph], int32(s.Start.Offset)
 			ends[i], endOffsets[i] = im.paraID[s.End.Paragraph], int32(s.End.Offset)
 		}
