@@ -49,151 +49,179 @@ const commitmentNarrowFrom = `
 	LEFT JOIN sections gx ON gx.id = px.parent_id
 	JOIN sections top ON top.id = coalesce(gx.id, px.id, x.id)`
 
-// commitmentWhere is the condition that selects f's commitments, over the
-// aliases c, d, p and top, with its arguments.
-func commitmentWhere(f policy.CommitmentFilter) (string, []any) {
-	where := []string{"c.withdrawn_at IS NULL"}
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
-	if len(f.Documents) > 0 {
-		add("d.slug = ANY($%d)", f.Documents)
-	}
+// commitmentFilter is one filter of the commitments list and the facet that
+// counts it. It defines once which values a commitment has: the list's
+// condition, its count's, the facet counts (and so the page, the CSV and the
+// API, which share these methods) are all made from it. Adding a filter is
+// adding one to commitmentFilters (and its field to policy.CommitmentFilter).
+type commitmentFilter struct {
+	name string // the facet, also the query parameter: one of policy.Facets
+	// value is a commitment's value, an SQL expression over the aliases of
+	// commitmentNarrowFrom; with many, an array of its values.
+	value string
+	many  bool
+	// pairs, instead of value, lists (commitment id, value) rows, for
+	// values found in other tables: a commitment has any number of them.
+	pairs string
+	// label names a value (the SQL text "value") on the facet; the value
+	// itself when it is empty or finds nothing.
+	label string
+	// selected are the values f selects, any of which a commitment must
+	// have; none selects every commitment.
+	selected func(f policy.CommitmentFilter) []string
+}
+
+// commitmentFilters are the filters, in the order of policy.Facets.
+var commitmentFilters = []commitmentFilter{
+	{name: policy.FacetDocument, value: "d.slug",
+		label:    "(SELECT coalesce(d.doc_number, d.short_title, d.title) FROM documents d WHERE d.slug = value)",
+		selected: func(f policy.CommitmentFilter) []string { return f.Documents }},
+	{name: policy.FacetTheme, value: "top.theme_key",
+		label:    "(SELECT t.name_zh FROM themes t WHERE t.key = value)",
+		selected: func(f policy.CommitmentFilter) []string { return f.Themes }},
+	{name: policy.FacetStatus, value: "c.status",
+		selected: func(f policy.CommitmentFilter) []string { return toStrings(f.Statuses) }},
+	{name: policy.FacetKind, value: "c.kind",
+		selected: func(f policy.CommitmentFilter) []string { return toStrings(f.Kinds) }},
+	{name: policy.FacetStrength, value: "c.strength",
+		selected: func(f policy.CommitmentFilter) []string { return toStrings(f.Strengths) }},
+	{name: policy.FacetLead,
+		pairs: `SELECT u.commitment_id, e.slug FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		        WHERE u.role = 'lead'`,
+		label:    "(SELECT e.name FROM entities e WHERE e.slug = value)",
+		selected: func(f policy.CommitmentFilter) []string { return f.Leads }},
+	// A commitment's regions are those its quote or units name, or that
+	// hold a park or county they name.
+	{name: policy.FacetRegion,
+		pairs: `SELECT ce.commitment_id, a.slug FROM commitment_entities ce
+		        JOIN entity_lineage l ON l.entity_id = ce.entity_id JOIN entities a ON a.id = l.ancestor_id
+		        WHERE a.kind = 'region'`,
+		label:    "(SELECT e.name FROM entities e WHERE e.slug = value)",
+		selected: func(f policy.CommitmentFilter) []string { return f.Regions }},
+	{name: policy.FacetMineral,
+		pairs: `SELECT ce.commitment_id, e.slug FROM commitment_entities ce JOIN entities e ON e.id = ce.entity_id
+		        WHERE e.kind = 'mineral'`,
+		label:    "(SELECT e.name FROM entities e WHERE e.slug = value)",
+		selected: func(f policy.CommitmentFilter) []string { return f.Minerals }},
+	// Its years are those from the start to the end of its stated period,
+	// or its due date.
+	{name: policy.FacetYear, many: true,
+		value: `ARRAY(SELECT y::text FROM generate_series(
+		            extract(year FROM coalesce(c.period_start, c.due_on))::int,
+		            extract(year FROM coalesce(c.period_end, c.due_on))::int) AS y)`,
+		label: "value || '年'",
+		selected: func(f policy.CommitmentFilter) []string {
+			years := make([]string, len(f.Years))
+			for i, y := range f.Years {
+				years[i] = strconv.Itoa(y)
+			}
+			return years
+		}},
+}
+
+// queryArgs collects a query's arguments as its text is built.
+type queryArgs []any
+
+// add appends v and returns its placeholder, typed as the filters compare.
+func (a *queryArgs) add(v []string) string {
+	*a = append(*a, v)
+	return fmt.Sprintf("$%d::text[]", len(*a))
+}
+
+// commitmentScope is what the list, its count and every facet count leave
+// out before any filter: withdrawn commitments, and synthetic documents
+// when f asks for real ones only.
+func commitmentScope(f policy.CommitmentFilter) string {
 	if f.RealOnly {
-		where = append(where, "NOT d.synthetic")
+		return "c.withdrawn_at IS NULL AND NOT d.synthetic"
 	}
-	if len(f.Themes) > 0 {
-		add("top.theme_key = ANY($%d)", f.Themes)
-	}
-	if len(f.Statuses) > 0 {
-		add("c.status = ANY($%d)", toStrings(f.Statuses))
-	}
-	if len(f.Kinds) > 0 {
-		add("c.kind = ANY($%d)", toStrings(f.Kinds))
-	}
-	if len(f.Strengths) > 0 {
-		add("c.strength = ANY($%d)", toStrings(f.Strengths))
-	}
-	if len(f.Leads) > 0 {
-		add(`EXISTS (SELECT 1 FROM commitment_units u JOIN entities e ON e.id = u.entity_id
-		             WHERE u.commitment_id = c.id AND u.role = 'lead' AND e.slug = ANY($%d))`, f.Leads)
-	}
-	if len(f.Regions) > 0 {
-		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entity_lineage l ON l.entity_id = ce.entity_id
-		             JOIN entities a ON a.id = l.ancestor_id WHERE ce.commitment_id = c.id AND a.slug = ANY($%d))`, f.Regions)
-	}
-	if len(f.Minerals) > 0 {
-		add(`EXISTS (SELECT 1 FROM commitment_entities ce JOIN entities e ON e.id = ce.entity_id
-		             WHERE ce.commitment_id = c.id AND e.slug = ANY($%d))`, f.Minerals)
-	}
-	if len(f.Years) > 0 {
-		add(`EXISTS (SELECT 1 FROM unnest($%d::int[]) AS y
-		             WHERE y BETWEEN extract(year FROM coalesce(c.period_start, c.due_on))
-		                         AND extract(year FROM coalesce(c.period_end, c.due_on)))`, f.Years)
+	return "c.withdrawn_at IS NULL"
+}
+
+// commitmentWhere is the condition that selects f's commitments, over the
+// aliases of commitmentNarrowFrom, with its arguments.
+func commitmentWhere(f policy.CommitmentFilter) (string, []any) {
+	where := []string{commitmentScope(f)}
+	var args queryArgs
+	for _, cf := range commitmentFilters {
+		sel := cf.selected(f)
+		switch {
+		case len(sel) == 0:
+		case cf.pairs != "":
+			where = append(where, `EXISTS (SELECT 1 FROM (`+cf.pairs+`) AS v(id, value)
+			                               WHERE v.id = c.id AND v.value = ANY(`+args.add(sel)+`))`)
+		case cf.many:
+			where = append(where, cf.value+" && "+args.add(sel))
+		default:
+			where = append(where, cf.value+" = ANY("+args.add(sel)+")")
+		}
 	}
 	return strings.Join(where, " AND "), args
 }
 
-// commitmentFacetsSQL gives every commitment that is not withdrawn one row with
-// its value, or values, of every facet. A commitment's region is any region its
-// quote or units name, or that holds a park or county they name; its years are
-// those from the start to the end of its stated period (or its due date).
-const commitmentFacetsSQL = `
-	WITH ents AS (
-	    SELECT ce.commitment_id AS id,
-	           array_agg(DISTINCT a.slug) FILTER (WHERE a.kind = 'region') AS regions,
-	           array_agg(DISTINCT e.slug) FILTER (WHERE e.kind = 'mineral') AS minerals
-	    FROM commitment_entities ce
-	    JOIN entities e ON e.id = ce.entity_id
-	    JOIN entity_lineage l ON l.entity_id = e.id
-	    JOIN entities a ON a.id = l.ancestor_id
-	    GROUP BY ce.commitment_id
-	), leads AS (
-	    SELECT u.commitment_id AS id, array_agg(e.slug) AS leads
-	    FROM commitment_units u JOIN entities e ON e.id = u.entity_id
-	    WHERE u.role = 'lead' GROUP BY u.commitment_id
-	), base AS MATERIALIZED (
-	    SELECT c.id, d.slug AS document, top.theme_key AS section, c.status, c.kind, c.strength,
-	           coalesce(l.leads, '{}') AS lead, coalesce(en.regions, '{}') AS region, coalesce(en.minerals, '{}') AS mineral,
-	           coalesce(ARRAY(SELECT y::text FROM generate_series(
-	               extract(year FROM coalesce(c.period_start, c.due_on))::int,
-	               extract(year FROM coalesce(c.period_end, c.due_on))::int) AS y), '{}') AS year
-	    FROM commitments c
-	    JOIN documents d ON d.id = c.document_id
-	    JOIN sections x ON x.id = c.section_id
-	    LEFT JOIN sections px ON px.id = x.parent_id
-	    LEFT JOIN sections gx ON gx.id = px.parent_id
-	    JOIN sections top ON top.id = coalesce(gx.id, px.id, x.id)
-	    LEFT JOIN leads l ON l.id = c.id
-	    LEFT JOIN ents en ON en.id = c.id
-	    WHERE c.withdrawn_at IS NULL
-	)`
-
-// facetColumns says, per facet, whether a commitment has one value or an array.
-var facetArrays = map[string]bool{policy.FacetLead: true, policy.FacetRegion: true, policy.FacetMineral: true, policy.FacetYear: true}
-
-// facetSelections is the filter's selected values, by facet name.
-func facetSelections(f policy.CommitmentFilter) map[string][]string {
-	years := make([]string, len(f.Years))
-	for i, y := range f.Years {
-		years[i] = strconv.Itoa(y)
+// commitmentFacetsSQL is a query that gives every commitment in f's scope
+// one row, base, with its value, or array of values, of every filter by
+// the filter's name.
+func commitmentFacetsSQL(f policy.CommitmentFilter) string {
+	var with, columns, joins []string
+	for _, cf := range commitmentFilters {
+		if cf.pairs == "" {
+			columns = append(columns, cf.value+" AS "+cf.name)
+			continue
+		}
+		with = append(with, "f_"+cf.name+` AS (SELECT id, array_agg(DISTINCT value) AS vs FROM (`+cf.pairs+`) AS v(id, value) GROUP BY id)`)
+		columns = append(columns, "coalesce(f_"+cf.name+".vs, '{}') AS "+cf.name)
+		joins = append(joins, "LEFT JOIN f_"+cf.name+" ON f_"+cf.name+".id = c.id")
 	}
-	return map[string][]string{
-		policy.FacetDocument: f.Documents, policy.FacetTheme: f.Themes, policy.FacetStatus: toStrings(f.Statuses),
-		policy.FacetKind: toStrings(f.Kinds), policy.FacetStrength: toStrings(f.Strengths), policy.FacetLead: f.Leads,
-		policy.FacetRegion: f.Regions, policy.FacetMineral: f.Minerals, policy.FacetYear: years,
-	}
+	return "WITH " + strings.Join(with, ",\n") + `,
+	base AS MATERIALIZED (
+	    SELECT c.id, ` + strings.Join(columns, ", ") + commitmentNarrowFrom + `
+	    ` + strings.Join(joins, "\n") + `
+	    WHERE ` + commitmentScope(f) + `)`
 }
 
 // CommitmentFacets counts, for the filter f, the commitments it leaves and, for
 // every value of every facet, how many commitments with that value the filters
 // of the other facets leave. All in one query over one pass of the data.
 func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter) (policy.CommitmentFacets, error) {
-	sel := facetSelections(f)
-	var args []any
+	var args queryArgs
 	match := map[string]string{}
-	for _, name := range policy.Facets {
-		if len(sel[name]) == 0 {
-			continue
-		}
-		args = append(args, sel[name])
-		if facetArrays[name] {
-			match[name] = fmt.Sprintf("b.%s && $%d::text[]", name, len(args))
-		} else {
-			match[name] = fmt.Sprintf("b.%s = ANY($%d::text[])", name, len(args))
+	for _, cf := range commitmentFilters {
+		sel := cf.selected(f)
+		switch {
+		case len(sel) == 0:
+		case cf.pairs != "" || cf.many:
+			match[cf.name] = "b." + cf.name + " && " + args.add(sel)
+		default:
+			match[cf.name] = "b." + cf.name + " = ANY(" + args.add(sel) + ")"
 		}
 	}
 	// where is the condition of every selected facet but the one given.
 	where := func(except string) string {
 		conds := []string{"true"}
-		for _, name := range policy.Facets {
-			if c, ok := match[name]; ok && name != except {
+		for _, cf := range commitmentFilters {
+			if c, ok := match[cf.name]; ok && cf.name != except {
 				conds = append(conds, c)
 			}
 		}
 		return strings.Join(conds, " AND ")
 	}
 	parts := []string{fmt.Sprintf(`SELECT '' AS facet, '' AS value, count(*) AS n FROM base b WHERE %s`, where(""))}
-	for _, name := range policy.Facets {
-		value := "b." + name
+	labels := []string{}
+	for _, cf := range commitmentFilters {
+		value := "b." + cf.name
 		from := "base b"
-		if facetArrays[name] {
-			value, from = "v", "base b CROSS JOIN LATERAL unnest(b."+name+") AS v"
+		if cf.pairs != "" || cf.many {
+			value, from = "v", "base b CROSS JOIN LATERAL unnest(b."+cf.name+") AS v"
 		}
 		parts = append(parts, fmt.Sprintf(`SELECT '%s', %s, count(*) FROM %s WHERE %s AND %s IS NOT NULL GROUP BY 2`,
-			name, value, from, where(name), value))
+			cf.name, value, from, where(cf.name), value))
+		if cf.label != "" {
+			labels = append(labels, fmt.Sprintf("WHEN '%s' THEN %s", cf.name, cf.label))
+		}
 	}
-	q := commitmentFacetsSQL + `, counts AS (` + strings.Join(parts, "\n UNION ALL ") + `)
-	SELECT facet, value, n::int, coalesce(CASE facet
-	    WHEN 'document' THEN (SELECT coalesce(d.doc_number, d.short_title, d.title) FROM documents d WHERE d.slug = value)
-	    WHEN 'section' THEN (SELECT t.name_zh FROM themes t WHERE t.key = value)
-	    WHEN 'lead' THEN (SELECT e.name FROM entities e WHERE e.slug = value)
-	    WHEN 'region' THEN (SELECT e.name FROM entities e WHERE e.slug = value)
-	    WHEN 'mineral' THEN (SELECT e.name FROM entities e WHERE e.slug = value)
-	    WHEN 'year' THEN value || '年'
-	    ELSE value END, value)
+	q := commitmentFacetsSQL(f) + `, counts AS (` + strings.Join(parts, "\n UNION ALL ") + `)
+	SELECT facet, value, n::int, coalesce(CASE facet ` + strings.Join(labels, " ") + ` ELSE value END, value)
 	FROM counts ORDER BY facet, n DESC, value`
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
