@@ -42,6 +42,8 @@ type QuoteError struct {
 	Label  string
 }
 
+// Error says, in the words the new-commitment form shows, which rule the
+// quote breaks.
 func (e *QuoteError) Error() string {
 	switch e.Reason {
 	case Repeated:
