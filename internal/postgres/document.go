@@ -8,19 +8,6 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-const documentColumns = `d.id, d.slug, d.kind, coalesce(d.genre, ''), d.title, coalesce(d.short_title, ''),
-	coalesce(d.doc_number, ''), coalesce(d.index_number, ''), coalesce(d.info_category, ''), coalesce(d.issuer, ''),
-	coalesce(d.addressee, ''), coalesce(d.proposer, ''), coalesce(d.proposal_no, ''), coalesce(d.session_name, ''),
-	d.signed_on, d.generated_at, coalesce(d.disclosure, ''), coalesce(d.validity, ''),
-	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic`
-
-func documentDest(d *policy.Document) []any {
-	return []any{&d.ID, &d.Slug, &d.Kind, &d.Genre, &d.Title, &d.ShortTitle, &d.DocNumber, &d.IndexNumber,
-		&d.InfoCategory, &d.Issuer, &d.Addressee, &d.Proposer, &d.ProposalNo, &d.SessionName,
-		&d.SignedOn, &d.GeneratedAt, &d.Disclosure, &d.Validity, &d.ContactPerson, &d.ContactPhone,
-		&d.SourceName, &d.Synthetic}
-}
-
 // Document returns the document with the given slug.
 func (s *Store) Document(ctx context.Context, slug string) (policy.Document, error) {
 	var d policy.Document
@@ -182,26 +169,6 @@ func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
 			ParagraphText: *text, Start: *start, End: *end}
 	}
 	return l, err
-}
-
-// figureColumns are a figure's columns; the query joins f, p and d.
-const figureColumns = `f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
-	       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset`
-
-const figuresSQL = `
-	SELECT ` + figureColumns + `
-	FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id JOIN documents d ON d.id = p.document_id`
-
-func figureDest(f *policy.Figure) []any {
-	return []any{&f.ID, &f.Quote, &f.Kind, &f.Value, &f.Unit, &f.BaseValue, &f.BaseUnit, &f.Qualifier, &f.Measure,
-		&f.Period, &f.Place.DocumentSlug, &f.Place.DocumentTitle, &f.Place.ParagraphSeq, &f.Place.ParagraphText,
-		&f.Place.Start, &f.Place.End}
-}
-
-func scanFigure(r pgx.CollectableRow) (policy.Figure, error) {
-	var f policy.Figure
-	err := r.Scan(figureDest(&f)...)
-	return f, err
 }
 
 // Figures lists every figure of a document in reading order.
