@@ -55,3 +55,8 @@ func Unavailable(err error) bool {
 	}
 	return false
 }
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

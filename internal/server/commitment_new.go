@@ -5,15 +5,15 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/guizhou-portal/portal/internal/anchor"
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
-	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
 
 // newCommitmentView loads the paragraph a new commitment is pinned to, from
 // the document and paragraph named in values.
-func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewCommitmentView, []postgres.CommitmentSpan, error) {
+func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewCommitmentView, []anchor.Taken, error) {
 	var v web.NewCommitmentView
 	slug := values.Get("document")
 	seq, err := strconv.Atoi(values.Get("paragraph"))
@@ -67,7 +67,7 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 	l := i18n.From(r.Context())
 	n.Quote = text(l, errs, form, "quote", l.T("tr.quote"), 1000, true, false)
 	if errs["quote"] == "" {
-		if _, err := postgres.LocateQuote(v.Paragraph.Text, n.Quote, taken); err != nil {
+		if _, err := anchor.Locate(v.Paragraph.Text, n.Quote, taken); err != nil {
 			errs["quote"] = errorMessage(l, err)
 		}
 	}

@@ -112,3 +112,108 @@ func TestFacetsAnswerWhatTheReplyPromisesAPlace(t *testing.T) {
 		}
 	}
 }
+
+func TestCommitmentFiltersCombine(t *testing.T) {
+	ctx := context.Background()
+	store := postgres.NewStore(pgtest.NewDB(t))
+	all, err := store.Commitments(ctx, policy.CommitmentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(keep func(policy.Commitment) bool) int {
+		n := 0
+		for _, c := range all {
+			if keep(c) {
+				n++
+			}
+		}
+		return n
+	}
+	cases := []struct {
+		name string
+		f    policy.CommitmentFilter
+		keep func(policy.Commitment) bool
+	}{
+		{"theme", policy.CommitmentFilter{Themes: []string{"mineral_exploration"}},
+			func(c policy.Commitment) bool { return c.TopSection.Anchor == "s2" }},
+		{"status", policy.CommitmentFilter{Statuses: []policy.Status{policy.StatusCompleted}},
+			func(c policy.Commitment) bool { return c.Status == policy.StatusCompleted }},
+		{"two statuses", policy.CommitmentFilter{Statuses: []policy.Status{policy.StatusPlanned, policy.StatusInProgress}},
+			func(c policy.Commitment) bool {
+				return c.Status == policy.StatusPlanned || c.Status == policy.StatusInProgress
+			}},
+		{"kind and strength", policy.CommitmentFilter{Kinds: []policy.CommitmentKind{policy.KindMeasure}, Strengths: []policy.Strength{policy.StrengthAspirational}},
+			func(c policy.Commitment) bool {
+				return c.Kind == policy.KindMeasure && c.Strength == policy.StrengthAspirational
+			}},
+		{"theme and status", policy.CommitmentFilter{Themes: []string{"talent_technology"}, Statuses: []policy.Status{policy.StatusCompleted}},
+			func(c policy.Commitment) bool {
+				return c.TopSection.Anchor == "s6" && c.Status == policy.StatusCompleted
+			}},
+		{"lead", policy.CommitmentFilter{Leads: []string{"gz-finance-dept"}},
+			func(c policy.Commitment) bool {
+				for _, e := range c.Lead {
+					if e.Slug == "gz-finance-dept" {
+						return true
+					}
+				}
+				return false
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := store.Commitments(ctx, tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := count(tc.keep)
+			if want == 0 {
+				t.Fatalf("the seed has no commitment for this case; the test would prove nothing")
+			}
+			if len(got) != want {
+				t.Fatalf("%d commitments, want %d", len(got), want)
+			}
+			for _, c := range got {
+				if !tc.keep(c) {
+					t.Errorf("%s does not match the filter", c.Label())
+				}
+			}
+		})
+	}
+}
+
+// TestCommitmentPagesEqualTheWholeList checks that paging in SQL, as the API
+// does, gives the whole list in the same order, and that the count agrees.
+func TestCommitmentPagesEqualTheWholeList(t *testing.T) {
+	store := postgres.NewStore(pgtest.NewDB(t))
+	ctx := context.Background()
+	for _, f := range []policy.CommitmentFilter{{}, {Statuses: []policy.Status{policy.StatusCompleted}}, {Themes: []string{"investment_attraction"}}} {
+		all, err := store.Commitments(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := store.CountCommitments(ctx, f)
+		if err != nil || n != len(all) || n == 0 {
+			t.Fatalf("%+v: count %d (%v), list %d", f, n, err, len(all))
+		}
+		var paged []int64
+		for offset := 0; offset < n+7; offset += 7 {
+			g := f
+			g.Limit, g.Offset = 7, offset
+			page, err := store.Commitments(ctx, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page {
+				paged = append(paged, c.ID)
+			}
+		}
+		var whole []int64
+		for _, c := range all {
+			whole = append(whole, c.ID)
+		}
+		if !slices.Equal(paged, whole) {
+			t.Errorf("%+v: pages %v\nwhole %v", f, paged, whole)
+		}
+	}
+}

@@ -1,0 +1,130 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// ChangeView says what a viewer of the history may see.
+type ChangeView struct {
+	Staff bool // staff see who changed what and internal updates
+}
+
+const changeSQL = `
+	SELECT a.id, a.at, a.actor_name, a.action, a.subject_type, a.subject_id, a.before, a.after,
+	       (a.detail->>'update_id')::bigint,
+	       CASE a.subject_type
+	           WHEN 'commitment' THEN (SELECT '承诺 ' || c.position || ':' || c.title FROM commitments c WHERE c.id = a.subject_id)
+	           WHEN 'user' THEN (SELECT u.name FROM users u WHERE u.id = a.subject_id)
+	           WHEN 'document' THEN (SELECT d.title FROM documents d WHERE d.id = a.subject_id)
+	       END,
+	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
+	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed
+	FROM audit_log a
+	LEFT JOIN progress_updates u ON u.id = (a.detail->>'update_id')::bigint`
+
+func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
+	return func(r pgx.CollectableRow) (policy.Change, error) {
+		var c policy.Change
+		var before, after []byte
+		var updateID, uID *int64
+		var label, slug *string
+		var happened *time.Time
+		var uStatus, uNote, uEvidence *string
+		var uProgress *int16
+		var uPublic, uSigned *bool
+		err := r.Scan(&c.ID, &c.At, &c.Actor, &c.Action, &c.SubjectType, &c.SubjectID, &before, &after,
+			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned)
+		if err != nil {
+			return c, err
+		}
+		if label != nil {
+			c.SubjectLabel = *label
+		}
+		if slug != nil {
+			c.SubjectSlug = *slug
+		}
+		c.Diffs, err = diffStates(c.SubjectType, before, after, view)
+		if err != nil {
+			return c, fmt.Errorf("audit record %d: %w", c.ID, err)
+		}
+		if uID != nil && (view.Staff || *uPublic) {
+			u := &policy.ProgressUpdate{ID: *uID, HappenedOn: *happened, Status: policy.Status(*uStatus), Note: *uNote,
+				EvidenceURL: *uEvidence, Public: *uPublic, Signed: *uSigned}
+			if uProgress != nil {
+				p := int(*uProgress)
+				u.Progress = &p
+			}
+			c.Update = u
+		}
+		if !view.Staff {
+			c.Actor = ""
+		}
+		return c, nil
+	}
+}
+
+func diffStates(subjectType string, before, after []byte, view ChangeView) ([]policy.FieldDiff, error) {
+	switch subjectType {
+	case "commitment":
+		var b, a *policy.CommitmentState
+		if err := unmarshalState(before, &b); err != nil {
+			return nil, err
+		}
+		if err := unmarshalState(after, &a); err != nil {
+			return nil, err
+		}
+		diffs := policy.Diff(b.Fields(), a.Fields())
+		if !view.Staff {
+			diffs = slices.DeleteFunc(diffs, func(d policy.FieldDiff) bool { return policy.StaffOnlyFields[d.Key] })
+		}
+		return diffs, nil
+	case "user":
+		if !view.Staff {
+			return nil, nil
+		}
+		var b, a *policy.UserState
+		if err := unmarshalState(before, &b); err != nil {
+			return nil, err
+		}
+		if err := unmarshalState(after, &a); err != nil {
+			return nil, err
+		}
+		return policy.Diff(b.Fields(), a.Fields()), nil
+	}
+	return nil, nil
+}
+
+func unmarshalState[T any](b []byte, into **T) error {
+	if b == nil {
+		return nil
+	}
+	*into = new(T)
+	return json.Unmarshal(b, *into)
+}
+
+// History lists every change to a commitment, newest first.
+func (s *Store) History(ctx context.Context, commitmentID int64, view ChangeView) ([]policy.Change, error) {
+	rows, err := s.pool.Query(ctx, changeSQL+`
+		WHERE a.subject_type = 'commitment' AND a.subject_id = $1 ORDER BY a.id DESC`, commitmentID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanChange(view))
+}
+
+// RecentChanges lists the latest changes across the portal, newest first, for staff.
+func (s *Store) RecentChanges(ctx context.Context, limit int) ([]policy.Change, error) {
+	rows, err := s.pool.Query(ctx, changeSQL+` ORDER BY a.id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanChange(ChangeView{Staff: true}))
+}
