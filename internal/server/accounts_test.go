@@ -12,9 +12,10 @@ import (
 )
 
 func TestLoginFormAndOneMessageForEveryFailure(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := browserClient(t)
-	r := fetch(t, c, base+"/login")
+	r := request(t, c, "GET", base+"/login", nil)
 	for _, want := range []string{`name="email"`, `name="password"`, `type="password"`, `action="/login"`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("login form lacks %s", want)
@@ -25,7 +26,7 @@ func TestLoginFormAndOneMessageForEveryFailure(t *testing.T) {
 		{"unknown account", "nobody@example.gov.cn", password},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := post(t, c, base+"/login", url.Values{"email": {tc.email}, "password": {tc.password}})
+			r := request(t, c, "POST", base+"/login", url.Values{"email": {tc.email}, "password": {tc.password}})
 			if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "邮箱或密码不正确。") {
 				t.Errorf("status %d, want 422 with the one failure message", r.status)
 			}
@@ -39,13 +40,13 @@ func TestLoginFormAndOneMessageForEveryFailure(t *testing.T) {
 	}
 	t.Run("disabled account", func(t *testing.T) {
 		pool.Exec(t.Context(), `UPDATE users SET disabled_at = now() WHERE email = $1`, editorEmail)
-		r := post(t, c, base+"/login", url.Values{"email": {editorEmail}, "password": {password}})
+		r := request(t, c, "POST", base+"/login", url.Values{"email": {editorEmail}, "password": {password}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "邮箱或密码不正确。") {
 			t.Errorf("status %d, want 422 with the same message", r.status)
 		}
 	})
 	t.Run("empty fields", func(t *testing.T) {
-		r := post(t, c, base+"/login", url.Values{"email": {""}, "password": {""}})
+		r := request(t, c, "POST", base+"/login", url.Values{"email": {""}, "password": {""}})
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "请填写邮箱。") || !strings.Contains(r.body, "请填写密码。") {
 			t.Errorf("status %d, want 422 naming both fields", r.status)
 		}
@@ -53,9 +54,10 @@ func TestLoginFormAndOneMessageForEveryFailure(t *testing.T) {
 }
 
 func TestLoginStartsASessionUnderANewTokenAndGoesOn(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := browserClient(t)
-	r := post(t, c, base+"/login", url.Values{"email": {"  Admin@Example.gov.cn "}, "password": {password}, "next": {"/changes"}})
+	r := request(t, c, "POST", base+"/login", url.Values{"email": {"  Admin@Example.gov.cn "}, "password": {password}, "next": {"/changes"}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/changes" {
 		t.Fatalf("status %d to %q, want 303 to /changes", r.status, r.header.Get("Location"))
 	}
@@ -69,11 +71,11 @@ func TestLoginStartsASessionUnderANewTokenAndGoesOn(t *testing.T) {
 		t.Error("the cookie is Secure although the portal is served over plain HTTP")
 	}
 	first := sessionCookie(t, c, base)
-	if r := fetch(t, c, base+"/changes"); r.status != 200 || !strings.Contains(r.body, "王管理") {
+	if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 || !strings.Contains(r.body, "王管理") {
 		t.Fatalf("signed in, /changes: %d", r.status)
 	}
 	// Logging in again renews the token; the old one is worthless.
-	post(t, c, base+"/login", url.Values{"email": {adminEmail}, "password": {password}})
+	request(t, c, "POST", base+"/login", url.Values{"email": {adminEmail}, "password": {password}})
 	if second := sessionCookie(t, c, base); second == first || second == "" {
 		t.Errorf("login kept the token %q", first)
 	}
@@ -82,7 +84,7 @@ func TestLoginStartsASessionUnderANewTokenAndGoesOn(t *testing.T) {
 	}
 	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"} {
 		c := browserClient(t)
-		r := post(t, c, base+"/login", url.Values{"email": {adminEmail}, "password": {password}, "next": {next}})
+		r := request(t, c, "POST", base+"/login", url.Values{"email": {adminEmail}, "password": {password}, "next": {next}})
 		if r.header.Get("Location") != "/" {
 			t.Errorf("next=%q sent the user to %q", next, r.header.Get("Location"))
 		}
@@ -90,24 +92,25 @@ func TestLoginStartsASessionUnderANewTokenAndGoesOn(t *testing.T) {
 }
 
 func TestSessionCookieIsSecureOverHTTPS(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{HTTPS: true})
-	r := post(t, browserClient(t), base+"/login", url.Values{"email": {adminEmail}, "password": {password}})
+	base := newTestPortal(t, withStaff(), withOptions(server.Options{HTTPS: true})).URL
+	r := request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {adminEmail}, "password": {password}})
 	if !strings.Contains(r.header.Get("Set-Cookie"), "Secure") {
 		t.Errorf("cookie %q is not Secure", r.header.Get("Set-Cookie"))
 	}
 }
 
 func TestLoginIsThrottledPerAccountAndPerClient(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := browserClient(t)
 	for i := 1; i <= 5; i++ {
-		r := post(t, c, base+"/login", url.Values{"email": {editorEmail}, "password": {"wrong-" + strconv.Itoa(i)}})
+		r := request(t, c, "POST", base+"/login", url.Values{"email": {editorEmail}, "password": {"wrong-" + strconv.Itoa(i)}})
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("attempt %d: status %d, want 422", i, r.status)
 		}
 	}
 	// The sixth attempt waits, even with the right password.
-	r := post(t, c, base+"/login", url.Values{"email": {editorEmail}, "password": {password}})
+	r := request(t, c, "POST", base+"/login", url.Values{"email": {editorEmail}, "password": {password}})
 	if r.status != http.StatusTooManyRequests {
 		t.Fatalf("sixth attempt: status %d, want 429", r.status)
 	}
@@ -122,7 +125,7 @@ func TestLoginIsThrottledPerAccountAndPerClient(t *testing.T) {
 		t.Error("a throttled attempt got a session")
 	}
 	// The same client is now blocked for any account, too: five failures came from it.
-	r = post(t, c, base+"/login", url.Values{"email": {adminEmail}, "password": {password}})
+	r = request(t, c, "POST", base+"/login", url.Values{"email": {adminEmail}, "password": {password}})
 	if r.status != http.StatusTooManyRequests {
 		t.Errorf("another account from the same client: status %d, want 429", r.status)
 	}
@@ -130,9 +133,9 @@ func TestLoginIsThrottledPerAccountAndPerClient(t *testing.T) {
 	t.Run("per client across accounts", func(t *testing.T) {
 		pool.Exec(t.Context(), `DELETE FROM login_attempts`)
 		for i := 1; i <= 5; i++ {
-			post(t, c, base+"/login", url.Values{"email": {"guess" + strconv.Itoa(i) + "@example.gov.cn"}, "password": {"whatever1"}})
+			request(t, c, "POST", base+"/login", url.Values{"email": {"guess" + strconv.Itoa(i) + "@example.gov.cn"}, "password": {"whatever1"}})
 		}
-		r := post(t, c, base+"/login", url.Values{"email": {"guess6@example.gov.cn"}, "password": {"whatever1"}})
+		r := request(t, c, "POST", base+"/login", url.Values{"email": {"guess6@example.gov.cn"}, "password": {"whatever1"}})
 		if r.status != http.StatusTooManyRequests {
 			t.Errorf("sixth account from one client: status %d, want 429", r.status)
 		}
@@ -141,20 +144,21 @@ func TestLoginIsThrottledPerAccountAndPerClient(t *testing.T) {
 		pool.Exec(t.Context(), `DELETE FROM login_attempts`)
 		pool.Exec(t.Context(), `INSERT INTO login_attempts (email, client, succeeded, attempted_at)
 			SELECT $1, '127.0.0.1', false, now() - interval '16 minutes' FROM generate_series(1, 10)`, editorEmail)
-		if r := post(t, browserClient(t), base+"/login", url.Values{"email": {editorEmail}, "password": {password}}); r.status != http.StatusSeeOther {
+		if r := request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {editorEmail}, "password": {password}}); r.status != http.StatusSeeOther {
 			t.Errorf("status %d, want 303", r.status)
 		}
 	})
 }
 
 func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, editorEmail)
 	token := sessionCookie(t, c, base)
-	if r := fetch(t, c, base+"/logout"); r.status != http.StatusMethodNotAllowed {
+	if r := request(t, c, "GET", base+"/logout", nil); r.status != http.StatusMethodNotAllowed {
 		t.Errorf("GET /logout: status %d, want 405: state never changes on GET", r.status)
 	}
-	r := post(t, c, base+"/logout", nil)
+	r := request(t, c, "POST", base+"/logout", nil)
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("logout: status %d", r.status)
 	}
@@ -172,53 +176,54 @@ func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
 
 func TestSessionsEndWhenIdleAndAfterTheirLifetime(t *testing.T) {
 	t.Run("idle", func(t *testing.T) {
-		base, _ := staffPortal(t, server.Options{SessionIdle: time.Second, SessionLifetime: time.Hour})
+		base := newTestPortal(t, withStaff(), withOptions(server.Options{SessionIdle: time.Second, SessionLifetime: time.Hour})).URL
 		c := loggedIn(t, base, editorEmail)
 		time.Sleep(600 * time.Millisecond)
-		if r := fetch(t, c, base+"/changes"); r.status != 200 {
+		if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 {
 			t.Fatalf("within the idle timeout: status %d", r.status)
 		}
 		time.Sleep(600 * time.Millisecond) // 1.2 s after login, 0.6 s after the last request
-		if r := fetch(t, c, base+"/changes"); r.status != 200 {
+		if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 {
 			t.Fatalf("each request moves the idle deadline on, yet: status %d", r.status)
 		}
 		time.Sleep(1200 * time.Millisecond)
-		if r := fetch(t, c, base+"/changes"); r.status != http.StatusSeeOther {
+		if r := request(t, c, "GET", base+"/changes", nil); r.status != http.StatusSeeOther {
 			t.Errorf("after the idle timeout: status %d, want 303 to login", r.status)
 		}
 	})
 	t.Run("absolute", func(t *testing.T) {
-		base, _ := staffPortal(t, server.Options{SessionIdle: time.Hour, SessionLifetime: 1500 * time.Millisecond})
+		base := newTestPortal(t, withStaff(), withOptions(server.Options{SessionIdle: time.Hour, SessionLifetime: 1500 * time.Millisecond})).URL
 		c := loggedIn(t, base, editorEmail)
 		for range 3 {
-			if r := fetch(t, c, base+"/changes"); r.status != 200 {
+			if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 {
 				t.Fatalf("within the lifetime: status %d", r.status)
 			}
 			time.Sleep(300 * time.Millisecond)
 		}
 		time.Sleep(900 * time.Millisecond)
-		if r := fetch(t, c, base+"/changes"); r.status != http.StatusSeeOther {
+		if r := request(t, c, "GET", base+"/changes", nil); r.status != http.StatusSeeOther {
 			t.Errorf("after the lifetime, despite activity: status %d, want 303 to login", r.status)
 		}
 	})
 }
 
 func TestDisablingAnAccountEndsItsSessions(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
 	admin := loggedIn(t, base, adminEmail)
 	id := scalar[int64](t, pool, `SELECT id FROM users WHERE email = $1`, editorEmail)
-	r := post(t, admin, base+"/admin/users/"+strconv.FormatInt(id, 10), url.Values{"name": {"李编辑"}, "role": {"editor"}, "state": {"disabled"}})
+	r := request(t, admin, "POST", base+"/admin/users/"+strconv.FormatInt(id, 10), url.Values{"name": {"李编辑"}, "role": {"editor"}, "state": {"disabled"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("disable: status %d\n%s", r.status, r.body)
 	}
 	if n := scalar[int](t, pool, `SELECT count(*) FROM sessions WHERE user_id = $1`, id); n != 0 {
 		t.Errorf("%d sessions left for the disabled account", n)
 	}
-	if r := fetch(t, editor, base+"/changes"); r.status != http.StatusSeeOther {
+	if r := request(t, editor, "GET", base+"/changes", nil); r.status != http.StatusSeeOther {
 		t.Errorf("disabled editor: status %d, want 303 to login", r.status)
 	}
-	if r := post(t, editor, base+"/commitments/1/edit", editForm(t, pool, 1)); r.status != http.StatusUnauthorized {
+	if r := request(t, editor, "POST", base+"/commitments/1/edit", editForm(t, pool, 1)); r.status != http.StatusUnauthorized {
 		t.Errorf("disabled editor saving: status %d, want 401", r.status)
 	}
 	// An admin cannot lock the portal out by disabling or demoting themselves.
@@ -227,30 +232,31 @@ func TestDisablingAnAccountEndsItsSessions(t *testing.T) {
 		{"name": {"王管理"}, "role": {"admin"}, "state": {"disabled"}},
 		{"name": {"王管理"}, "role": {"editor"}, "state": {"enabled"}},
 	} {
-		if r := post(t, admin, base+"/admin/users/"+strconv.FormatInt(adminID, 10), f); r.status != http.StatusUnprocessableEntity {
+		if r := request(t, admin, "POST", base+"/admin/users/"+strconv.FormatInt(adminID, 10), f); r.status != http.StatusUnprocessableEntity {
 			t.Errorf("admin changing their own account %v: status %d, want 422", f, r.status)
 		}
 	}
 }
 
 func TestCrossOriginPostsAreRefusedEvenWithASession(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, editorEmail)
 	before := version(t, pool, 1)
 	for _, h := range [][]string{{"Sec-Fetch-Site", "cross-site"}, {"Origin", "https://evil.example"}} {
-		r := post(t, c, base+"/commitments/1/edit", editForm(t, pool, 1), h...)
+		r := request(t, c, "POST", base+"/commitments/1/edit", editForm(t, pool, 1), h...)
 		if r.status != http.StatusForbidden {
 			t.Errorf("%s: %s: status %d, want 403", h[0], h[1], r.status)
 		}
 	}
-	if r := post(t, browserClient(t), base+"/login", url.Values{"email": {adminEmail}, "password": {password}},
+	if r := request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {adminEmail}, "password": {password}},
 		"Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
 		t.Errorf("cross-site login: status %d, want 403", r.status)
 	}
 	if version(t, pool, 1) != before {
 		t.Error("a cross-origin POST changed the commitment")
 	}
-	if r := post(t, c, base+"/commitments/1/edit", editForm(t, pool, 1), "Sec-Fetch-Site", "same-origin"); r.status != http.StatusSeeOther {
+	if r := request(t, c, "POST", base+"/commitments/1/edit", editForm(t, pool, 1), "Sec-Fetch-Site", "same-origin"); r.status != http.StatusSeeOther {
 		t.Errorf("same-origin POST: status %d, want 303", r.status)
 	}
 }

@@ -10,12 +10,13 @@ import (
 )
 
 func TestDocumentPageMarksCommitmentsMentionsAndCitationsInPlace(t *testing.T) {
-	base, pool := portal(t)
+	p := newTestPortal(t)
+	base, pool := p.URL, p.Pool
 	var id int64
 	if err := pool.QueryRow(context.Background(), `SELECT id FROM commitments WHERE quote = '已完成实训710人'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	r := get(t, base, "/documents/"+replySlug)
+	r := request(t, nil, "GET", base+"/documents/"+replySlug, nil)
 	// The commitment is highlighted where it stands and links to its page.
 	mark := regexp.MustCompile(`<mark class="commitment" id="c` + fmt.Sprint(id) + `"[^>]*>已完成实训<a class="entity"|<mark class="commitment" id="c` + fmt.Sprint(id) + `"[^>]*>已完成实训710人</mark>`)
 	if !mark.MatchString(r.body) {
@@ -50,12 +51,13 @@ func TestDocumentPageMarksCommitmentsMentionsAndCitationsInPlace(t *testing.T) {
 }
 
 func TestCommitmentPageShowsItsQuoteStatusAndContext(t *testing.T) {
-	base, pool := portal(t)
+	p := newTestPortal(t)
+	base, pool := p.URL, p.Pool
 	var id int64
 	if err := pool.QueryRow(context.Background(), `SELECT id FROM commitments WHERE quote LIKE '2022年至2023年,省财政安排39932.82万元%'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	r := get(t, base, fmt.Sprintf("/commitments/%d", id))
+	r := request(t, nil, "GET", base+fmt.Sprintf("/commitments/%d", id), nil)
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
@@ -69,7 +71,7 @@ func TestCommitmentPageShowsItsQuoteStatusAndContext(t *testing.T) {
 	if err := pool.QueryRow(context.Background(), `SELECT id FROM commitments WHERE quote = '拟安排专项资金对各市(州)重点产业园区配套基础设施建设予以支持'`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	r = get(t, base, fmt.Sprintf("/commitments/%d", id))
+	r = request(t, nil, "GET", base+fmt.Sprintf("/commitments/%d", id), nil)
 	for _, want := range []string{"计划中", "依据原文用语“拟”", "(二)积极对接其他资金保障"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("planned commitment page lacks %q", want)
@@ -78,14 +80,14 @@ func TestCommitmentPageShowsItsQuoteStatusAndContext(t *testing.T) {
 }
 
 func TestEntityAndRegionPagesListMentionsParksAndCommitments(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, "/entities/catl")
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+"/entities/catl", nil)
 	for _, want := range []string{"宁德时代", "企业", "文中提及(2)", "<mark>宁德时代</mark>", "相关承诺事项"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("entity page lacks %q", want)
 		}
 	}
-	rr := get(t, base, "/entities/tongren")
+	rr := request(t, nil, "GET", base+"/entities/tongren", nil)
 	if rr.status != 200 {
 		t.Fatalf("/entities/tongren: status %d", rr.status)
 	}
@@ -98,8 +100,8 @@ func TestEntityAndRegionPagesListMentionsParksAndCommitments(t *testing.T) {
 }
 
 func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
-	base, _ := portal(t)
-	all := get(t, base, "/commitments")
+	base := newTestPortal(t).URL
+	all := request(t, nil, "GET", base+"/commitments", nil)
 	count := func(body string) int {
 		return strings.Count(body, `<a class="c-title"`)
 	}
@@ -108,7 +110,7 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 		t.Fatalf("%d commitments listed, want at least 30", total)
 	}
 	q := url.Values{"status": {"completed"}, "section": {"talent_technology"}}
-	r := get(t, base, "/commitments?"+q.Encode())
+	r := request(t, nil, "GET", base+"/commitments?"+q.Encode(), nil)
 	n := count(r.body)
 	if n == 0 || n >= total {
 		t.Fatalf("filtered list has %d of %d", n, total)
@@ -123,31 +125,31 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 		}
 	}
 	// Removing one filter widens the list.
-	wider := count(get(t, base, "/commitments?status=completed").body)
+	wider := count(request(t, nil, "GET", base+"/commitments?status=completed", nil).body)
 	if wider <= n {
 		t.Errorf("removing the section filter left %d, want more than %d", wider, n)
 	}
 	// The document filter narrows to the reply and names it.
-	r = get(t, base, "/commitments?document="+replySlug)
+	r = request(t, nil, "GET", base+"/commitments?document="+replySlug, nil)
 	if count(r.body) != total || !strings.Contains(r.body, "黔工信提复字〔2023〕4号") {
 		t.Errorf("document filter: %d listed", count(r.body))
 	}
 	// A lead unit filter.
-	r = get(t, base, "/commitments?lead=gz-big-data-bureau")
+	r = request(t, nil, "GET", base+"/commitments?lead=gz-big-data-bureau", nil)
 	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位:省大数据局") {
 		t.Errorf("lead filter: status %d, %d listed", r.status, count(r.body))
 	}
 }
 
 func TestSubItemPagesCarryTheirAnchorsAndOnlyTheirText(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, c := range []struct{ anchor, starts, ends, notContains string }{
 		{"s1-1", "(一)“一核”", "打造千亿级磷化工产业园区。", "(二)“两区”"},
 		{"s4-2", "(二)围绕重点环节招商", "以应对未来市场多元化需求。", "(三)强化招商引资宣传"},
 		{"s7-3", "三全力保障用地需求", "确保重点项目用地指标。", "四是强化基金资金支持"},
 		{"s7-4", "四是强化基金资金支持", "项目等支持。", "再次感谢"},
 	} {
-		r := get(t, base, "/documents/"+replySlug+"/sections/"+c.anchor)
+		r := request(t, nil, "GET", base+"/documents/"+replySlug+"/sections/"+c.anchor, nil)
 		if r.status != 200 {
 			t.Fatalf("%s: status %d", c.anchor, r.status)
 		}
@@ -164,7 +166,8 @@ func TestSubItemPagesCarryTheirAnchorsAndOnlyTheirText(t *testing.T) {
 }
 
 func TestRelatedCommitmentsShareEntitiesOrUnits(t *testing.T) {
-	base, pool := portal(t)
+	p := newTestPortal(t)
+	base, pool := p.URL, p.Pool
 	var a, b int64
 	ctx := context.Background()
 	if err := pool.QueryRow(ctx, `SELECT id FROM commitments WHERE quote = '已遴选出20家大数据人才实训基地'`).Scan(&a); err != nil {
@@ -173,7 +176,7 @@ func TestRelatedCommitmentsShareEntitiesOrUnits(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT id FROM commitments WHERE quote = '已完成实训710人'`).Scan(&b); err != nil {
 		t.Fatal(err)
 	}
-	r := get(t, base, fmt.Sprintf("/commitments/%d", a))
+	r := request(t, nil, "GET", base+fmt.Sprintf("/commitments/%d", a), nil)
 	if !strings.Contains(r.body, fmt.Sprintf(`href="/commitments/%d"`, b)) {
 		t.Errorf("commitments led by the same unit (省大数据局) are not related")
 	}

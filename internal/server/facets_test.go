@@ -10,8 +10,8 @@ import (
 func listed(body string) int { return strings.Count(body, `class="c-title"`) }
 
 func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, "/commitments")
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+"/commitments", nil)
 	for _, want := range []string{`name="region"`, `name="mineral"`, `name="year"`, "共 51 项",
 		`value="tongren"> 铜仁 <span class="count" aria-label="筛选后 2 项">2</span>`,
 		`value="2025"> 2025年 <span class="count" aria-label="筛选后 3 项">3</span>`} {
@@ -24,11 +24,11 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 	}
 
 	// What did the reply promise 铜仁? Combined with a year, then removed one by one.
-	r = get(t, base, "/commitments?region=tongren")
+	r = request(t, nil, "GET", base+"/commitments?region=tongren", nil)
 	if r.status != 200 || listed(r.body) != 2 || !strings.Contains(r.body, "共 2 项") || !strings.Contains(r.body, "地区:铜仁 ✕") {
 		t.Fatalf("region=tongren: status %d, %d listed", r.status, listed(r.body))
 	}
-	r = get(t, base, "/commitments?region=tongren&year=2023&mineral=lithium")
+	r = request(t, nil, "GET", base+"/commitments?region=tongren&year=2023&mineral=lithium", nil)
 	if listed(r.body) != 0 || !strings.Contains(r.body, "没有符合这些条件的承诺事项") {
 		t.Errorf("tongren, 2023 and lithium: %d listed, want none", listed(r.body))
 	}
@@ -39,7 +39,7 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 	}
 	// Within one facet values are alternatives: the counts of two regions' lists add up
 	// when the regions share nothing.
-	r = get(t, base, "/commitments?mineral=lithium&status=planned")
+	r = request(t, nil, "GET", base+"/commitments?mineral=lithium&status=planned", nil)
 	if listed(r.body) != 1 {
 		t.Errorf("lithium and planned: %d listed, want 1", listed(r.body))
 	}
@@ -50,7 +50,7 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 }
 
 func TestBadFacetValuesAre400(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for path, want := range map[string]string{
 		"/commitments?region=mars":         "地区",
 		"/commitments?region=catl":         "地区", // a company is not a region
@@ -60,7 +60,7 @@ func TestBadFacetValuesAre400(t *testing.T) {
 		"/commitments?year=02025":          "年份",
 		"/commitments?year=2025&year=x%00": "年份",
 	} {
-		r := get(t, base, path)
+		r := request(t, nil, "GET", base+path, nil)
 		if r.status != 400 || !strings.Contains(r.body, want) {
 			t.Errorf("%s: status %d, want 400 naming %s", path, r.status, want)
 		}

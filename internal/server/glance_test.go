@@ -5,7 +5,6 @@ import (
 	"html"
 	"math/big"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"sort"
@@ -13,60 +12,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/guizhou-portal/portal/internal/postgres"
-	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
-	"github.com/guizhou-portal/portal/internal/server"
 	"github.com/guizhou-portal/portal/web"
 )
 
-// glancePortal serves a fresh database with the clock fixed at noon, China
-// time, on the given date, so that what is overdue does not change with the day.
-func glancePortal(t *testing.T, day string) (string, *pgxpool.Pool) {
+// chinaNoon is noon, China time, on day (2006-01-02).
+func chinaNoon(t *testing.T, day string) time.Time {
 	t.Helper()
-	pool := pgtest.NewDB(t)
-	latest, err := postgres.LatestVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
 	now, err := time.Parse("2006-01-02 15:04 -0700", day+" 12:00 +0800")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := server.New(pool, pgtest.Logger(), latest)
-	s.SetClock(func() time.Time { return now })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL, pool
-}
-
-// getAs fetches a page with request headers, without following redirects.
-func getAs(t *testing.T, u string, header ...string) response {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var b strings.Builder
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := res.Body.Read(buf)
-		b.Write(buf[:n])
-		if err != nil {
-			break
-		}
-	}
-	return response{res.StatusCode, res.Header, b.String()}
+	return now
 }
 
 // table returns the rows of the HTML table with the given id: each row's
@@ -93,9 +49,10 @@ func table(t *testing.T, body, id string) map[string]map[string]string {
 }
 
 func TestDashboardChartsAddUpToTheDatabase(t *testing.T) {
-	base, pool := glancePortal(t, "2026-11-28")
+	p := newTestPortal(t, withClock(chinaNoon(t, "2026-11-28")))
+	base, pool := p.URL, p.Pool
 	ctx := context.Background()
-	r := get(t, base, "/dashboard")
+	r := request(t, nil, "GET", base+"/dashboard", nil)
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
@@ -244,22 +201,22 @@ func TestDashboardChartsAddUpToTheDatabase(t *testing.T) {
 }
 
 func TestNothingIsOverdueBeforeItsPeriodEnds(t *testing.T) {
-	base, _ := glancePortal(t, "2023-07-01")
-	r := get(t, base, "/dashboard")
+	base := newTestPortal(t, withClock(chinaNoon(t, "2023-07-01"))).URL
+	r := request(t, nil, "GET", base+"/dashboard", nil)
 	if strings.Contains(r.body, `<tr class="overdue">`) || strings.Contains(r.body, `<tr class="due-soon">`) {
 		t.Error("on 2023-07-01 a commitment is flagged, but no period had ended or was about to")
 	}
-	base, _ = glancePortal(t, "2023-11-15")
-	r = get(t, base, "/dashboard")
+	base = newTestPortal(t, withClock(chinaNoon(t, "2023-11-15"))).URL
+	r = request(t, nil, "GET", base+"/dashboard", nil)
 	if n := strings.Count(r.body, `<tr class="due-soon">`); n != 1 {
 		t.Errorf("on 2023-11-15, %d commitments due soon, want the 2022-2023 exploration projects", n)
 	}
 }
 
 func TestMapShowsTheNineDivisionsByTheirRole(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, path := range []string{"/map", "/dashboard"} {
-		r := get(t, base, path)
+		r := request(t, nil, "GET", base+path, nil)
 		if r.status != 200 {
 			t.Fatalf("%s: status %d", path, r.status)
 		}
@@ -285,7 +242,7 @@ func TestMapShowsTheNineDivisionsByTheirRole(t *testing.T) {
 			}
 		}
 	}
-	r := get(t, base, "/map")
+	r := request(t, nil, "GET", base+"/map", nil)
 	// Each division the reply names links to its region page, names its parks and counts its commitments.
 	for _, w := range []struct{ code, link, park, count string }{
 		{"520100", "/entities/guiyang-guian", "开阳化工园区", "4"},
@@ -323,7 +280,7 @@ func crawl(t *testing.T, base string, header ...string) map[string]response {
 		if _, ok := seen[p]; ok {
 			continue
 		}
-		r := getAs(t, base+p, header...)
+		r := request(t, browserClient(t), "GET", base+p, nil, header...)
 		seen[p] = r
 		for _, m := range hrefRE.FindAllStringSubmatch(r.body, -1) {
 			next := html.UnescapeString(m[1])
@@ -347,7 +304,7 @@ func isDataLink(path string) bool {
 }
 
 func TestEveryPageRendersInBothLanguages(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	titleRE := regexp.MustCompile(`<title>(.*?) · (政策文件跟踪|Policy tracker)</title>`)
 	for _, lang := range []struct{ accept, htmlLang, site, other string }{
 		{"zh-CN,zh;q=0.9", "zh-CN", "政策文件跟踪", "English"},
@@ -400,8 +357,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 }
 
 func TestTheLanguageSwitchIsRemembered(t *testing.T) {
-	base, _ := portal(t)
-	r := getAs(t, base+"/lang/en?next="+url.QueryEscape("/commitments?status=completed"))
+	base := newTestPortal(t).URL
+	r := request(t, browserClient(t), "GET", base+"/lang/en?next="+url.QueryEscape("/commitments?status=completed"), nil)
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/commitments?status=completed" {
 		t.Fatalf("switch: status %d, Location %q", r.status, r.header.Get("Location"))
 	}
@@ -410,11 +367,11 @@ func TestTheLanguageSwitchIsRemembered(t *testing.T) {
 		t.Fatalf("cookie %q", cookie)
 	}
 	// The cookie wins over the browser's languages, either way.
-	r = getAs(t, base+"/commitments?status=completed", "Cookie", "lang=en", "Accept-Language", "zh-CN")
+	r = request(t, browserClient(t), "GET", base+"/commitments?status=completed", nil, "Cookie", "lang=en", "Accept-Language", "zh-CN")
 	if !strings.Contains(r.body, `<html lang="en">`) || !strings.Contains(r.body, "Completed") {
 		t.Error("with the English cookie the page is not in English")
 	}
-	r = getAs(t, base+"/map", "Cookie", "lang=zh", "Accept-Language", "en")
+	r = request(t, browserClient(t), "GET", base+"/map", nil, "Cookie", "lang=zh", "Accept-Language", "en")
 	if !strings.Contains(r.body, `<html lang="zh-CN">`) || !strings.Contains(r.body, "“一核两区”产业布局图") {
 		t.Error("with the Chinese cookie the page is not in Chinese")
 	}
@@ -422,7 +379,7 @@ func TestTheLanguageSwitchIsRemembered(t *testing.T) {
 		t.Errorf("Vary %q: caches would mix the languages", v)
 	}
 	// The switch on each page leads back to that page.
-	r = getAs(t, base+"/entities/tongren", "Accept-Language", "en")
+	r = request(t, browserClient(t), "GET", base+"/entities/tongren", nil, "Accept-Language", "en")
 	if !strings.Contains(r.body, `href="/lang/zh?next=%2Fentities%2Ftongren"`) {
 		t.Error("the switch on an entity page does not come back to it")
 	}
@@ -437,18 +394,18 @@ func TestTheLanguageSwitchIsRemembered(t *testing.T) {
 		{"/lang/en?next=%zz", 400},
 		{"/lang/en", 303},
 	} {
-		if r := getAs(t, base+c.path); r.status != c.status {
+		if r := request(t, browserClient(t), "GET", base+c.path, nil); r.status != c.status {
 			t.Errorf("%s: status %d, want %d", c.path, r.status, c.status)
 		}
 	}
-	r = getAs(t, base+"/lang/en?next=//evil.example/", "Accept-Language", "en")
+	r = request(t, browserClient(t), "GET", base+"/lang/en?next=//evil.example/", nil, "Accept-Language", "en")
 	if !strings.Contains(r.body, "must be a page of this site") {
 		t.Error("the refused switch does not say why, in English")
 	}
 }
 
 func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, c := range []struct{ path, accept, want string }{
 		{"/no-such-page", "en", "Page not found"},
 		{"/commitments?status=done", "en", "“done” is not a valid value of the filter “Status”"},
@@ -456,7 +413,7 @@ func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
 		{"/documents/gz-emergency-master-plan.txt", "en", "is not held here"},
 		{"/commitments?status=done", "zh-CN", "筛选条件“状态”的值“done”无效"},
 	} {
-		r := getAs(t, base+c.path, "Accept-Language", c.accept)
+		r := request(t, browserClient(t), "GET", base+c.path, nil, "Accept-Language", c.accept)
 		if !strings.Contains(html.UnescapeString(r.body), c.want) {
 			t.Errorf("%s in %s lacks %q", c.path, c.accept, c.want)
 		}
@@ -464,8 +421,8 @@ func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
 }
 
 func TestPrintedDocumentListsEveryCommitmentWithItsStatus(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, "/documents/"+replySlug)
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+"/documents/"+replySlug, nil)
 	i := strings.Index(r.body, `<section class="print-only"`)
 	if i < 0 {
 		t.Fatal("the document page has no printed status table")
@@ -480,7 +437,7 @@ func TestPrintedDocumentListsEveryCommitmentWithItsStatus(t *testing.T) {
 			t.Errorf("printed table lacks %q", w)
 		}
 	}
-	css := get(t, base, "/static/print.css")
+	css := request(t, nil, "GET", base+"/static/print.css", nil)
 	for _, w := range []string{"size: A4", ".print-only { display: block; }", "header.site nav"} {
 		if !strings.Contains(css.body, w) {
 			t.Errorf("print.css lacks %q", w)
@@ -495,23 +452,24 @@ func atoi(s string) int {
 
 // The staff pages that came with accounts and editing speak both languages too.
 func TestStaffPagesRenderInBothLanguages(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, adminEmail)
-	if r := post(t, c, base+"/commitments/12/edit", editForm(t, pool, 12)); r.status != http.StatusSeeOther {
+	if r := request(t, c, "POST", base+"/commitments/12/edit", editForm(t, pool, 12)); r.status != http.StatusSeeOther {
 		t.Fatalf("edit: status %d", r.status)
 	}
-	if r := post(t, c, base+"/commitments/12/updates", updateForm(t, pool, 12, "完成用地预审。", "public")); r.status != http.StatusSeeOther {
+	if r := request(t, c, "POST", base+"/commitments/12/updates", updateForm(t, pool, 12, "完成用地预审。", "public")); r.status != http.StatusSeeOther {
 		t.Fatalf("update: status %d", r.status)
 	}
 	pages := []string{"/commitments/12", "/commitments/12/edit", "/commitments/12/history", "/changes", "/admin/users",
 		"/commitments/new?document=" + replySlug + "&paragraph=4", "/documents/" + replySlug, "/documents/import"}
 	chinese := []string{"保存", "进展记录", "工作人员操作", "账户管理", "最近修改", "新建账户", "退出登录", "修改历史", "栏目", "新建承诺"}
 	for _, lang := range []struct{ code, htmlLang string }{{"zh", "zh-CN"}, {"en", "en"}} {
-		if r := fetch(t, c, base+"/lang/"+lang.code+"?next=/"); r.status != http.StatusSeeOther {
+		if r := request(t, c, "GET", base+"/lang/"+lang.code+"?next=/", nil); r.status != http.StatusSeeOther {
 			t.Fatalf("switch to %s: status %d", lang.code, r.status)
 		}
 		for _, p := range pages {
-			r := fetch(t, c, base+p)
+			r := request(t, c, "GET", base+p, nil)
 			if r.status != 200 {
 				t.Errorf("%s %s: status %d", lang.code, p, r.status)
 				continue
@@ -532,13 +490,13 @@ func TestStaffPagesRenderInBothLanguages(t *testing.T) {
 			}
 		}
 	}
-	r := fetch(t, c, base+"/commitments/12/history")
+	r := request(t, c, "GET", base+"/commitments/12/history", nil)
 	for _, w := range []string{"Commitment changed", "Status", "Time frame", "History: "} {
 		if !strings.Contains(r.body, w) {
 			t.Errorf("English history lacks %q", w)
 		}
 	}
-	r = getAs(t, base+"/login", "Accept-Language", "en")
+	r = request(t, browserClient(t), "GET", base+"/login", nil, "Accept-Language", "en")
 	if !strings.Contains(r.body, "Staff login") || !strings.Contains(r.body, ">Password<") {
 		t.Error("the login page is not in English")
 	}
@@ -546,18 +504,19 @@ func TestStaffPagesRenderInBothLanguages(t *testing.T) {
 
 // A withdrawn commitment leaves the public's charts and map, as it leaves the lists.
 func TestWithdrawnCommitmentsLeaveTheCharts(t *testing.T) {
-	base, pool := portal(t)
+	p := newTestPortal(t)
+	base, pool := p.URL, p.Pool
 	var id int64
 	if err := pool.QueryRow(context.Background(), `
 		UPDATE commitments SET withdrawn_at = now(), withdrawn_reason = '测试'
 		WHERE quote LIKE '铜仁市以大龙经开区为重点%' RETURNING id`).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	r := get(t, base, "/dashboard")
+	r := request(t, nil, "GET", base+"/dashboard", nil)
 	if !strings.Contains(r.body, "50 项 · 完成 18(36%)") {
 		t.Error("the dashboard still counts the withdrawn commitment")
 	}
-	r = get(t, base, "/map")
+	r = request(t, nil, "GET", base+"/map", nil)
 	row := regexp.MustCompile(`(?s)<tr data-code="520600".*?</tr>`).FindString(r.body)
 	if !strings.Contains(row, `data-commitments="1"`) {
 		t.Errorf("铜仁 still counts the withdrawn commitment:\n%s", row)

@@ -25,12 +25,13 @@ import (
 // internal one; commitment b has a public update and was then withdrawn.
 func trackedPortal(t *testing.T) (base string, pool *pgxpool.Pool, a, b int64) {
 	t.Helper()
-	base, pool = portal(t)
+	p := newTestPortal(t)
+	base, pool = p.URL, p.Pool
 	ctx := context.Background()
-	store := postgres.NewStore(pool)
+	store := p.Store
 	editor := addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
 	actor := policy.Actor{UserID: editor, Name: "李编辑"}
-	ids := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=2")).Data
+	ids := decode[struct{ Data []struct{ ID int64 } }](t, request(t, nil, "GET", base+"/api/v1/commitments?per_page=2", nil)).Data
 	a, b = ids[0].ID, ids[1].ID
 	add := func(id int64, note string, public, signed bool) {
 		c, err := store.Commitment(ctx, id)
@@ -90,7 +91,7 @@ func TestCommitmentsCSVParsesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rows := readCSV(t, get(t, base, "/commitments.csv"))
+	rows := readCSV(t, request(t, nil, "GET", base+"/commitments.csv", nil))
 	header := rows[0]
 	col := map[string]int{}
 	for i, h := range header {
@@ -136,16 +137,16 @@ func TestCommitmentsCSVParsesBack(t *testing.T) {
 	}
 
 	// The same filters as the page and the API, with the same strict check.
-	api := decode[struct{ Meta struct{ Total int } }](t, get(t, base, "/api/v1/commitments?status=completed&section=investment_attraction"))
-	if n := len(readCSV(t, get(t, base, "/commitments.csv?status=completed&section=investment_attraction"))) - 1; n != api.Meta.Total || n == 0 {
+	api := decode[struct{ Meta struct{ Total int } }](t, request(t, nil, "GET", base+"/api/v1/commitments?status=completed&section=investment_attraction", nil))
+	if n := len(readCSV(t, request(t, nil, "GET", base+"/commitments.csv?status=completed&section=investment_attraction", nil))) - 1; n != api.Meta.Total || n == 0 {
 		t.Errorf("filtered CSV has %d rows, the API %d", n, api.Meta.Total)
 	}
 	for _, bad := range []string{"?status=done", "?lead=nobody", "?document=x_y", "?%zz"} {
-		if r := get(t, base, "/commitments.csv"+bad); r.status != 400 {
+		if r := request(t, nil, "GET", base+"/commitments.csv"+bad, nil); r.status != 400 {
 			t.Errorf("%s: %d", bad, r.status)
 		}
 	}
-	page := get(t, base, "/commitments?status=completed")
+	page := request(t, nil, "GET", base+"/commitments?status=completed", nil)
 	if !strings.Contains(page.body, `href="/commitments.csv?status=completed"`) {
 		t.Error("the commitments page does not link the CSV of its filters")
 	}
@@ -245,7 +246,7 @@ func readFeed(t *testing.T, r response) atom {
 
 func TestUpdatesFeedsAreValidAtom(t *testing.T) {
 	base, _, a, withdrawn := trackedPortal(t)
-	all := readFeed(t, get(t, base, "/updates.atom"))
+	all := readFeed(t, request(t, nil, "GET", base+"/updates.atom", nil))
 	if len(all.Entries) != 2 {
 		t.Fatalf("%d entries, want the 2 public updates of visible commitments", len(all.Entries))
 	}
@@ -262,34 +263,34 @@ func TestUpdatesFeedsAreValidAtom(t *testing.T) {
 		}
 	}
 
-	one := readFeed(t, get(t, base, "/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom"))
+	one := readFeed(t, request(t, nil, "GET", base+"/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom", nil))
 	if len(one.Entries) != 2 || !strings.HasSuffix(one.ID, "/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom") {
 		t.Errorf("commitment feed: id %s, %d entries", one.ID, len(one.Entries))
 	}
-	other := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=3")).Data[2].ID
-	if empty := readFeed(t, get(t, base, "/commitments/"+strconv.FormatInt(other, 10)+"/updates.atom")); len(empty.Entries) != 0 {
+	other := decode[struct{ Data []struct{ ID int64 } }](t, request(t, nil, "GET", base+"/api/v1/commitments?per_page=3", nil)).Data[2].ID
+	if empty := readFeed(t, request(t, nil, "GET", base+"/commitments/"+strconv.FormatInt(other, 10)+"/updates.atom", nil)); len(empty.Entries) != 0 {
 		t.Errorf("a commitment without updates has %d entries", len(empty.Entries))
 	}
 	for _, path := range []string{"/commitments/" + strconv.FormatInt(withdrawn, 10) + "/updates.atom", "/commitments/999999/updates.atom", "/commitments/x/updates.atom"} {
-		if r := get(t, base, path); r.status != 404 {
+		if r := request(t, nil, "GET", base+path, nil); r.status != 404 {
 			t.Errorf("%s: %d", path, r.status)
 		}
 	}
-	if r := get(t, base, "/updates.atom?x=1"); r.status != 400 {
+	if r := request(t, nil, "GET", base+"/updates.atom?x=1", nil); r.status != 400 {
 		t.Errorf("unknown parameter: %d", r.status)
 	}
 	for path, feed := range map[string]string{
 		"/commitments": "/updates.atom",
 		"/commitments/" + strconv.FormatInt(a, 10): "/commitments/" + strconv.FormatInt(a, 10) + "/updates.atom",
 	} {
-		if r := get(t, base, path); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
+		if r := request(t, nil, "GET", base+path, nil); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
 			t.Errorf("%s does not announce %s", path, feed)
 		}
 	}
 }
 
 func TestFeedIDsComeFromTheConfiguredAddressNotTheHostHeader(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{BaseURL: "https://portal.example.gov.cn"})
+	base := newTestPortal(t, withStaff(), withOptions(server.Options{BaseURL: "https://portal.example.gov.cn"})).URL
 	req, _ := http.NewRequest(http.MethodGet, base+"/updates.atom", nil)
 	req.Host = "evil.example"
 	r := send(t, browserClient(t), req)
