@@ -3,7 +3,6 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -104,43 +103,6 @@ func TestWithdrawnCommitmentsAreHiddenFromThePublicAndKeepTheirHistory(t *testin
 	}
 }
 
-func TestANewCommitmentIsPinnedToItsQuote(t *testing.T) {
-	p := newTestPortal(t, withStaff())
-	base, pool := p.URL, p.Pool
-	editor := loggedIn(t, base, editorEmail)
-	form := request(t, editor, "GET", base+"/commitments/new?document="+replySlug+"&paragraph=4", nil)
-	if form.status != 200 || !strings.Contains(form.body, "推动“一核两区”规划布局落细落实") || !strings.Contains(form.body, "本段已有") {
-		t.Fatalf("new commitment form: status %d", form.status)
-	}
-	r := request(t, editor, "POST", base+"/commitments", url.Values{"document": {replySlug}, "paragraph": {"4"},
-		"quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动“一核两区”布局落细落实"}, "kind": {"measure"},
-		"strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}})
-
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("create: status %d\n%.1500s", r.status, r.body)
-	}
-	page := request(t, browserClient(t), "GET", base+r.header.Get("Location"), nil)
-	for _, want := range []string{"推动“一核两区”布局落细落实", "计划中", "省工业和信息化厅", "一、加快产业集群,实现错位发展", "承诺 52"} {
-		if !strings.Contains(page.body, want) {
-			t.Errorf("new commitment page lacks %q", want)
-		}
-	}
-	doc := request(t, browserClient(t), "GET", base+"/documents/"+replySlug, nil)
-	if !strings.Contains(doc.body, "推动“一核两区”布局落细落实") {
-		t.Error("the document page does not mark the new commitment")
-	}
-	var start, end int
-	pool.QueryRow(t.Context(), `SELECT start_offset, end_offset FROM commitments WHERE position = 52`).Scan(&start, &end)
-	if start != 50 || end != 66 {
-		t.Errorf("span [%d,%d), want [50,66)", start, end)
-	}
-	for _, q := range []string{"?document=" + replySlug + "&paragraph=99", "?document=nope&paragraph=1", "?paragraph=x", ""} {
-		if r := request(t, editor, "GET", base+"/commitments/new"+q, nil); r.status != 404 && r.status != 400 {
-			t.Errorf("new%s: status %d, want 400 or 404", q, r.status)
-		}
-	}
-}
-
 func TestTheAuditLogIsAppendOnly(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool
@@ -174,8 +136,6 @@ func TestTheReplysWordNoLongerBacksAStatusStaffChanged(t *testing.T) {
 		t.Error("the page still cites the reply's word for the new status")
 	}
 }
-
-func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }
 
 func TestHistoryNamesRecordedValuesInTheReadersLanguage(t *testing.T) {
 	p := newTestPortal(t, withStaff())

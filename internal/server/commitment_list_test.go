@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -64,5 +65,67 @@ func TestBadFacetValuesAre400(t *testing.T) {
 		if r.status != 400 || !strings.Contains(r.body, want) {
 			t.Errorf("%s: status %d, want 400 naming %s", path, r.status, want)
 		}
+	}
+}
+
+func TestALeadFilterStaysValidWhenItsCommitmentsAreWithdrawn(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
+	lead := scalar[string](t, pool, `SELECT e.slug FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		WHERE u.role = 'lead' GROUP BY e.slug HAVING count(*) = 1 ORDER BY e.slug LIMIT 1`)
+	if r := request(t, nil, "GET", base+"/commitments?lead="+lead, nil); r.status != 200 {
+		t.Fatalf("lead=%s: status %d", lead, r.status)
+	}
+	pool.Exec(t.Context(), `UPDATE commitments SET withdrawn_at = now() WHERE id IN (
+		SELECT u.commitment_id FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE e.slug = $1)`, lead)
+	for _, path := range []string{"/commitments?lead=", "/commitments.csv?lead="} {
+		if r := request(t, nil, "GET", base+path+lead, nil); r.status != 200 {
+			t.Errorf("%s%s after withdrawal: status %d, want 200 with no commitments", path, lead, r.status)
+		}
+	}
+	if r := request(t, nil, "GET", base+"/commitments?lead=no-such-unit", nil); r.status != 400 {
+		t.Errorf("an unknown unit: status %d, want 400", r.status)
+	}
+}
+
+func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
+	base := newTestPortal(t).URL
+	all := request(t, nil, "GET", base+"/commitments", nil)
+	count := func(body string) int {
+		return strings.Count(body, `<a class="c-title"`)
+	}
+	total := count(all.body)
+	if total < 30 {
+		t.Fatalf("%d commitments listed, want at least 30", total)
+	}
+	q := url.Values{"status": {"completed"}, "section": {"talent_technology"}}
+	r := request(t, nil, "GET", base+"/commitments?"+q.Encode(), nil)
+	n := count(r.body)
+	if n == 0 || n >= total {
+		t.Fatalf("filtered list has %d of %d", n, total)
+	}
+	if strings.Contains(r.body, "未评估</span>") {
+		t.Errorf("status filter let a not-assessed commitment through")
+	}
+	for _, want := range []string{`value="completed" checked`, `value="talent_technology" checked`, "状态:已完成", "章节主题:人才与科技支撑",
+		`href="/commitments?section=talent_technology"`, `href="/commitments?status=completed"`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("filtered page lacks %s", want)
+		}
+	}
+	// Removing one filter widens the list.
+	wider := count(request(t, nil, "GET", base+"/commitments?status=completed", nil).body)
+	if wider <= n {
+		t.Errorf("removing the section filter left %d, want more than %d", wider, n)
+	}
+	// The document filter narrows to the reply and names it.
+	r = request(t, nil, "GET", base+"/commitments?document="+replySlug, nil)
+	if count(r.body) != total || !strings.Contains(r.body, "黔工信提复字〔2023〕4号") {
+		t.Errorf("document filter: %d listed", count(r.body))
+	}
+	// A lead unit filter.
+	r = request(t, nil, "GET", base+"/commitments?lead=gz-big-data-bureau", nil)
+	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位:省大数据局") {
+		t.Errorf("lead filter: status %d, %d listed", r.status, count(r.body))
 	}
 }

@@ -92,3 +92,23 @@ func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
 		t.Errorf("search for 电池: real hit at %d, labelled synthetic hit at %d; want both, real first", real, demo)
 	}
 }
+
+func TestEntityAndRegionPagesListMentionsParksAndCommitments(t *testing.T) {
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+"/entities/catl", nil)
+	for _, want := range []string{"宁德时代", "企业", "文中提及(2)", "<mark>宁德时代</mark>", "相关承诺事项"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("entity page lacks %q", want)
+		}
+	}
+	rr := request(t, nil, "GET", base+"/entities/tongren", nil)
+	if rr.status != 200 {
+		t.Fatalf("/entities/tongren: status %d", rr.status)
+	}
+	region := rr.body
+	for _, want := range []string{"下属地区与产业园区", "大龙经开区"} {
+		if !strings.Contains(region, want) {
+			t.Errorf("铜仁's page lacks %q", want)
+		}
+	}
+}

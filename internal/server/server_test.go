@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -48,37 +47,6 @@ func TestPagesShowWhatAReaderLooksFor(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestPlainTextIsTheDocumentRebuiltFromTheDatabase(t *testing.T) {
-	base := newTestPortal(t).URL
-	r := request(t, nil, "GET", base+"/documents/"+replySlug+".txt", nil)
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain; charset=utf-8") {
-		t.Fatalf("status %d, type %q", r.status, r.header.Get("Content-Type"))
-	}
-	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(src), "\n")
-	var want []string
-	for _, l := range lines[7:58] { // the body: from the salutation (line 8) to the contact line (58)
-		if strings.TrimSpace(l) != "" {
-			want = append(want, l)
-		}
-	}
-	got := strings.Split(strings.TrimSuffix(r.body, "\n"), "\n\n")
-	if got[0] != lines[4] {
-		t.Errorf("first line %q, want the title %q", got[0], lines[4])
-	}
-	if len(got)-1 != len(want) {
-		t.Fatalf("%d paragraphs, want %d", len(got)-1, len(want))
-	}
-	for i := range want {
-		if got[i+1] != want[i] {
-			t.Errorf("paragraph %d:\n got %q\nwant %q", i+1, got[i+1], want[i])
-		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,6 +280,26 @@ func updateForm(t testing.TB, pool *pgxpool.Pool, id int64, note, visibility str
 		"visibility": {visibility},
 	}
 }
+
+// parallel sends n requests at once and counts their statuses.
+func parallel(t *testing.T, n int, send func(i int) int) map[int]int {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	for i := range n {
+		wg.Go(func() {
+			s := send(i)
+			mu.Lock()
+			statuses[s]++
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return statuses
+}
+
+// commitmentPath is the page of commitment id.
+func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }
 
 // The four below are kept only for cache_test.go, which another branch
 // moves (to page_cache_test.go) and this one leaves untouched. Once it is
