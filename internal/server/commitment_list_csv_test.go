@@ -29,6 +29,7 @@ func readCSV(t *testing.T, r response) [][]string {
 	}
 	return rows
 }
+
 func TestCommitmentsCSVParsesBack(t *testing.T) {
 	base, pool, a, withdrawn := trackedPortal(t)
 	ctx := context.Background()

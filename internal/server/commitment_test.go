@@ -35,6 +35,7 @@ func TestCommitmentPageShowsItsQuoteStatusAndContext(t *testing.T) {
 		}
 	}
 }
+
 func TestRelatedCommitmentsShareEntitiesOrUnits(t *testing.T) {
 	p := newTestPortal(t)
 	base, pool := p.URL, p.Pool

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
@@ -258,14 +261,7 @@ func TestASlowDatabaseGives503AtTheRequestDeadline(t *testing.T) {
 	tp := newTestPortal(t, withOptions(server.Options{RequestTimeout: time.Second}))
 	pool, base := tp.Pool, tp.URL
 	ctx := context.Background()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `LOCK TABLE documents IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	tx := lockTable(t, pool, "documents")
 	for _, path := range []string{"/documents/" + replySlug, "/", "/api/v1/documents"} {
 		status, retry, took, err := timedGet(base + path)
 		if err != nil || status != 503 || retry == "" || took < time.Second || took > 3*time.Second {
@@ -284,16 +280,8 @@ func TestASlowDatabaseGives503AtTheRequestDeadline(t *testing.T) {
 func TestReadersWaitingForOnePageShareItsDeadline(t *testing.T) {
 	const timeout = 2 * time.Second
 	tp := newTestPortal(t, withOptions(server.Options{RequestTimeout: timeout}), withChangeListener())
-	pool, base := tp.Pool, tp.URL
-	ctx := context.Background()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `LOCK TABLE commitments IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	lockTable(t, tp.Pool, "commitments")
+	base := tp.URL
 	type result struct {
 		status int
 		took   time.Duration
@@ -311,4 +299,20 @@ func TestReadersWaitingForOnePageShareItsDeadline(t *testing.T) {
 			t.Errorf("a reader of a stuck page: %d after %s (deadline %s)", r.status, r.took, timeout)
 		}
 	}
+}
+
+// lockTable holds table locked in a transaction until the test rolls it back
+// or ends, so that queries reading it wait.
+func lockTable(t *testing.T, pool *pgxpool.Pool, table string) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	if _, err := tx.Exec(ctx, `LOCK TABLE `+table+` IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }

@@ -58,33 +58,32 @@ func trackedPortal(t *testing.T) (base string, pool *pgxpool.Pool, a, b int64) {
 
 // atom is what the test reads back from a feed.
 type atom struct {
-	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Author  []struct {
-		Name string `xml:"name"`
-	} `xml:"author"`
-	Links []struct {
-		Rel  string `xml:"rel,attr"`
-		Href string `xml:"href,attr"`
-	} `xml:"link"`
+	XMLName xml.Name     `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string       `xml:"id"`
+	Title   string       `xml:"title"`
+	Updated string       `xml:"updated"`
+	Author  []atomAuthor `xml:"author"`
+	Links   []atomLink   `xml:"link"`
 	Entries []struct {
-		ID      string `xml:"id"`
-		Title   string `xml:"title"`
-		Updated string `xml:"updated"`
-		Author  []struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-		Links []struct {
-			Rel  string `xml:"rel,attr"`
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
+		ID      string       `xml:"id"`
+		Title   string       `xml:"title"`
+		Updated string       `xml:"updated"`
+		Author  []atomAuthor `xml:"author"`
+		Links   []atomLink   `xml:"link"`
 		Content struct {
 			Type string `xml:"type,attr"`
 			Text string `xml:",chardata"`
 		} `xml:"content"`
 	} `xml:"entry"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
 }
 
 // readFeed checks that a feed is well-formed XML and carries what RFC 4287

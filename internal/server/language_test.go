@@ -40,11 +40,29 @@ func crawl(t *testing.T, base string, header ...string) map[string]response {
 }
 
 // isDataLink reports whether a link leads to data rather than a page: the
-// API, a CSV download or an Atom feed, which api_test.go and opendata_test.go check.
+// API, a CSV download or an Atom feed, which api_test.go, commitment_list_csv_test.go and feed_test.go check.
 func isDataLink(path string) bool {
 	p, _, _ := strings.Cut(path, "?")
 	return strings.HasPrefix(p, "/api/") || strings.HasSuffix(p, ".csv") || strings.HasSuffix(p, ".atom")
 }
+
+// inLanguage fails unless page r came with 200, says it is in htmlLang and
+// has no message left untranslated; it reports whether r was a page at all.
+func inLanguage(t *testing.T, what string, r response, htmlLang string) bool {
+	t.Helper()
+	if r.status != 200 {
+		t.Errorf("%s: status %d", what, r.status)
+		return false
+	}
+	if i := strings.Index(r.body, "⟦"); i >= 0 {
+		t.Errorf("%s: untranslated message %s", what, r.body[i:min(len(r.body), i+40)])
+	}
+	if !strings.Contains(r.body, `<html lang="`+htmlLang+`">`) {
+		t.Errorf("%s: <html lang> is not %s", what, htmlLang)
+	}
+	return true
+}
+
 func TestEveryPageRendersInBothLanguages(t *testing.T) {
 	base := newTestPortal(t).URL
 	titleRE := regexp.MustCompile(`<title>(.*?) · (政策文件跟踪|Policy tracker)</title>`)
@@ -58,15 +76,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 		}
 		titles := map[string]string{}
 		for path, r := range pages {
-			if r.status != 200 {
-				t.Errorf("%s %s: status %d", lang.htmlLang, path, r.status)
+			if !inLanguage(t, lang.htmlLang+" "+path, r, lang.htmlLang) {
 				continue
-			}
-			if i := strings.Index(r.body, "⟦"); i >= 0 {
-				t.Errorf("%s %s: untranslated message %s", lang.htmlLang, path, r.body[i:min(len(r.body), i+40)])
-			}
-			if !strings.Contains(r.body, `<html lang="`+lang.htmlLang+`">`) {
-				t.Errorf("%s %s: <html lang> is not %s", lang.htmlLang, path, lang.htmlLang)
 			}
 			if !strings.Contains(r.body, `<link rel="stylesheet" href="`+web.AssetPath("print.css")+`" media="print">`) {
 				t.Errorf("%s %s: no print stylesheet", lang.htmlLang, path)
@@ -97,6 +108,7 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
 func TestTheLanguageSwitchIsRemembered(t *testing.T) {
 	base := newTestPortal(t).URL
 	r := request(t, browserClient(t), "GET", base+"/lang/en?next="+url.QueryEscape("/commitments?status=completed"), nil)
@@ -144,6 +156,7 @@ func TestTheLanguageSwitchIsRemembered(t *testing.T) {
 		t.Error("the refused switch does not say why, in English")
 	}
 }
+
 func TestErrorsSpeakTheReadersLanguage(t *testing.T) {
 	base := newTestPortal(t).URL
 	for _, c := range []struct{ path, accept, want string }{
@@ -180,15 +193,8 @@ func TestStaffPagesRenderInBothLanguages(t *testing.T) {
 		}
 		for _, p := range pages {
 			r := request(t, c, "GET", base+p, nil)
-			if r.status != 200 {
-				t.Errorf("%s %s: status %d", lang.code, p, r.status)
+			if !inLanguage(t, lang.code+" "+p, r, lang.htmlLang) {
 				continue
-			}
-			if i := strings.Index(r.body, "⟦"); i >= 0 {
-				t.Errorf("%s %s: untranslated message %s", lang.code, p, r.body[i:min(len(r.body), i+40)])
-			}
-			if !strings.Contains(r.body, `<html lang="`+lang.htmlLang+`">`) {
-				t.Errorf("%s %s: not in %s", lang.code, p, lang.htmlLang)
 			}
 			if lang.code != "en" {
 				continue

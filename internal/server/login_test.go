@@ -50,6 +50,7 @@ func TestLoginFormAndOneMessageForEveryFailure(t *testing.T) {
 		}
 	})
 }
+
 func TestLoginStartsASessionUnderANewTokenAndGoesOn(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool
@@ -87,6 +88,7 @@ func TestLoginStartsASessionUnderANewTokenAndGoesOn(t *testing.T) {
 		}
 	}
 }
+
 func TestLoginIsThrottledPerAccountAndPerClient(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool

@@ -28,6 +28,7 @@ func TestTwoAdminsCannotDemoteEachOtherAtOnce(t *testing.T) {
 		t.Errorf("%d enabled admins left", n)
 	}
 }
+
 func TestARefusedAccountChangeKeepsWhatWasTyped(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool
