@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,64 +16,6 @@ import (
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
-
-// instance is one running `portal serve` process.
-type instance struct {
-	base string
-	cmd  *exec.Cmd
-	log  *lockedBuf
-}
-
-// startInstance starts the binary serving dbURL on a free port.
-func startInstance(t *testing.T, bin, dbURL string) *instance {
-	t.Helper()
-	addr := freeAddr(t)
-	in := &instance{base: "http://" + addr, log: &lockedBuf{}}
-	in.cmd = exec.Command(bin, "serve")
-	in.cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+addr)
-	in.cmd.Stdout, in.cmd.Stderr = in.log, in.log
-	if err := in.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		in.cmd.Process.Signal(os.Interrupt)
-		in.cmd.Wait()
-		if t.Failed() {
-			t.Logf("log of %s:\n%s", in.base, in.log.String())
-		}
-	})
-	return in
-}
-
-// get asks the instance for path with client c (nil: the public, no cookies).
-func (in *instance) get(t *testing.T, c *http.Client, path string) (int, http.Header, string) {
-	t.Helper()
-	if c == nil {
-		c = http.DefaultClient
-	}
-	res, err := c.Get(in.base + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, res.Header, string(b)
-}
-
-func waitUntil(t *testing.T, within time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > within {
-			t.Fatalf("waited %s for %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return time.Since(start)
-}
 
 // TestTwoInstancesOnOneDatabase starts two portal processes together on an
 // empty database: they must migrate it once between them (advisory lock),
@@ -95,14 +34,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 	// Start returns at once: both processes race to migrate.
 	a, b := startInstance(t, bin, dbURL), startInstance(t, bin, dbURL)
 	for _, in := range []*instance{a, b} {
-		waitUntil(t, 60*time.Second, in.base+" to be ready", func() bool {
-			res, err := http.Get(in.base + "/readyz")
-			if err != nil {
-				return false
-			}
-			res.Body.Close()
-			return res.StatusCode == http.StatusOK
-		})
+		waitFor(t, 60*time.Second, in.base+" to be ready", ready(in.base))
 	}
 	pool := pgtest.Pool(t, dbURL)
 	// goose records each application of a migration as a row of its own.
@@ -124,7 +56,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 	}
 
 	// B's readers have the page cached.
-	waitUntil(t, 5*time.Second, "B to serve the page from its cache", func() bool {
+	waitFor(t, 5*time.Second, "B to serve the page from its cache", func() bool {
 		_, h, _ := b.get(t, nil, "/commitments/2")
 		return h.Get("X-Portal-Cache") == "hit"
 	})
@@ -163,7 +95,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 		t.Errorf("the editor does not see their edit through A")
 	}
 	// B served the old page from its cache; only an emptied cache shows the new one.
-	took := waitUntil(t, 2*time.Second, "B to show the edit", func() bool {
+	took := waitFor(t, 2*time.Second, "B to show the edit", func() bool {
 		_, _, body := b.get(t, nil, "/commitments/2")
 		return strings.Contains(body, note)
 	})

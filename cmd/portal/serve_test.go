@@ -1,16 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -19,53 +16,6 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
-
-// buildPortal builds this command once per test binary.
-var buildPortal = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "portal-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "portal")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", &buildError{err, string(out)}
-	}
-	return bin, nil
-})
-
-type buildError struct {
-	err error
-	out string
-}
-
-func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestSIGTERMFinishesRequestsInFlight runs the real binary, holds page requests
 // in flight with a lock on the table their query reads, sends SIGTERM, and
@@ -101,20 +51,12 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 			}
 			t.Cleanup(func() { cmd.Process.Kill() })
 			base := "http://" + addr
-			deadline := time.Now().Add(20 * time.Second)
-			for {
-				res, err := http.Get(base + "/readyz")
-				if err == nil {
-					res.Body.Close()
-					if res.StatusCode == 200 {
-						break
-					}
+			t.Cleanup(func() {
+				if t.Failed() {
+					t.Logf("log of the portal:\n%s", logs.String())
 				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the portal did not become ready:\n%s", logs.String())
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
+			})
+			waitFor(t, 20*time.Second, "the portal to become ready", ready(base))
 
 			// Hold the document table: the page's query waits for the lock.
 			tx, err := owner.Begin(ctx)

@@ -11,8 +11,6 @@ import (
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
-
 func TestUserAddAndDisable(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	cfg := config.Config{DatabaseURL: pool.Config().ConnString()}

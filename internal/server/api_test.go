@@ -17,8 +17,6 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
-	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // openAPI is the served description, parsed, with a validator per response.
@@ -29,7 +27,7 @@ type openAPI struct {
 
 func loadOpenAPI(t *testing.T, base string) *openAPI {
 	t.Helper()
-	r := get(t, base, "/api/v1/openapi.json")
+	r := request(t, nil, "GET", base+"/api/v1/openapi.json", nil)
 	if r.status != 200 {
 		t.Fatalf("openapi.json: %d", r.status)
 	}
@@ -94,9 +92,10 @@ func decode[T any](t *testing.T, r response) T {
 // TestAPIResponsesMatchTheDescription requests every endpoint, with good and
 // bad parameters, and validates each real response against openapi.json.
 func TestAPIResponsesMatchTheDescription(t *testing.T) {
-	base, pool := portal(t)
+	tp := newTestPortal(t)
+	base, pool := tp.URL, tp.Pool
 	ctx := context.Background()
-	store := postgres.NewStore(pool)
+	store := tp.Store
 	// A public, signed update gives the timeline an entry to validate.
 	author := addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
 	c, err := store.Commitment(ctx, firstCommitmentID(t, base))
@@ -152,7 +151,7 @@ func TestAPIResponsesMatchTheDescription(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {
-			r := get(t, base, tc.path)
+			r := request(t, nil, "GET", base+tc.path, nil)
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d\n%s", r.status, tc.status, r.body)
 			}
@@ -171,7 +170,7 @@ func TestAPIResponsesMatchTheDescription(t *testing.T) {
 
 func firstCommitmentID(t *testing.T, base string) int64 {
 	t.Helper()
-	l := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=1"))
+	l := decode[struct{ Data []struct{ ID int64 } }](t, request(t, nil, "GET", base+"/api/v1/commitments?per_page=1", nil))
 	if len(l.Data) != 1 {
 		t.Fatal("no commitments")
 	}
@@ -180,10 +179,10 @@ func firstCommitmentID(t *testing.T, base string) int64 {
 
 // TestAPIRoutesAreAllDescribed keeps openapi.json and the router in step.
 func TestAPIRoutesAreAllDescribed(t *testing.T) {
-	base, pool := portal(t)
-	spec := loadOpenAPI(t, base)
+	tp := newTestPortal(t)
+	spec := loadOpenAPI(t, tp.URL)
 	var routes []string
-	h := server.New(pool, pgtest.Logger(), 0).Handler().(chi.Routes)
+	h := tp.Handler.(chi.Routes)
 	chi.Walk(h, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		if strings.HasPrefix(route, "/api/v1/") && !strings.HasSuffix(route, "/*") {
 			routes = append(routes, route)
@@ -202,7 +201,7 @@ func TestAPIRoutesAreAllDescribed(t *testing.T) {
 }
 
 func TestAPIDocumentCarriesTheWholeText(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	type section struct {
 		Anchor   string
 		Children []section
@@ -219,7 +218,7 @@ func TestAPIDocumentCarriesTheWholeText(t *testing.T) {
 			Quote  string
 		}
 		Links []struct{ Relation string }
-	}](t, get(t, base, "/api/v1/documents/"+replySlug))
+	}](t, request(t, nil, "GET", base+"/api/v1/documents/"+replySlug, nil))
 	count := 0
 	var walk func([]section)
 	walk = func(ss []section) {
@@ -237,7 +236,7 @@ func TestAPIDocumentCarriesTheWholeText(t *testing.T) {
 }
 
 func TestAPIPaginationCoversTheListOnce(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	var ids []int64
 	next := "/api/v1/commitments?per_page=20"
 	for pages := 0; next != ""; pages++ {
@@ -250,7 +249,7 @@ func TestAPIPaginationCoversTheListOnce(t *testing.T) {
 				Total int
 				Next  string
 			}
-		}](t, get(t, base, next))
+		}](t, request(t, nil, "GET", base+next, nil))
 		for _, c := range l.Data {
 			ids = append(ids, c.ID)
 		}
@@ -266,44 +265,27 @@ func TestAPIPaginationCoversTheListOnce(t *testing.T) {
 }
 
 func TestAPIETagAnswers304(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, path := range []string{"/api/v1/documents", "/api/v1/commitments?status=completed", "/api/v1/entities/catl", "/api/v1/openapi.json"} {
-		first := get(t, base, path)
+		first := request(t, nil, "GET", base+path, nil)
 		etag := first.header.Get("ETag")
 		if first.status != 200 || !regexp.MustCompile(`^"[0-9a-f]{32}"$`).MatchString(etag) {
 			t.Fatalf("%s: status %d, ETag %q", path, first.status, etag)
 		}
 		for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag, "*"} {
-			r := getWith(t, base+path, "If-None-Match", inm)
+			r := request(t, nil, "GET", base+path, nil, "If-None-Match", inm)
 			if r.status != http.StatusNotModified || r.body != "" || r.header.Get("ETag") != etag {
 				t.Fatalf("%s with If-None-Match %s: %d %q", path, inm, r.status, r.body)
 			}
 		}
-		if r := getWith(t, base+path, "If-None-Match", `"stale"`); r.status != 200 || r.body != first.body {
+		if r := request(t, nil, "GET", base+path, nil, "If-None-Match", `"stale"`); r.status != 200 || r.body != first.body {
 			t.Fatalf("%s with a stale tag: %d", path, r.status)
 		}
 	}
 }
 
-func getWith(t *testing.T, u, header, value string) response {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set(header, value)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var b bytes.Buffer
-	b.ReadFrom(res.Body)
-	return response{res.StatusCode, res.Header, b.String()}
-}
-
 func TestAPIErrorsAreJSON(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, tc := range []struct {
 		method, path string
 		status       int
@@ -314,7 +296,7 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 		{"POST", "/api/v1/documents", 405, "method"},
 		{"DELETE", "/api/v1/commitments/1", 405, "method"},
 	} {
-		r := do(t, tc.method, base+tc.path)
+		r := request(t, nil, tc.method, base+tc.path, nil)
 		e := decode[struct {
 			Error struct{ Code, Message string }
 		}](t, r)
@@ -327,7 +309,8 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 // TestAPIShowsWhatThePublicSees checks that withdrawn commitments, internal
 // updates and unsigned authors stay out of the API, signed in or not.
 func TestAPIShowsWhatThePublicSees(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	ctx := context.Background()
 	store := postgres.NewStore(pool)
 	editor := loggedIn(t, base, editorEmail)
@@ -336,7 +319,7 @@ func TestAPIShowsWhatThePublicSees(t *testing.T) {
 		t.Fatal(err)
 	}
 	actor := policy.Actor{UserID: editorID, Name: "李编辑"}
-	ids := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=2")).Data
+	ids := decode[struct{ Data []struct{ ID int64 } }](t, request(t, nil, "GET", base+"/api/v1/commitments?per_page=2", nil)).Data
 	tracked, withdrawn := ids[0].ID, ids[1].ID
 
 	add := func(note string, public, signed bool) {
@@ -404,7 +387,7 @@ func TestAPIShowsWhatThePublicSees(t *testing.T) {
 // TestAPIErrorsFollowTheRequestLanguage: a bad page, per_page or parameter is
 // explained in Chinese by default and in English when the client asks.
 func TestAPIErrorsFollowTheRequestLanguage(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, tc := range []struct{ path, lang, want string }{
 		{"/api/v1/documents?per_page=500", "", "参数 per_page 必须是 1 到 200 之间的整数"},
 		{"/api/v1/documents?per_page=500", "en", "The parameter per_page must be a whole number from 1 to 200, given once."},

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // axeDir holds the pinned axe-core (package.json and package-lock.json);
@@ -117,7 +115,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // no serious or critical violation. With PORTAL_SCREENSHOTS=1 it also saves
 // each page's screenshot under docs/screenshots/.
 func TestMainPagesPassAxe(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{})
+	base := newTestPortal(t, withStaff()).URL
 	ctx := browserFor(t, 5*time.Minute) // twenty pages, on a busy machine
 	axe := axeScript(t)
 	pages := []struct{ name, path, wait string }{

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"net/url"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +22,8 @@ func TestARestoredBackupServesTheSameData(t *testing.T) {
 		}
 	}
 	opts := server.Options{BaseURL: "https://portal.example.gov.cn"}
-	base, pool := staffPortal(t, opts)
+	p := newTestPortal(t, withStaff(), withOptions(opts))
+	base, pool := p.URL, p.Pool
 	id := firstCommitmentID(t, base)
 	admin := loggedIn(t, base, adminEmail)
 	for _, step := range []struct {
@@ -38,7 +38,7 @@ func TestARestoredBackupServesTheSameData(t *testing.T) {
 		if step.form == nil {
 			step.form = updateForm(t, pool, id, "签订项目合同。", "public")
 		}
-		if r := post(t, admin, base+step.path, step.form); r.status != 303 {
+		if r := request(t, admin, "POST", base+step.path, step.form); r.status != 303 {
 			t.Fatalf("%s: status %d\n%.500s", step.path, r.status, r.body)
 		}
 	}
@@ -71,14 +71,12 @@ func TestARestoredBackupServesTheSameData(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(restoredPool.Close)
-	latest, _ := postgres.LatestVersion()
-	ts := httptest.NewServer(server.NewWithOptions(restoredPool, pgtest.Logger(), latest, opts).Handler())
-	t.Cleanup(ts.Close)
+	restored := newTestPortal(t, withPool(restoredPool), withOptions(opts)).URL
 
 	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments", commitmentPath(id), commitmentPath(id) + "/history",
 		commitmentPath(id + 1), "/dashboard", "/entities/guizhou", "/search?q=锂矿", "/api/v1/commitments?limit=100",
 		"/api/v1/commitments/" + itoa(int(id)), "/commitments.csv", "/updates.atom", "/readyz"} {
-		a, b := get(t, base, path), get(t, ts.URL, path)
+		a, b := request(t, nil, "GET", base+path, nil), request(t, nil, "GET", restored+path, nil)
 		if a.status != b.status || a.body != b.body {
 			t.Errorf("%s: the restored database serves %d (%d bytes), the original %d (%d bytes)", path, b.status, len(b.body), a.status, len(a.body))
 		}

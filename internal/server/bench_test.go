@@ -11,7 +11,7 @@ import (
 func BenchmarkPages(b *testing.B) {
 	for _, path := range []string{"/documents/" + replySlug, "/commitments", "/commitments?status=planned&section=mineral_exploration", "/entities/catl"} {
 		b.Run(path, func(b *testing.B) {
-			base, _ := portal(b)
+			base := newTestPortal(b).URL
 			for b.Loop() {
 				res, err := http.Get(base + path)
 				if err != nil {

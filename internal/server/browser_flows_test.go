@@ -5,15 +5,13 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // TestReaderBrowsesFromHomeToASectionInABrowser: from the home page a reader
 // opens the reply, then one section on a page of its own, and follows its
 // first commitment.
 func TestReaderBrowsesFromHomeToASectionInABrowser(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	steps(t, ctx,
 		chromedp.Navigate(base+"/"),
@@ -44,7 +42,7 @@ func TestReaderBrowsesFromHomeToASectionInABrowser(t *testing.T) {
 // TestReaderSearchesInABrowser: the header's search box finds the paragraphs
 // and commitments with the words typed, marked in the snippets.
 func TestReaderSearchesInABrowser(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	steps(t, ctx,
 		chromedp.Navigate(base+"/dashboard"),
@@ -81,7 +79,8 @@ func TestReaderSearchesInABrowser(t *testing.T) {
 // the first saves, the second's save shows the conflict page with both
 // values, nothing overwritten; saving again from there applies it.
 func TestEditorsConflictInABrowser(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	first := browser(t)
 	steps(t, first,
 		chromedp.Navigate(base+"/login?next=/commitments/12/edit"),

@@ -16,8 +16,6 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // browser starts headless Chromium for one test. Debian's chromium is used,
@@ -113,7 +111,7 @@ func steps(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromed
 }
 
 func TestReaderFollowsTheTextInABrowser(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	// The table of contents leads to a sub-item that begins inside a paragraph.
 	steps(t, ctx,
@@ -138,7 +136,7 @@ func TestReaderFollowsTheTextInABrowser(t *testing.T) {
 }
 
 func TestStaffFiltersCommitmentsInABrowser(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	steps(t, ctx,
 		chromedp.Navigate(base+"/commitments"),
@@ -172,7 +170,8 @@ func TestStaffFiltersCommitmentsInABrowser(t *testing.T) {
 }
 
 func TestEditorUpdatesACommitmentInABrowser(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	ctx := browser(t)
 	steps(t, ctx,
 		chromedp.Navigate(base+"/commitments/12"),
@@ -213,7 +212,7 @@ func TestEditorUpdatesACommitmentInABrowser(t *testing.T) {
 }
 
 func TestReaderPrintsTheDocumentOnA4(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	display := func(sel string) string {
 		return must(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(`+"`"+sel+"`"+`)).display`))
@@ -243,7 +242,7 @@ func TestReaderPrintsTheDocumentOnA4(t *testing.T) {
 }
 
 func TestReaderOpensARegionFromTheMap(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	steps(t, ctx,
 		chromedp.Navigate(base+"/map"),

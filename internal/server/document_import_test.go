@@ -94,27 +94,28 @@ func confirmForm(t *testing.T, page string) url.Values {
 }
 
 func TestImportPageReviewsThenSaves(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	docs := func() int { return scalar[int](t, pool, `SELECT count(*) FROM documents`) }
 	before := docs()
 
 	// The public cannot reach the page, nor post to it.
 	public := loggedIn(t, base, "")
-	if r := fetch(t, public, base+"/documents/import"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+	if r := request(t, public, "GET", base+"/documents/import", nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
 		t.Errorf("public GET: %d %s", r.status, r.header.Get("Location"))
 	}
 	if r := upload(t, public, base+"/documents/import", "reply.txt", newReply); r.status != http.StatusUnauthorized {
 		t.Errorf("public POST: %d", r.status)
 	}
-	if r := fetch(t, public, base+"/"); strings.Contains(r.body, `href="/documents/import"`) {
+	if r := request(t, public, "GET", base+"/", nil); strings.Contains(r.body, `href="/documents/import"`) {
 		t.Error("the public sees the import link")
 	}
 
 	editor := loggedIn(t, base, editorEmail)
-	if r := fetch(t, editor, base+"/"); !strings.Contains(r.body, `href="/documents/import"`) {
+	if r := request(t, editor, "GET", base+"/", nil); !strings.Contains(r.body, `href="/documents/import"`) {
 		t.Error("the staff navigation lacks the import link")
 	}
-	if r := fetch(t, editor, base+"/documents/import"); r.status != http.StatusOK || !strings.Contains(r.body, `enctype="multipart/form-data"`) {
+	if r := request(t, editor, "GET", base+"/documents/import", nil); r.status != http.StatusOK || !strings.Contains(r.body, `enctype="multipart/form-data"`) {
 		t.Errorf("form: %d", r.status)
 	}
 
@@ -142,7 +143,7 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 
 	// A confirmation whose text is not the text reviewed is refused.
 	bad := url.Values{"text": {form.Get("text") + "多一句。"}, "sum": {form.Get("sum")}, "confirm": {"1"}}
-	if r := post(t, editor, base+"/documents/import", bad); r.status != http.StatusBadRequest || docs() != before {
+	if r := request(t, editor, "POST", base+"/documents/import", bad); r.status != http.StatusBadRequest || docs() != before {
 		t.Errorf("mismatched sum: %d", r.status)
 	}
 
@@ -157,7 +158,7 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.import' AND actor_name = '李编辑'`); n != 1 {
 		t.Errorf("%d audit records", n)
 	}
-	page := fetch(t, public, base+"/documents/reply-2024-7")
+	page := request(t, public, "GET", base+"/documents/reply-2024-7", nil)
 	for _, want := range []string{"关于省政协某号提案的答复", "黔某提复字〔2024〕7号", "(一)资源勘查", "20%", `href="/entities/tongren"`} {
 		if page.status != http.StatusOK || !strings.Contains(page.body, want) {
 			t.Errorf("public page (%d) lacks %q", page.status, want)
@@ -166,20 +167,20 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 	// The rest of the portal takes the new document in: no page fails over it.
 	for _, p := range []string{"/", "/dashboard", "/commitments", "/documents/reply-2024-7.txt", "/documents/reply-2024-7/sections/s1-2",
 		"/api/v1/documents/reply-2024-7", "/search?q=%E9%94%B0", "/entities/tongren", "/map", "/updates.atom"} {
-		if r := fetch(t, public, base+p); r.status != http.StatusOK {
+		if r := request(t, public, "GET", base+p, nil); r.status != http.StatusOK {
 			t.Errorf("%s: status %d", p, r.status)
 		}
 	}
 	// Its percentage is a figure the API describes.
-	api := fetch(t, public, base+"/api/v1/documents/reply-2024-7")
+	api := request(t, public, "GET", base+"/api/v1/documents/reply-2024-7", nil)
 	loadOpenAPI(t, base).validate(t, "/api/v1/documents/{slug}", api)
 	if !strings.Contains(api.body, `"base_unit":"percent"`) {
 		t.Error("the API lacks the percentage")
 	}
-	if r := fetch(t, public, base+"/search?q=%E9%94%B0"); !strings.Contains(r.body, "reply-2024-7") {
+	if r := request(t, public, "GET", base+"/search?q=%E9%94%B0", nil); !strings.Contains(r.body, "reply-2024-7") {
 		t.Error("search does not find the imported reply")
 	}
-	if r := fetch(t, editor, base+"/changes"); !strings.Contains(r.body, "导入文件") ||
+	if r := request(t, editor, "GET", base+"/changes", nil); !strings.Contains(r.body, "导入文件") ||
 		!strings.Contains(r.body, `<a href="/documents/reply-2024-7">关于省政协某号提案的答复</a>`) {
 		t.Error("recent changes do not list the import")
 	}
@@ -190,14 +191,15 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 		!strings.Contains(r.body, "Confirm and update") || strings.Contains(r.body, "⟦") {
 		t.Errorf("re-import review (%d):\n%s", r.status, r.body)
 	}
-	r = post(t, editor, base+"/documents/import", confirmForm(t, r.body))
+	r = request(t, editor, "POST", base+"/documents/import", confirmForm(t, r.body))
 	if r.status != http.StatusSeeOther || docs() != before+3 {
 		t.Errorf("re-import: %d, %d documents added", r.status, docs()-before)
 	}
 }
 
 func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	rows := func() int {
 		return scalar[int](t, pool, `SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM paragraphs) + (SELECT count(*) FROM audit_log)`)
 	}
@@ -205,19 +207,19 @@ func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
 	editor := loggedIn(t, base, editorEmail)
 
 	// Unparseable: the line at fault, 422, the text kept in the form.
-	r := post(t, editor, base+"/documents/import", url.Values{"text": {"答复\n各位:\n一、甲\n三、丙\n"}})
+	r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {"答复\n各位:\n一、甲\n三、丙\n"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 4 行:章节编号不连续") || !strings.Contains(r.body, "三、丙") {
 		t.Errorf("parse error: %d\n%s", r.status, r.body)
 	}
-	if r := post(t, editor, base+"/documents/import", url.Values{"text": {"  "}}); r.status != http.StatusUnprocessableEntity {
+	if r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {"  "}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("empty: %d", r.status)
 	}
 	// Too large: 413.
-	if r := post(t, editor, base+"/documents/import", url.Values{"text": {strings.Repeat("锂", 400_000)}}); r.status != http.StatusRequestEntityTooLarge {
+	if r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {strings.Repeat("锂", 400_000)}}); r.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("too large: %d", r.status)
 	}
 	// From another site: 403, whatever the session.
-	if r := post(t, editor, base+"/documents/import", url.Values{"text": {newReply}}, "Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
+	if r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {newReply}}, "Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
 		t.Errorf("cross-site: %d", r.status)
 	}
 	// A new text of the seeded reply that drops a commitment's words: 409, no confirmation.
@@ -233,7 +235,7 @@ func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
 	// Confirming it anyway is refused the same way.
 	form := url.Values{"text": {changed}, "confirm": {"1"}}
 	form.Set("sum", sha256hex(changed))
-	if r := post(t, editor, base+"/documents/import", form); r.status != http.StatusConflict {
+	if r := request(t, editor, "POST", base+"/documents/import", form); r.status != http.StatusConflict {
 		t.Errorf("forced confirm: %d", r.status)
 	}
 	if n := rows(); n != before {
@@ -252,7 +254,8 @@ func sha256hex(s string) string {
 // gives a 500; a name's control characters are dropped, since the name is
 // only a label.
 func TestImportFormFieldsWithControlCharacters(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
 	sum := sha256hex(newReply)
 	for _, tc := range []struct {
@@ -270,7 +273,9 @@ func TestImportFormFieldsWithControlCharacters(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, send := range []func(*testing.T, *http.Client, string, url.Values) response{
-				func(t *testing.T, c *http.Client, u string, f url.Values) response { return post(t, c, u, f) },
+				func(t *testing.T, c *http.Client, u string, f url.Values) response {
+					return request(t, c, "POST", u, f)
+				},
 				postMultipart,
 			} {
 				if r := send(t, editor, base+"/documents/import", tc.form); r.status != tc.status {
@@ -297,9 +302,9 @@ func TestImportFormFieldsWithControlCharacters(t *testing.T) {
 // them: a NUL or an escape byte in a textarea is not something a browser
 // shows or sends back faithfully. The message still names the line.
 func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{})
+	base := newTestPortal(t, withStaff()).URL
 	editor := loggedIn(t, base, editorEmail)
-	r := post(t, editor, base+"/documents/import", url.Values{"text": {"答复\n各位:\n收\x00悉\x1b[31m。\u0085\x7f\t完\r\n"}})
+	r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {"答复\n各位:\n收\x00悉\x1b[31m。\u0085\x7f\t完\r\n"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 3 行:") || !strings.Contains(r.body, "U+0000") {
 		t.Fatalf("status %d\n%s", r.status, r.body)
 	}
@@ -318,7 +323,8 @@ func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
 // with Retry-After, for the review and the confirmation alike, and saves
 // nothing.
 func TestImportPastTheDeadlineGives503(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{RequestTimeout: time.Second, ImportTimeout: 3 * time.Second})
+	p := newTestPortal(t, withStaff(), withOptions(server.Options{RequestTimeout: time.Second, ImportTimeout: 3 * time.Second}))
+	base, pool := p.URL, p.Pool
 	ctx := context.Background()
 	editor := loggedIn(t, base, editorEmail)
 	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
@@ -372,7 +378,8 @@ func TestImportPastTheDeadlineGives503(t *testing.T) {
 // seconds, well within the request deadline); a longer one gets 413 and a
 // message pointing to the command line, before any work is done.
 func TestImportPageCapFitsTheConfirmation(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
 	before := scalar[int](t, pool, `SELECT count(*) FROM documents`)
 	// Short lines, so that \r\n makes the confirmation larger than the upload.
@@ -404,7 +411,7 @@ func TestImportPageCapFitsTheConfirmation(t *testing.T) {
 	if n := scalar[int](t, pool, `SELECT count(*) FROM documents`); n-before != 3 {
 		t.Errorf("%d documents added, want 3 (the reply, the proposal, the plan)", n-before)
 	}
-	if r := fetch(t, editor, base+"/documents/import"); !strings.Contains(r.body, "200 KB") {
+	if r := request(t, editor, "GET", base+"/documents/import", nil); !strings.Contains(r.body, "200 KB") {
 		t.Error("the form does not say how large a text may be")
 	}
 }
@@ -415,7 +422,8 @@ func TestImportPageCapFitsTheConfirmation(t *testing.T) {
 // used to update silently). Confirming that fresh review of an unchanged
 // text writes nothing, not even an audit record.
 func TestImportPageRefusesAStaleReview(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
 	r := upload(t, editor, base+"/documents/import", "reply.txt", newReply)
 	if r.status != http.StatusOK {
@@ -454,7 +462,8 @@ func TestImportPageRefusesAStaleReview(t *testing.T) {
 // in which a figure's words changed: the review names the figure whose
 // written measure would not be kept, before anything is saved.
 func TestImportPageListsWhatWouldBeLost(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	if _, err := pool.Exec(t.Context(), `DELETE FROM commitments WHERE quote LIKE '%39932.82万元%'`); err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,14 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
@@ -136,10 +138,7 @@ func TestTheDatabaseGoesAwayAndComesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	latest, _ := postgres.LatestVersion()
-	ts := httptest.NewServer(server.New(pool, pgtest.Logger(), latest).Handler())
-	t.Cleanup(ts.Close)
-	base := ts.URL
+	base := newTestPortal(t, withPool(pool)).URL
 	id := firstCommitmentID(t, base)
 	editor := loggedIn(t, base, editorEmail)
 
@@ -222,18 +221,10 @@ func TestTheDatabaseGoesAwayAndComesBack(t *testing.T) {
 	}
 
 	proxy.Resume()
-	back := time.Now()
-	for {
+	recovered := waitFor(t, 5*time.Second, "the portal to serve again after the database's return", func() bool {
 		status, _, _, err := timedGet(page)
-		if err == nil && status == 200 {
-			break
-		}
-		if time.Since(back) > 5*time.Second {
-			t.Fatalf("the portal did not serve again within 5s of the database's return (last: %d %v)", status, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	recovered := time.Since(back)
+		return err == nil && status == 200
+	})
 	if status, _, _, _ := timedGet(base + "/readyz"); status != 200 {
 		t.Errorf("/readyz after the return: %d", status)
 	}
@@ -267,27 +258,18 @@ func TestTheDatabaseGoesAwayAndComesBack(t *testing.T) {
 // by the test) ends with the friendly 503 and Retry-After at the deadline,
 // not a hung connection, a 500 or a 504.
 func TestASlowDatabaseGives503AtTheRequestDeadline(t *testing.T) {
-	pool := pgtest.NewDB(t)
+	tp := newTestPortal(t, withOptions(server.Options{RequestTimeout: time.Second}))
+	pool, base := tp.Pool, tp.URL
 	ctx := context.Background()
-	latest, _ := postgres.LatestVersion()
-	ts := httptest.NewServer(server.NewWithOptions(pool, pgtest.Logger(), latest, server.Options{RequestTimeout: time.Second}).Handler())
-	t.Cleanup(ts.Close)
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `LOCK TABLE documents IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	tx := lockTable(t, pool, "documents")
 	for _, path := range []string{"/documents/" + replySlug, "/", "/api/v1/documents"} {
-		status, retry, took, err := timedGet(ts.URL + path)
+		status, retry, took, err := timedGet(base + path)
 		if err != nil || status != 503 || retry == "" || took < time.Second || took > 3*time.Second {
 			t.Errorf("%s under a held lock: status %d, Retry-After %q, after %s (%v)", path, status, retry, took, err)
 		}
 	}
 	tx.Rollback(ctx)
-	if status, _, _, err := timedGet(ts.URL + "/documents/" + replySlug); status != 200 {
+	if status, _, _, err := timedGet(base + "/documents/" + replySlug); status != 200 {
 		t.Errorf("after the lock: %d %v", status, err)
 	}
 }
@@ -296,39 +278,10 @@ func TestASlowDatabaseGives503AtTheRequestDeadline(t *testing.T) {
 // deadline: when the database is stuck, all of them get the 503 at the
 // deadline, not once for the wait and again for a render of their own.
 func TestReadersWaitingForOnePageShareItsDeadline(t *testing.T) {
-	pool := pgtest.NewDB(t)
-	ctx := context.Background()
-	latest, _ := postgres.LatestVersion()
 	const timeout = 2 * time.Second
-	s := server.NewWithOptions(pool, pgtest.Logger(), latest, server.Options{RequestTimeout: timeout})
-	lctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { s.ListenForChanges(lctx); close(done) }()
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); cancel(); <-done })
-	// The page cache is on once the listener listens.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := http.Get(ts.URL + "/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.Header.Get("X-Portal-Cache") == "hit" {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the page cache never came on")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `LOCK TABLE commitments IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	tp := newTestPortal(t, withOptions(server.Options{RequestTimeout: timeout}), withChangeListener())
+	lockTable(t, tp.Pool, "commitments")
+	base := tp.URL
 	type result struct {
 		status int
 		took   time.Duration
@@ -336,7 +289,7 @@ func TestReadersWaitingForOnePageShareItsDeadline(t *testing.T) {
 	results := make(chan result, 4)
 	for range 4 {
 		go func() {
-			status, _, took, _ := timedGet(ts.URL + "/commitments?wait=1")
+			status, _, took, _ := timedGet(base + "/commitments?wait=1")
 			results <- result{status, took}
 		}()
 	}
@@ -346,4 +299,20 @@ func TestReadersWaitingForOnePageShareItsDeadline(t *testing.T) {
 			t.Errorf("a reader of a stuck page: %d after %s (deadline %s)", r.status, r.took, timeout)
 		}
 	}
+}
+
+// lockTable holds table locked in a transaction until the test rolls it back
+// or ends, so that queries reading it wait.
+func lockTable(t *testing.T, pool *pgxpool.Pool, table string) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	if _, err := tx.Exec(ctx, `LOCK TABLE `+table+` IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	return tx
 }

@@ -15,12 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/guizhou-portal/portal/internal/auth"
-	"github.com/guizhou-portal/portal/internal/policy"
-	"github.com/guizhou-portal/portal/internal/postgres"
-	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // handlerPortal is the portal's handler over a fresh database with an admin
@@ -33,25 +27,8 @@ type handlerPortal struct {
 
 func newHandlerPortal(tb testing.TB) *handlerPortal {
 	tb.Helper()
-	pool := pgtest.NewDB(tb)
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	store := postgres.NewStore(pool)
-	for _, u := range []struct {
-		email, name string
-		role        policy.Role
-	}{{adminEmail, "王管理", policy.RoleAdmin}, {editorEmail, "李编辑", policy.RoleEditor}} {
-		if _, err := store.CreateUser(context.Background(), policy.Actor{}, u.email, u.name, u.role, hash); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	latest, err := postgres.LatestVersion()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	p := &handlerPortal{h: server.New(pool, pgtest.Logger(), latest).Handler(), pool: pool}
+	tp := newTestPortal(tb, withStaff())
+	p := &handlerPortal{h: tp.Handler, pool: tp.Pool}
 	p.admin, p.editor = p.login(tb, adminEmail), p.login(tb, editorEmail)
 	return p
 }
@@ -173,14 +150,14 @@ func FuzzCommitmentEditForm(f *testing.F) {
 	}
 	p := newHandlerPortal(f)
 	f.Fuzz(func(t *testing.T, status, progress, lead, support, timeFrame, due, note string) {
-		before := scalarTB[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)
-		audit := scalarTB[int](t, p.pool, `SELECT count(*) FROM audit_log`)
+		before := scalar[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)
+		audit := scalar[int](t, p.pool, `SELECT count(*) FROM audit_log`)
 		form := url.Values{"version": {itoa(before)}, "status": {status}, "progress": {progress}, "lead": {lead},
 			"support": {support}, "time_frame": {timeFrame}, "due_on": {due}, "public_note": {note}}
 		rec := p.serve(httptest.NewRequest(http.MethodPost, "/commitments/12/edit", nil), form, p.editor)
 		checkAnswer(t, "edit", rec, 303, 422, 413)
-		after := scalarTB[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)
-		audited := scalarTB[int](t, p.pool, `SELECT count(*) FROM audit_log`)
+		after := scalar[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)
+		audited := scalar[int](t, p.pool, `SELECT count(*) FROM audit_log`)
 		switch {
 		case rec.Code == http.StatusSeeOther && (after != before+1 || audited != audit+1):
 			t.Fatalf("saved, but version %d to %d, audit %d to %d", before, after, audit, audited)
@@ -188,7 +165,7 @@ func FuzzCommitmentEditForm(f *testing.F) {
 			t.Fatalf("refused with %d, but version %d to %d, audit %d to %d", rec.Code, before, after, audit, audited)
 		}
 		if rec.Code == http.StatusSeeOther {
-			if got := scalarTB[string](t, p.pool, `SELECT status FROM commitments WHERE id = 12`); got != status {
+			if got := scalar[string](t, p.pool, `SELECT status FROM commitments WHERE id = 12`); got != status {
 				t.Fatalf("saved status %q as %q", status, got)
 			}
 		}
@@ -208,12 +185,12 @@ func FuzzNewCommitmentForm(f *testing.F) {
 	}
 	p := newHandlerPortal(f)
 	f.Fuzz(func(t *testing.T, paragraph, quote, title, kind, strength, status string) {
-		before := scalarTB[int](t, p.pool, `SELECT count(*) FROM commitments`)
+		before := scalar[int](t, p.pool, `SELECT count(*) FROM commitments`)
 		form := url.Values{"document": {replySlug}, "paragraph": {paragraph}, "quote": {quote}, "title": {title},
 			"kind": {kind}, "strength": {strength}, "status": {status}}
 		rec := p.serve(httptest.NewRequest(http.MethodPost, "/commitments", nil), form, p.editor)
 		checkAnswer(t, "new commitment", rec, 303, 400, 404, 422, 413)
-		after := scalarTB[int](t, p.pool, `SELECT count(*) FROM commitments`)
+		after := scalar[int](t, p.pool, `SELECT count(*) FROM commitments`)
 		if (rec.Code == http.StatusSeeOther) != (after == before+1) || after < before {
 			t.Fatalf("status %d, commitments %d to %d", rec.Code, before, after)
 		}
@@ -230,11 +207,11 @@ func FuzzUserForms(f *testing.F) {
 	}
 	p := newHandlerPortal(f)
 	f.Fuzz(func(t *testing.T, email, name, role, state, pw, id string) {
-		users := scalarTB[int](t, p.pool, `SELECT count(*) FROM users`)
+		users := scalar[int](t, p.pool, `SELECT count(*) FROM users`)
 		rec := p.serve(httptest.NewRequest(http.MethodPost, "/admin/users", nil),
 			url.Values{"email": {email}, "name": {name}, "role": {role}, "password": {pw}}, p.admin)
 		checkAnswer(t, "new account", rec, 303, 422, 413)
-		if now := scalarTB[int](t, p.pool, `SELECT count(*) FROM users`); (rec.Code == 303) != (now == users+1) {
+		if now := scalar[int](t, p.pool, `SELECT count(*) FROM users`); (rec.Code == 303) != (now == users+1) {
 			t.Fatalf("status %d, accounts %d to %d", rec.Code, users, now)
 		}
 		// Account 1 is the admin signed in: the editor (2) takes the changes.
@@ -248,7 +225,7 @@ func FuzzUserForms(f *testing.F) {
 			checkAnswer(t, "reset password", rec, 303, 404, 422, 413)
 		}
 		// Changes to the editor may end their session or take their role; sign in again.
-		if scalarTB[bool](t, p.pool, `SELECT disabled_at IS NOT NULL OR role <> 'editor' FROM users WHERE id = 2`) {
+		if scalar[bool](t, p.pool, `SELECT disabled_at IS NOT NULL OR role <> 'editor' FROM users WHERE id = 2`) {
 			if _, err := p.pool.Exec(context.Background(), `UPDATE users SET disabled_at = NULL, role = 'editor' WHERE id = 2`); err != nil {
 				t.Fatal(err)
 			}
@@ -260,13 +237,4 @@ func FuzzUserForms(f *testing.F) {
 var hostileValues = []string{
 	"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, "javascript:alert(1)", "' OR 1=1--",
 	"%00", "\x00", "a\x00b", "\xff\xfe\xfd", "99999999999999999999", "-1", "0", "1e308", "../../etc/passwd",
-}
-
-func scalarTB[T any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) T {
-	t.Helper()
-	var v T
-	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&v); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return v
 }

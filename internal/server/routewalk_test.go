@@ -280,7 +280,7 @@ func (p *handlerPortal) formFor(t *testing.T, pattern, field, value string) url.
 		form[k] = append([]string(nil), v...)
 	}
 	if _, ok := form["version"]; ok {
-		form.Set("version", itoa(scalarTB[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)))
+		form.Set("version", itoa(scalar[int](t, p.pool, `SELECT version FROM commitments WHERE id = 12`)))
 	}
 	if field != "" {
 		form.Set(field, value)
@@ -291,7 +291,7 @@ func (p *handlerPortal) formFor(t *testing.T, pattern, field, value string) url.
 // fingerprint sums up what a refused request must not change: commitments,
 // their units and updates, accounts and the audit log.
 func (p *handlerPortal) fingerprint(t *testing.T) string {
-	return scalarTB[string](t, p.pool, `SELECT concat_ws('|',
+	return scalar[string](t, p.pool, `SELECT concat_ws('|',
 		(SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM commitments c),
 		(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.commitment_id, u.entity_id, u.role), '')) FROM commitment_units u),
 		(SELECT count(*) FROM progress_updates),

@@ -32,7 +32,7 @@ func BenchmarkPagesAt1000Documents(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	base := serve(b, pool)
+	base := newTestPortal(b, withPool(pool)).URL
 	for _, path := range []string{
 		"/search?q=" + url.QueryEscape("锂矿"),
 		"/search?q=" + url.QueryEscape("电池"),

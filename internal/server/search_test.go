@@ -12,9 +12,9 @@ import (
 func searchPath(q string) string { return "/search?q=" + url.QueryEscape(q) }
 
 func TestEveryPageHasTheSearchBox(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments", "/entities/catl", "/no-such-page"} {
-		r := get(t, base, path)
+		r := request(t, nil, "GET", base+path, nil)
 		for _, want := range []string{`role="search"`, `action="/search"`, `name="q"`, `type="search"`, `<label for="site-q"`} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("%s lacks %s", path, want)
@@ -24,8 +24,8 @@ func TestEveryPageHasTheSearchBox(t *testing.T) {
 }
 
 func TestSearchPageLinksToParagraphsAndCommitmentsWithMarkedSnippets(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, searchPath("锂矿"))
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+searchPath("锂矿"), nil)
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
@@ -42,26 +42,26 @@ func TestSearchPageLinksToParagraphsAndCommitmentsWithMarkedSnippets(t *testing.
 	}
 
 	// Several terms: both marked, in the two paragraphs that name both companies.
-	r = get(t, base, searchPath("宁德时代 比亚迪"))
+	r = request(t, nil, "GET", base+searchPath("宁德时代 比亚迪"), nil)
 	for _, want := range []string{`#p14"`, `#p18"`, `<mark class="hit">宁德时代</mark>、<mark class="hit">比亚迪</mark>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("results for 宁德时代 比亚迪 lack %s", want)
 		}
 	}
 	// Entities and documents have their own groups.
-	r = get(t, base, searchPath("铜仁"))
+	r = request(t, nil, "GET", base+searchPath("铜仁"), nil)
 	if !strings.Contains(r.body, "主体与地区(") || !strings.Contains(r.body, `href="/entities/tongren"`) {
 		t.Errorf("results for 铜仁 lack the entity")
 	}
-	r = get(t, base, searchPath("黔工信提复字"))
+	r = request(t, nil, "GET", base+searchPath("黔工信提复字"), nil)
 	if !strings.Contains(r.body, "文件(1)") || !strings.Contains(r.body, `<mark class="hit">黔工信提复字</mark>〔2023〕4号`) {
 		t.Errorf("results for 黔工信提复字 lack the document with its 文号 marked")
 	}
 }
 
 func TestSearchOrdersParagraphsExactPhraseFirst(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, searchPath("新能源 材料"))
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+searchPath("新能源 材料"), nil)
 	anchors := regexp.MustCompile(`qgxtfz-2023-4#p(\d+)"`).FindAllStringSubmatch(r.body, -1)
 	var got []string
 	for _, a := range anchors {
@@ -73,18 +73,18 @@ func TestSearchOrdersParagraphsExactPhraseFirst(t *testing.T) {
 }
 
 func TestSearchOneKindPageByPage(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, searchPath("电池")+"&kind=paragraph")
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+searchPath("电池")+"&kind=paragraph", nil)
 	if r.status != 200 || !strings.Contains(r.body, "正文段落(10)") || strings.Contains(r.body, "承诺事项(") {
 		t.Errorf("kind=paragraph: status %d, want only the ten paragraphs", r.status)
 	}
-	if r := get(t, base, searchPath("电池")+"&kind=paragraph&page=2"); r.status != 404 || !strings.Contains(r.body, "没有第 2 页") {
+	if r := request(t, nil, "GET", base+searchPath("电池")+"&kind=paragraph&page=2", nil); r.status != 404 || !strings.Contains(r.body, "没有第 2 页") {
 		t.Errorf("page 2 of one page: status %d, want 404", r.status)
 	}
 }
 
 func TestSearchAnswersEveryInputWithoutAServerError(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	cases := []struct {
 		name, rawQuery string
 		status         int
@@ -113,7 +113,7 @@ func TestSearchAnswersEveryInputWithoutAServerError(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := get(t, base, "/search?"+c.rawQuery)
+			r := request(t, nil, "GET", base+"/search?"+c.rawQuery, nil)
 			if r.status != c.status {
 				t.Fatalf("status %d, want %d\n%s", r.status, c.status, r.body)
 			}
@@ -126,13 +126,13 @@ func TestSearchAnswersEveryInputWithoutAServerError(t *testing.T) {
 		})
 	}
 	// The database is still there after the SQL-looking query.
-	if r := get(t, base, searchPath("锂矿")); !strings.Contains(r.body, "#p11") {
+	if r := request(t, nil, "GET", base+searchPath("锂矿"), nil); !strings.Contains(r.body, "#p11") {
 		t.Errorf("search broken after the SQL-looking query")
 	}
 }
 
 func TestSearchSpeaksTheReadersLanguage(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for path, wants := range map[string][]string{
 		"/search":        {"How to search", `placeholder="Search text, commitments, bodies, places"`},
 		searchPath("锂矿"): {"Paragraph (1)", "Commitment (1)", "paragraph 11", `<mark class="hit">锂矿</mark>`},
@@ -140,7 +140,7 @@ func TestSearchSpeaksTheReadersLanguage(t *testing.T) {
 		"/search?q=" + strings.Repeat("锂", 200): {"The search text is too long (200 characters)."},
 		"/commitments": {"Region", "Mineral", "Year its time frame covers"},
 	} {
-		r := getAs(t, base+path, "Accept-Language", "en-GB,en;q=0.9")
+		r := request(t, browserClient(t), "GET", base+path, nil, "Accept-Language", "en-GB,en;q=0.9")
 		for _, want := range wants {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("%s in English lacks %q", path, want)
@@ -153,7 +153,7 @@ func TestSearchSpeaksTheReadersLanguage(t *testing.T) {
 }
 
 func TestReaderSearchesFromTheHeaderInABrowser(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	ctx := browser(t)
 	// From a document page, the header's box finds where the reply talks about 锂矿,
 	// and the hit leads to the paragraph.
@@ -178,9 +178,10 @@ func TestReaderSearchesFromTheHeaderInABrowser(t *testing.T) {
 }
 
 func TestSearchHidesWithdrawnCommitmentsAndMatchesOnlyWhatItShould(t *testing.T) {
-	base, pool := portal(t)
+	p := newTestPortal(t)
+	base, pool := p.URL, p.Pool
 	title := scalar[string](t, pool, `SELECT title FROM commitments WHERE id = 14`)
-	if r := get(t, base, "/search?q="+url.QueryEscape("锂矿")); !strings.Contains(r.body, `href="/commitments/14"`) {
+	if r := request(t, nil, "GET", base+"/search?q="+url.QueryEscape("锂矿"), nil); !strings.Contains(r.body, `href="/commitments/14"`) {
 		t.Fatalf("before withdrawal the search does not find 承诺 14 (%s)", title)
 	}
 	if _, err := pool.Exec(t.Context(), `UPDATE commitments SET withdrawn_at = now() WHERE id = 14`); err != nil {
@@ -188,14 +189,14 @@ func TestSearchHidesWithdrawnCommitmentsAndMatchesOnlyWhatItShould(t *testing.T)
 	}
 	for _, q := range []string{"锂矿", "锂", title} {
 		for _, path := range []string{"/search?q=", "/search?kind=commitment&q="} {
-			if r := get(t, base, path+url.QueryEscape(q)); strings.Contains(r.body, `href="/commitments/14"`) {
+			if r := request(t, nil, "GET", base+path+url.QueryEscape(q), nil); strings.Contains(r.body, `href="/commitments/14"`) {
 				t.Errorf("%s%s still finds the withdrawn commitment", path, q)
 			}
 		}
 	}
 	// Terms that normalise to fewer characters than typed: é as e + U+0301, half-width ｶﾞ.
 	for _, q := range []string{"e\u0301", "ｶﾞ"} {
-		r := get(t, base, "/search?q="+url.QueryEscape(q))
+		r := request(t, nil, "GET", base+"/search?q="+url.QueryEscape(q), nil)
 		if r.status != 200 || strings.Contains(r.body, `href="/commitments/`) || strings.Contains(r.body, `#p1"`) {
 			t.Errorf("%q matches text that does not contain it (status %d)", q, r.status)
 		}

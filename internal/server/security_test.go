@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,9 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 	"github.com/guizhou-portal/portal/internal/server"
@@ -62,7 +58,8 @@ func checkSecurityHeaders(t *testing.T, what string, r response, https bool) {
 
 func TestEveryKindOfResponseCarriesTheSecurityHeaders(t *testing.T) {
 	for _, https := range []bool{false, true} {
-		base, pool := staffPortal(t, server.Options{HTTPS: https})
+		p := newTestPortal(t, withStaff(), withOptions(server.Options{HTTPS: https}))
+		base, pool := p.URL, p.Pool
 		id := firstCommitmentID(t, base)
 		editor := loggedIn(t, base, editorEmail)
 		c := browserClient(t)
@@ -72,25 +69,25 @@ func TestEveryKindOfResponseCarriesTheSecurityHeaders(t *testing.T) {
 			status int
 			r      response
 		}{
-			{"home page", 200, fetch(t, c, base+"/")},
-			{"document page", 200, fetch(t, c, base+"/documents/"+replySlug)},
-			{"unknown page", 404, fetch(t, c, base+"/no/such/page")},
-			{"unknown commitment", 404, fetch(t, c, base+"/commitments/99999999")},
-			{"bad filter", 400, fetch(t, c, base+"/commitments?status=nonsense")},
-			{"wrong method", 405, post(t, c, base+"/dashboard", url.Values{})},
-			{"static file", 200, fetch(t, c, base+"/static/style.css")},
-			{"missing static file", 404, fetch(t, c, base+"/static/nothing.css")},
-			{"API", 200, fetch(t, c, base+"/api/v1/commitments")},
-			{"API error", 404, fetch(t, c, base+"/api/v1/commitments/99999999")},
-			{"CSV", 200, fetch(t, c, base+"/commitments.csv")},
-			{"feed", 200, fetch(t, c, base+"/updates.atom")},
-			{"healthz", 200, fetch(t, c, base+"/healthz")},
-			{"readyz", 200, fetch(t, c, base+"/readyz")},
-			{"staff page", 200, fetch(t, editor, base+commitmentPath(id)+"/edit")},
-			{"not logged in", 401, post(t, c, base+commitmentPath(id)+"/withdraw", url.Values{})},
-			{"cross-origin post", 403, post(t, editor, base+commitmentPath(id)+"/edit", editForm(t, pool, id), "Sec-Fetch-Site", "cross-site")},
-			{"body too large", 413, post(t, c, base+"/login", big)},
-			{"redirect", 303, fetch(t, c, base+"/changes")},
+			{"home page", 200, request(t, c, "GET", base+"/", nil)},
+			{"document page", 200, request(t, c, "GET", base+"/documents/"+replySlug, nil)},
+			{"unknown page", 404, request(t, c, "GET", base+"/no/such/page", nil)},
+			{"unknown commitment", 404, request(t, c, "GET", base+"/commitments/99999999", nil)},
+			{"bad filter", 400, request(t, c, "GET", base+"/commitments?status=nonsense", nil)},
+			{"wrong method", 405, request(t, c, "POST", base+"/dashboard", url.Values{})},
+			{"static file", 200, request(t, c, "GET", base+"/static/style.css", nil)},
+			{"missing static file", 404, request(t, c, "GET", base+"/static/nothing.css", nil)},
+			{"API", 200, request(t, c, "GET", base+"/api/v1/commitments", nil)},
+			{"API error", 404, request(t, c, "GET", base+"/api/v1/commitments/99999999", nil)},
+			{"CSV", 200, request(t, c, "GET", base+"/commitments.csv", nil)},
+			{"feed", 200, request(t, c, "GET", base+"/updates.atom", nil)},
+			{"healthz", 200, request(t, c, "GET", base+"/healthz", nil)},
+			{"readyz", 200, request(t, c, "GET", base+"/readyz", nil)},
+			{"staff page", 200, request(t, editor, "GET", base+commitmentPath(id)+"/edit", nil)},
+			{"not logged in", 401, request(t, c, "POST", base+commitmentPath(id)+"/withdraw", url.Values{})},
+			{"cross-origin post", 403, request(t, editor, "POST", base+commitmentPath(id)+"/edit", editForm(t, pool, id), "Sec-Fetch-Site", "cross-site")},
+			{"body too large", 413, request(t, c, "POST", base+"/login", big)},
+			{"redirect", 303, request(t, c, "GET", base+"/changes", nil)},
 		}
 		for _, tc := range cases {
 			if tc.r.status != tc.status {
@@ -103,7 +100,7 @@ func TestEveryKindOfResponseCarriesTheSecurityHeaders(t *testing.T) {
 
 // The policy forbids inline scripts and styles; the pages must not need them.
 func TestPagesNeedNothingThePolicyForbids(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{})
+	base := newTestPortal(t, withStaff()).URL
 	id := firstCommitmentID(t, base)
 	editor := loggedIn(t, base, editorEmail)
 	inline := regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=|javascript:|<base\s|<object|<embed|<iframe`)
@@ -113,7 +110,7 @@ func TestPagesNeedNothingThePolicyForbids(t *testing.T) {
 		if path == "/login" {
 			c = browserClient(t) // staff are sent on from the login page
 		}
-		r := fetch(t, c, base+path)
+		r := request(t, c, "GET", base+path, nil)
 		if r.status != 200 {
 			t.Errorf("%s: status %d", path, r.status)
 		}
@@ -124,11 +121,12 @@ func TestPagesNeedNothingThePolicyForbids(t *testing.T) {
 }
 
 func TestStaffResponsesAreNeverStored(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	id := firstCommitmentID(t, base)
 	admin := loggedIn(t, base, adminEmail)
 	stale := editForm(t, pool, id)
-	if r := post(t, admin, base+commitmentPath(id)+"/edit", editForm(t, pool, id)); r.status != 303 {
+	if r := request(t, admin, "POST", base+commitmentPath(id)+"/edit", editForm(t, pool, id)); r.status != 303 {
 		t.Fatalf("save: status %d", r.status)
 	}
 	for _, tc := range []struct {
@@ -136,16 +134,16 @@ func TestStaffResponsesAreNeverStored(t *testing.T) {
 		status int
 		r      response
 	}{
-		{"home page while logged in", 200, fetch(t, admin, base+"/")},
-		{"edit page", 200, fetch(t, admin, base+commitmentPath(id)+"/edit")},
-		{"new commitment page", 200, fetch(t, admin, base+"/commitments/new?document="+replySlug+"&paragraph=3")},
-		{"changes", 200, fetch(t, admin, base+"/changes")},
-		{"accounts", 200, fetch(t, admin, base+"/admin/users")},
-		{"history", 200, fetch(t, admin, base+commitmentPath(id)+"/history")},
-		{"unknown commitment", 404, fetch(t, admin, base+"/commitments/99999999/edit")},
-		{"unknown page", 404, fetch(t, admin, base+"/no/such/page")},
-		{"stale save", 409, post(t, admin, base+commitmentPath(id)+"/edit", stale)},
-		{"invalid save", 422, post(t, admin, base+commitmentPath(id)+"/edit", url.Values{"version": {"1"}, "progress": {"900"}})},
+		{"home page while logged in", 200, request(t, admin, "GET", base+"/", nil)},
+		{"edit page", 200, request(t, admin, "GET", base+commitmentPath(id)+"/edit", nil)},
+		{"new commitment page", 200, request(t, admin, "GET", base+"/commitments/new?document="+replySlug+"&paragraph=3", nil)},
+		{"changes", 200, request(t, admin, "GET", base+"/changes", nil)},
+		{"accounts", 200, request(t, admin, "GET", base+"/admin/users", nil)},
+		{"history", 200, request(t, admin, "GET", base+commitmentPath(id)+"/history", nil)},
+		{"unknown commitment", 404, request(t, admin, "GET", base+"/commitments/99999999/edit", nil)},
+		{"unknown page", 404, request(t, admin, "GET", base+"/no/such/page", nil)},
+		{"stale save", 409, request(t, admin, "POST", base+commitmentPath(id)+"/edit", stale)},
+		{"invalid save", 422, request(t, admin, "POST", base+commitmentPath(id)+"/edit", url.Values{"version": {"1"}, "progress": {"900"}})},
 	} {
 		if tc.r.status != tc.status {
 			t.Errorf("%s: status %d, want %d", tc.what, tc.r.status, tc.status)
@@ -157,12 +155,13 @@ func TestStaffResponsesAreNeverStored(t *testing.T) {
 }
 
 func TestBodiesOverTheCapGet413WithThePortalsPage(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	id := firstCommitmentID(t, base)
 	editor := loggedIn(t, base, editorEmail)
 	huge := updateForm(t, pool, id, strings.Repeat("进展", 200<<10), "public")
 	// Declared length over the cap, and a chunked body of unknown length.
-	declared := post(t, editor, base+commitmentPath(id)+"/updates", huge)
+	declared := request(t, editor, "POST", base+commitmentPath(id)+"/updates", huge)
 	req, _ := http.NewRequest(http.MethodPost, base+"/login", io.MultiReader(strings.NewReader("email=a%40b.cn&password="), strings.NewReader(strings.Repeat("y", 1<<20))))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	chunked := send(t, browserClient(t), req)
@@ -218,25 +217,17 @@ func find(recs []map[string]any, msg string, match func(map[string]any) bool) ma
 	return nil
 }
 
-func jsonLogged(t *testing.T, opts server.Options) (*pgxpool.Pool, *lockedBuffer, *httptest.Server) {
+// jsonLogged is a portal with staff and the panic route whose log is read
+// back from logs.
+func jsonLogged(t *testing.T) (*testPortal, *lockedBuffer) {
 	t.Helper()
-	pool := pgtest.NewDB(t)
-	addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
-	addUser(t, pool, adminEmail, "王管理", policy.RoleAdmin)
-	latest, err := postgres.LatestVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
 	logs := &lockedBuffer{}
-	s := server.NewWithOptions(pool, slog.New(slog.NewJSONHandler(logs, nil)), latest, opts)
-	ts := httptest.NewServer(s.HandlerWithPanicRoute())
-	t.Cleanup(ts.Close)
-	return pool, logs, ts
+	return newTestPortal(t, withStaff(), withPanicRoute(), withLogger(slog.New(slog.NewJSONHandler(logs, nil)))), logs
 }
 
 func TestAPanicGivesThe500PageWithItsRequestIDAndTheServerGoesOn(t *testing.T) {
-	_, logs, ts := jsonLogged(t, server.Options{})
-	r := get(t, ts.URL, "/test/panic")
+	p, logs := jsonLogged(t)
+	r := request(t, nil, "GET", p.URL+"/test/panic", nil)
 	id := r.header.Get("X-Request-Id")
 	if r.status != 500 || id == "" {
 		t.Fatalf("panic: status %d, request id %q", r.status, id)
@@ -250,24 +241,24 @@ func TestAPanicGivesThe500PageWithItsRequestIDAndTheServerGoesOn(t *testing.T) {
 		!strings.Contains(rec["value"].(string), "test panic") {
 		t.Errorf("panic log record: %v", rec)
 	}
-	if r := get(t, ts.URL, "/documents/"+replySlug); r.status != 200 {
+	if r := request(t, nil, "GET", p.URL+"/documents/"+replySlug, nil); r.status != 200 {
 		t.Errorf("after the panic: status %d", r.status)
 	}
 }
 
 func TestLogsAreJSONWithRouteStatusDurationAndEveryEvent(t *testing.T) {
-	pool, logs, ts := jsonLogged(t, server.Options{})
-	base := ts.URL
+	p, logs := jsonLogged(t)
+	base, pool := p.URL, p.Pool
 	id := firstCommitmentID(t, base)
-	page := get(t, base, commitmentPath(id))
-	post(t, browserClient(t), base+"/login", url.Values{"email": {editorEmail}, "password": {"not the password"}})
+	page := request(t, nil, "GET", base+commitmentPath(id), nil)
+	request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {editorEmail}, "password": {"not the password"}})
 	editor := loggedIn(t, base, editorEmail)
-	save := post(t, editor, base+commitmentPath(id)+"/edit", editForm(t, pool, id))
-	post(t, editor, base+commitmentPath(id)+"/updates", updateForm(t, pool, id, "召开推进会。", "public"))
-	post(t, editor, base+commitmentPath(id)+"/withdraw", url.Values{"version": {itoa(version(t, pool, id))}, "reason": {"重复"}})
-	post(t, editor, base+"/admin/users", url.Values{"email": {"x@example.gov.cn"}, "name": {"某"}, "role": {"editor"}})
-	post(t, browserClient(t), base+commitmentPath(id)+"/restore", url.Values{})
-	imported := post(t, editor, base+"/documents/import", url.Values{"text": {newReply}, "sum": {sha256hex(newReply)}, "confirm": {"1"}})
+	save := request(t, editor, "POST", base+commitmentPath(id)+"/edit", editForm(t, pool, id))
+	request(t, editor, "POST", base+commitmentPath(id)+"/updates", updateForm(t, pool, id, "召开推进会。", "public"))
+	request(t, editor, "POST", base+commitmentPath(id)+"/withdraw", url.Values{"version": {itoa(version(t, pool, id))}, "reason": {"重复"}})
+	request(t, editor, "POST", base+"/admin/users", url.Values{"email": {"x@example.gov.cn"}, "name": {"某"}, "role": {"editor"}})
+	request(t, browserClient(t), "POST", base+commitmentPath(id)+"/restore", url.Values{})
+	imported := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {newReply}, "sum": {sha256hex(newReply)}, "confirm": {"1"}})
 	// A body sent without its length, cut off at the cap while being read.
 	chunked, err := http.NewRequest(http.MethodPost, base+"/login", io.MultiReader(strings.NewReader("email="+strings.Repeat("x", 300<<10))))
 	if err != nil {
@@ -277,7 +268,7 @@ func TestLogsAreJSONWithRouteStatusDurationAndEveryEvent(t *testing.T) {
 	if r := send(t, http.DefaultClient, chunked); r.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("a chunked body over the cap: %d", r.status)
 	}
-	post(t, editor, base+"/logout", url.Values{})
+	request(t, editor, "POST", base+"/logout", url.Values{})
 
 	recs := logs.records(t)
 	req := find(recs, "request", func(r map[string]any) bool { return r["path"] == commitmentPath(id) && r["method"] == "GET" })
@@ -327,11 +318,11 @@ func metricsText(t *testing.T, u, token string) response {
 
 func TestMetricsCountRequestsBehindTheToken(t *testing.T) {
 	const token = "metrics-token-0123456789"
-	base, _ := staffPortal(t, server.Options{MetricsToken: token})
+	base := newTestPortal(t, withStaff(), withOptions(server.Options{MetricsToken: token})).URL
 	for range 3 {
-		get(t, base, "/documents/"+replySlug)
+		request(t, nil, "GET", base+"/documents/"+replySlug, nil)
 	}
-	get(t, base, "/no/such/page")
+	request(t, nil, "GET", base+"/no/such/page", nil)
 	for _, bad := range []string{"", "wrong-token-0123456789"} {
 		if r := metricsText(t, base+"/metrics", bad); r.status != 401 || strings.Contains(r.body, "portal_http") {
 			t.Errorf("metrics with token %q: status %d", bad, r.status)
@@ -386,14 +377,14 @@ func TestMetricsAreNotPublicWithoutTokenButServeOnTheirOwnAddress(t *testing.T) 
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
 	base := "http://" + ln.Addr().String()
-	waitFor(t, 5*time.Second, func() bool {
+	waitFor(t, 5*time.Second, "the metrics address to answer", func() bool {
 		res, err := http.Get("http://" + metricsAddr + "/metrics")
 		if err == nil {
 			res.Body.Close()
 		}
 		return err == nil && res.StatusCode == 200
 	})
-	get(t, base, "/")
+	request(t, nil, "GET", base+"/", nil)
 	if r := metricsText(t, base+"/metrics", ""); r.status != 404 || strings.Contains(r.body, "portal_http") {
 		t.Errorf("/metrics on the main address without a configured token: status %d", r.status)
 	}
@@ -407,17 +398,4 @@ func TestMetricsAreNotPublicWithoutTokenButServeOnTheirOwnAddress(t *testing.T) 
 	if err := <-done; err != nil {
 		t.Errorf("Serve after its context ended: %v", err)
 	}
-}
-
-// waitFor polls cond every 50 ms until it holds, failing the test after limit.
-func waitFor(t *testing.T, limit time.Duration, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > limit {
-			t.Fatalf("condition not met within %s", limit)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return time.Since(start)
 }

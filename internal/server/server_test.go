@@ -1,65 +1,14 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/guizhou-portal/portal/internal/postgres"
-	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
-
-const replySlug = "qgxtfz-2023-4"
-
-// portal starts the portal over a fresh seeded database and returns its base URL.
-func portal(t testing.TB) (string, *pgxpool.Pool) {
-	t.Helper()
-	pool := pgtest.NewDB(t)
-	return serve(t, pool), pool
-}
-
-func serve(t testing.TB, pool *pgxpool.Pool) string {
-	t.Helper()
-	latest, err := postgres.LatestVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(server.New(pool, pgtest.Logger(), latest).Handler())
-	t.Cleanup(ts.Close)
-	return ts.URL
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func get(t *testing.T, base, path string) response {
-	t.Helper()
-	return do(t, http.MethodGet, base+path)
-}
-
-func do(t *testing.T, method, u string) response {
-	t.Helper()
-	req, err := http.NewRequest(method, u, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return send(t, http.DefaultClient, req)
-}
-
 func TestPagesShowWhatAReaderLooksFor(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	cases := []struct {
 		path   string
 		status int
@@ -84,7 +33,7 @@ func TestPagesShowWhatAReaderLooksFor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
-			r := get(t, base, c.path)
+			r := request(t, nil, "GET", base+c.path, nil)
 			if r.status != c.status {
 				t.Fatalf("status %d, want %d\n%s", r.status, c.status, r.body)
 			}
@@ -97,39 +46,8 @@ func TestPagesShowWhatAReaderLooksFor(t *testing.T) {
 	}
 }
 
-func TestPlainTextIsTheDocumentRebuiltFromTheDatabase(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, "/documents/"+replySlug+".txt")
-	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain; charset=utf-8") {
-		t.Fatalf("status %d, type %q", r.status, r.header.Get("Content-Type"))
-	}
-	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(src), "\n")
-	var want []string
-	for _, l := range lines[7:58] { // the body: from the salutation (line 8) to the contact line (58)
-		if strings.TrimSpace(l) != "" {
-			want = append(want, l)
-		}
-	}
-	got := strings.Split(strings.TrimSuffix(r.body, "\n"), "\n\n")
-	if got[0] != lines[4] {
-		t.Errorf("first line %q, want the title %q", got[0], lines[4])
-	}
-	if len(got)-1 != len(want) {
-		t.Fatalf("%d paragraphs, want %d", len(got)-1, len(want))
-	}
-	for i := range want {
-		if got[i+1] != want[i] {
-			t.Errorf("paragraph %d:\n got %q\nwant %q", i+1, got[i+1], want[i])
-		}
-	}
-}
-
 func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	cases := []struct {
 		path   string
 		status int
@@ -175,7 +93,7 @@ func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path[:min(len(c.path), 60)], func(t *testing.T) {
-			r := get(t, base, c.path)
+			r := request(t, nil, "GET", base+c.path, nil)
 			if r.status != c.status {
 				t.Fatalf("status %d, want %d", r.status, c.status)
 			}
@@ -190,9 +108,9 @@ func TestUnknownThingsAre404AndBadFiltersAre400(t *testing.T) {
 }
 
 func TestPagesAreReadOnly(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, path := range []string{"/", "/documents/" + replySlug, "/commitments/1", "/entities"} {
-		r := do(t, http.MethodPost, base+path)
+		r := request(t, nil, http.MethodPost, base+path, nil)
 		if r.status != http.StatusMethodNotAllowed {
 			t.Errorf("POST %s: status %d, want 405", path, r.status)
 		}
@@ -202,69 +120,19 @@ func TestPagesAreReadOnly(t *testing.T) {
 	}
 }
 
-func TestReadinessFollowsTheDatabaseAndItsSchema(t *testing.T) {
-	ctx := context.Background()
-
-	t.Run("schema behind the binary", func(t *testing.T) {
-		pool := pgtest.Pool(t, pgtest.EmptyDB(t))
-		m, err := postgres.NewMigrator(pool, pgtest.Logger())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer m.Close()
-		base := serve(t, pool)
-		if r := get(t, base, "/readyz"); r.status != 503 {
-			t.Errorf("unmigrated: /readyz %d, want 503", r.status)
-		}
-		if err := m.Up(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if r := get(t, base, "/readyz"); r.status != 200 {
-			t.Errorf("migrated: /readyz %d, want 200: %s", r.status, r.body)
-		}
-		if err := m.Down(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if r := get(t, base, "/readyz"); r.status != 503 || !strings.Contains(r.body, "schema at version") {
-			t.Errorf("one migration behind: /readyz %d %q, want 503", r.status, r.body)
-		}
-	})
-
-	t.Run("database gone", func(t *testing.T) {
-		pool := pgtest.NewDB(t)
-		base := serve(t, pool)
-		pool.Close()
-		if r := get(t, base, "/readyz"); r.status != 503 {
-			t.Errorf("closed pool: /readyz %d, want 503", r.status)
-		}
-		if r := get(t, base, "/healthz"); r.status != 200 {
-			t.Errorf("closed pool: /healthz %d, want 200: liveness must not depend on the database", r.status)
-		}
-		for _, path := range []string{"/", "/documents/" + replySlug, "/commitments", "/commitments/1", "/entities/catl"} {
-			r := get(t, base, path)
-			if r.status != 503 || r.header.Get("Retry-After") == "" || !strings.Contains(r.body, "服务暂时不可用") {
-				t.Errorf("closed pool: %s gave %d (Retry-After %q), want 503 with a retry hint", path, r.status, r.header.Get("Retry-After"))
-			}
-			if strings.Contains(r.body, "pgx") || strings.Contains(r.body, "closed pool") {
-				t.Errorf("closed pool: %s leaks internals: %s", path, r.body)
-			}
-		}
-	})
-}
-
 func TestHeadAndTrailingSlashes(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	for _, path := range []string{"/", "/documents/" + replySlug, "/documents/" + replySlug + ".txt", "/commitments", "/healthz"} {
-		r := do(t, http.MethodHead, base+path)
+		r := request(t, nil, http.MethodHead, base+path, nil)
 		if r.status != 200 || r.body != "" {
 			t.Errorf("HEAD %s: status %d, %d bytes of body", path, r.status, len(r.body))
 		}
 	}
-	if r := do(t, http.MethodHead, base+"/documents/nope"); r.status != 404 {
+	if r := request(t, nil, http.MethodHead, base+"/documents/nope", nil); r.status != 404 {
 		t.Errorf("HEAD of an unknown document: %d", r.status)
 	}
 	// A trailing slash leads to the page without it.
-	r := get(t, base, "/documents/"+replySlug+"/")
+	r := request(t, nil, "GET", base+"/documents/"+replySlug+"/", nil)
 	if r.status != 200 || !strings.Contains(r.body, "黔工信提复字〔2023〕4号") {
 		t.Errorf("trailing slash: status %d", r.status)
 	}

@@ -7,15 +7,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // TestEveryFieldIsValidatedBesideItself submits each form with one bad field at
 // a time: the answer is 422, the message stands beside that field, what was
 // typed is shown again (escaped), and nothing is saved.
 func TestEveryFieldIsValidatedBesideItself(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	admin := loggedIn(t, base, adminEmail)
 	long := func(n int) string { return strings.Repeat("锂", n) }
 	type bad struct {
@@ -90,7 +89,7 @@ func TestEveryFieldIsValidatedBesideItself(t *testing.T) {
 				}
 				form.Set(b.field, b.value)
 				before := snapshot(t, pool)
-				r := post(t, admin, base+f.path, form)
+				r := request(t, admin, "POST", base+f.path, form)
 				if r.status != http.StatusUnprocessableEntity {
 					t.Fatalf("status %d, want 422\n%.2000s", r.status, r.body)
 				}
@@ -119,7 +118,7 @@ func TestEveryFieldIsValidatedBesideItself(t *testing.T) {
 			})
 		}
 		t.Run(f.path+" is valid as built", func(t *testing.T) {
-			if r := post(t, admin, base+f.path, f.valid()); r.status != http.StatusSeeOther {
+			if r := request(t, admin, "POST", base+f.path, f.valid()); r.status != http.StatusSeeOther {
 				t.Errorf("status %d, want 303\n%.1000s", r.status, r.body)
 			}
 		})
@@ -127,24 +126,24 @@ func TestEveryFieldIsValidatedBesideItself(t *testing.T) {
 	t.Run("a form without its version is refused", func(t *testing.T) {
 		form := editForm(t, pool, 9)
 		form.Del("version")
-		if r := post(t, admin, base+"/commitments/9/edit", form); r.status != http.StatusBadRequest {
+		if r := request(t, admin, "POST", base+"/commitments/9/edit", form); r.status != http.StatusBadRequest {
 			t.Errorf("status %d, want 400", r.status)
 		}
 	})
 	t.Run("a body over the cap is refused", func(t *testing.T) {
 		form := editForm(t, pool, 9)
 		form.Set("public_note", strings.Repeat("x", 300<<10))
-		if r := post(t, admin, base+"/commitments/9/edit", form); r.status != http.StatusRequestEntityTooLarge {
+		if r := request(t, admin, "POST", base+"/commitments/9/edit", form); r.status != http.StatusRequestEntityTooLarge {
 			t.Errorf("status %d, want 413", r.status)
 		}
 	})
 }
 
 func TestAccountRulesSpeakTheReadersLanguage(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{})
+	base := newTestPortal(t, withStaff()).URL
 	admin := loggedIn(t, base, adminEmail)
 	form := url.Values{"email": {"Zhang@例子.cn"}, "name": {"张新"}, "role": {"editor"}, "password": {"short"}}
-	r := post(t, admin, base+"/admin/users", form, "Accept-Language", "en")
+	r := request(t, admin, "POST", base+"/admin/users", form, "Accept-Language", "en")
 	for _, want := range []string{"The password needs at least 8 characters; it has 5.", "An email address may hold only Latin letters"} {
 		if r.status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(r.body), want) {
 			t.Errorf("status %d, page lacks %q", r.status, want)
@@ -152,15 +151,28 @@ func TestAccountRulesSpeakTheReadersLanguage(t *testing.T) {
 	}
 }
 
-func TestTheLanguageSwitchDoesNotCarryAHugeQuery(t *testing.T) {
-	base, _ := portal(t)
-	r := get(t, base, "/search?q="+url.QueryEscape(strings.Repeat("锂", 3000)))
-	i := strings.Index(r.body, `href="/lang/`)
-	if i < 0 {
-		t.Fatal("no language switch")
-	}
-	link := r.body[i:min(len(r.body), i+200)]
-	if end := strings.IndexByte(link[6:], '"'); end < 0 || end > 100 {
-		t.Errorf("the language switch link is %d+ bytes long", len(link))
+func TestMalformedInputIsAClearAnswerNotA500(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
+	c := loggedIn(t, base, editorEmail)
+	for _, tc := range []struct {
+		name   string
+		r      response
+		status int
+	}{
+		{"NUL in the login email", request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {"x\x00@example.gov.cn"}, "password": {"whatever12"}}), 422},
+		{"invalid UTF-8 in the login email", request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {"\xff@example.gov.cn"}, "password": {"whatever12"}}), 422},
+		{"a paragraph beyond int4", request(t, c, "GET", base+"/commitments/new?document="+replySlug+"&paragraph=2147483648", nil), 400},
+		{"a version from the future", request(t, c, "POST", base+"/commitments/1/edit", func() url.Values {
+			f := editForm(t, pool, 1)
+			f.Set("version", "99999999999")
+			return f
+		}()),
+
+			400},
+	} {
+		if tc.r.status != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.name, tc.r.status, tc.status)
+		}
 	}
 }

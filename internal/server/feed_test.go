@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/policy"
-	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/server"
 )
 
@@ -25,12 +23,13 @@ import (
 // internal one; commitment b has a public update and was then withdrawn.
 func trackedPortal(t *testing.T) (base string, pool *pgxpool.Pool, a, b int64) {
 	t.Helper()
-	base, pool = portal(t)
+	p := newTestPortal(t)
+	base, pool = p.URL, p.Pool
 	ctx := context.Background()
-	store := postgres.NewStore(pool)
+	store := p.Store
 	editor := addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
 	actor := policy.Actor{UserID: editor, Name: "李编辑"}
-	ids := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=2")).Data
+	ids := decode[struct{ Data []struct{ ID int64 } }](t, request(t, nil, "GET", base+"/api/v1/commitments?per_page=2", nil)).Data
 	a, b = ids[0].ID, ids[1].ID
 	add := func(id int64, note string, public, signed bool) {
 		c, err := store.Commitment(ctx, id)
@@ -57,129 +56,34 @@ func trackedPortal(t *testing.T) (base string, pool *pgxpool.Pool, a, b int64) {
 	return base, pool, a, b
 }
 
-func readCSV(t *testing.T, r response) [][]string {
-	t.Helper()
-	if r.status != 200 || r.header.Get("Content-Type") != "text/csv; charset=utf-8" {
-		t.Fatalf("status %d, type %q\n%s", r.status, r.header.Get("Content-Type"), r.body)
-	}
-	body, ok := strings.CutPrefix(r.body, "\ufeff")
-	if !ok {
-		t.Fatal("no byte-order mark: Excel would not read the file as UTF-8")
-	}
-	if !strings.Contains(body, "\r\n") {
-		t.Fatal("rows do not end in CRLF")
-	}
-	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
-func TestCommitmentsCSVParsesBack(t *testing.T) {
-	base, pool, a, withdrawn := trackedPortal(t)
-	ctx := context.Background()
-	store := postgres.NewStore(pool)
-	c, err := store.Commitment(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := 55
-	if err := store.UpdateCommitment(ctx, policy.Actor{Name: "cli"}, a, c.Version, policy.CommitmentEdit{
-		Status: policy.StatusInProgress, Progress: &p, TimeFrame: "2024年", PublicNote: "=HYPERLINK(\"http://evil\")"}); err != nil {
-		t.Fatal(err)
-	}
-
-	rows := readCSV(t, get(t, base, "/commitments.csv"))
-	header := rows[0]
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	for _, h := range []string{"编号", "章节", "原文", "状态", "进度(%)", "牵头单位", "配合单位", "时间安排", "数字"} {
-		if _, ok := col[h]; !ok {
-			t.Fatalf("no column %s in %v", h, header)
-		}
-	}
-	if len(rows) != 1+50 {
-		t.Fatalf("%d rows, want a header and the 50 visible commitments", len(rows))
-	}
-	byID := map[string][]string{}
-	for _, row := range rows[1:] {
-		if len(row) != len(header) {
-			t.Fatalf("row of %d cells: %v", len(row), row)
-		}
-		byID[row[col["编号"]]] = row
-	}
-	if _, ok := byID[strconv.FormatInt(withdrawn, 10)]; ok {
-		t.Error("the withdrawn commitment is in the CSV")
-	}
-	mine := byID[strconv.FormatInt(a, 10)]
-	if link := mine[col["网址"]]; !strings.HasPrefix(link, "http://") || !strings.HasSuffix(link, "/commitments/"+strconv.FormatInt(a, 10)) {
-		t.Errorf("the link %q is not an absolute URL a spreadsheet can open", link)
-	}
-	if mine[col["状态"]] != "推进中" || mine[col["进度(%)"]] != "55" || mine[col["时间安排"]] != "2024年" ||
-		mine[col["公开说明"]] != `'=HYPERLINK("http://evil")` {
-		t.Errorf("edited commitment row: %v", mine)
-	}
-	found := false
-	for _, row := range rows[1:] {
-		if strings.Contains(row[col["数字"]], "39932.82万元(省财政安排的地质找矿专项资金)") {
-			found = true
-			if !strings.Contains(row[col["原文"]], "39932.82万元") || !strings.HasPrefix(row[col["章节"]], "二、加大找矿力度") {
-				t.Errorf("figure row: %v", row)
-			}
-		}
-	}
-	if !found {
-		t.Error("no row carries the 39932.82万元 figure")
-	}
-
-	// The same filters as the page and the API, with the same strict check.
-	api := decode[struct{ Meta struct{ Total int } }](t, get(t, base, "/api/v1/commitments?status=completed&section=investment_attraction"))
-	if n := len(readCSV(t, get(t, base, "/commitments.csv?status=completed&section=investment_attraction"))) - 1; n != api.Meta.Total || n == 0 {
-		t.Errorf("filtered CSV has %d rows, the API %d", n, api.Meta.Total)
-	}
-	for _, bad := range []string{"?status=done", "?lead=nobody", "?document=x_y", "?%zz"} {
-		if r := get(t, base, "/commitments.csv"+bad); r.status != 400 {
-			t.Errorf("%s: %d", bad, r.status)
-		}
-	}
-	page := get(t, base, "/commitments?status=completed")
-	if !strings.Contains(page.body, `href="/commitments.csv?status=completed"`) {
-		t.Error("the commitments page does not link the CSV of its filters")
-	}
-}
-
 // atom is what the test reads back from a feed.
 type atom struct {
-	XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Author  []struct {
-		Name string `xml:"name"`
-	} `xml:"author"`
-	Links []struct {
-		Rel  string `xml:"rel,attr"`
-		Href string `xml:"href,attr"`
-	} `xml:"link"`
+	XMLName xml.Name     `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string       `xml:"id"`
+	Title   string       `xml:"title"`
+	Updated string       `xml:"updated"`
+	Author  []atomAuthor `xml:"author"`
+	Links   []atomLink   `xml:"link"`
 	Entries []struct {
-		ID      string `xml:"id"`
-		Title   string `xml:"title"`
-		Updated string `xml:"updated"`
-		Author  []struct {
-			Name string `xml:"name"`
-		} `xml:"author"`
-		Links []struct {
-			Rel  string `xml:"rel,attr"`
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
+		ID      string       `xml:"id"`
+		Title   string       `xml:"title"`
+		Updated string       `xml:"updated"`
+		Author  []atomAuthor `xml:"author"`
+		Links   []atomLink   `xml:"link"`
 		Content struct {
 			Type string `xml:"type,attr"`
 			Text string `xml:",chardata"`
 		} `xml:"content"`
 	} `xml:"entry"`
+}
+
+type atomAuthor struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
 }
 
 // readFeed checks that a feed is well-formed XML and carries what RFC 4287
@@ -245,7 +149,7 @@ func readFeed(t *testing.T, r response) atom {
 
 func TestUpdatesFeedsAreValidAtom(t *testing.T) {
 	base, _, a, withdrawn := trackedPortal(t)
-	all := readFeed(t, get(t, base, "/updates.atom"))
+	all := readFeed(t, request(t, nil, "GET", base+"/updates.atom", nil))
 	if len(all.Entries) != 2 {
 		t.Fatalf("%d entries, want the 2 public updates of visible commitments", len(all.Entries))
 	}
@@ -262,34 +166,34 @@ func TestUpdatesFeedsAreValidAtom(t *testing.T) {
 		}
 	}
 
-	one := readFeed(t, get(t, base, "/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom"))
+	one := readFeed(t, request(t, nil, "GET", base+"/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom", nil))
 	if len(one.Entries) != 2 || !strings.HasSuffix(one.ID, "/commitments/"+strconv.FormatInt(a, 10)+"/updates.atom") {
 		t.Errorf("commitment feed: id %s, %d entries", one.ID, len(one.Entries))
 	}
-	other := decode[struct{ Data []struct{ ID int64 } }](t, get(t, base, "/api/v1/commitments?per_page=3")).Data[2].ID
-	if empty := readFeed(t, get(t, base, "/commitments/"+strconv.FormatInt(other, 10)+"/updates.atom")); len(empty.Entries) != 0 {
+	other := decode[struct{ Data []struct{ ID int64 } }](t, request(t, nil, "GET", base+"/api/v1/commitments?per_page=3", nil)).Data[2].ID
+	if empty := readFeed(t, request(t, nil, "GET", base+"/commitments/"+strconv.FormatInt(other, 10)+"/updates.atom", nil)); len(empty.Entries) != 0 {
 		t.Errorf("a commitment without updates has %d entries", len(empty.Entries))
 	}
 	for _, path := range []string{"/commitments/" + strconv.FormatInt(withdrawn, 10) + "/updates.atom", "/commitments/999999/updates.atom", "/commitments/x/updates.atom"} {
-		if r := get(t, base, path); r.status != 404 {
+		if r := request(t, nil, "GET", base+path, nil); r.status != 404 {
 			t.Errorf("%s: %d", path, r.status)
 		}
 	}
-	if r := get(t, base, "/updates.atom?x=1"); r.status != 400 {
+	if r := request(t, nil, "GET", base+"/updates.atom?x=1", nil); r.status != 400 {
 		t.Errorf("unknown parameter: %d", r.status)
 	}
 	for path, feed := range map[string]string{
 		"/commitments": "/updates.atom",
 		"/commitments/" + strconv.FormatInt(a, 10): "/commitments/" + strconv.FormatInt(a, 10) + "/updates.atom",
 	} {
-		if r := get(t, base, path); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
+		if r := request(t, nil, "GET", base+path, nil); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
 			t.Errorf("%s does not announce %s", path, feed)
 		}
 	}
 }
 
 func TestFeedIDsComeFromTheConfiguredAddressNotTheHostHeader(t *testing.T) {
-	base, _ := staffPortal(t, server.Options{BaseURL: "https://portal.example.gov.cn"})
+	base := newTestPortal(t, withStaff(), withOptions(server.Options{BaseURL: "https://portal.example.gov.cn"})).URL
 	req, _ := http.NewRequest(http.MethodGet, base+"/updates.atom", nil)
 	req.Host = "evil.example"
 	r := send(t, browserClient(t), req)

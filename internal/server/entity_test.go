@@ -11,7 +11,7 @@ import (
 )
 
 func TestRegionPagesListTheParksWithinThem(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	cases := map[string][]string{
 		// 开阳经开区 and 开阳化工园区 lie in 开阳, a county of 贵阳贵安.
 		"guiyang-guian": {"开阳经开区", "开阳化工园区"},
@@ -19,7 +19,7 @@ func TestRegionPagesListTheParksWithinThem(t *testing.T) {
 		"guizhou":       {"黔南高新区", "义龙新区", "瓮安化工园区", "开阳化工园区", "盘北经开区"},
 	}
 	for slug, parks := range cases {
-		r := get(t, base, "/entities/"+slug)
+		r := request(t, nil, "GET", base+"/entities/"+slug, nil)
 		if !strings.Contains(r.body, "区域内的产业园区") {
 			t.Errorf("%s: no list of parks", slug)
 			continue
@@ -30,15 +30,15 @@ func TestRegionPagesListTheParksWithinThem(t *testing.T) {
 			}
 		}
 	}
-	if r := get(t, base, "/entities/catl"); strings.Contains(r.body, "区域内的产业园区") {
+	if r := request(t, nil, "GET", base+"/entities/catl", nil); strings.Contains(r.body, "区域内的产业园区") {
 		t.Errorf("a company lists parks")
 	}
 }
 
 func TestCrossReferencesLinkEntitiesCommitmentsAndCitedDocuments(t *testing.T) {
-	base, _ := portal(t)
+	base := newTestPortal(t).URL
 	// 宁德时代 is named in paragraphs 14 and 18, each linked to its anchor.
-	r := get(t, base, "/entities/catl")
+	r := request(t, nil, "GET", base+"/entities/catl", nil)
 	for _, want := range []string{"文中提及(2)", `#p14"`, `#p18"`, "相关承诺事项("} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("/entities/catl lacks %s", want)
@@ -49,12 +49,12 @@ func TestCrossReferencesLinkEntitiesCommitmentsAndCitedDocuments(t *testing.T) {
 	if m == nil {
 		t.Fatal("/entities/catl links to no commitment")
 	}
-	c := get(t, base, m[1])
+	c := request(t, nil, "GET", base+m[1], nil)
 	if !strings.Contains(c.body, "相关承诺") || !regexp.MustCompile(`<h2 id="cr-h">`).MatchString(c.body) {
 		t.Errorf("%s lists no related commitments", m[1])
 	}
 	// A cited document says who cites it, and where.
-	d := get(t, base, "/documents/gz-nev-battery-base-plan-2022-2030")
+	d := request(t, nil, "GET", base+"/documents/gz-nev-battery-base-plan-2022-2030", nil)
 	for _, want := range []string{"哪些文件引用了它", "省工业和信息化厅关于省政协十三届一次会议第1019号提案的答复", `#p4"`} {
 		if !strings.Contains(d.body, want) {
 			t.Errorf("cited plan lacks %s", want)
@@ -63,11 +63,12 @@ func TestCrossReferencesLinkEntitiesCommitmentsAndCitedDocuments(t *testing.T) {
 }
 
 func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
-	base, pool := portal(t)
+	p := newTestPortal(t)
+	base, pool := p.URL, p.Pool
 	if err := demo.Fill(context.Background(), postgres.NewStore(pool), 3, 7, nil); err != nil {
 		t.Fatal(err)
 	}
-	r := get(t, base, "/entities/guizhou")
+	r := request(t, nil, "GET", base+"/entities/guizhou", nil)
 	first := strings.Index(r.body, "/documents/qgxtfz-2023-4#p")
 	synthetic := strings.Index(r.body, "/documents/demo-")
 	if first < 0 || synthetic < 0 || synthetic < first {
@@ -77,17 +78,37 @@ func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
 		t.Errorf("synthetic documents are not labelled")
 	}
 	// The home page is for readers: synthetic documents stay off it.
-	if home := get(t, base, "/"); strings.Contains(home.body, "/documents/demo-") || !strings.Contains(home.body, replySlug) {
+	if home := request(t, nil, "GET", base+"/", nil); strings.Contains(home.body, "/documents/demo-") || !strings.Contains(home.body, replySlug) {
 		t.Errorf("the home page lists synthetic documents, or lost the reply")
 	}
 	// So is the dashboard.
-	if dash := get(t, base, "/dashboard"); !strings.Contains(dash.body, "51 项 · 完成 18(35%)") {
+	if dash := request(t, nil, "GET", base+"/dashboard", nil); !strings.Contains(dash.body, "51 项 · 完成 18(35%)") {
 		t.Errorf("the dashboard counts synthetic commitments")
 	}
 	// Search finds them last, labelled.
-	s := get(t, base, searchPath("电池")+"&kind=paragraph")
+	s := request(t, nil, "GET", base+searchPath("电池")+"&kind=paragraph", nil)
 	real, demo := strings.Index(s.body, "qgxtfz-2023-4#p"), strings.Index(s.body, `<span class="tag synthetic">演示数据</span>`)
 	if real < 0 || demo < 0 || demo < real {
 		t.Errorf("search for 电池: real hit at %d, labelled synthetic hit at %d; want both, real first", real, demo)
+	}
+}
+
+func TestEntityAndRegionPagesListMentionsParksAndCommitments(t *testing.T) {
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+"/entities/catl", nil)
+	for _, want := range []string{"宁德时代", "企业", "文中提及(2)", "<mark>宁德时代</mark>", "相关承诺事项"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("entity page lacks %q", want)
+		}
+	}
+	rr := request(t, nil, "GET", base+"/entities/tongren", nil)
+	if rr.status != 200 {
+		t.Fatalf("/entities/tongren: status %d", rr.status)
+	}
+	region := rr.body
+	for _, want := range []string{"下属地区与产业园区", "大龙经开区"} {
+		if !strings.Contains(region, want) {
+			t.Errorf("铜仁's page lacks %q", want)
+		}
 	}
 }

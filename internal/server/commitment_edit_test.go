@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // snapshot sums up everything a refused request must leave alone.
@@ -23,7 +21,8 @@ func snapshot(t *testing.T, pool *pgxpool.Pool) string {
 }
 
 func TestEveryStateChangingRouteByRole(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editorID := scalar[int64](t, pool, `SELECT id FROM users WHERE email = $1`, editorEmail)
 	// Each route with a valid form built from the current state; a refused
 	// request must change nothing at all.
@@ -67,7 +66,7 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 					want = http.StatusForbidden
 				}
 				before := snapshot(t, pool)
-				r := post(t, c, base+rt.path, rt.form())
+				r := request(t, c, "POST", base+rt.path, rt.form())
 				if r.status != want {
 					t.Fatalf("status %d, want %d\n%s", r.status, want, r.body)
 				}
@@ -88,7 +87,7 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 		for _, path := range []string{"/changes", "/admin/users", "/commitments/1/edit", "/commitments/new?document=" + replySlug + "&paragraph=4"} {
 			for _, role := range []string{"public", "editor", "admin"} {
 				email := map[string]string{"public": "", "editor": editorEmail, "admin": adminEmail}[role]
-				r := fetch(t, loggedIn(t, base, email), base+path)
+				r := request(t, loggedIn(t, base, email), "GET", base+path, nil)
 				want := http.StatusOK
 				switch {
 				case role == "public":
@@ -110,11 +109,12 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 	})
 	t.Run("restore", func(t *testing.T) {
 		admin := loggedIn(t, base, adminEmail)
-		post(t, admin, base+"/commitments/4/withdraw", url.Values{"version": {itoa(version(t, pool, 4))}, "reason": {"测试"}})
+		request(t, admin, "POST", base+"/commitments/4/withdraw", url.Values{"version": {itoa(version(t, pool, 4))}, "reason": {"测试"}})
 		for _, role := range []string{"public", "editor"} {
 			before := snapshot(t, pool)
-			r := post(t, loggedIn(t, base, map[string]string{"public": "", "editor": editorEmail}[role]), base+"/commitments/4/restore",
+			r := request(t, loggedIn(t, base, map[string]string{"public": "", "editor": editorEmail}[role]), "POST", base+"/commitments/4/restore",
 				url.Values{"version": {itoa(version(t, pool, 4))}})
+
 			want := map[string]int{"public": 401, "editor": 303}[role]
 			if r.status != want {
 				t.Errorf("%s restore: status %d, want %d", role, r.status, want)
@@ -127,18 +127,19 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 }
 
 func TestAStaleSaveGets409AndChangesNothing(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	alice, bob := loggedIn(t, base, editorEmail), loggedIn(t, base, adminEmail)
 	stale := editForm(t, pool, 5) // both open the form at the same version
 	theirs := editForm(t, pool, 5)
 	theirs.Set("status", "completed")
 	theirs.Set("progress", "100")
 	theirs.Set("public_note", "已建成投产。")
-	if r := post(t, bob, base+"/commitments/5/edit", theirs); r.status != http.StatusSeeOther {
+	if r := request(t, bob, "POST", base+"/commitments/5/edit", theirs); r.status != http.StatusSeeOther {
 		t.Fatalf("first save: status %d\n%s", r.status, r.body)
 	}
 	before := snapshot(t, pool)
-	r := post(t, alice, base+"/commitments/5/edit", stale)
+	r := request(t, alice, "POST", base+"/commitments/5/edit", stale)
 	if r.status != http.StatusConflict {
 		t.Fatalf("stale save: status %d, want 409", r.status)
 	}
@@ -156,7 +157,7 @@ func TestAStaleSaveGets409AndChangesNothing(t *testing.T) {
 	}
 	// Re-applying from the conflict page (the submitted values at the current version) saves.
 	stale.Set("version", itoa(version(t, pool, 5)))
-	if r := post(t, alice, base+"/commitments/5/edit", stale); r.status != http.StatusSeeOther {
+	if r := request(t, alice, "POST", base+"/commitments/5/edit", stale); r.status != http.StatusSeeOther {
 		t.Errorf("re-applied save: status %d", r.status)
 	}
 	if got := scalar[string](t, pool, `SELECT status FROM commitments WHERE id = 5`); got != "in_progress" {
@@ -167,7 +168,7 @@ func TestAStaleSaveGets409AndChangesNothing(t *testing.T) {
 		f := updateForm(t, pool, 5, "用地已报批。", "public")
 		f.Set("version", "1")
 		before := snapshot(t, pool)
-		r := post(t, alice, base+"/commitments/5/updates", f)
+		r := request(t, alice, "POST", base+"/commitments/5/updates", f)
 		if r.status != http.StatusConflict || !strings.Contains(r.body, "用地已报批。") {
 			t.Errorf("status %d, want 409 with the typed note kept", r.status)
 		}
@@ -178,7 +179,8 @@ func TestAStaleSaveGets409AndChangesNothing(t *testing.T) {
 }
 
 func TestFiftyConcurrentSavesOfOneVersionGiveOneSuccess(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, editorEmail)
 	form := editForm(t, pool, 7)
 	audits := scalar[int](t, pool, `SELECT count(*) FROM audit_log`)
@@ -218,13 +220,14 @@ func TestFiftyConcurrentSavesOfOneVersionGiveOneSuccess(t *testing.T) {
 }
 
 func TestASaveThatChangesNothingLeavesNoRecord(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, editorEmail)
-	if r := post(t, c, base+"/commitments/8/edit", editForm(t, pool, 8)); r.status != http.StatusSeeOther {
+	if r := request(t, c, "POST", base+"/commitments/8/edit", editForm(t, pool, 8)); r.status != http.StatusSeeOther {
 		t.Fatalf("first save: status %d", r.status)
 	}
 	before := snapshot(t, pool)
-	if r := post(t, c, base+"/commitments/8/edit", editForm(t, pool, 8)); r.status != http.StatusSeeOther {
+	if r := request(t, c, "POST", base+"/commitments/8/edit", editForm(t, pool, 8)); r.status != http.StatusSeeOther {
 		t.Fatalf("second save: status %d", r.status)
 	}
 	if snapshot(t, pool) != before {

@@ -3,15 +3,13 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/guizhou-portal/portal/internal/server"
 )
 
 func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
 	public := browserClient(t)
 	must303 := func(r response) {
@@ -20,17 +18,17 @@ func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
 			t.Fatalf("status %d\n%.1500s", r.status, r.body)
 		}
 	}
-	must303(post(t, editor, base+"/commitments/10/edit", editForm(t, pool, 10)))
-	must303(post(t, editor, base+"/commitments/10/updates", updateForm(t, pool, 10, "内部:用地指标尚未落实。", "internal")))
+	must303(request(t, editor, "POST", base+"/commitments/10/edit", editForm(t, pool, 10)))
+	must303(request(t, editor, "POST", base+"/commitments/10/updates", updateForm(t, pool, 10, "内部:用地指标尚未落实。", "internal")))
 	f := updateForm(t, pool, 10, "项目一期已投产。", "public")
 	f.Set("happened_on", "2026-11-01")
-	must303(post(t, editor, base+"/commitments/10/updates", f))
+	must303(request(t, editor, "POST", base+"/commitments/10/updates", f))
 	f = updateForm(t, pool, 10, "二期完成环评。", "public")
 	f.Set("happened_on", "2026-11-20")
 	f.Set("signed", "1")
-	must303(post(t, editor, base+"/commitments/10/updates", f))
+	must303(request(t, editor, "POST", base+"/commitments/10/updates", f))
 
-	page := fetch(t, public, base+"/commitments/10")
+	page := request(t, public, "GET", base+"/commitments/10", nil)
 	for _, want := range []string{"进展记录", "项目一期已投产。", "二期完成环评。", "记录人:李编辑", "已召开项目推进会。", "https://gxt.guizhou.gov.cn/news/1.html"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("public commitment page lacks %q", want)
@@ -46,7 +44,7 @@ func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
 		t.Error("the public sees the editor's name beyond the signed update")
 	}
 
-	history := fetch(t, public, base+"/commitments/10/history")
+	history := request(t, public, "GET", base+"/commitments/10/history", nil)
 	for _, want := range []string{"修改承诺", "添加进展", "状态", "未评估", "推进中", "进度", "60%", "牵头单位", "省工业和信息化厅", "公开说明", "项目一期已投产。"} {
 		if !strings.Contains(history.body, want) {
 			t.Errorf("public history lacks %q", want)
@@ -55,13 +53,13 @@ func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
 	if strings.Contains(history.body, "李编辑") || strings.Contains(history.body, "用地指标尚未落实") {
 		t.Error("the public history shows a staff name or an internal note")
 	}
-	staffHistory := fetch(t, editor, base+"/commitments/10/history")
+	staffHistory := request(t, editor, "GET", base+"/commitments/10/history", nil)
 	for _, want := range []string{"李编辑", "用地指标尚未落实", "内部"} {
 		if !strings.Contains(staffHistory.body, want) {
 			t.Errorf("staff history lacks %q", want)
 		}
 	}
-	changes := fetch(t, editor, base+"/changes")
+	changes := request(t, editor, "GET", base+"/changes", nil)
 	if !strings.Contains(changes.body, "承诺 10") || strings.Count(changes.body, "<li>") < 4 {
 		t.Errorf("/changes does not list the four changes to 承诺 10")
 	}
@@ -71,77 +69,44 @@ func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
 }
 
 func TestWithdrawnCommitmentsAreHiddenFromThePublicAndKeepTheirHistory(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
 	public := browserClient(t)
 	title := scalar[string](t, pool, `SELECT title FROM commitments WHERE id = 6`)
-	r := post(t, editor, base+"/commitments/6/withdraw", url.Values{"version": {itoa(version(t, pool, 6))}, "reason": {"与承诺 5 重复"}})
+	r := request(t, editor, "POST", base+"/commitments/6/withdraw", url.Values{"version": {itoa(version(t, pool, 6))}, "reason": {"与承诺 5 重复"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("withdraw: status %d", r.status)
 	}
 	for _, path := range []string{"/commitments/6", "/commitments/6/history"} {
-		if r := fetch(t, public, base+path); r.status != http.StatusNotFound {
+		if r := request(t, public, "GET", base+path, nil); r.status != http.StatusNotFound {
 			t.Errorf("public %s: status %d, want 404", path, r.status)
 		}
 	}
 	for _, path := range []string{"/commitments", "/documents/" + replySlug} {
-		if r := fetch(t, public, base+path); strings.Contains(r.body, title) || strings.Contains(r.body, `href="/commitments/6"`) {
+		if r := request(t, public, "GET", base+path, nil); strings.Contains(r.body, title) || strings.Contains(r.body, `href="/commitments/6"`) {
 			t.Errorf("public %s still shows the withdrawn commitment", path)
 		}
 	}
-	staff := fetch(t, editor, base+"/commitments/6")
+	staff := request(t, editor, "GET", base+"/commitments/6", nil)
 	if staff.status != 200 || !strings.Contains(staff.body, "已撤回") || !strings.Contains(staff.body, "与承诺 5 重复") || !strings.Contains(staff.body, "恢复公开") {
 		t.Errorf("staff view of a withdrawn commitment: status %d", staff.status)
 	}
-	if r := fetch(t, editor, base+"/commitments/6/history"); !strings.Contains(r.body, "撤回承诺") {
+	if r := request(t, editor, "GET", base+"/commitments/6/history", nil); !strings.Contains(r.body, "撤回承诺") {
 		t.Error("the history does not record the withdrawal")
 	}
-	if r := post(t, editor, base+"/commitments/6/restore", url.Values{"version": {itoa(version(t, pool, 6))}}); r.status != http.StatusSeeOther {
+	if r := request(t, editor, "POST", base+"/commitments/6/restore", url.Values{"version": {itoa(version(t, pool, 6))}}); r.status != http.StatusSeeOther {
 		t.Fatalf("restore: status %d", r.status)
 	}
-	if r := fetch(t, public, base+"/commitments/6"); r.status != 200 {
+	if r := request(t, public, "GET", base+"/commitments/6", nil); r.status != 200 {
 		t.Errorf("restored commitment: status %d", r.status)
 	}
 }
 
-func TestANewCommitmentIsPinnedToItsQuote(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
-	editor := loggedIn(t, base, editorEmail)
-	form := fetch(t, editor, base+"/commitments/new?document="+replySlug+"&paragraph=4")
-	if form.status != 200 || !strings.Contains(form.body, "推动“一核两区”规划布局落细落实") || !strings.Contains(form.body, "本段已有") {
-		t.Fatalf("new commitment form: status %d", form.status)
-	}
-	r := post(t, editor, base+"/commitments", url.Values{"document": {replySlug}, "paragraph": {"4"},
-		"quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动“一核两区”布局落细落实"}, "kind": {"measure"},
-		"strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("create: status %d\n%.1500s", r.status, r.body)
-	}
-	page := fetch(t, browserClient(t), base+r.header.Get("Location"))
-	for _, want := range []string{"推动“一核两区”布局落细落实", "计划中", "省工业和信息化厅", "一、加快产业集群,实现错位发展", "承诺 52"} {
-		if !strings.Contains(page.body, want) {
-			t.Errorf("new commitment page lacks %q", want)
-		}
-	}
-	doc := fetch(t, browserClient(t), base+"/documents/"+replySlug)
-	if !strings.Contains(doc.body, "推动“一核两区”布局落细落实") {
-		t.Error("the document page does not mark the new commitment")
-	}
-	var start, end int
-	pool.QueryRow(t.Context(), `SELECT start_offset, end_offset FROM commitments WHERE position = 52`).Scan(&start, &end)
-	if start != 50 || end != 66 {
-		t.Errorf("span [%d,%d), want [50,66)", start, end)
-	}
-	for _, q := range []string{"?document=" + replySlug + "&paragraph=99", "?document=nope&paragraph=1", "?paragraph=x", ""} {
-		if r := fetch(t, editor, base+"/commitments/new"+q); r.status != 404 && r.status != 400 {
-			t.Errorf("new%s: status %d, want 400 or 404", q, r.status)
-		}
-	}
-}
-
 func TestTheAuditLogIsAppendOnly(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
-	post(t, loggedIn(t, base, editorEmail), base+"/commitments/1/edit", editForm(t, pool, 1))
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
+	request(t, loggedIn(t, base, editorEmail), "POST", base+"/commitments/1/edit", editForm(t, pool, 1))
 	for _, sql := range []string{`UPDATE audit_log SET actor_name = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
 		if _, err := pool.Exec(t.Context(), sql); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: %v, want refused", sql, err)
@@ -150,34 +115,34 @@ func TestTheAuditLogIsAppendOnly(t *testing.T) {
 }
 
 func TestTheReplysWordNoLongerBacksAStatusStaffChanged(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	id := scalar[int64](t, pool, `SELECT id FROM commitments WHERE status_basis IS NOT NULL AND status = 'completed' ORDER BY id LIMIT 1`)
 	basis := scalar[string](t, pool, `SELECT status_basis FROM commitments WHERE id = $1`, id)
 	c := loggedIn(t, base, editorEmail)
 	f := editForm(t, pool, id)
 	f.Set("status", "completed")
 	f.Set("progress", "100")
-	post(t, c, base+commitmentPath(id)+"/edit", f)
+	request(t, c, "POST", base+commitmentPath(id)+"/edit", f)
 	if got := scalar[string](t, pool, `SELECT coalesce(status_basis, '') FROM commitments WHERE id = $1`, id); got != basis {
 		t.Errorf("keeping the status dropped its basis %q", basis)
 	}
 	f = editForm(t, pool, id) // in_progress
-	post(t, c, base+commitmentPath(id)+"/edit", f)
+	request(t, c, "POST", base+commitmentPath(id)+"/edit", f)
 	if got := scalar[string](t, pool, `SELECT coalesce(status_basis, '') FROM commitments WHERE id = $1`, id); got != "" {
 		t.Errorf("after staff changed the status, the reply's %q still backs it", got)
 	}
-	if r := get(t, base, commitmentPath(id)); strings.Contains(r.body, "依据原文用语") {
+	if r := request(t, nil, "GET", base+commitmentPath(id), nil); strings.Contains(r.body, "依据原文用语") {
 		t.Error("the page still cites the reply's word for the new status")
 	}
 }
 
-func commitmentPath(id int64) string { return "/commitments/" + strconv.FormatInt(id, 10) }
-
 func TestHistoryNamesRecordedValuesInTheReadersLanguage(t *testing.T) {
-	base, pool := staffPortal(t, server.Options{})
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, editorEmail)
-	post(t, c, base+"/commitments/11/edit", editForm(t, pool, 11))
-	post(t, c, base+"/commitments/11/withdraw", url.Values{"version": {itoa(version(t, pool, 11))}, "reason": {"重复"}})
+	request(t, c, "POST", base+"/commitments/11/edit", editForm(t, pool, 11))
+	request(t, c, "POST", base+"/commitments/11/withdraw", url.Values{"version": {itoa(version(t, pool, 11))}, "reason": {"重复"}})
 	req, _ := http.NewRequest(http.MethodGet, base+"/commitments/11/history", nil)
 	req.Header.Set("Accept-Language", "en")
 	r := send(t, c, req)
@@ -189,7 +154,7 @@ func TestHistoryNamesRecordedValuesInTheReadersLanguage(t *testing.T) {
 	if strings.Contains(r.body, "推进中") || strings.Contains(r.body, "计划中") {
 		t.Error("English history shows a status in Chinese")
 	}
-	zh := fetch(t, c, base+"/commitments/11/history")
+	zh := request(t, c, "GET", base+"/commitments/11/history", nil)
 	if !strings.Contains(zh.body, "推进中") || !strings.Contains(zh.body, ">是<") {
 		t.Error("Chinese history lacks the status or flag names")
 	}
