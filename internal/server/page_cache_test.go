@@ -11,32 +11,17 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 	"github.com/guizhou-portal/portal/internal/server"
 )
 
-// cachingPortal serves a fresh database with an editor, listening for
-// changes as `portal serve` does, and waits until the page cache is on.
+// cachingPortal serves a fresh database with staff, listening for changes
+// as `portal serve` does, once the page cache is on.
 func cachingPortal(t *testing.T) (string, *pgxpool.Pool) {
 	t.Helper()
-	pool := pgtest.NewDB(t)
-	addUser(t, pool, editorEmail, "李编辑", policy.RoleEditor)
-	latest, err := postgres.LatestVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := server.New(pool, pgtest.Logger(), latest)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { s.ListenForChanges(ctx); close(done) }()
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() { ts.Close(); cancel(); <-done })
-	waitUntil(t, "the cache to serve /", func() bool {
-		return anon(t, ts.URL+"/").header.Get("X-Portal-Cache") == "hit"
-	})
-	return ts.URL, pool
+	p := newTestPortal(t, withStaff(), withChangeListener())
+	return p.URL, p.Pool
 }
 
 // anon asks for u as a reader without a session, with the headers given in pairs.
@@ -55,18 +40,6 @@ func anon(t *testing.T, u string, header ...string) response {
 
 // noRedirects is a client without cookies that returns redirects as they come.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-
-// waitFor polls cond for up to five seconds.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited 5 s for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func TestCachedPagesAnswerConditionalRequests(t *testing.T) {
 	base, _ := cachingPortal(t)
@@ -181,7 +154,7 @@ func TestAWriteEmptiesTheCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	var after response
-	waitUntil(t, "the page to show the change", func() bool {
+	waitFor(t, 5*time.Second, "the page to show the change", func() bool {
 		after = anon(t, base+"/commitments/2")
 		return strings.Contains(after.body, "外部写入的说明。")
 	})
@@ -213,7 +186,7 @@ func TestStaffBypassTheCacheAndSeeTheirEdits(t *testing.T) {
 		t.Fatal("the public page was not cached")
 	}
 	editor := loggedIn(t, base, editorEmail)
-	page := fetch(t, editor, base+"/commitments/2")
+	page := request(t, editor, "GET", base+"/commitments/2", nil)
 	if page.header.Get("X-Portal-Cache") != "bypass" || page.header.Get("Cache-Control") != "no-store" {
 		t.Errorf("staff page: cache %q, Cache-Control %q", page.header.Get("X-Portal-Cache"), page.header.Get("Cache-Control"))
 	}
@@ -226,11 +199,11 @@ func TestStaffBypassTheCacheAndSeeTheirEdits(t *testing.T) {
 
 	form := editForm(t, pool, 2)
 	form.Set("public_note", "编辑刚保存的说明。")
-	if r := post(t, editor, base+"/commitments/2/edit", form); r.status != http.StatusSeeOther {
+	if r := request(t, editor, "POST", base+"/commitments/2/edit", form); r.status != http.StatusSeeOther {
 		t.Fatalf("save: status %d\n%s", r.status, r.body)
 	}
 	// The very next requests, before any notification could have arrived.
-	if r := fetch(t, editor, base+"/commitments/2"); !strings.Contains(r.body, "编辑刚保存的说明。") {
+	if r := request(t, editor, "GET", base+"/commitments/2", nil); !strings.Contains(r.body, "编辑刚保存的说明。") {
 		t.Errorf("the editor does not see their own edit")
 	}
 	if r := anon(t, base+"/commitments/2"); !strings.Contains(r.body, "编辑刚保存的说明。") {
@@ -251,10 +224,10 @@ func TestTheCacheRecoversWhenTheListenerIsCut(t *testing.T) {
 	if _, err := pool.Exec(context.Background(), `UPDATE commitments SET public_note = '断线时写入。' WHERE id = 2`); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the page to show the write", func() bool {
+	waitFor(t, 5*time.Second, "the page to show the write", func() bool {
 		return strings.Contains(anon(t, base+"/commitments/2").body, "断线时写入。")
 	})
-	waitUntil(t, "the cache to serve again", func() bool {
+	waitFor(t, 5*time.Second, "the cache to serve again", func() bool {
 		return anon(t, base+"/commitments/2").header.Get("X-Portal-Cache") == "hit"
 	})
 }
@@ -274,7 +247,7 @@ func TestCacheHitsAreCountedUnderTheirRoute(t *testing.T) {
 	go func() { s.ListenForChanges(ctx); close(done) }()
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { ts.Close(); cancel(); <-done })
-	waitUntil(t, "the cache to serve the document", func() bool {
+	waitFor(t, 5*time.Second, "the cache to serve the document", func() bool {
 		return anon(t, ts.URL+"/documents/"+replySlug).header.Get("X-Portal-Cache") == "hit"
 	})
 	before := metricsText(t, ts.URL+"/metrics", token).body
@@ -331,7 +304,7 @@ func TestRequestsThatWriteNothingKeepTheCache(t *testing.T) {
 // /commitments/2/history and must not be answered from its cache entry.
 func TestEscapedPathsAreNotTheirDecodedTwins(t *testing.T) {
 	base, _ := cachingPortal(t)
-	waitUntil(t, "the history to be cached", func() bool {
+	waitFor(t, 5*time.Second, "the history to be cached", func() bool {
 		return anon(t, base+"/commitments/2/history").header.Get("X-Portal-Cache") == "hit"
 	})
 	if r := anon(t, base+"/commitments/2%2Fhistory"); r.status == http.StatusOK {

@@ -9,13 +9,13 @@ import (
 )
 
 func TestStaticAssetsUnderHashedNames(t *testing.T) {
-	base, _ := portal(t)
-	home := get(t, base, "/")
+	base := newTestPortal(t).URL
+	home := request(t, nil, "GET", base+"/", nil)
 	hashed := web.AssetPath("style.css")
 	if hashed == "/static/style.css" || !strings.Contains(home.body, `href="`+hashed+`"`) {
 		t.Fatalf("the page does not link the hashed stylesheet %s", hashed)
 	}
-	r := get(t, base, hashed)
+	r := request(t, nil, "GET", base+hashed, nil)
 	if r.status != 200 || r.header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
 		!strings.HasPrefix(r.header.Get("Content-Type"), "text/css") || !strings.Contains(r.body, ".chart-svg") {
 		t.Errorf("%s: status %d, Cache-Control %q, Content-Type %q", hashed, r.status, r.header.Get("Cache-Control"), r.header.Get("Content-Type"))
@@ -24,7 +24,7 @@ func TestStaticAssetsUnderHashedNames(t *testing.T) {
 	if v := r.header.Values("Vary"); strings.Contains(strings.Join(v, ","), "Cookie") || strings.Contains(strings.Join(v, ","), "Accept-Language") {
 		t.Errorf("%s varies on %q", hashed, v)
 	}
-	if plain := get(t, base, "/static/style.css"); plain.status != 200 || plain.body != r.body ||
+	if plain := request(t, nil, "GET", base+"/static/style.css", nil); plain.status != 200 || plain.body != r.body ||
 		strings.Contains(plain.header.Get("Cache-Control"), "immutable") {
 		t.Errorf("plain name: status %d, Cache-Control %q", plain.status, plain.header.Get("Cache-Control"))
 	}
