@@ -1,0 +1,157 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// readTail reads the signature block off the end of lines: the signing
+// bodies, the date, contact lines, the disclosure, 抄送 and the class of the
+// answer, in whatever order the site writes them (the date above or below
+// the signer, the contact above the signer or on its line). It returns where
+// the body ends and the block's paragraphs, last first. Single characters
+// left after the block by a cut page are dropped and noted.
+func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error) {
+	end = len(lines)
+	for end > 1 && utf8.RuneCountInString(lines[end-1].text) == 1 {
+		d.note("text", lines[end-1].no, "末尾的“%s”像是网页残留,没有读入。", lines[end-1].text)
+		end--
+	}
+	add := func(l line, role policy.ParagraphRole) {
+		tail = append(tail, Paragraph{Role: role, Text: l.text, Line: l.no})
+	}
+	dated := false
+	var signers []string
+	signerRun := false // the line just taken was a signer
+	for end > 0 {
+		l := lines[end-1]
+		t := l.text
+		taken := true
+		wasSigner := false
+		switch m := signerContact.FindStringSubmatch(t); {
+		case ccPattern.MatchString(t):
+			d.Meta.CC = splitList(ccPattern.FindStringSubmatch(t)[1])
+		case disclosurePattern.MatchString(t):
+			m := disclosurePattern.FindStringSubmatch(t)
+			d.Meta.Disclosure = m[1] + m[2]
+			add(l, policy.RoleDisclosure)
+		case classPattern.MatchString(t):
+			d.Meta.ReplyClass = strings.Map(halfWidthLetter, classPattern.FindStringSubmatch(t)[1])
+			add(l, policy.RoleContact)
+		case contactPattern.MatchString(t) && utf8.RuneCountInString(t) <= 120:
+			d.readContact(t)
+			add(l, policy.RoleContact)
+		case !dated && isDateLine(t):
+			when, why, repaired := readDateLine(t)
+			if why != "" {
+				return 0, nil, impossibleDate(l, why)
+			}
+			if repaired {
+				d.note("date", l.no, "日期“%s”没有年月日的分隔,读作%s。", t, when.Format("2006-01-02"))
+			}
+			d.Meta.SignedOn = when.Format("2006-01-02")
+			add(l, policy.RoleDate)
+			dated = true
+		case m != nil && end > 1 && (len(signers) == 0 || signerRun) && isSigner(m[1]) && orgSuffix.MatchString(m[1]) &&
+			contactPattern.MatchString(m[2]):
+			signers = append(signers, m[1])
+			d.readContact(m[2])
+			add(l, policy.RoleSignature)
+			wasSigner = true
+		case end > 1 && len(signers) < 3 && (len(signers) == 0 || signerRun) && isSigner(t) &&
+			(dated || orgSuffix.MatchString(t)) && !closingPattern.MatchString(t):
+			signers = append(signers, t)
+			add(l, policy.RoleSignature)
+			wasSigner = true
+		default:
+			taken = false
+		}
+		if !taken {
+			break
+		}
+		signerRun = wasSigner
+		end--
+	}
+	for i, j := 0, len(signers)-1; i < j; i, j = i+1, j-1 {
+		signers[i], signers[j] = signers[j], signers[i]
+	}
+	d.Meta.Signers = signers
+	d.Meta.SigningBody = strings.Join(signers, "、")
+	return end, tail, nil
+}
+
+// readContact takes the contact person and phone from a contact line; what
+// an earlier line (nearer the end) gave is kept.
+func (d *Document) readContact(t string) {
+	if m := contactPerson.FindStringSubmatch(t); m != nil && d.Meta.ContactPerson == "" {
+		d.Meta.ContactPerson = m[1]
+	}
+	if m := contactPhone.FindStringSubmatch(t); m != nil && d.Meta.ContactPhone == "" {
+		d.Meta.ContactPhone = strings.TrimSpace(m[1])
+	}
+}
+
+func halfWidthLetter(r rune) rune {
+	if r >= 'Ａ' && r <= 'Ｚ' {
+		return r - 'Ａ' + 'A'
+	}
+	return r
+}
+
+// compactDate is a date written without separators, as damaged pages have
+// it: 2022726, 20241018.
+var compactDate = regexp.MustCompile(`^((?:19|20)\d{2})(\d{2,4})$`)
+
+// isDateLine reports whether the whole line is written as a date.
+func isDateLine(s string) bool {
+	if _, ok := scanDate(s); ok {
+		return true
+	}
+	_, _, ok := compactDay(s)
+	return ok
+}
+
+// readDateLine reads a date line: the day, or why the calendar has no such
+// day, and whether the line had to be read without separators.
+func readDateLine(s string) (when time.Time, why string, repaired bool) {
+	if w, ok := scanDate(s); ok {
+		t, why := w.check()
+		return t, why, false
+	}
+	t, _, _ := compactDay(s)
+	return t, "", true
+}
+
+// compactDay reads a date without separators when exactly one reading of
+// it is a day of the calendar: 2022726 is 2022-07-26 (month 72 has no
+// day), but 2023111 could be January 11 or November 1 and is not read.
+func compactDay(s string) (time.Time, string, bool) {
+	m := compactDate.FindStringSubmatch(s)
+	if m == nil {
+		return time.Time{}, "", false
+	}
+	year, _ := strconv.Atoi(m[1])
+	md := m[2]
+	var found []time.Time
+	for split := 1; split < len(md); split++ {
+		month, _ := strconv.Atoi(md[:split])
+		day, _ := strconv.Atoi(md[split:])
+		if split > 2 || len(md)-split > 2 || md[split] == '0' && len(md)-split == 1 {
+			continue
+		}
+		w := writtenDate{year, month, day}
+		if t, why := w.check(); why == "" {
+			found = append(found, t)
+		}
+	}
+	if len(found) != 1 {
+		return time.Time{}, fmt.Sprint(len(found)), false
+	}
+	return found[0], "", true
+}
