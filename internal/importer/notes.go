@@ -1,6 +1,9 @@
 package importer
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // note records how a field was read where the text had to be repaired or
 // trimmed to read it.
@@ -11,6 +14,9 @@ func (d *Document) note(field string, line int, format string, args ...any) {
 // noteUnread lists, field by field, what the text did not yield, so that
 // the review can ask for it rather than show a blank.
 func (d *Document) noteUnread() {
+	if d.Meta.ReplyClass == "" && len(d.Meta.Category) == 1 && strings.Contains("ABCD", d.Meta.Category) {
+		d.Meta.ReplyClass = d.Meta.Category // 类别:C in the header block is the class of the answer
+	}
 	unread := func(field, message string) {
 		d.Unread = append(d.Unread, FieldNote{Field: field, Message: message})
 	}
