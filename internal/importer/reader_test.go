@@ -42,6 +42,8 @@ func TestReadRealPageShapes(t *testing.T) {
 			func(d *importer.Document) string {
 				return anchors(d.Tree) + "|" + strings.Join(unread(d), ",")
 			}},
+		{"dates with look-alike zeros", "关于某事的答复\n张三代表:\n收悉。\n某某局\n二0二三年十月九日\n",
+			func(d *importer.Document) string { return d.Meta.SignedOn }},
 		{"1. numbers the top level", "关于某事的答复\n张三代表:\n收悉。\n1.加强宣传。已开展。\n2.科学设计。将推进。\n",
 			func(d *importer.Document) string { return anchors(d.Sections) + "|" + anchors(d.Tree) }},
 	} {
@@ -68,6 +70,7 @@ var readWants = map[string]string{
 	"several signers, date with O":                     "贵州省交通运输厅+贵州省财政厅|2023-05-06|办理情况表|省人大常委会选联工委",
 	"date above a signer with the contact on its line": "某某局|2022-07-26|刘熠|3303606",
 	"no numbered sections: one body section":           "body=正文正文|doc_number,index_number,contact,sections",
+	"dates with look-alike zeros":                      "2023-10-09",
 	"1. numbers the top level":                         "s1=1加强宣传 s2=2科学设计|s1=1加强宣传 s2=2科学设计",
 }
 
