@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,13 +51,13 @@ func findSalutation(lines []line) (at int, split bool) {
 		t := l.text
 		switch {
 		case isSalutation(t) && !isHeaderLine(t):
-			name := strings.TrimRight(t, ":\uff1a")
+			name := withoutGreeting(strings.TrimRight(t, ":\uff1a"))
 			if addresseeEnd.MatchString(strings.TrimFunc(name, isSpace)) {
 				return i, false
 			}
 		case bareSalutation.MatchString(t):
 			return i, false
-		case inlineSalutation.MatchString(t):
+		case inlineSalutation.MatchString(t), titledSalutation.MatchString(t):
 			return i, true
 		}
 		if strings.Contains(t, "。") {
@@ -64,6 +66,15 @@ func findSalutation(lines []line) (at int, split bool) {
 	}
 	return -1, false
 }
+
+// greeting is what some salutations add to the name: 于广海委员您好:.
+var greeting = regexp.MustCompile(`[,\x{FF0C}\s]*(您好|你好|您们好|你们好)[!\x{FF01}]?$`)
+
+func withoutGreeting(s string) string { return greeting.ReplaceAllString(s, "") }
+
+// titledSalutation is a page that ran the title, the salutation and the
+// reply into one line: 对县八届政协一次会议 第134号提案的答复 张阳委员: 您提出的….
+var titledSalutation = regexp.MustCompile(`^(\S.{0,100}?(?:答复|答复函|复函|回复|的函))[\s\x{3000}]+((?:尊敬的?)?[^:\x{FF1A}。,\x{FF0C};\x{FF1B}\s]{1,30}?(?:代表|委员|委員)(?:们|們)?[:\x{FF1A}])[\s\x{3000}]*(\S.*)$`)
 
 // isHeaderLine reports whether s starts with a header key and its colon.
 func isHeaderLine(s string) bool {
@@ -75,8 +86,15 @@ func isHeaderLine(s string) bool {
 // from the salutation on, the salutation alone on the first of them.
 func (d *Document) readFront(front, rest []line, split bool) []line {
 	if split {
-		m := inlineSalutation.FindStringSubmatch(rest[0].text)
-		rest = append([]line{{rest[0].no, m[1]}, {rest[0].no, m[2]}}, rest[1:]...)
+		no := rest[0].no
+		if m := titledSalutation.FindStringSubmatch(rest[0].text); m != nil {
+			front = append(front[:len(front):len(front)], line{no, m[1]})
+			rest = append([]line{{no, m[2]}, {no, m[3]}}, rest[1:]...)
+		} else {
+			m := inlineSalutation.FindStringSubmatch(rest[0].text)
+			rest = append([]line{{no, m[1]}, {no, m[2]}}, rest[1:]...)
+		}
+		d.note("addressee", no, "称呼和正文写在同一行,已分开。")
 	}
 	titleAt := -1
 	var plain []int // lines that are nothing else, in order
@@ -85,8 +103,15 @@ func (d *Document) readFront(front, rest []line, split bool) []line {
 		l := front[i]
 		t := strings.TrimFunc(bullet.ReplaceAllString(l.text, ""), isSpace)
 		texts[i] = t
+		bulleted := t != strings.TrimFunc(l.text, isSpace)
 		switch {
 		case t == "" || isFurniture(t):
+		case headerKeyOf(t) != "" && i+1 < len(front) && valueBelow(headerKeyOf(t), front[i+1].text):
+			// A key alone over its value, without a colon: 索引号 / zkx_nyncj/2025-00019.
+			d.setHeader(l.no, []string{headerKeyOf(t)}, []string{strings.TrimFunc(front[i+1].text, isSpace)})
+			i++
+		case headerKeyOf(t) != "":
+		case bulleted && d.readGluedRow(l.no, t):
 		case strings.Contains(t, "|"):
 			d.readTableRow(l.no, t)
 		case d.readDocNumber(l.no, t):
@@ -138,7 +163,7 @@ func (d *Document) readFront(front, rest []line, split bool) []line {
 // names the document, not its title either.
 func valueBelow(key, next string) bool {
 	next = strings.TrimFunc(next, isSpace)
-	if next == "" || isHeaderLine(next) || isFurniture(next) || strings.Contains(next, "|") {
+	if next == "" || isHeaderLine(next) || headerKeyOf(next) != "" || isFurniture(next) || strings.Contains(next, "|") {
 		return false
 	}
 	return key == "名称" || key == "标题" || key == "信息名称" || !titleEnd.MatchString(next)
@@ -173,12 +198,42 @@ func (d *Document) titleWithoutDocNumber(title string) string {
 	return rest
 }
 
-// readDocNumber reads a line that is a 文号, alone or with 签发人 beside
-// it, also one whose closing bracket and 号 were lost, which it restores
-// and notes.
+// besideDocNumber is what a line holding a 文号 may also hold: the
+// class of the answer and the disclosure (平农字〔2023〕8号  B类  同意公开).
+var besideDocNumber = regexp.MustCompile(`^(?:([A-DＡ-Ｄ])类)?[\s\x{3000}]*(?:(?:同意|主动|依申请|不予)?公开)?$`)
+
+// readGluedRow reads a list item whose key runs straight into its value:
+// - 文号弥民函〔2017〕14号.
+func (d *Document) readGluedRow(no int, t string) bool {
+	for _, k := range gluedKeys {
+		if v, ok := strings.CutPrefix(t, k); ok && v != "" && !strings.ContainsAny(v[:1], ":\uff1a") {
+			d.setHeader(no, []string{k}, []string{strings.TrimFunc(v, isSpace)})
+			return true
+		}
+	}
+	return false
+}
+
+// gluedKeys are the header keys, longest first, for readGluedRow.
+var gluedKeys = func() []string {
+	keys := slices.Collect(maps.Keys(headerKeys))
+	keys = append(keys, otherHeaderKeys...)
+	slices.SortFunc(keys, func(a, b string) int { return utf8.RuneCountInString(b) - utf8.RuneCountInString(a) })
+	return keys
+}()
+
+// readDocNumber reads a line that is a 文号, alone or with 签发人, the
+// class of the answer or the disclosure beside it, also one whose closing
+// bracket and 号 were lost, which it restores and notes.
 func (d *Document) readDocNumber(no int, t string) bool {
 	if loc := docNumberIn.FindStringIndex(t); loc != nil && loc[0] == 0 {
 		rest := strings.TrimFunc(t[loc[1]:], isSpace)
+		if m := besideDocNumber.FindStringSubmatch(rest); m != nil && rest != "" {
+			if m[1] != "" {
+				d.Meta.ReplyClass = strings.Map(halfWidthLetter, m[1])
+			}
+			rest = ""
+		}
 		if rest == "" || strings.HasPrefix(rest, "签发人") {
 			if d.Meta.DocNumber == "" {
 				d.Meta.DocNumber = t[:loc[1]]

@@ -79,7 +79,7 @@ var furniture = []*regexp.Regexp{
 	regexp.MustCompile(`^为进一步了解掌握社会公众`),
 	regexp.MustCompile(`^[•·]\s*\*?\s*(姓\s*名|联系方式|内\s*容|验\s*证\s*码)\s*[:\x{FF1A}]$`),
 	regexp.MustCompile(`^(当前位置|您当前的位置|您所在的位置|您现在所在的位置|您的位置|当前所在位置)`),
-	regexp.MustCompile(`^(编稿时间|发布时间)[:\x{FF1A}].*(来源|浏览|字体)`),
+	regexp.MustCompile(`^(时间|编稿时间|发布时间|更新时间)\s*[:\x{FF1A}].*(来源|浏览|字体|点击|阅读)`),
 }
 
 func isFurniture(s string) bool {
@@ -116,6 +116,7 @@ var headerKeys = map[string]func(*Meta) *string{
 	"类别":   func(m *Meta) *string { return &m.Category },
 	"来源":   func(m *Meta) *string { return &m.Source },
 	"信息来源": func(m *Meta) *string { return &m.Source },
+	"发布机关": func(m *Meta) *string { return &m.Issuer },
 }
 
 // otherHeaderKeys are keys the sites put in the header whose values the
@@ -123,7 +124,7 @@ var headerKeys = map[string]func(*Meta) *string{
 // (文号: 关键字:) does not take the key for its value.
 var otherHeaderKeys = []string{"关键字", "关键词", "组配分类", "公开目录", "所属主题", "生效日期", "废止日期", "失效日期",
 	"公开日期", "公开程序", "成文时间", "发文时间", "发布时间", "更新时间", "时间", "文章来源", "作者", "浏览次数", "浏览量",
-	"阅读次数", "体裁分类", "服务对象", "文件类别", "文件状态", "公开范围", "公开时限"}
+	"阅读次数", "体裁分类", "服务对象", "文件类别", "文件状态", "公开范围", "公开时限", "日期", "主题词", "著录日期", "点击"}
 
 // isHeaderKey reports whether k, without spaces, is a key of either list.
 func isHeaderKey(k string) bool {
@@ -176,11 +177,18 @@ func headerPairs(s string) (keys, values []string, ok bool) {
 			}
 			return r
 		}, s[loc[2]:loc[3]])
+		value := strings.TrimFunc(s[loc[1]:end], func(r rune) bool { return isSpace(r) || r == '|' })
+		if unknownKey.MatchString(value) {
+			value = "" // an empty value before a key this list does not know (发文字号: 主  题  词:)
+		}
 		keys = append(keys, key)
-		values = append(values, strings.TrimFunc(s[loc[1]:end], func(r rune) bool { return isSpace(r) || r == '|' }))
+		values = append(values, value)
 	}
 	return keys, values, true
 }
+
+// unknownKey is a value that is only another key with its colon.
+var unknownKey = regexp.MustCompile(`^[\p{Han}\s\x{3000}]{1,12}[:\x{FF1A}]$`)
 
 // readHeader takes the header block off the front of lines.
 func (d *Document) readHeader(lines []line) ([]line, error) {
@@ -307,7 +315,7 @@ func (d *Document) readBody(lines []line, salutation bool) error {
 	add := func(l line, role policy.ParagraphRole) {
 		paras = append(paras, Paragraph{Role: role, Text: l.text, Line: l.no})
 	}
-	if salutation || isSalutation(lines[0].text) {
+	if salutation || isSalutation(lines[0].text) && !isHeaderLine(lines[0].text) {
 		add(lines[0], policy.RoleSalutation)
 		d.Addressee = addresseeOf(lines[0].text)
 		lines = lines[1:]
@@ -366,7 +374,7 @@ func (d *Document) readBody(lines []line, salutation bool) error {
 // addresseeOf is the addressee a salutation names: without 尊敬的, the
 // colon, or the spaces some pages put inside it (王立超  委员).
 func addresseeOf(s string) string {
-	s = strings.TrimRight(strings.TrimFunc(s, isSpace), ":\uff1a")
+	s = withoutGreeting(strings.TrimRight(strings.TrimFunc(s, isSpace), ":\uff1a"))
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "尊敬的"), "尊敬")
 	return strings.Map(func(r rune) rune {
 		if isSpace(r) {
@@ -414,7 +422,7 @@ func findClosing(paras []Paragraph) *Point {
 
 func splitList(s string) []string {
 	var out []string
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("、,\uff0c;\uff1b", r) || isSpace(r) }) {
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("、,\uff0c;\uff1b|", r) || isSpace(r) }) {
 		out = append(out, strings.TrimRight(f, "。."))
 	}
 	return out

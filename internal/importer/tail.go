@@ -41,6 +41,18 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 			m := disclosurePattern.FindStringSubmatch(t)
 			d.Meta.Disclosure = m[1] + m[2]
 			add(l, policy.RoleDisclosure)
+		case labelledSigner.MatchString(t) && len(signers) == 0:
+			// 承办单位:清原满族自治县住房和城乡建设局 单位负责人: 二〇二二年八月三十日
+			m := labelledSigner.FindStringSubmatch(t)
+			signers = append(signers, m[1])
+			if f := strings.FieldsFunc(m[2], func(r rune) bool { return isSpace(r) || r == ':' || r == '\uff1a' }); !dated && len(f) > 0 {
+				if w, ok := scanDate(f[len(f)-1]); ok {
+					if when, why := w.check(); why == "" {
+						d.Meta.SignedOn, dated = when.Format("2006-01-02"), true
+					}
+				}
+			}
+			add(l, policy.RoleSignature)
 		case classPattern.MatchString(t):
 			d.Meta.ReplyClass = strings.Map(halfWidthLetter, classPattern.FindStringSubmatch(t)[1])
 			add(l, policy.RoleContact)
@@ -85,6 +97,10 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 	d.Meta.SigningBody = strings.Join(signers, "、")
 	return end, tail, nil
 }
+
+// labelledSigner is a signing body written after a label, with what else
+// the site put on its line: the person in charge, the date.
+var labelledSigner = regexp.MustCompile(`^(?:承办单位|答复单位|办理单位|主办单位)\s*[:\x{FF1A}]\s*([^\s\x{3000}:\x{FF1A}]{2,30})(.*)$`)
 
 // readContact takes the contact person and phone from a contact line; what
 // an earlier line (nearer the end) gave is kept.
