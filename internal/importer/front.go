@@ -133,6 +133,9 @@ func (d *Document) readFront(front, rest []line, split bool) []line {
 			d.Meta.ReplyClass = strings.Map(halfWidthLetter, classPattern.FindStringSubmatch(t)[1])
 		case titleEnd.MatchString(t) && !strings.ContainsAny(t, "。;\uff1b") && utf8.RuneCountInString(t) <= 120:
 			titleAt = i
+		case utf8.RuneCountInString(t) <= 6 && titleEnd.MatchString(withoutSpaces(t)):
+			texts[i] = withoutSpaces(t) // 答 复, spaced out under the rest of the title
+			titleAt = i
 		default:
 			plain = append(plain, i)
 		}
@@ -140,8 +143,7 @@ func (d *Document) readFront(front, rest []line, split bool) []line {
 	switch {
 	case titleAt >= 0:
 		d.Title = texts[titleAt]
-		if k := titleAt - 1; k >= 0 && (issuerLine.MatchString(texts[k]) && orgSuffix.MatchString(texts[k]) ||
-			strings.HasPrefix(d.Title, "第")) && isPlain(plain, k) {
+		if k := titleAt - 1; k >= 0 && isPlain(plain, k) && titleHead(texts[k], d.Title) {
 			d.Title = texts[k] + d.Title // a title broken over two lines
 		}
 	case d.Meta.Name != "":
@@ -167,6 +169,35 @@ func valueBelow(key, next string) bool {
 		return false
 	}
 	return key == "名称" || key == "标题" || key == "信息名称" || !titleEnd.MatchString(next)
+}
+
+// titleHead reports whether line, just above the line that ends the
+// title, is the title's beginning: the issuing body alone on its line
+// (宁陕县交通局 / 对县…的复函), the start of a title (对政协沧县… /
+// 27号提案的答复), or anything before a last line that cannot begin a
+// title (第1019号提案的答复).
+func titleHead(line, last string) bool {
+	if issuerLine.MatchString(line) && orgSuffix.MatchString(line) {
+		return true
+	}
+	if strings.ContainsAny(line, "。;\uff1b:\uff1a") || utf8.RuneCountInString(line+last) > 120 {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(last)
+	return strings.HasPrefix(last, "第") || isDigit(first) || utf8.RuneCountInString(last) <= 4 ||
+		titleStart.MatchString(line)
+}
+
+// titleStart begins a reply's title.
+var titleStart = regexp.MustCompile(`^(\p{Han}{2,20}(关于|对))?(关于|对)`)
+
+func withoutSpaces(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func isPlain(plain []int, k int) bool {

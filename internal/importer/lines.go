@@ -72,7 +72,8 @@ var furniture = []*regexp.Regexp{
 	regexp.MustCompile(`^(附件下载|文件下载|关联文件|相关附件)[:\x{FF1A}]?$`),
 	regexp.MustCompile(`^(长者模式|长者助手|关怀版|无障碍|今天是|欢迎访问|设为首页|手机版|本网站已支持|微信 智能问答|政府信息公开指南|政府信息公开制度)`),
 	regexp.MustCompile(`^([×x]|展开|菜单|\|+)$`),
-	regexp.MustCompile(`Copyright|版权所有`),
+	regexp.MustCompile(`Copyright|版权所有|ICP备|网站标识码|公安备案号|^技术支持[:\x{FF1A}]`),
+	regexp.MustCompile(`^如果您对该政策文件有疑问`),
 	regexp.MustCompile(`^!\[\]\(`),
 	regexp.MustCompile(`^(账号\+密码登录|手机\+密码登录|还没有账号|立即注)`),
 	regexp.MustCompile(`^主办单位[:\x{FF1A}].*(地址|邮编)`),
@@ -284,11 +285,15 @@ func isSalutation(s string) bool {
 }
 
 var (
-	contactPattern    = regexp.MustCompile(`^[(\x{FF08}]?\s*(联系人|联系方式|联系电话|联系单位|承办人|经办人|具体承办人|分管领导|分管单位|电话[:\x{FF1A}])`)
+	contactPattern    = regexp.MustCompile(`^[(\x{FF08}]?\s*(联系人|联系方式|联系电话|联系单位|承办人|承办负责人|经办人|具体承办人|分管领导|分管单位|电话[:\x{FF1A}])`)
 	contactPerson     = regexp.MustCompile(`(?:联系人|承办人|经办人)(?:及(?:联系)?电话)?\s*[:\x{FF1A}]\s*([^;\x{FF1B},\x{FF0C}、)\x{FF09}\s0-9]+)`)
 	contactPhone      = regexp.MustCompile(`(?:联系|及|办公)?(?:电话|方式)\s*[:\x{FF1A}]\s*(?:[^0-9０-９:\x{FF1A};\x{FF1B}]{0,12}[,\x{FF0C}\s]+)?([0-9０-９][0-9０-９\-—－()\x{FF08}\x{FF09} ]*[0-9０-９])`)
 	disclosurePattern = regexp.MustCompile(`^[(\x{FF08}]\s*([^()\x{FF08}\x{FF09}]{0,20}公开[^()\x{FF08}\x{FF09}]{0,10})\s*[)\x{FF09}]$|^(全文公开|依申请公开|主动公开|不予公开)$`)
-	ccPattern         = regexp.MustCompile(`^抄\s*送\s*[:\x{FF1A}]\s*(.*)$`)
+	ccPattern         = regexp.MustCompile(`^抄\s*[送报]\s*[:\x{FF1A}]\s*(.*)$`)
+	// noteDisclosure is the disclosure written as a note: 注:“主动公开”。
+	noteDisclosure = regexp.MustCompile(`^注\s*[:\x{FF1A}]\s*["“]?((?:主动|依申请|不予|全文)?公开)["”]?[。.]?$`)
+	// signedBy names who signed the reply off: 领导签发:庞维林.
+	signedBy = regexp.MustCompile(`^(?:领导签发|签发人|签发领导|签发)\s*[:\x{FF1A}]\s*(\S+)$`)
 	// classPattern is the class of the answer some sites print by the text:
 	// 办理结果:B, 办复类别: B, 类别:C.
 	classPattern = regexp.MustCompile(`^(?:办理结果|办复类别|答复类别|办理类别|类别)\s*[:\x{FF1A}]\s*([A-DＡ-Ｄ])\s*类?$`)
@@ -393,8 +398,12 @@ func impossibleDate(l line, why string) error {
 // isSigner reports whether s could be the signing body: a short line without
 // sentence punctuation that is not a numbered heading.
 func isSigner(s string) bool {
-	return utf8.RuneCountInString(s) <= 40 && !strings.ContainsAny(s, "。,\uff0c;\uff1b:\uff1a!\uff01?\uff1f、") && topHeading(s) == nil
+	return utf8.RuneCountInString(s) <= 40 && !strings.ContainsAny(s, "。,\uff0c;\uff1b:\uff1a!\uff01?\uff1f、") && topHeading(s) == nil &&
+		!courtesy.MatchString(s)
 }
+
+// courtesy is a closing formula on a line of its own, which is not a signer.
+var courtesy = regexp.MustCompile(`^(此致|敬礼|此复|特此(答复|函复|复函|说明)?|专此函复)$`)
 
 // findClosing finds where the closing begins: a sentence opening with 再次感谢,
 // 特此答复 … in one of the last two body paragraphs, after every heading.

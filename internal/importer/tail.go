@@ -26,6 +26,13 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 	add := func(l line, role policy.ParagraphRole) {
 		tail = append(tail, Paragraph{Role: role, Text: l.text, Line: l.no})
 	}
+	lastDate := -1 // the last line written as a date, near the end
+	for k := len(lines) - 1; k >= 0 && k >= len(lines)-15; k-- {
+		if isDateLine(lines[k].text) {
+			lastDate = k
+			break
+		}
+	}
 	dated := false
 	var signers []string
 	signerRun := false // the line just taken was a signer
@@ -35,6 +42,14 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 		taken := true
 		wasSigner := false
 		switch m := signerContact.FindStringSubmatch(t); {
+		case noteDisclosure.MatchString(t):
+			d.Meta.Disclosure = noteDisclosure.FindStringSubmatch(t)[1]
+			add(l, policy.RoleDisclosure)
+		case signedBy.MatchString(t):
+			if d.Meta.Signer == "" {
+				d.Meta.Signer = signedBy.FindStringSubmatch(t)[1]
+			}
+			add(l, policy.RoleContact)
 		case ccPattern.MatchString(t):
 			d.Meta.CC = splitList(ccPattern.FindStringSubmatch(t)[1])
 		case disclosurePattern.MatchString(t):
@@ -81,6 +96,8 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 			signers = append(signers, t)
 			add(l, policy.RoleSignature)
 			wasSigner = true
+		case end-1 > lastDate && lastDate >= 0 && isStray(t):
+			d.note("text", l.no, "落款之后的“%s”像是网页的栏目文字,没有读入。", t)
 		default:
 			taken = false
 		}
@@ -101,6 +118,21 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 // labelledSigner is a signing body written after a label, with what else
 // the site put on its line: the person in charge, the date.
 var labelledSigner = regexp.MustCompile(`^(?:承办单位|答复单位|办理单位|主办单位)\s*[:\x{FF1A}]\s*([^\s\x{3000}:\x{FF1A}]{2,30})(.*)$`)
+
+// isStray reports whether a line after the date is page furniture rather
+// than part of the reply: short, no sentence, and no value after a colon
+// (标签:, 政策咨询, 君山微愽, or the cut-off 银川市交). An attachment named
+// after the date (附件:清单) is not stray: it is refused as text after
+// the date, since its place is before the signature.
+func isStray(t string) bool {
+	if utf8.RuneCountInString(t) > 20 || strings.ContainsAny(t, "。;\uff1b!\uff01?\uff1f") {
+		return false
+	}
+	if i := strings.IndexAny(t, ":\uff1a"); i >= 0 {
+		return strings.TrimFunc(t[i:], func(r rune) bool { return r == ':' || r == '\uff1a' || isSpace(r) }) == ""
+	}
+	return true
+}
 
 // readContact takes the contact person and phone from a contact line; what
 // an earlier line (nearer the end) gave is kept.
