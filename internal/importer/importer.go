@@ -4,7 +4,12 @@
 // (一、 sections, also numbered 一. with an ASCII or full-width dot, (一)
 // sub-items also inside a paragraph, 一是 points), the closing, the signature
 // block, and what the text contains: figures, cited documents and candidate
-// commitments. It only parses; nothing here touches
+// commitments. Real pages vary: the reader takes whatever the site puts
+// before the salutation (front.go) and after the signature (tail.go), says
+// field by field what it could not read (Unread) or read only by repairing
+// the text (Notes), and gives every document a section tree (Tree), with
+// one body section where the text numbers none. testdata/replies holds the
+// real replies it is measured on. It only parses; nothing here touches
 // the database. Offsets are code points into a paragraph's text, half-open,
 // as everywhere in the portal.
 package importer
