@@ -69,7 +69,7 @@ var readWants = map[string]string{
 	"salutation with 尊敬的 and no colon":                 "李四代表",
 	"several signers, date with O":                     "贵州省交通运输厅+贵州省财政厅|2023-05-06|办理情况表|省人大常委会选联工委",
 	"date above a signer with the contact on its line": "某某局|2022-07-26|刘熠|3303606",
-	"no numbered sections: one body section":           "body=正文正文|doc_number,index_number,contact,sections",
+	"no numbered sections: one body section":           "body=正文|doc_number,index_number,contact,sections",
 	"dates with look-alike zeros":                      "2023-10-09",
 	"1. numbers the top level":                         "s1=1加强宣传 s2=2科学设计|s1=1加强宣传 s2=2科学设计",
 }

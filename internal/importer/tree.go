@@ -146,6 +146,6 @@ func (d *Document) sectionTree() []*Section {
 			end = Point{prev.Seq, utf8.RuneCountInString(prev.Text)}
 		}
 	}
-	return []*Section{{Kind: policy.SectionTop, Label: "正文", Title: "正文", Anchor: BodyAnchor, Start: start, End: end,
+	return []*Section{{Kind: policy.SectionTop, Label: "", Title: "正文", Anchor: BodyAnchor, Start: start, End: end,
 		Line: first.Line, Children: []*Section{}, depth: 1}}
 }
