@@ -153,7 +153,8 @@ func scanSection(r pgx.CollectableRow) (*policy.Section, error) {
 }
 
 const linksSQL = `
-	SELECT l.relation, f.slug, f.title, f.kind, coalesce(f.doc_number, ''), t.slug, t.title, t.kind, coalesce(t.doc_number, ''),
+	SELECT l.relation, f.slug, f.title, f.kind, coalesce(f.doc_number, ''), f.published_at,
+	       t.slug, t.title, t.kind, coalesce(t.doc_number, ''), t.published_at,
 	       p.seq, p.text, l.start_offset, l.end_offset
 	FROM document_links l
 	JOIN documents f ON f.id = l.from_document_id
@@ -164,8 +165,8 @@ func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
 	var l policy.DocumentLink
 	var seq, start, end *int
 	var text *string
-	err := r.Scan(&l.Relation, &l.From.Slug, &l.From.Title, &l.From.Kind, &l.From.DocNumber,
-		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &seq, &text, &start, &end)
+	err := r.Scan(&l.Relation, &l.From.Slug, &l.From.Title, &l.From.Kind, &l.From.DocNumber, &l.From.PublishedAt,
+		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &l.To.PublishedAt, &seq, &text, &start, &end)
 	if seq != nil {
 		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, ParagraphSeq: *seq,
 			ParagraphText: *text, Start: *start, End: *end}
