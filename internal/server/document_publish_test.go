@@ -111,12 +111,18 @@ func publicURLs(t *testing.T, p *testPortal, draftSlug string, commitment int64)
 var requestIDs = regexp.MustCompile(`[0-9a-f]{16,32}`)
 
 // publicView is what the public gets at every address: status and body,
-// without the request ids.
+// without the request ids. The reader carries a session cookie that names no
+// session, as after a logout: the public, whose pages are rendered afresh
+// instead of coming from the page cache (which may still hold pages from
+// before the last write until its notification arrives).
 func publicView(t *testing.T, base string, urls []string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, u := range urls {
-		r := request(t, loggedIn(t, base, ""), http.MethodGet, base+u, nil)
+		r := request(t, loggedIn(t, base, ""), http.MethodGet, base+u, nil, "Cookie", "portal_session=ended")
+		if c := r.header.Get("X-Portal-Cache"); c != "" && c != "bypass" {
+			t.Fatalf("%s came from the page cache", u)
+		}
 		if r.status >= 500 {
 			t.Errorf("public %s: status %d", u, r.status)
 		}
@@ -219,6 +225,12 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 		t.Errorf("unpublish of a draft: %d", r.status)
 	}
 
+	// The home page is in the page cache, without the draft: publishing
+	// must empty the cache (the change notification of documents).
+	waitFor(t, 10*time.Second, "the page cache to serve /", func() bool {
+		return request(t, nil, http.MethodGet, base+"/", nil).header.Get("X-Portal-Cache") == "hit"
+	})
+
 	// An editor publishes: the public sees it, its commitment, the
 	// documents it cites, its update in the feed.
 	if r := request(t, editor, http.MethodPost, publish, url.Values{}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/documents/"+draftSlug {
@@ -227,8 +239,8 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 	if r := request(t, editor, http.MethodPost, publish, url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "这份文件已经发布") {
 		t.Errorf("publishing twice: %d", r.status)
 	}
-	waitFor(t, 10*time.Second, "the public to see the published reply", func() bool {
-		return request(t, nil, http.MethodGet, base+"/documents/"+draftSlug, nil).status == http.StatusOK
+	waitFor(t, 10*time.Second, "the cached home page to list the published reply", func() bool {
+		return strings.Contains(request(t, nil, http.MethodGet, base+"/", nil).body, draftWord)
 	})
 	for _, u := range []string{"/", "/documents/" + draftSlug, commitmentPath(nextCommitment), "/commitments.csv?document=" + draftSlug,
 		"/api/v1/documents/" + draftSlug, "/updates.atom", "/search?q=" + url.QueryEscape(draftWord), "/entities/tongren"} {
@@ -245,8 +257,8 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 	if r := request(t, editor, http.MethodPost, base+"/documents/"+draftSlug+"/unpublish", url.Values{}); r.status != http.StatusSeeOther {
 		t.Fatalf("unpublish: %d\n%.500s", r.status, r.body)
 	}
-	waitFor(t, 10*time.Second, "the public to lose the unpublished reply", func() bool {
-		return request(t, nil, http.MethodGet, base+"/documents/"+draftSlug, nil).status == http.StatusNotFound
+	waitFor(t, 10*time.Second, "the cached home page to lose the unpublished reply", func() bool {
+		return !strings.Contains(request(t, nil, http.MethodGet, base+"/", nil).body, draftWord)
 	})
 	samePublicView(t, "unpublished", before, publicView(t, base, urls))
 
