@@ -136,6 +136,7 @@ type Place struct {
 	ParagraphSeq  int
 	ParagraphText string
 	Start, End    int
+	DocumentDraft bool // the document is not published yet (only staff see it)
 }
 
 // Anchor is the paragraph's fragment id.
