@@ -81,8 +81,12 @@ func (s *Store) UnpublishDocument(ctx context.Context, a policy.Actor, slug stri
 		if err != nil {
 			return err
 		}
+		// The row is locked: what it held is what the update replaces.
 		var at time.Time
-		if err := tx.QueryRow(ctx, `UPDATE documents SET published_at = NULL WHERE id = $1 RETURNING now()`, id).Scan(&at); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT published_at FROM documents WHERE id = $1`, id).Scan(&at); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE documents SET published_at = NULL WHERE id = $1`, id); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `

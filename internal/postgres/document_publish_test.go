@@ -88,8 +88,9 @@ func TestPublishAndUnpublish(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM documents WHERE title = $1 AND published_at IS NOT NULL`, shared); n != 1 {
 		t.Errorf("the document the seed cites was unpublished with the reply")
 	}
-	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.unpublish'
-		AND after->>'published_at' IS NULL AND jsonb_array_length(detail->'placeholders') = 3`); n != 1 {
+	if n := count(t, pool, `SELECT count(*) FROM audit_log u WHERE u.action = 'document.unpublish'
+		AND u.before->'published_at' = (SELECT p.after->'published_at' FROM audit_log p WHERE p.action = 'document.publish')
+		AND u.after->>'published_at' IS NULL AND jsonb_array_length(u.detail->'placeholders') = 3`); n != 1 {
 		t.Errorf("%d unpublish records", n)
 	}
 }
