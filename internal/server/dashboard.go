@@ -43,7 +43,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	docs, err := s.store.Documents(ctx)
+	docs, err := s.store.Documents(ctx, policy.DocumentFilter{Today: s.today()})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
