@@ -35,6 +35,6 @@ type DocumentFilter struct {
 // replies, in the order they were written.
 type ChainEntry struct {
 	Document
-	// FollowsUp is the slug of the earlier reply this one follows up, if any.
-	FollowsUp string
+	RepliesTo string // the slug of the proposal (or other document) it answers, if any
+	FollowsUp string // the slug of the earlier reply it follows up, if any
 }
