@@ -38,3 +38,16 @@ type ChainEntry struct {
 	RepliesTo string // the slug of the proposal (or other document) it answers, if any
 	FollowsUp string // the slug of the earlier reply it follows up, if any
 }
+
+// ShortName names a document where space is short (a filter, a table cell):
+// its 文号, else its short title, else its title. The document facet's label
+// in SQL follows the same rule.
+func (d Document) ShortName() string {
+	switch {
+	case d.DocNumber != "":
+		return d.DocNumber
+	case d.ShortTitle != "":
+		return d.ShortTitle
+	}
+	return d.Title
+}

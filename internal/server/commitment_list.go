@@ -32,18 +32,6 @@ const (
 // checkboxes.
 const documentFacetMax = 30
 
-// documentLabel names a document in a filter: its 文号, else its short title,
-// else its title.
-func documentLabel(d policy.Document) string {
-	switch {
-	case d.DocNumber != "":
-		return d.DocNumber
-	case d.ShortTitle != "":
-		return d.ShortTitle
-	}
-	return d.Title
-}
-
 // commitmentListLimit is how many commitments the list shows at most; the
 // counts cover all of them.
 const commitmentListLimit = 200
@@ -245,7 +233,7 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		docKeys = kept
 	}
 	for _, d := range docs {
-		docLabels[d.Slug] = documentLabel(d)
+		docLabels[d.Slug] = d.ShortName()
 	}
 	group(paramDocument, l.T("c.document"), docKeys, docLabels)
 	var themeKeys, leadKeys []string

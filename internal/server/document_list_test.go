@@ -368,7 +368,12 @@ func TestDashboardAndMapNarrowToOneDocument(t *testing.T) {
 	if !strings.Contains(r.body, `<option value="`+secondSlug+`" selected>`) {
 		t.Error("the choice does not show the document chosen")
 	}
-	// Its money and timeline are its own: the seed's sums are gone.
+	// Its timeline names the document of each commitment; its money and
+	// timeline are its own: the seed's sums are gone.
+	tl := r.body[strings.Index(r.body, `<table id="timeline-table"`):]
+	if n := strings.Count(tl[:strings.Index(tl, "</table>")], `class="c-document" href="/documents/`+secondSlug+`"`); n != 3 {
+		t.Errorf("the narrowed timeline names %s %d times, want its 3 dated commitments", secondSlug, n)
+	}
 	if strings.Contains(r.body, "39932.82") {
 		t.Error("the narrowed dashboard shows the seed's money")
 	}
