@@ -172,6 +172,26 @@ func TestDocumentListCountsFiltersAndSorts(t *testing.T) {
 		}
 	}
 
+	// The API's document list carries the same counts.
+	api := request(t, nil, "GET", p.URL+"/api/v1/documents?per_page=100", nil)
+	var docs struct {
+		Data []struct {
+			Slug   string
+			Counts struct{ Commitments, Completed, Overdue int }
+		}
+	}
+	if err := json.Unmarshal([]byte(api.body), &docs); err != nil {
+		t.Fatal(err)
+	}
+	if api.status != 200 || len(docs.Data) != len(want) {
+		t.Errorf("api: %d, %d documents, want %d", api.status, len(docs.Data), len(want))
+	}
+	for _, d := range docs.Data {
+		if got := (documentRow{d.Counts.Commitments, d.Counts.Completed, d.Counts.Overdue}); got != want[d.Slug] {
+			t.Errorf("api %s: %+v, the database says %+v", d.Slug, got, want[d.Slug])
+		}
+	}
+
 	// Sorted by date by default, by commitments and by last update on request.
 	byDate := sqlSlugs(t, p, `SELECT slug FROM documents WHERE NOT synthetic ORDER BY signed_on DESC NULLS LAST, id DESC`)
 	if !slices.Equal(order, byDate) {
