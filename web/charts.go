@@ -105,8 +105,9 @@ func strengthSeries(ctx context.Context) []Series {
 }
 
 // statusChart is the commitments of every theme, stacked by status, with the
-// overall total as its first row.
-func statusChart(ctx context.Context, d *policy.Dashboard) BarChart {
+// overall total as its first row. Its links go to the commitments list at
+// list, which may be narrowed to one document.
+func statusChart(ctx context.Context, d *policy.Dashboard, list string) BarChart {
 	l := i18n.From(ctx)
 	c := BarChart{ID: "by-status", Title: l.T("dash.status.title"), Series: statusSeries(ctx)}
 	row := func(t policy.ThemeTally, label, base string) BarRow {
@@ -119,11 +120,11 @@ func statusChart(ctx context.Context, d *policy.Dashboard) BarChart {
 		}
 		return r
 	}
-	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), "/commitments"))
+	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), list))
 	for _, t := range d.Themes {
-		base := "/commitments"
+		base := list
 		if t.Theme.Key != "" {
-			base += "?section=" + t.Theme.Key
+			base = addParam(base, "section", t.Theme.Key)
 		}
 		c.Rows = append(c.Rows, row(t, themeName(ctx, t.Theme), base))
 	}
@@ -135,8 +136,9 @@ func statusChart(ctx context.Context, d *policy.Dashboard) BarChart {
 	return c
 }
 
-// strengthChart is the mix of definite and aspirational commitments per theme.
-func strengthChart(ctx context.Context, d *policy.Dashboard) BarChart {
+// strengthChart is the mix of definite and aspirational commitments per
+// theme, linking to the commitments list at list.
+func strengthChart(ctx context.Context, d *policy.Dashboard, list string) BarChart {
 	l := i18n.From(ctx)
 	c := BarChart{ID: "by-strength", Title: l.T("dash.strength.title"), Series: strengthSeries(ctx)}
 	row := func(t policy.ThemeTally, label, base string) BarRow {
@@ -149,11 +151,11 @@ func strengthChart(ctx context.Context, d *policy.Dashboard) BarChart {
 		}
 		return r
 	}
-	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), "/commitments"))
+	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), list))
 	for _, t := range d.Themes {
-		base := "/commitments"
+		base := list
 		if t.Theme.Key != "" {
-			base += "?section=" + t.Theme.Key
+			base = addParam(base, "section", t.Theme.Key)
 		}
 		c.Rows = append(c.Rows, row(t, themeName(ctx, t.Theme), base))
 	}

@@ -852,7 +852,7 @@ func EntityPage(e *policy.EntityPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = commitmentList(e.Commitments).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = commitmentList(e.Commitments, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -56,6 +56,9 @@ type DocumentSummary struct {
 	Figures     int
 	Entities    int
 	CitedBy     int
+	Completed   int       // commitments completed
+	Overdue     int       // commitments past their due date (or the end of their period), neither completed nor dropped
+	UpdatedAt   time.Time // the last change to the document or any of its commitments
 }
 
 // DocumentLink is a replies-to or cites relation, with where the citing text says so.
@@ -304,6 +307,7 @@ type FullDocument struct {
 	Paragraphs []Paragraph
 	Outgoing   []DocumentLink // what it replies to and cites
 	Incoming   []DocumentLink // who replies to or cites it
+	Chain      []ChainEntry   // the proposal and replies it is threaded with, itself included; see document_chain.go
 }
 
 // Section finds a section of the document by its anchor.

@@ -15,6 +15,9 @@ const (
 	KindMedia    DocumentKind = "media"
 )
 
+// DocumentKinds lists the document kinds in the order lists offer them.
+var DocumentKinds = []DocumentKind{KindReply, KindProposal, KindPolicy, KindReport, KindMedia}
+
 // Name is the Chinese name of the kind.
 func (k DocumentKind) Name() string {
 	return map[DocumentKind]string{
@@ -29,6 +32,9 @@ type LinkRelation string
 const (
 	RelationRepliesTo LinkRelation = "replies_to"
 	RelationCites     LinkRelation = "cites"
+	// RelationFollowsUp links a follow-up reply to the earlier reply it
+	// continues (migration 00012).
+	RelationFollowsUp LinkRelation = "follows_up"
 )
 
 // SectionKind is the level of a section.

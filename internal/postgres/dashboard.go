@@ -8,10 +8,17 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-// MoneyFigures lists every sum of money in every document, in 亿元, with the
-// theme of the top-level section it appears in ("" outside themed sections), in
-// document and reading order.
-func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) {
+// dashboardDocuments is the condition, over documents d, that picks what the
+// dashboard and the map count: the listed documents (documentScope), or only
+// the one whose slug is the text argument arg when it is not empty.
+func dashboardDocuments(ctx context.Context, arg string) string {
+	return documentScope(ctx) + " AND (" + arg + "::text = '' OR d.slug = " + arg + "::text)"
+}
+
+// MoneyFigures lists every sum of money in every listed document, or in the
+// one with the slug document, in 亿元, with the theme of the top-level section
+// it appears in ("" outside themed sections), in document and reading order.
+func (s *Store) MoneyFigures(ctx context.Context, document string) ([]policy.MoneyFigure, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT f.id, f.quote, f.kind, f.value::text, f.unit, f.base_value::text, f.base_unit, f.qualifier, f.measure,
 		       coalesce(f.period, ''), d.slug, d.title, p.seq, p.text, f.start_offset, f.end_offset,
@@ -27,8 +34,8 @@ func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) 
 		      AND (ps.seq, x.start_offset) <= (p.seq, f.start_offset)
 		      AND (p.seq, f.end_offset) <= (pe.seq, x.end_offset)
 		    LIMIT 1) top ON true
-		WHERE f.kind = 'money' AND f.base_unit = 'yuan' AND NOT d.synthetic AND `+visible(ctx, "d")+`
-		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, f.start_offset`)
+		WHERE f.kind = 'money' AND f.base_unit = 'yuan' AND `+dashboardDocuments(ctx, "$1")+`
+		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, f.start_offset`, document)
 	if err != nil {
 		return nil, err
 	}
@@ -49,14 +56,15 @@ func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) 
 	})
 }
 
-// ReplyParagraphs lists the paragraphs of every real document with text, in
-// document and reading order, as places for finding dates in them.
-func (s *Store) ReplyParagraphs(ctx context.Context) ([]policy.Place, error) {
+// ReplyParagraphs lists the paragraphs of every listed document with text, or
+// of the one with the slug document, in document and reading order, as places
+// for finding dates in them.
+func (s *Store) ReplyParagraphs(ctx context.Context, document string) ([]policy.Place, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT d.slug, d.title, p.seq, p.text
 		FROM paragraphs p JOIN documents d ON d.id = p.document_id
-		WHERE NOT d.synthetic AND `+visible(ctx, "d")+`
-		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq`)
+		WHERE `+dashboardDocuments(ctx, "$1")+`
+		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq`, document)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +77,8 @@ func (s *Store) ReplyParagraphs(ctx context.Context) ([]policy.Place, error) {
 // DivisionFacts looks up, for each division, the reply's regions and parks that
 // lie in it (its regions, everything under them, and its other places) and
 // counts the commitments the public sees that name any of them in their words
-// or as a unit.
-func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) ([]policy.DivisionFacts, error) {
+// or as a unit: in every listed document, or in the one with the slug document.
+func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division, document string) ([]policy.DivisionFacts, error) {
 	out := make([]policy.DivisionFacts, len(divisions))
 	b := &pgx.Batch{}
 	for i, d := range divisions {
@@ -99,11 +107,11 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) 
 		b.Queue(areaSQL+`
 			SELECT count(*) FROM commitments c
 			WHERE c.withdrawn_at IS NULL
-			  AND c.document_id IN (SELECT d.id FROM documents d WHERE NOT d.synthetic AND `+visible(ctx, "d")+`)
+			  AND c.document_id IN (SELECT d.id FROM documents d WHERE `+dashboardDocuments(ctx, "$3")+`)
 			  AND (EXISTS (SELECT 1 FROM commitment_units u JOIN area a ON a.id = u.entity_id WHERE u.commitment_id = c.id)
 			   OR EXISTS (SELECT 1 FROM mentions m JOIN area a ON a.id = m.entity_id
 			              WHERE m.paragraph_id = c.paragraph_id
-			                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))`, d.Regions, d.Places).
+			                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))`, d.Regions, d.Places, document).
 			Fn = func(br pgx.BatchResults) error {
 			return br.QueryRow().Scan(&facts.Commitments)
 		}

@@ -333,7 +333,8 @@ func (r *figureRows) insert(ctx context.Context, tx pgx.Tx, onConflict string) e
 
 // writeCitations links every 《》 title to the document of that title, adding
 // one the portal does not know yet. A title in the opening is what the reply
-// answers. Citations made by hand stay where their words stand.
+// answers; when that is an earlier reply, this one follows it up. Citations
+// made by hand stay where their words stand.
 func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, err error) {
 	opening := map[int]bool{}
 	for _, p := range im.doc.Paragraphs {
@@ -347,8 +348,12 @@ func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, 
 			kind = "report"
 		}
 		var to int64
-		err := im.tx.QueryRow(ctx, `SELECT id FROM documents WHERE title = $1 AND id <> $2 ORDER BY synthetic, kind = 'reply', id LIMIT 1`,
-			c.Title, im.id).Scan(&to)
+		var toKind string
+		err := im.tx.QueryRow(ctx, `SELECT id, kind FROM documents WHERE title = $1 AND id <> $2 ORDER BY synthetic, kind = 'reply', id LIMIT 1`,
+			c.Title, im.id).Scan(&to, &toKind)
+		if err == nil && relation == "replies_to" && toKind == string(policy.KindReply) {
+			relation = string(policy.RelationFollowsUp)
+		}
 		if errors.Is(err, pgx.ErrNoRows) {
 			// The slug of a placeholder renamed since may be taken.
 			sum := sha256.Sum256([]byte(c.Title))

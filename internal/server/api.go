@@ -235,7 +235,7 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	docs, err := s.store.Documents(r.Context())
+	docs, err := s.store.Documents(r.Context(), policy.DocumentFilter{Today: s.today()})
 	if err != nil {
 		s.apiError(w, r, err)
 		return

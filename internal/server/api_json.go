@@ -15,7 +15,8 @@ import (
 
 type apiDocumentSummary struct {
 	apiDocumentMeta
-	Counts apiDocumentCounts `json:"counts"`
+	Counts    apiDocumentCounts `json:"counts"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 type apiDocumentCounts struct {
@@ -25,6 +26,8 @@ type apiDocumentCounts struct {
 	Figures     int `json:"figures"`
 	Entities    int `json:"entities"`
 	CitedBy     int `json:"cited_by"`
+	Completed   int `json:"completed"`
+	Overdue     int `json:"overdue"`
 }
 
 type apiDocumentMeta struct {
@@ -288,7 +291,7 @@ func toAPIDocumentMeta(d policy.Document) apiDocumentMeta {
 
 func toAPIDocumentSummary(d policy.DocumentSummary) apiDocumentSummary {
 	return apiDocumentSummary{toAPIDocumentMeta(d.Document), apiDocumentCounts{
-		d.Paragraphs, d.Sections, d.Commitments, d.Figures, d.Entities, d.CitedBy}}
+		d.Paragraphs, d.Sections, d.Commitments, d.Figures, d.Entities, d.CitedBy, d.Completed, d.Overdue}, d.UpdatedAt.UTC()}
 }
 
 func toAPITheme(t *policy.Theme) *apiTheme {

@@ -120,6 +120,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 	axe := axeScript(t)
 	pages := []struct{ name, path, wait string }{
 		{"home", "/", "main h1"},
+		{"documents", "/documents", "#documents"},
 		{"document", "/documents/" + replySlug, "nav.toc"},
 		{"section", "/documents/" + replySlug + "/sections/s4", "main h1"},
 		{"commitments", "/commitments?status=completed&section=talent_technology", "#results-h"},
@@ -128,6 +129,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"entities", "/entities", "main h1"},
 		{"entity", "/entities/tongren", "main h1"},
 		{"dashboard", "/dashboard", "main h1"},
+		{"dashboard-one", "/dashboard?document=" + replySlug, "main h1"},
 		{"map", "/map", "main svg"},
 		{"search", "/search?q=" + "锂矿", "main mark"},
 		{"search-help", "/search", "main h1"},

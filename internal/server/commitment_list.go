@@ -27,6 +27,11 @@ const (
 	paramYear     = "year"
 )
 
+// documentFacetMax is how many documents the sidebar offers at most, besides
+// those selected: with a thousand demo documents it would be a page of
+// checkboxes.
+const documentFacetMax = 30
+
 // commitmentListLimit is how many commitments the list shows at most; the
 // counts cover all of them.
 const commitmentListLimit = 200
@@ -179,9 +184,6 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	if len(q) > 0 {
 		v.CSVURL += "?" + q.Encode()
 	}
-	for _, d := range docs {
-		v.Active = append(v.Active, web.ActiveFilter{Legend: l.T("c.document"), Label: d.DocNumber, RemoveURL: without(q, paramDocument, d.Slug)})
-	}
 	group := func(param, legend string, keys []string, labels map[string]string) {
 		g := web.FilterGroup{Param: param, Legend: legend}
 		for _, k := range keys {
@@ -193,20 +195,8 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Groups = append(v.Groups, g)
 	}
-	var themeKeys, leadKeys []string
-	for _, t := range themes {
-		themeKeys = append(themeKeys, t.Key)
-	}
-	for _, e := range leads {
-		leadKeys = append(leadKeys, e.Slug)
-	}
-	group(paramSection, l.T("c.theme"), themeKeys, themeNames)
-	group(paramStatus, l.T("c.status"), keys(policy.Statuses), statusNames)
-	group(paramKind, l.T("c.kind"), keys(policy.CommitmentKinds), kindNames)
-	group(paramStrength, l.T("c.strength"), keys(policy.Strengths), strengthNames)
-	group(paramLead, l.T("c.leadunit"), leadKeys, leadNames)
-	// Regions, minerals and years offer the values some commitment has, most
-	// frequent first (years in order), and whatever is selected.
+	// Documents, regions, minerals and years offer the values some commitment
+	// has, most frequent first (years in order), and whatever is selected.
 	offered := func(param string, sortByValue bool) ([]string, map[string]string) {
 		var ks []string
 		labels := map[string]string{}
@@ -230,6 +220,34 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		}
 		return ks, labels
 	}
+	// Documents offer the most frequent first, at most documentFacetMax of
+	// them, and whatever is selected; /documents lists every one.
+	docKeys, docLabels := offered(paramDocument, false)
+	if len(docKeys) > documentFacetMax {
+		kept := docKeys[:documentFacetMax:documentFacetMax]
+		for _, k := range docKeys[documentFacetMax:] {
+			if slices.Contains(q[paramDocument], k) {
+				kept = append(kept, k)
+			}
+		}
+		docKeys = kept
+	}
+	for _, d := range docs {
+		docLabels[d.Slug] = d.ShortName()
+	}
+	group(paramDocument, l.T("c.document"), docKeys, docLabels)
+	var themeKeys, leadKeys []string
+	for _, t := range themes {
+		themeKeys = append(themeKeys, t.Key)
+	}
+	for _, e := range leads {
+		leadKeys = append(leadKeys, e.Slug)
+	}
+	group(paramSection, l.T("c.theme"), themeKeys, themeNames)
+	group(paramStatus, l.T("c.status"), keys(policy.Statuses), statusNames)
+	group(paramKind, l.T("c.kind"), keys(policy.CommitmentKinds), kindNames)
+	group(paramStrength, l.T("c.strength"), keys(policy.Strengths), strengthNames)
+	group(paramLead, l.T("c.leadunit"), leadKeys, leadNames)
 	regionKeys, regionLabels := offered(paramRegion, false)
 	group(paramRegion, l.T("c.region"), regionKeys, regionLabels)
 	mineralKeys, mineralLabels := offered(paramMineral, false)

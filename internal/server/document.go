@@ -31,6 +31,10 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if fd.Chain, err = s.store.DocumentChain(r.Context(), fd.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures, commitments))
 }
 

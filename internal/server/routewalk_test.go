@@ -28,7 +28,7 @@ var perField = map[int]bool{0: true, 1: true, 5: true, 6: true, 7: true}
 var megabyte = strings.Repeat("锂<", 1<<20/4)
 
 // walkParams are the query parameters any page or API list reads.
-var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region",
+var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region", "sort",
 	"mineral", "year", "next", "paragraph"}
 
 // reflected lists the raw payloads that must never appear verbatim in a page.

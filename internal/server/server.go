@@ -126,6 +126,7 @@ func (s *Server) Handler() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(s.cached, s.loadSession)
 		r.Get("/", s.showHome)
+		r.Get("/documents", s.listDocuments)
 		r.Get("/documents/{slug}", s.showDocument)
 		r.Get("/documents/{slug}/sections/{anchor}", s.showSection)
 		r.Get("/commitments", s.listCommitments)
