@@ -461,4 +461,3 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 func matchKey(expr string) string {
 	return `regexp_replace(translate(normalize(` + expr + `, NFKC), '〔〕【】[]', '()()()'), '[[:space:]]+', '', 'g')`
 }
-

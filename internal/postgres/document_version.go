@@ -61,7 +61,7 @@ func (s *Store) DocumentVersionText(ctx context.Context, documentID int64, n int
 		FROM document_versions v WHERE v.document_id = $1 AND v.number = $2`, documentID, n).
 		Scan(&v.Number, &v.At, &v.By, &v.File, &raw, &current)
 	if err != nil {
-		return v, nil, 0, notFound(err, "err.version")
+		return v, nil, 0, notFound(err, "err.docversion")
 	}
 	var ps []VersionParagraph
 	if err := json.Unmarshal(raw, &ps); err != nil {
