@@ -29,7 +29,6 @@ func versionNumber(s string) (int, error) {
 	return n, nil
 }
 
-
 // listVersions shows the versions of a document's text: /documents/{slug}/versions.
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) {
 	slug := chi.URLParam(r, "slug")
