@@ -104,6 +104,14 @@ func TestCorrectedSeedThroughTheImportPage(t *testing.T) {
 	if r := request(t, editor, "GET", base+"/documents/"+replySlug+"/anchors", nil); strings.Count(r.body, "/anchor/confirm") != 1 {
 		t.Error("the confirmed commitment is still listed")
 	}
+	// The one not yet confirmed says so on its page, with its words before.
+	if r := request(t, public, "GET", base+"/commitments/"+strconv.FormatInt(changed[1], 10), nil); !strings.Contains(r.body, `id="anchor-review"`) ||
+		len(marked(`id="diff"`+r.body, "del")) != 1 {
+		t.Error("the re-anchored commitment's page does not say so")
+	}
+	if r := request(t, public, "GET", base+"/commitments/"+strconv.FormatInt(changed[0], 10), nil); strings.Contains(r.body, `id="anchor-review"`) {
+		t.Error("the confirmed commitment's page still says it is to be confirmed")
+	}
 
 	// The versions, public.
 	r = request(t, public, "GET", base+"/documents/"+replySlug+"/versions", nil)
@@ -189,8 +197,9 @@ func TestUnplacedCommitmentPinnedAgainByHand(t *testing.T) {
 	if r := request(t, editor, "GET", base+"/documents/"+replySlug+"/anchors", nil); !strings.Contains(r.body, `id="anchors-unplaced"`) || !strings.Contains(r.body, quote) {
 		t.Error("the list to check lacks the unplaced commitment")
 	}
-	// Its page still shows (its words are not marked in the text).
-	if r := request(t, nil, "GET", base+"/commitments/"+strconv.FormatInt(id, 10), nil); r.status != http.StatusOK {
+	// Its page still shows, with its words and why they are not marked.
+	if r := request(t, nil, "GET", base+"/commitments/"+strconv.FormatInt(id, 10), nil); r.status != http.StatusOK ||
+		!strings.Contains(r.body, `id="anchor-review"`) || !strings.Contains(r.body, quote) || strings.Contains(r.body, "<mark>") {
 		t.Errorf("its page: %d", r.status)
 	}
 	form := base + "/commitments/" + strconv.FormatInt(id, 10) + "/anchor"
