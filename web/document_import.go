@@ -83,6 +83,9 @@ type ImportUnplaced struct {
 
 // sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….
 func sectionHeading(s *importer.Section) string {
+	if s.Label == "" { // the one body section of a reply without numbered sections
+		return s.Title
+	}
 	if s.Kind == "section" {
 		return s.Label + "、" + s.Title
 	}

@@ -342,7 +342,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 			return res, err
 		}
 	}
-	im.text = anchor.Rewrite{Old: im.old.paragraphs, New: im.doc.Paragraphs, Sections: im.doc.Sections}
+	im.text = anchor.Rewrite{Old: im.old.paragraphs, New: im.doc.Paragraphs, Sections: im.doc.Tree}
 	im.align = anchor.Align(im.old.ordered(), newTexts(im.doc))
 	places, err := im.placeCommitments()
 	if err != nil {

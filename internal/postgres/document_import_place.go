@@ -68,7 +68,7 @@ func (im *docImport) placeCommitment(c oldCommitment) (commitmentPlace, bool) {
 	if c.review != reviewUnplaced {
 		p := im.align.Place(c.seq, c.start, c.end, c.quote)
 		if p.Outcome != anchor.Unplaced {
-			if sec := anchor.SectionFor(im.doc.Sections, c.sectionAnchor, p.Seq, p.Start); sec != "" {
+			if sec := anchor.SectionFor(im.doc.Tree, c.sectionAnchor, p.Seq, p.Start); sec != "" {
 				return commitmentPlace{p.Seq, p.Start, p.End, p.Quote, sec, p.Outcome}, true
 			}
 		}
@@ -86,7 +86,7 @@ func (im *docImport) placeCommitment(c oldCommitment) (commitmentPlace, bool) {
 	// by them can fail; the span check is waived for an unplaced one.
 	n := len([]rune(im.doc.Paragraphs[seq-1].Text))
 	start := min(off, max(n-1, 0))
-	sec := nearestSection(im.doc.Sections, c.sectionAnchor, seq, start)
+	sec := nearestSection(im.doc.Tree, c.sectionAnchor, seq, start)
 	if sec == "" {
 		return commitmentPlace{}, false
 	}
