@@ -85,6 +85,12 @@ func (s *Store) ConfirmAnchor(ctx context.Context, a policy.Actor, id int64) err
 		return err
 	}
 	defer tx.Rollback(ctx)
+	// The document's row lock, which an import holds from reading the flags
+	// to writing them: otherwise an import that read the flag before this
+	// confirmation would write it back after.
+	if err := lockDocumentOf(ctx, tx, id); err != nil {
+		return err
+	}
 	st, _, err := lockCommitment(ctx, tx, id)
 	if err != nil {
 		return err
@@ -120,9 +126,11 @@ func (s *Store) RepinCommitment(ctx context.Context, a policy.Actor, id int64, s
 	defer tx.Rollback(ctx)
 	// The document's row lock first, as creating a commitment and importing
 	// take it: the paragraph read below is the text as it stands.
+	if err := lockDocumentOf(ctx, tx, id); err != nil {
+		return err
+	}
 	var docID int64
-	if err := tx.QueryRow(ctx, `SELECT d.id FROM documents d JOIN commitments c ON c.document_id = d.id WHERE c.id = $1
-		FOR NO KEY UPDATE OF d`, id).Scan(&docID); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT document_id FROM commitments WHERE id = $1`, id).Scan(&docID); err != nil {
 		return notFound(err, "err.commitment")
 	}
 	before, _, err := lockCommitment(ctx, tx, id)
@@ -176,4 +184,12 @@ func (s *Store) RepinCommitment(ctx context.Context, a policy.Actor, id int64, s
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// lockDocumentOf takes the row lock of a commitment's document, as imports
+// and new commitments do.
+func lockDocumentOf(ctx context.Context, tx pgx.Tx, id int64) error {
+	err := tx.QueryRow(ctx, `SELECT d.id FROM documents d JOIN commitments c ON c.document_id = d.id WHERE c.id = $1
+		FOR NO KEY UPDATE OF d`, id).Scan(new(int64))
+	return notFound(err, "err.commitment")
 }

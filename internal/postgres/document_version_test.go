@@ -341,3 +341,49 @@ func one[T any](t *testing.T, pool interface {
 	}
 	return v
 }
+
+// TestConfirmWaitsForAnImport confirms a re-anchored commitment while an
+// import holds the document (here a transaction that takes its row lock and
+// re-anchors the commitment again, as an import would): the confirmation
+// waits, then confirms what the import left, so no flag the import wrote
+// after reading it survives a confirmation recorded before.
+func TestConfirmWaitsForAnImport(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	store := postgres.NewStore(pool)
+	if _, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "corrected.txt", []byte(correctedSeed(t)))}); err != nil {
+		t.Fatal(err)
+	}
+	id := one[[]int64](t, pool, `SELECT array_agg(id ORDER BY id) FROM commitments WHERE anchor_review = 'changed'`)[0]
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT FROM documents WHERE id = (SELECT document_id FROM commitments WHERE id = $1) FOR NO KEY UPDATE`, id); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var cerr error
+	go func() {
+		defer close(done)
+		cerr = store.ConfirmAnchor(ctx, policy.Actor{Name: "测试"}, id)
+	}()
+	waitForLock(t, pool, done)
+	if _, err := tx.Exec(ctx, `UPDATE commitments SET previous_quote = '导入时读到的旧原文' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if cerr != nil {
+		t.Fatal(cerr)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'commitment.anchor_confirm' AND subject_id = $1 AND detail->>'was' = '导入时读到的旧原文'`, id); n != 1 {
+		t.Error("the confirmation did not wait for the import")
+	}
+	if n := count(t, pool, `SELECT count(*) FROM commitments WHERE id = $1 AND anchor_review IS NULL`, id); n != 1 {
+		t.Error("still flagged")
+	}
+}
