@@ -125,7 +125,7 @@ func EditCommitmentPage(v EditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = placeQuote(v.Commitment.Place, 40).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = commitmentQuote(v.Commitment, 40).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

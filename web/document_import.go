@@ -32,6 +32,11 @@ type ImportPreview struct {
 	Entities     []ImportEntity
 	Kept         int
 	Moved        []ImportMoved
+	// The version the text becomes (0: the text is the one there), and the
+	// commitments whose words it changes or no longer holds.
+	Version    int
+	Reanchored []ImportReanchored
+	Unplaced   []ImportUnplaced
 	// What the review promises, carried by the confirmation: the document
 	// updated (0 for a new one) and its state when reviewed.
 	DocumentID int64
@@ -56,6 +61,24 @@ type ImportMoved struct {
 	From, To string
 	// Section anchors, when the commitment changes section.
 	FromSection, ToSection string
+}
+
+// ImportReanchored is a commitment whose words the new text changes: it
+// will hold Now instead of Was, for staff to confirm.
+type ImportReanchored struct {
+	ID       int64
+	Position int
+	Title    string
+	Was, Now string
+}
+
+// ImportUnplaced is a commitment whose words (Quote) the new text no longer
+// holds: it is kept, to be pinned again by hand.
+type ImportUnplaced struct {
+	ID       int64
+	Position int
+	Title    string
+	Quote    string
 }
 
 // sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….

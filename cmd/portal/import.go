@@ -218,6 +218,18 @@ func saveImport(ctx context.Context, cfg config.Config, as string, publish bool,
 		for _, m := range r.Moved {
 			fmt.Fprintf(stdout, "  承诺 %d(%s):%s → %s\n", m.Position, m.Title, m.From, m.To)
 		}
+		if r.Version > 1 {
+			fmt.Fprintf(stdout, "  文本已存为第 %d 版,此前各版见 /documents/%s/versions\n", r.Version, r.Slug)
+		}
+		for _, c := range r.Reanchored {
+			fmt.Fprintf(stdout, "  承诺 %d(%s)原文有改动,待确认:“%s” → “%s”\n", c.Position, c.Title, c.Was, c.Now)
+		}
+		for _, c := range r.Unplaced {
+			fmt.Fprintf(stdout, "  承诺 %d(%s)的原文已不在新文本中,已保留,待手动重新定位:“%s”\n", c.Position, c.Title, c.Quote)
+		}
+		if len(r.Reanchored)+len(r.Unplaced) > 0 {
+			fmt.Fprintf(stdout, "  待核对:/documents/%s/anchors\n", r.Slug)
+		}
 		for _, t := range r.NewCited {
 			fmt.Fprintf(stdout, "  新增被引文件:《%s》\n", t)
 		}

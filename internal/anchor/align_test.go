@@ -595,3 +595,22 @@ func TestAlignProperties(t *testing.T) {
 		}
 	}
 }
+
+func TestNearCarriesAPositionIntoTheNewText(t *testing.T) {
+	old := []string{"第一段。", "要删除的一段话。", "第三段在此。"}
+	new := []string{"第一段。", "第三段在此。"}
+	a := Align(old, new)
+	for _, c := range []struct{ seq, start, wantSeq, wantOff int }{
+		{1, 2, 1, 2},  // unchanged text moves with it
+		{3, 3, 2, 3},  // a paragraph that moved up
+		{2, 3, 2, 0},  // deleted text: where the deletion was
+		{9, 99, 2, 6}, // out of range: the end of the text
+	} {
+		if s, o := a.Near(c.seq, c.start); s != c.wantSeq || o != c.wantOff {
+			t.Errorf("Near(%d, %d) = %d, %d; want %d, %d", c.seq, c.start, s, o, c.wantSeq, c.wantOff)
+		}
+	}
+	if s, o := Align(old, nil).Near(1, 0); s != 0 || o != 0 {
+		t.Errorf("Near in an empty text = %d, %d", s, o)
+	}
+}

@@ -197,6 +197,13 @@ type Commitment struct {
 	Figures         []Figure
 	Entities        []Entity
 	Related         []Commitment
+
+	// AnchorReview is set when an import changed the commitment's words:
+	// "changed" (it holds the changed words, PreviousQuote the old ones,
+	// until staff confirm) or "unplaced" (its words are gone from the
+	// text; Place is only near where they were).
+	AnchorReview  string
+	PreviousQuote string
 }
 
 // Label is the short reference used in the text: 承诺 N.

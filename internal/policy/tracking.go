@@ -179,23 +179,31 @@ const (
 	ActionCommitmentUpdate   = "commitment.update"
 	ActionCommitmentWithdraw = "commitment.withdraw"
 	ActionCommitmentRestore  = "commitment.restore"
-	ActionUpdateAdd          = "update.add"
-	ActionUserCreate         = "user.create"
-	ActionUserUpdate         = "user.update"
-	ActionUserPassword       = "user.password"
+	// An import re-anchored a commitment to changed words, or could not
+	// place it; staff confirm the one or pin the other again by hand.
+	ActionCommitmentReanchor      = "commitment.reanchor"
+	ActionCommitmentAnchorConfirm = "commitment.anchor_confirm"
+	ActionCommitmentRepin         = "commitment.repin"
+	ActionUpdateAdd               = "update.add"
+	ActionUserCreate              = "user.create"
+	ActionUserUpdate              = "user.update"
+	ActionUserPassword            = "user.password"
 )
 
 // ActionName is the Chinese name of an audit action.
 func ActionName(action string) string {
 	if n, ok := map[string]string{
-		ActionCommitmentCreate:   "新建承诺",
-		ActionCommitmentUpdate:   "修改承诺",
-		ActionCommitmentWithdraw: "撤回承诺",
-		ActionCommitmentRestore:  "恢复承诺",
-		ActionUpdateAdd:          "添加进展",
-		ActionUserCreate:         "新建账户",
-		ActionUserUpdate:         "修改账户",
-		ActionUserPassword:       "重设密码",
+		ActionCommitmentCreate:        "新建承诺",
+		ActionCommitmentUpdate:        "修改承诺",
+		ActionCommitmentWithdraw:      "撤回承诺",
+		ActionCommitmentRestore:       "恢复承诺",
+		ActionCommitmentReanchor:      "导入时重新定位承诺",
+		ActionCommitmentAnchorConfirm: "确认承诺的新原文",
+		ActionCommitmentRepin:         "手动重新定位承诺",
+		ActionUpdateAdd:               "添加进展",
+		ActionUserCreate:              "新建账户",
+		ActionUserUpdate:              "修改账户",
+		ActionUserPassword:            "重设密码",
 	}[action]; ok {
 		return n
 	}

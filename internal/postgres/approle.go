@@ -13,8 +13,9 @@ import (
 // PrepareAppRole makes role the portal's restricted database role: it creates
 // it (NOLOGIN) when missing, makes the connected user a member so that it can
 // switch to it, and grants it what serving needs and nothing more: reading and
-// writing the portal's tables, but on audit_log only SELECT and INSERT, and on
-// the migration table only SELECT. As it owns no table, the role can neither
+// writing the portal's tables, but on audit_log and document_versions (the
+// texts a document has held) only SELECT and INSERT, and on the migration
+// table only SELECT. As it owns no table, the role can neither
 // disable audit_log's triggers nor alter or drop the table. It runs under the
 // owner's pool (the migrating one) at every start, so tables added by later
 // migrations are granted too.
@@ -48,6 +49,7 @@ func PrepareAppRole(ctx context.Context, pool *pgxpool.Pool, role string) error 
 			"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + ident,
 			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + ident,
 			"REVOKE UPDATE, DELETE ON audit_log FROM " + ident,
+			"REVOKE UPDATE, DELETE ON document_versions FROM " + ident,
 			"REVOKE INSERT, UPDATE, DELETE ON goose_db_version FROM " + ident,
 		}
 		if !member {

@@ -39,6 +39,8 @@ func TestTheAppRoleCannotRewriteTheAuditLog(t *testing.T) {
 		`INSERT INTO login_attempts (email, client, outcome) VALUES ('a@b.cn', '127.0.0.1', 'failed')`,
 		`DELETE FROM login_attempts`,
 		`SELECT max(version_id) FROM goose_db_version`,
+		`SELECT count(*) FROM document_versions`,
+		`INSERT INTO document_versions (document_id, number, paragraphs, text_sha256) SELECT document_id, number + 100, paragraphs, text_sha256 FROM document_versions LIMIT 1`,
 	} {
 		if _, err := app.Exec(ctx, q); err != nil {
 			t.Errorf("%s: %v", q, err)
@@ -57,6 +59,8 @@ func TestTheAppRoleCannotRewriteTheAuditLog(t *testing.T) {
 		`CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$`,
 		`SET session_replication_role = replica`,
 		`UPDATE goose_db_version SET is_applied = false`,
+		`UPDATE document_versions SET paragraphs = '[]'`,
+		`DELETE FROM document_versions`,
 	} {
 		_, err := app.Exec(ctx, q)
 		var pgErr *pgconn.PgError

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -76,6 +75,15 @@ type ImportResult struct {
 	// they were; Moved are pinned again where their quote now stands.
 	Kept  int
 	Moved []MovedCommitment
+	// Commitments whose words the new text changed, re-anchored to the
+	// changed words for staff to confirm, and those whose words are gone,
+	// kept where their words were to be pinned again by hand. None is
+	// dropped.
+	Reanchored []ReanchoredCommitment
+	Unplaced   []UnplacedCommitment
+	// Version is the number of the version of the text the import wrote
+	// (1 for a new document); 0 when the text is the one already there.
+	Version int
 	// State is the updated document's state before the import, to be given
 	// back in ImportExpect; empty when the import creates the document.
 	State string
@@ -105,9 +113,29 @@ type MovedCommitment struct {
 	FromSection, ToSection string
 }
 
-// ImportRefusal is why files that parse cannot be saved: commitments whose
-// words the new text no longer holds, or a document that cannot be told
-// apart from others. Nothing is saved. It unwraps to the first problem, an
+// ReanchoredCommitment is a commitment whose words the new text changed: it
+// now holds the changed words (Now, at Where, as p14:120), Was being the
+// words it held before.
+type ReanchoredCommitment struct {
+	ID       int64
+	Position int
+	Title    string
+	Was, Now string
+	Where    string
+}
+
+// UnplacedCommitment is a commitment whose words (Quote) the new text no
+// longer holds: it is kept, flagged, to be pinned again by hand.
+type UnplacedCommitment struct {
+	ID       int64
+	Position int
+	Title    string
+	Quote    string
+}
+
+// ImportRefusal is why files that parse cannot be saved: a document that
+// cannot be told apart from others, a 文号 another document has, or a new
+// text without sections for its commitments. Nothing is saved. It unwraps to the first problem, an
 // ECONFLICT *policy.Error.
 type ImportRefusal struct {
 	Problems []*policy.Error
@@ -134,13 +162,17 @@ var errPreview = errors.New("preview: roll back")
 // commitments or documents at issue.
 //
 // Updating keeps the document's id, slug, themes and commitments: paragraphs
-// and sections are rewritten in place, and every commitment, withdrawn ones
-// too, stays on its words: where they were, or where they now stand if they
-// occur once. If a commitment's words are gone or now occur more than once
-// elsewhere, the whole import is refused. Figures, mentions and citations are
-// found again; a measure written for a figure, and any figure, mention or
-// citation made by hand, are kept where their words still stand. Metadata the
-// new file leaves blank keeps its stored value.
+// and sections are rewritten in place, and a changed text is kept as a new
+// version (document_versions). Every commitment, withdrawn ones too, follows
+// its words by the alignment of the old text with the new (anchor.Align):
+// where its words still stand it is kept there; where they were changed it
+// is re-anchored to the changed words, its previous quote kept, and flagged
+// for staff to confirm; where they are gone it is kept near where they were,
+// flagged as unplaced, to be pinned again by hand. None is dropped. Figures,
+// mentions and citations are found again; a measure written for a figure,
+// and any figure, mention or citation made by hand, follow their words the
+// same way and are listed when their words are gone. Metadata the new file
+// leaves blank keeps its stored value.
 func (s *Store) ImportDocuments(ctx context.Context, actor policy.Actor, files []ImportFile) ([]ImportResult, error) {
 	return s.importDocuments(ctx, actor, files, false)
 }
@@ -241,8 +273,9 @@ type docImport struct {
 
 	id     int64
 	old    oldText
-	text   anchor.Rewrite // the old text and the new, for placing what was pinned to the old
-	paraID map[int]int64  // new seq → paragraph id
+	text   anchor.Rewrite    // the old text and the new, for placing what was pinned to the old
+	align  *anchor.Alignment // the same, aligned: what follows its words by the diff
+	paraID map[int]int64     // new seq → paragraph id
 }
 
 // documentState is what the audit log records of a document before and after an import.
@@ -256,9 +289,12 @@ type documentState struct {
 }
 
 type importDetail struct {
-	File      string `json:"file"`
-	MatchedBy string `json:"matched_by,omitempty"`
-	Moved     []int  `json:"moved_commitments,omitempty"`
+	File       string `json:"file"`
+	MatchedBy  string `json:"matched_by,omitempty"`
+	Version    int    `json:"version,omitempty"`
+	Moved      []int  `json:"moved_commitments,omitempty"`
+	Reanchored []int  `json:"reanchored_commitments,omitempty"`
+	Unplaced   []int  `json:"unplaced_commitments,omitempty"`
 	// Quotes whose hand-written annotation the new text could not keep.
 	LostMeasures  []string `json:"lost_figure_measures,omitempty"`
 	LostCitations []string `json:"lost_citations,omitempty"`
@@ -315,6 +351,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		}
 	}
 	im.text = anchor.Rewrite{Old: im.old.paragraphs, New: im.doc.Paragraphs, Sections: im.doc.Tree}
+	im.align = anchor.Align(im.old.ordered(), newTexts(im.doc))
 	places, err := im.placeCommitments()
 	if err != nil {
 		return res, err
@@ -327,20 +364,8 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		return res, err
 	}
 	res.Sections = len(sectionIDs)
-	for _, c := range im.old.commitments {
-		p := places[c.id]
-		if _, err := im.tx.Exec(ctx, `UPDATE commitments SET paragraph_id = $2, start_offset = $3, end_offset = $4, section_id = $5
-			WHERE id = $1 AND (paragraph_id, start_offset, end_offset, section_id) IS DISTINCT FROM ($2, $3, $4, $5)`,
-			c.id, im.paraID[p.Seq], p.Start, p.Start+utf8.RuneCountInString(c.quote), sectionIDs[p.Section]); err != nil {
-			return res, err
-		}
-		if p.Seq == c.seq && p.Start == c.start && p.Section == c.sectionAnchor {
-			res.Kept++
-		} else {
-			res.Moved = append(res.Moved, MovedCommitment{ID: c.id, Position: c.position, Title: c.title,
-				From: fmt.Sprintf("p%d:%d", c.seq, c.start), To: fmt.Sprintf("p%d:%d", p.Seq, p.Start),
-				FromSection: c.sectionAnchor, ToSection: p.Section})
-		}
+	if err := im.writeCommitments(ctx, places, sectionIDs, &res); err != nil {
+		return res, err
 	}
 	if err := im.dropLeftovers(ctx, sectionIDs); err != nil {
 		return res, err
@@ -367,7 +392,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 	res.DocumentID = im.id
 	// Only a text that is the same, with every commitment in its place,
 	// can have changed nothing; then everything else is compared.
-	if !res.Created && before.TextSHA256 == after.TextSHA256 && len(res.Moved) == 0 {
+	if !res.Created && before.TextSHA256 == after.TextSHA256 && len(res.Moved)+len(res.Reanchored)+len(res.Unplaced) == 0 {
 		now, err := im.fingerprint(ctx)
 		if err != nil {
 			return res, err
@@ -376,13 +401,23 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 			return res, nil
 		}
 	}
+	if res.Version, err = im.writeVersion(ctx, before, after); err != nil {
+		return res, err
+	}
 	action := "document.import"
 	if !res.Created {
 		action = "document.reimport"
 	}
-	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, LostMeasures: res.LostMeasures, LostCitations: res.LostCitations}
+	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, Version: res.Version,
+		LostMeasures: res.LostMeasures, LostCitations: res.LostCitations}
 	for _, m := range res.Moved {
 		detail.Moved = append(detail.Moved, m.Position)
+	}
+	for _, m := range res.Reanchored {
+		detail.Reanchored = append(detail.Reanchored, m.Position)
+	}
+	for _, m := range res.Unplaced {
+		detail.Unplaced = append(detail.Unplaced, m.Position)
 	}
 	var beforeState any
 	if before != nil {
@@ -433,35 +468,4 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 // whitespace, so that 黔工信提复字 [2023]４号 is 黔工信提复字〔2023〕4号.
 func matchKey(expr string) string {
 	return `regexp_replace(translate(normalize(` + expr + `, NFKC), '〔〕【】[]', '()()()'), '[[:space:]]+', '', 'g')`
-}
-
-// placeCommitments finds every old commitment's words in the new text (see
-// anchor.Rewrite.PlaceCommitment). A commitment whose words are gone, now
-// ambiguous or outside every section refuses the import.
-func (im *docImport) placeCommitments() (map[int64]anchor.Place, error) {
-	out := map[int64]anchor.Place{}
-	var problems []*policy.Error
-	for _, c := range im.old.commitments {
-		place, problem := im.text.PlaceCommitment(anchor.Pin{Seq: c.seq, Start: c.start, Quote: c.quote}, c.sectionAnchor)
-		if problem != anchor.Placed {
-			problems = append(problems, policy.Errorm(policy.ECONFLICT, placeProblems[problem], im.file.Name,
-				strconv.Itoa(c.position), anchor.Truncate(c.quote, 40)))
-			continue
-		}
-		out[c.id] = place
-	}
-	if len(problems) > 0 {
-		return nil, &ImportRefusal{Problems: problems}
-	}
-	return out, nil
-}
-
-// placeProblems are the messages of the commitments an import cannot place.
-var placeProblems = map[anchor.Problem]string{
-	anchor.Lost: "import.err.lost", anchor.Twice: "import.err.twice", anchor.Outside: "import.err.outside",
-}
-
-// relocate finds an old span's words in the new text (see anchor.Rewrite.Relocate).
-func (im *docImport) relocate(s oldSpan) (int, int, bool) {
-	return im.text.Relocate(anchor.Pin{Seq: s.seq, Start: s.start, Quote: s.quote})
 }

@@ -12,6 +12,7 @@ import (
 // oldText is what the document held before: its paragraphs and what is pinned to them.
 type oldText struct {
 	paragraphs  map[int]string // seq → text
+	roles       map[int]string // seq → role
 	sections    map[string]oldSection
 	commitments []oldCommitment
 	figures     []oldFigure
@@ -25,11 +26,26 @@ type oldSection struct {
 }
 
 type oldCommitment struct {
-	id            int64
-	position      int
-	title, quote  string
-	seq, start    int
-	sectionAnchor string
+	id              int64
+	position        int
+	title, quote    string
+	seq, start, end int
+	sectionAnchor   string
+	review          string  // anchor_review, or empty
+	previous        *string // previous_quote
+}
+
+// ordered is the old paragraphs' text in order of seq.
+func (o *oldText) ordered() []string {
+	n := 0
+	for seq := range o.paragraphs {
+		n = max(n, seq)
+	}
+	out := make([]string, n)
+	for seq, text := range o.paragraphs {
+		out[seq-1] = text
+	}
+	return out
 }
 
 type oldSpan struct {
@@ -70,7 +86,7 @@ func (im *docImport) fingerprint(ctx context.Context) (string, error) {
 		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = $1),
 		    (SELECT string_agg((to_jsonb(l) - 'id')::text, ',' ORDER BY l.paragraph_id, l.start_offset, l.end_offset, l.to_document_id, l.relation, l.quote)
 		     FROM document_links l WHERE l.from_document_id = $1),
-		    (SELECT string_agg(jsonb_build_array(c.id, c.paragraph_id, c.start_offset, c.end_offset, c.section_id, c.quote)::text, ','
+		    (SELECT string_agg(jsonb_build_array(c.id, c.paragraph_id, c.start_offset, c.end_offset, c.section_id, c.quote, c.anchor_review, c.previous_quote)::text, ','
 		                       ORDER BY c.id) FROM commitments c WHERE c.document_id = $1)))`, im.id).Scan(&sum)
 	return sum, err
 }
@@ -90,14 +106,14 @@ func (im *docImport) state(ctx context.Context) (*documentState, error) {
 // loadOld reads what the document holds before the import.
 func (im *docImport) loadOld(ctx context.Context) error {
 	o := &im.old
-	o.paragraphs = map[int]string{}
+	o.paragraphs, o.roles = map[int]string{}, map[int]string{}
 	o.sections = map[string]oldSection{}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT seq, text FROM paragraphs WHERE document_id = $1`, im.id).Fn = func(br pgx.BatchResults) error {
+	b.Queue(`SELECT seq, role, text FROM paragraphs WHERE document_id = $1`, im.id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		var seq int
-		var text string
-		_, err := pgx.ForEachRow(rows, []any{&seq, &text}, func() error { o.paragraphs[seq] = text; return nil })
+		var role, text string
+		_, err := pgx.ForEachRow(rows, []any{&seq, &role, &text}, func() error { o.paragraphs[seq], o.roles[seq] = text, role; return nil })
 		return err
 	}
 	b.Queue(`SELECT anchor, id, theme_key FROM sections WHERE document_id = $1`, im.id).Fn = func(br pgx.BatchResults) error {
@@ -107,14 +123,15 @@ func (im *docImport) loadOld(ctx context.Context) error {
 		_, err := pgx.ForEachRow(rows, []any{&anchor, &s.id, &s.theme}, func() error { o.sections[anchor] = s; return nil })
 		return err
 	}
-	b.Queue(`SELECT c.id, c.position, c.title, c.quote, p.seq, c.start_offset, x.anchor
+	b.Queue(`SELECT c.id, c.position, c.title, c.quote, p.seq, c.start_offset, c.end_offset, x.anchor,
+		       coalesce(c.anchor_review, ''), c.previous_quote
 		FROM commitments c JOIN paragraphs p ON p.id = c.paragraph_id JOIN sections x ON x.id = c.section_id
 		WHERE c.document_id = $1 ORDER BY c.position`, im.id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		var err error
 		o.commitments, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (oldCommitment, error) {
 			var c oldCommitment
-			return c, r.Scan(&c.id, &c.position, &c.title, &c.quote, &c.seq, &c.start, &c.sectionAnchor)
+			return c, r.Scan(&c.id, &c.position, &c.title, &c.quote, &c.seq, &c.start, &c.end, &c.sectionAnchor, &c.review, &c.previous)
 		})
 		return err
 	}

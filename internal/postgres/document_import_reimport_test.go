@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -40,33 +39,38 @@ func TestReimportSeedChangesNothing(t *testing.T) {
 	}
 }
 
-// TestReimportRefusesToLoseACommitment changes the seed's text so that one
-// commitment's words are gone: the import
-// is refused with it named, and nothing changes. A withdrawn commitment is
-// kept as carefully as a public one.
-func TestReimportRefusesToLoseACommitment(t *testing.T) {
+// TestReimportReanchorsAWithdrawnCommitment changes one commitment's words
+// (it was refused before versions): the commitment, withdrawn and so kept
+// as carefully as a public one, follows them, holds the changed words with
+// the old ones kept, and is flagged for staff to confirm; the import makes
+// version 2 and audits the re-anchoring on the commitment.
+func TestReimportReanchorsAWithdrawnCommitment(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
 	if _, err := pool.Exec(ctx, `UPDATE commitments SET withdrawn_at = now(), withdrawn_reason = '测试' WHERE position = 3`); err != nil {
 		t.Fatal(err)
 	}
-	want := snapshotOf(t, pool, replySlug, true)
-	src, err := os.ReadFile(seedFile)
+	text := seedWith(t, "打造千亿级磷化工产业园区", "打造磷化工产业园区")
+	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "changed.txt", []byte(text))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Replace(string(src), "打造千亿级磷化工产业园区", "打造磷化工产业园区", 1)
-	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "changed.txt", []byte(text))})
-	var refusal *postgres.ImportRefusal
-	if !errors.As(err, &refusal) || policy.ErrorCode(err) != policy.ECONFLICT || res != nil {
-		t.Fatalf("err %v, results %v", err, res)
+	const was, now = "推动新能源电池及材料产业与磷化工产业融合,打造千亿级磷化工产业园区", "推动新能源电池及材料产业与磷化工产业融合,打造磷化工产业园区"
+	if r := res[0]; r.Version != 2 || len(r.Reanchored) != 1 || r.Reanchored[0].Position != 3 || r.Reanchored[0].Was != was ||
+		r.Reanchored[0].Now != now || len(r.Unplaced) != 0 || r.Kept+len(r.Moved) != 50 {
+		t.Errorf("result: version %d, reanchored %+v, unplaced %+v, kept %d, moved %d", r.Version, r.Reanchored, r.Unplaced, r.Kept, len(r.Moved))
 	}
-	if len(refusal.Problems) != 1 || !strings.Contains(refusal.Error(), "changed.txt:承诺 3 的原文“推动新能源电池及材料产业与磷化工产业融合,打造千亿级磷化工产业园区”在新文本中已经没有了") {
-		t.Errorf("refusal: %v", refusal)
+	var quote, previous, review string
+	if err := pool.QueryRow(ctx, `SELECT quote, previous_quote, anchor_review FROM commitments WHERE position = 3 AND withdrawn_at IS NOT NULL`).
+		Scan(&quote, &previous, &review); err != nil || quote != now || previous != was || review != "changed" {
+		t.Errorf("commitment 3: %q %q %q (%v)", quote, previous, review, err)
 	}
-	compareSnapshots(t, snapshotOf(t, pool, replySlug, true), want)
-	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'document'`); n != 0 {
-		t.Errorf("%d audit records", n)
+	if n := count(t, pool, `SELECT count(*) FROM commitments`); n != 51 {
+		t.Errorf("%d commitments", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'commitment.reanchor' AND detail->>'outcome' = 'changed'
+		AND before->>'quote' = $1 AND after->>'quote' = $2`, was, now); n != 1 {
+		t.Errorf("%d re-anchoring audit records", n)
 	}
 }
 
@@ -118,22 +122,29 @@ func TestReimportReshapesTheTree(t *testing.T) {
 	}
 }
 
-// TestReimportRefusesAnAmbiguousCommitment repeats a commitment's words in
-// its paragraph, ahead of where they were: which one it is cannot be told,
-// so the import is refused.
-func TestReimportRefusesAnAmbiguousCommitment(t *testing.T) {
+// TestReimportFollowsACommitmentPastACopyOfItsWords repeats a commitment's
+// words in its paragraph, ahead of where they were (the import was refused
+// before, as it could not tell which was which): the alignment sees the copy
+// inserted, and the commitment stays on its own words, now further on.
+func TestReimportFollowsACommitmentPastACopyOfItsWords(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
-	src, err := os.ReadFile(seedFile)
+	const quote = "铜仁市以大龙经开区为重点、以黔东工业集聚区产业带为支撑"
+	var before int
+	if err := pool.QueryRow(ctx, `SELECT start_offset FROM commitments WHERE quote = $1`, quote).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	text := seedWith(t, "(二)“两区”。", "(二)“两区”。"+quote+"。")
+	res, err := postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "twice.txt", []byte(text))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const quote = "铜仁市以大龙经开区为重点、以黔东工业集聚区产业带为支撑"
-	text := strings.Replace(string(src), "(二)“两区”。", "(二)“两区”。"+quote+"。", 1)
-	_, err = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "twice.txt", []byte(text))})
-	var refusal *postgres.ImportRefusal
-	if !errors.As(err, &refusal) || len(refusal.Problems) != 1 || !strings.Contains(refusal.Error(), "“"+quote+"”在新文本中出现了不止一次") {
-		t.Errorf("err %v", err)
+	if r := res[0]; len(r.Reanchored)+len(r.Unplaced) != 0 {
+		t.Errorf("reanchored %+v, unplaced %+v", r.Reanchored, r.Unplaced)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM commitments WHERE quote = $1 AND start_offset = $2 AND anchor_review IS NULL`,
+		quote, before+len([]rune(quote))+1); n != 1 {
+		t.Errorf("the commitment did not stay on its own words")
 	}
 }
 
@@ -201,19 +212,28 @@ func TestReimportKeepsAnnotationsWhoseWordsShifted(t *testing.T) {
 		}
 	}
 	compareSnapshots(t, snapshotOf(t, pool, replySlug, true), want)
-	// Words that are gone take their measure with them, and the result and
-	// the audit record say so. (The commitment on those words goes first.)
-	if _, err := pool.Exec(ctx, `DELETE FROM commitments WHERE quote LIKE '%39932.82万元%'`); err != nil {
-		t.Fatal(err)
-	}
-	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "gone.txt", []byte(seedWith(t, "39932.82万元", "39932.83万元")))})
+	// A figure whose number changed keeps its measure: it is still what
+	// is counted.
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "fixed.txt", []byte(seedWith(t, "39932.82万元", "39932.83万元")))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := res[0]; !slices.Equal(r.LostMeasures, []string{"39932.82万元"}) {
+	if r := res[0]; len(r.LostMeasures) != 0 || count(t, pool, measures+` AND f.quote = '39932.83万元'`, replySlug) != 1 {
 		t.Errorf("lost measures %q", r.LostMeasures)
 	}
-	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport' AND detail->'lost_figure_measures' = '["39932.82万元"]'`); n != 1 {
+	// Words that are gone take their measure with them, and the result and
+	// the audit record say so. (The commitment on those words goes first.)
+	if _, err := pool.Exec(ctx, `DELETE FROM commitments WHERE quote LIKE '%39932.83万元%'`); err != nil {
+		t.Fatal(err)
+	}
+	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "gone.txt", []byte(seedWith(t, "39932.82万元", "一笔资金")))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res[0]; !slices.Equal(r.LostMeasures, []string{"39932.83万元"}) {
+		t.Errorf("lost measures %q", r.LostMeasures)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport' AND detail->'lost_figure_measures' = '["39932.83万元"]'`); n != 1 {
 		t.Errorf("%d audit records name the lost measure", n)
 	}
 }

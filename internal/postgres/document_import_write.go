@@ -220,11 +220,11 @@ func (im *docImport) writeMentions(ctx context.Context) (int, []ImportEntity, er
 		covered[m.Paragraph] = append(covered[m.Paragraph], [2]int{m.Start, m.End})
 	}
 	for _, m := range im.old.mentions {
-		seq, start, ok := im.relocate(m)
+		p, ok := im.relocate(m)
 		if !ok {
 			continue
 		}
-		end := start + m.end - m.start
+		seq, start, end := p.Seq, p.Start, p.End
 		overlaps := false
 		for _, c := range covered[seq] {
 			overlaps = overlaps || (c[0] < end && start < c[1])
@@ -265,13 +265,23 @@ func (im *docImport) writeFigures(ctx context.Context) ([]string, error) {
 		quote      string
 	}
 	old := map[key]oldFigure{}
+	// The measures of figures whose words changed (710人 → 1200人): they
+	// go to the figure found at the changed words, if one is.
+	changed := map[key]oldFigure{}
+	var changedKeys []key // in the old text's order, for the list of losses
 	var lost []string
 	for _, f := range im.old.figures {
-		if seq, start, ok := im.relocate(f.oldSpan); ok {
-			f.end += start - f.start
-			f.start = start
-			old[key{seq, start, f.quote}] = f
-		} else if f.measure != "" || f.period != nil {
+		p, ok := im.relocate(f.oldSpan)
+		switch {
+		case ok:
+			f.end += p.Start - f.start
+			f.start = p.Start
+			old[key{p.Seq, p.Start, f.quote}] = f
+		case f.measure == "" && f.period == nil:
+		case p.Outcome == anchor.Changed:
+			changed[key{p.Seq, p.Start, p.Quote}] = f
+			changedKeys = append(changedKeys, key{p.Seq, p.Start, p.Quote})
+		default:
 			lost = append(lost, f.quote)
 		}
 	}
@@ -284,12 +294,20 @@ func (im *docImport) writeFigures(ctx context.Context) ([]string, error) {
 		if o, ok := old[k]; ok {
 			measure, period = o.measure, o.period
 			delete(old, k)
+		} else if o, ok := changed[k]; ok {
+			measure, period = o.measure, o.period
+			delete(changed, k)
 		}
 		rows.add(im.paraID[f.Paragraph], f.Start, f.End, f.Quote, string(f.Kind), f.Value, f.Unit, f.BaseValue, f.BaseUnit,
 			f.Qualifier, measure, period)
 	}
 	if err := rows.insert(ctx, im.tx, ""); err != nil {
 		return nil, err
+	}
+	for _, k := range changedKeys {
+		if o, ok := changed[k]; ok {
+			lost = append(lost, o.quote)
+		}
 	}
 	var kept figureRows
 	for k, o := range old {
@@ -382,7 +400,8 @@ func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, 
 		}
 	}
 	for _, l := range im.old.links {
-		seq, start, ok := im.relocate(l.oldSpan)
+		p, ok := im.relocate(l.oldSpan)
+		seq, start := p.Seq, p.Start
 		if !ok {
 			if !strings.HasPrefix(l.quote, "《") {
 				lost = append(lost, l.quote)

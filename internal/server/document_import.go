@@ -52,9 +52,11 @@ func (s *Server) showImport(w http.ResponseWriter, r *http.Request) {
 // the uploaded or pasted text and shows what it read and what saving would
 // do, saving nothing; the page carries the text and its SHA-256 in hidden
 // fields. With confirm it parses that text again and saves it, if the sum
-// still matches, then redirects to the document. A text that does not parse
-// is shown again with the line at fault and status 422; one that parses but
-// cannot be saved (it would lose a commitment's words) gets 409.
+// still matches, then redirects to the document, or to its commitments to
+// check when the new version changed or dropped some of their words. A text
+// that does not parse is shown again with the line at fault and status 422;
+// one that parses but cannot be saved (it matches several documents, or
+// takes another's 文号) gets 409.
 func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	l := i18n.From(r.Context())
 	v, err := readImportForm(r, l)
@@ -98,8 +100,13 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		}
 		res, err := s.store.ImportDocuments(r.Context(), actorOf(r), files)
 		if err == nil {
-			s.logger.InfoContext(r.Context(), "document imported", "slug", res[0].Slug, "created", res[0].Created, "unchanged", res[0].Unchanged, "by", userOf(r).ID)
-			http.Redirect(w, r, "/documents/"+res[0].Slug, http.StatusSeeOther)
+			s.logger.InfoContext(r.Context(), "document imported", "slug", res[0].Slug, "created", res[0].Created, "unchanged", res[0].Unchanged,
+				"version", res[0].Version, "reanchored", len(res[0].Reanchored), "unplaced", len(res[0].Unplaced), "by", userOf(r).ID)
+			to := "/documents/" + res[0].Slug
+			if len(res[0].Reanchored)+len(res[0].Unplaced) > 0 {
+				to += "/anchors" // the commitments to check, straight away
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
 		var stale *postgres.ImportStale
@@ -133,6 +140,13 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, e := range p.Entities {
 		v.Preview.Entities = append(v.Preview.Entities, web.ImportEntity{Slug: e.Slug, Name: e.Name, Count: e.Count})
+	}
+	v.Preview.Version = p.Version
+	for _, c := range p.Reanchored {
+		v.Preview.Reanchored = append(v.Preview.Reanchored, web.ImportReanchored{ID: c.ID, Position: c.Position, Title: c.Title, Was: c.Was, Now: c.Now})
+	}
+	for _, c := range p.Unplaced {
+		v.Preview.Unplaced = append(v.Preview.Unplaced, web.ImportUnplaced{ID: c.ID, Position: c.Position, Title: c.Title, Quote: c.Quote})
 	}
 	for _, m := range p.Moved {
 		v.Preview.Moved = append(v.Preview.Moved, web.ImportMoved{ID: m.ID, Position: m.Position, Title: m.Title, From: m.From, To: m.To,

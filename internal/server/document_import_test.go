@@ -229,14 +229,17 @@ func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
 	if r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {newReply}}, "Sec-Fetch-Site", "cross-site"); r.status != http.StatusForbidden {
 		t.Errorf("cross-site: %d", r.status)
 	}
-	// A new text of the seeded reply that drops a commitment's words: 409, no confirmation.
-	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
-	if err != nil {
+	// A reply that matches two documents (one title, no 文号): 409, no confirmation.
+	// (A new text of the seeded reply that changes commitments' words is a
+	// new version now: see document_version_test.go.)
+	changed := strings.Replace(newReply, "发文字号:黔某提复字〔2024〕7号\n", "", 1)
+	if _, err := pool.Exec(context.Background(), `INSERT INTO documents (slug, kind, title) VALUES ('same-1', 'reply', $1), ('same-2', 'reply', $1)`,
+		"关于省政协某号提案的答复"); err != nil {
 		t.Fatal(err)
 	}
-	changed := strings.Replace(string(src), "打造千亿级磷化工产业园区", "打造磷化工产业园区", 1)
+	before = rows()
 	r = upload(t, editor, base+"/documents/import", "changed.txt", changed)
-	if r.status != http.StatusConflict || !strings.Contains(r.body, "changed.txt:承诺 3 的原文") || strings.Contains(r.body, `name="confirm"`) {
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "changed.txt:“关于省政协某号提案的答复”与已有的 2 份文件相同") || strings.Contains(r.body, `name="confirm"`) {
 		t.Errorf("refusal: %d\n%s", r.status, r.body)
 	}
 	// Confirming it anyway is refused the same way.
@@ -466,8 +469,9 @@ func TestImportPageRefusesAStaleReview(t *testing.T) {
 }
 
 // TestImportPageListsWhatWouldBeLost reviews a new text of the seeded reply
-// in which a figure's words changed: the review names the figure whose
-// written measure would not be kept, before anything is saved.
+// in which a figure's words are gone (a figure whose number changed keeps
+// its measure): the review names the figure whose written measure would not
+// be kept, before anything is saved.
 func TestImportPageListsWhatWouldBeLost(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool
@@ -479,7 +483,7 @@ func TestImportPageListsWhatWouldBeLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	editor := loggedIn(t, base, editorEmail)
-	r := upload(t, editor, base+"/documents/import", "changed.txt", strings.Replace(string(src), "39932.82万元", "39932.83万元", 1))
+	r := upload(t, editor, base+"/documents/import", "changed.txt", strings.Replace(string(src), "39932.82万元", "一笔资金", 1))
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="import-losses"`) || !strings.Contains(r.body, "将不再保留:39932.82万元") {
 		t.Errorf("review (%d) does not list the lost measure", r.status)
 	}

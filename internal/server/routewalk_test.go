@@ -29,7 +29,7 @@ var megabyte = strings.Repeat("锂<", 1<<20/4)
 
 // walkParams are the query parameters any page or API list reads.
 var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region", "sort",
-	"mineral", "year", "next", "paragraph"}
+	"mineral", "year", "next", "paragraph", "from", "to"}
 
 // reflected lists the raw payloads that must never appear verbatim in a page.
 var reflected = []string{"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, `' OR 1=1--`, "\x00"}
@@ -47,9 +47,12 @@ var validForms = map[string]url.Values{
 	"/commitments/{id}/updates":  {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
 	"/commitments/{id}/withdraw": {"version": {""}, "reason": {"重复录入。"}},
 	"/commitments/{id}/restore":  {"version": {""}},
-	"/admin/users":               {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
-	"/admin/users/{id}":          {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
-	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
+	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
+	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
+	"/commitments/{id}/anchor/confirm": {},
+	"/admin/users":                     {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
+	"/admin/users/{id}":                {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
+	"/admin/users/{id}/password":       {"password": {"另一个足够长的密码"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},
@@ -152,10 +155,10 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "*": "style.css"}
+	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "*": "style.css"}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang"} {
+		for _, name := range []string{"id", "slug", "anchor", "lang", "n"} {
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself
