@@ -235,6 +235,8 @@ var messages = []entry{
 	{"err.quote.missing", "引文必须一字不差地摘自这一段。", "The quote must be copied from this paragraph character for character."},
 	{"err.quote.twice", "这段引文在本段出现了不止一次,请多选几个字,使它只出现一次。", "The quote occurs more than once in this paragraph; select a few more characters so that it occurs once."},
 	{"err.quote.overlap", "这段引文与已有的%s重叠。", "The quote overlaps the existing %s."},
+	{"err.quote.mismatch", "引文在“%s”之后与原文不同:原文是“%s”,您输入的是“%s”。", "The quote differs from the text after “%s”: the text has “%s”, you typed “%s”."},
+	{"err.quote.mismatch.end", "引文在“%s”之后与原文不同:这一段到此结束,您输入的还有“%s”。", "The quote differs from the text after “%s”: the paragraph ends there, but you typed “%s” more."},
 	{"err.account.taken", "邮箱 %s 已有账户。", "There is already an account with the email %s."},
 	{"err.account.lastadmin", "这是最后一个启用的管理员账户,不能停用或改为编辑;请先让另一位同事成为管理员。", "This is the last enabled administrator account; it cannot be disabled or made an editor. Make another colleague an administrator first."},
 	{"err.render", "服务器内部错误", "Internal server error"},
