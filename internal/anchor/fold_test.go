@@ -60,9 +60,9 @@ func TestLocateFoldedOffsetsAreTheOriginals(t *testing.T) {
 func TestLocateSaysWhereTheQuoteStopsMatching(t *testing.T) {
 	const text = "2022年至2023年,省财政安排39932.82万元专项资金,实施地质找矿项目51个。"
 	for _, c := range []struct {
-		name, quote           string
+		name, quote          string
 		after, source, typed string
-		message               string
+		message              string
 	}{
 		{"a changed figure", "省财政安排39932.83万元专项资金", "省财政安排39932.8", "2万元专项资金,实施地质…", "3万元专项资金",
 			"引文在“省财政安排39932.8”之后与原文不同:原文是“2万元专项资金,实施地质…”,您输入的是“3万元专项资金”。"},
