@@ -50,6 +50,9 @@ var validForms = map[string]url.Values{
 	"/admin/users":               {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
 	"/admin/users/{id}":          {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
 	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
+	"/admin/themes":              {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
+	"/admin/themes/{key}":        {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
+	"/admin/themes/{key}/move":   {"dir": {"up"}},
 	// Without confirm and sum the import page only shows its review; nothing is saved.
 	"/documents/import": {"name": {"答复.txt"}, "text": {"关于加快电池材料产业发展的答复\n\n王委员:\n您提出的《关于加快电池材料产业发展的建议》收悉。现答复如下:\n一、加快产业发展\n我们将加快建设电池材料基地。\n\n贵州省工业和信息化厅\n2023年6月28日\n"}},
 }
@@ -148,10 +151,10 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "*": "style.css"}
+	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "key": "mineral_exploration", "*": "style.css"}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang"} {
+		for _, name := range []string{"id", "slug", "anchor", "lang", "key"} {
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself
