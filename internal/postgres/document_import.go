@@ -25,6 +25,9 @@ type ImportFile struct {
 	// Expect, when set, is what a review of the file promised; if saving it
 	// would do something else the import fails with *ImportStale.
 	Expect *ImportExpect
+	// Review, when set, is what staff decided in the review: sections'
+	// themes and accepted candidates (document_import_candidates.go).
+	Review *ImportReview
 }
 
 // ImportExpect is what a review promised: a new document (DocumentID 0), or
@@ -334,6 +337,10 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 				FromSection: c.sectionAnchor, ToSection: p.Section})
 		}
 	}
+	reviewed, err := im.writeReview(ctx, sectionIDs)
+	if err != nil {
+		return res, err
+	}
 	if err := im.dropLeftovers(ctx, sectionIDs); err != nil {
 		return res, err
 	}
@@ -364,7 +371,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		if err != nil {
 			return res, err
 		}
-		if res.Unchanged = now == res.State; res.Unchanged {
+		if res.Unchanged = now == res.State && !reviewed; res.Unchanged {
 			return res, nil
 		}
 	}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/guizhou-portal/portal/internal/importer"
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// ImportReviewForm is what staff decide in an import's review, posted with
+// the confirmation: a theme for each top-level section, preselected with
+// the suggestion from its words, and the candidate commitments to accept,
+// each with its fields as edited.
+type ImportReviewForm struct {
+	Themes     []policy.ThemeEntry
+	Sections   []ImportSectionTheme
+	Candidates []ImportCandidate
+	Units      []policy.Entity
+	Errors     FieldErrors
+}
+
+// ImportSectionTheme is a top-level section's theme in the review.
+type ImportSectionTheme struct {
+	Anchor, Heading string
+	Suggested       string // the theme its words suggest, "" for none
+	Chosen          string // the theme selected, "" for none
+}
+
+// ImportCandidate is a candidate commitment in the review, with the fields
+// that make it a commitment once accepted.
+type ImportCandidate struct {
+	importer.Candidate
+	Number int // from 1, in reading order
+	Accept bool
+	Title  string
+	Kind   string
+	// Strength and Status start as the importer read them; the status is
+	// saved with the reply's word that supports it.
+	Strength string
+	Lead     string // an entity slug, "" for none
+	DueOn    string // as typed, 2006-01-02
+}
+
+// ThemeField is the form field that carries a section's theme.
+func ThemeField(anchor string) string { return "theme-" + anchor }
+
+// CandidateField is the form field that carries one field of candidate n.
+func CandidateField(n int, field string) string { return "cand-" + strconv.Itoa(n) + "-" + field }
