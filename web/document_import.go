@@ -61,6 +61,9 @@ type ImportMoved struct {
 
 // sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….
 func sectionHeading(s *importer.Section) string {
+	if s.Label == "" { // the one body section of a reply without numbered sections
+		return s.Title
+	}
 	if s.Kind == "section" {
 		return s.Label + "、" + s.Title
 	}

@@ -663,7 +663,7 @@ func importReview(v ImportView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = importTree(d.Sections).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = importTree(d.Tree).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

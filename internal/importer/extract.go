@@ -261,7 +261,7 @@ func (d *Document) sectionAt(seq, start, end int) string {
 			}
 		}
 	}
-	walk(d.Sections)
+	walk(d.Tree)
 	return anchor
 }
 

@@ -4,7 +4,12 @@
 // (一、 sections, also numbered 一. with an ASCII or full-width dot, (一)
 // sub-items also inside a paragraph, 一是 points), the closing, the signature
 // block, and what the text contains: figures, cited documents and candidate
-// commitments. It only parses; nothing here touches
+// commitments. Real pages vary: the reader takes whatever the site puts
+// before the salutation (front.go) and after the signature (tail.go), says
+// field by field what it could not read (Unread) or read only by repairing
+// the text (Notes), and gives every document a section tree (Tree), with
+// one body section where the text numbers none. testdata/replies holds the
+// real replies it is measured on. It only parses; nothing here touches
 // the database. Offsets are code points into a paragraph's text, half-open,
 // as everywhere in the portal.
 package importer
@@ -27,6 +32,27 @@ type Document struct {
 	Citations  []Citation   `json:"citations"`
 	Candidates []Candidate  `json:"candidates"`
 	Header     []HeaderLine `json:"header"` // the header block as published
+	// Tree is the section tree with at least one section: Sections where the
+	// text numbers its sections, else one section, 正文 (anchor body),
+	// holding the whole body, so that a commitment can be pinned anywhere.
+	Tree []*Section `json:"tree"`
+	// Unread lists, field by field, what the reader could not find in the
+	// text, for the review to ask for.
+	Unread []FieldNote `json:"unread"`
+	// Notes lists what the reader read only by repairing a damaged line or
+	// by dropping page furniture around the reply, for the review to check.
+	Notes []FieldNote `json:"notes"`
+
+	titleErr *ParseError // why Parse refuses a text Read took without a title
+}
+
+// FieldNote is what the reader says about one field: that it is missing, or
+// how it was read. Field is one of title, doc_number, index_number,
+// addressee, signers, date, contact, sections, text.
+type FieldNote struct {
+	Field   string `json:"field"`
+	Line    int    `json:"line,omitempty"` // the line concerned, where there is one
+	Message string `json:"message"`
 }
 
 // Meta is what the header block and the signature block say about the document.
@@ -50,7 +76,10 @@ type Meta struct {
 	Disclosure       string   `json:"disclosure,omitempty"`        // 全文公开, 依申请公开 ...
 	ContactPerson    string   `json:"contact_person,omitempty"`
 	ContactPhone     string   `json:"contact_phone,omitempty"`
-	CC               []string `json:"cc,omitempty"` // 抄送
+	CC               []string `json:"cc,omitempty"`          // 抄送
+	Signers          []string `json:"signers,omitempty"`     // the signing bodies one by one; SigningBody joins them with 、
+	ReplyClass       string   `json:"reply_class,omitempty"` // 办理结果, 办复类别, 类别 under or over the text: A, B, C
+	Attachments      []string `json:"attachments,omitempty"` // what 附件 lines name
 }
 
 // HeaderLine is one key and value of the header block, with its line.
@@ -143,30 +172,55 @@ func errorAt(line int, format string, args ...any) *ParseError {
 	return &ParseError{Line: line, Message: fmt.Sprintf(format, args...)}
 }
 
-// Parse reads a published reply. A file it cannot make sense of is refused
-// whole with a *ParseError naming the line.
+// Parse reads a published reply for import. A file it cannot make sense of
+// is refused whole with a *ParseError naming the line; so is one without a
+// title, which Read would take.
 func Parse(src []byte) (*Document, error) {
+	d, err := Read(src)
+	if err != nil {
+		return nil, err
+	}
+	if d.titleErr != nil {
+		return nil, d.titleErr
+	}
+	return d, nil
+}
+
+// Read reads a published reply as far as it goes: a page that lost its
+// title (it starts at the salutation) is read with an empty title, which
+// Unread names. What cannot be text, or cannot be a reply, is refused as by
+// Parse.
+func Read(src []byte) (*Document, error) {
 	lines, err := readLines(src)
 	if err != nil {
 		return nil, err
 	}
-	d := &Document{Header: []HeaderLine{}}
+	d := &Document{Header: []HeaderLine{}, Unread: []FieldNote{}, Notes: []FieldNote{}}
 	rest, err := d.readHeader(lines)
 	if err != nil {
 		return nil, err
 	}
-	body, err := d.readTitle(rest)
-	if err != nil {
+	var body []line
+	salutation := false
+	if s, split := findSalutation(rest); s >= 0 {
+		body = d.readFront(rest[:s], rest[s:], split)
+		salutation = true
+	} else if body, err = d.readTitle(rest); err != nil {
 		return nil, err
 	}
-	if err := d.readBody(body); err != nil {
+	if err := d.readBody(body, salutation); err != nil {
 		return nil, err
 	}
 	if err := d.readSections(); err != nil {
 		return nil, err
 	}
+	if len(d.Sections) == 0 {
+		d.readOtherNumbering()
+	}
+	d.Tree = d.sectionTree()
 	d.Figures = extractFigures(d)
 	d.Citations = extractCitations(d)
 	d.Candidates = extractCandidates(d)
+	d.noteUnread()
 	return d, nil
 }

@@ -9,9 +9,10 @@ import (
 )
 
 // cnDigits maps the characters that write a digit in Chinese text, including
-// the 〇 of dates and its common stand-ins ○ and O.
+// the 〇 of dates and its common stand-ins: ○, the letter O in either width
+// or case, and the digit 0 in either width (二0二三年).
 var cnDigits = map[rune]int{
-	'〇': 0, '○': 0, '零': 0, 'O': 0, 'o': 0, '０': 0,
+	'〇': 0, '○': 0, '零': 0, 'O': 0, 'o': 0, '０': 0, '0': 0, 'Ｏ': 0, 'ｏ': 0, '◯': 0,
 	'一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9,
 }
 
@@ -71,7 +72,7 @@ const numeralChars = "一二三四五六七八九十"
 
 // datePattern is a date as a reply's signature block writes it, in digits or
 // in Chinese numerals: 2023年6月28日, 二〇二三年六月二十八日.
-var datePattern = regexp.MustCompile(`^(\d{4}|[〇○零Oo０一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$`)
+var datePattern = regexp.MustCompile(`^(\d{4}|[〇○◯零OoＯｏ0０一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$`)
 
 // isoDatePattern is a date in digits with - / or . between year, month and
 // day, as some sites write the signing date: 2023-06-28, 2023/6/28,

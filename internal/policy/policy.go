@@ -85,8 +85,10 @@ type Section struct {
 
 // Heading is how the section is numbered and named in a table of contents.
 func (s *Section) Heading() string {
-	switch s.Kind {
-	case SectionTop:
+	switch {
+	case s.Label == "": // the one body section of a reply without numbered sections
+		return s.Title
+	case s.Kind == SectionTop:
 		return s.Label + "、" + s.Title
 	default:
 		return s.Label + s.Title

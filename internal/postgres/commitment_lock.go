@@ -8,7 +8,6 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-
 // lockCommitment reads a commitment's recorded state inside tx and locks its row
 // until tx ends, so that concurrent saves queue here and see each other's result.
 func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (*policy.CommitmentState, int, error) {

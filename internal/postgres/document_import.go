@@ -309,7 +309,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 			return res, err
 		}
 	}
-	im.text = anchor.Rewrite{Old: im.old.paragraphs, New: im.doc.Paragraphs, Sections: im.doc.Sections}
+	im.text = anchor.Rewrite{Old: im.old.paragraphs, New: im.doc.Paragraphs, Sections: im.doc.Tree}
 	places, err := im.placeCommitments()
 	if err != nil {
 		return res, err

@@ -469,3 +469,41 @@ func TestImportReviewSurvivesAProgressUpdate(t *testing.T) {
 		t.Errorf("confirmation after a status change: %v", err)
 	}
 }
+
+// TestImportGivesAReplyWithoutNumberedSectionsOneBodySection: a real reply
+// that numbers nothing still gets a section holding its whole body, so that
+// commitments can be pinned anywhere in it; its candidates belong to it.
+func TestImportGivesAReplyWithoutNumberedSectionsOneBodySection(t *testing.T) {
+	src, err := os.ReadFile("../../testdata/replies/002.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := parseFile(t, "002.txt", src)
+	if len(f.Document.Sections) != 0 {
+		t.Fatalf("testdata/replies/002.txt was chosen for having no numbered sections, yet it has %d", len(f.Document.Sections))
+	}
+	for _, c := range f.Document.Candidates {
+		if c.Section != importer.BodyAnchor {
+			t.Errorf("candidate %q is in section %q, want %q", c.Quote, c.Section, importer.BodyAnchor)
+		}
+	}
+	pool := pgtest.NewDB(t)
+	res, err := postgres.NewStore(pool).ImportDocuments(context.Background(), policy.Actor{}, []postgres.ImportFile{f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res[0].DocumentID
+	if n := count(t, pool, `SELECT count(*) FROM sections WHERE document_id = $1 AND anchor = 'body' AND parent_id IS NULL AND label = '' AND title = '正文'`, id); n != 1 || res[0].Sections != 1 {
+		t.Errorf("%d body sections (result says %d sections), want exactly one", n, res[0].Sections)
+	}
+	// The body section spans every body paragraph before the closing thanks.
+	closing := len(f.Document.Paragraphs) + 1
+	if c := f.Document.Closing; c != nil {
+		closing = c.Paragraph
+	}
+	if n := count(t, pool, `SELECT count(*) FROM paragraphs p WHERE p.document_id = $1 AND p.role = 'body' AND p.seq < $2 AND NOT EXISTS (
+		SELECT FROM sections x JOIN paragraphs ps ON ps.id = x.start_paragraph_id JOIN paragraphs pe ON pe.id = x.end_paragraph_id
+		WHERE x.document_id = $1 AND ps.seq <= p.seq AND p.seq <= pe.seq)`, id, closing); n != 0 {
+		t.Errorf("%d body paragraphs outside the body section", n)
+	}
+}

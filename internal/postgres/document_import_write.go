@@ -130,7 +130,7 @@ func (im *docImport) writeText(ctx context.Context) error {
 // id and theme) and adds the new ones. It returns every anchor's id.
 func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error) {
 	ids := map[string]int64{}
-	flat := anchor.Flatten(im.doc.Sections)
+	flat := anchor.Flatten(im.doc.Tree)
 	// Every section steps aside first, so that none holds a place in the
 	// numbering that another, new or kept, is about to take: a new 一是
 	// ahead of (一) takes position 1 while (一) still holds it. Those going
