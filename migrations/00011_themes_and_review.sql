@@ -10,6 +10,11 @@
 -- two points of a proposal under, say, funding. Only top-level sections carry one,
 -- as before.
 --
+-- What the reader takes from a reply that the documents table had no place for:
+-- every signing body (issuer keeps the first, as before), the official who signed
+-- (签发人), the class of the answer (办理结果/类别: A, B, C), the bodies copied (抄送)
+-- and the attachments named (附件). They are read from the source as written.
+--
 -- Edits of themes are audited, with subject type theme. Other migrations may have
 -- widened the audit log's subject types too, so the list is extended as it stands
 -- rather than written out again.
@@ -34,6 +39,19 @@ FROM (VALUES
 WHERE themes.key = v.key;
 
 ALTER TABLE sections DROP CONSTRAINT sections_document_id_theme_key_key;
+
+ALTER TABLE documents
+    ADD COLUMN signers     text[],
+    ADD COLUMN signed_by   text,
+    ADD COLUMN reply_class text,
+    ADD COLUMN copied_to   text[],
+    ADD COLUMN attachments text[];
+-- The signing bodies of the replies already here are their signature paragraphs,
+-- as published.
+UPDATE documents d SET signers = s.names
+FROM (SELECT document_id, array_agg(text ORDER BY seq) AS names FROM paragraphs WHERE role = 'signature'
+      GROUP BY document_id) s
+WHERE s.document_id = d.id AND d.kind = 'reply';
 
 -- +goose StatementBegin
 DO $$
@@ -78,6 +96,13 @@ WHERE theme_key IS NOT NULL AND EXISTS (
     SELECT 1 FROM sections o WHERE o.document_id = s.document_id AND o.theme_key = s.theme_key AND o.position < s.position
       AND o.parent_id IS NULL);
 ALTER TABLE sections ADD CONSTRAINT sections_document_id_theme_key_key UNIQUE (document_id, theme_key);
+
+ALTER TABLE documents
+    DROP COLUMN signers,
+    DROP COLUMN signed_by,
+    DROP COLUMN reply_class,
+    DROP COLUMN copied_to,
+    DROP COLUMN attachments;
 
 ALTER TABLE themes DROP COLUMN keywords;
 ALTER TABLE themes DROP COLUMN id;

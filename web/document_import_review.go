@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"strconv"
+	"slices"
+	"strings"
 
 	"github.com/guizhou-portal/portal/internal/importer"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -46,3 +49,30 @@ func ThemeField(anchor string) string { return "theme-" + anchor }
 
 // CandidateField is the form field that carries one field of candidate n.
 func CandidateField(n int, field string) string { return "cand-" + strconv.Itoa(n) + "-" + field }
+
+// readFieldMessages name the fields the reader reports on (importer.FieldNote).
+var readFieldMessages = map[string]string{
+	"title": "imp.m.title", "doc_number": "imp.m.docnumber", "index_number": "imp.m.index", "addressee": "imp.m.addressee",
+	"signers": "imp.m.signers", "date": "imp.m.signed", "contact": "imp.m.contact", "sections": "imp.m.sections",
+	"text": "imp.m.text",
+}
+
+// readFieldName is a field's name in the reader's language; a field the
+// catalogue does not know is shown by its key.
+func readFieldName(ctx context.Context, field string) string {
+	if id, ok := readFieldMessages[field]; ok {
+		return T(ctx, id)
+	}
+	return field
+}
+
+// unreadFields lists the fields the reader could not find, once each.
+func unreadFields(ctx context.Context, notes []importer.FieldNote) string {
+	var names []string
+	for _, n := range notes {
+		if name := readFieldName(ctx, n.Field); !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, "、")
+}

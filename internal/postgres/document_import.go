@@ -356,6 +356,9 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 	if err := im.writeDocument(ctx); err != nil {
 		return res, err
 	}
+	if err := im.writeReadFields(ctx); err != nil {
+		return res, err
+	}
 	after, err := im.state(ctx)
 	if err != nil {
 		return res, err

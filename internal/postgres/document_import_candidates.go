@@ -217,3 +217,23 @@ func (s *Store) SectionThemes(ctx context.Context, slug string) (map[string]stri
 	_, err = pgx.ForEachRow(rows, []any{&a, &k}, func() error { out[a] = k; return nil })
 	return out, err
 }
+
+// writeReadFields stores what the reader took from the reply beyond the
+// metadata writeDocument sets: every signing body, the official who
+// signed, the class of the answer, the bodies copied and the attachments.
+// As there, what the file leaves blank keeps its stored value.
+func (im *docImport) writeReadFields(ctx context.Context) error {
+	m := im.doc.Meta
+	list := func(ss []string) []string {
+		if len(ss) == 0 {
+			return nil
+		}
+		return ss
+	}
+	_, err := im.tx.Exec(ctx, `
+		UPDATE documents SET signers = coalesce($2, signers), signed_by = coalesce(nullif($3, ''), signed_by),
+		    reply_class = coalesce(nullif($4, ''), reply_class), copied_to = coalesce($5, copied_to),
+		    attachments = coalesce($6, attachments)
+		WHERE id = $1`, im.id, list(m.Signers), m.Signer, m.ReplyClass, list(m.CC), list(m.Attachments))
+	return err
+}

@@ -130,12 +130,16 @@ func (s *Server) keepSectionThemes(r *http.Request, v *web.ImportView, slug stri
 }
 
 // reviewSections are the sections a theme is chosen for: the top level of
-// the tree the import saves.
-func reviewSections(d *importer.Document) []*importer.Section { return d.Sections }
+// the tree the import saves, which has at least the one body section.
+func reviewSections(d *importer.Document) []*importer.Section { return d.Tree }
 
-// reviewHeading names a section as the text numbers it.
+// reviewHeading names a section as the text numbers it; the body section
+// of a text without numbered sections has no label.
 func reviewHeading(s *importer.Section) string {
-	if s.Kind == policy.SectionKind("section") && s.Label != "" {
+	switch {
+	case s.Label == "":
+		return s.Title
+	case s.Kind == policy.SectionKind("section"):
 		return s.Label + "、" + s.Title
 	}
 	return s.Label + s.Title

@@ -37,6 +37,8 @@ func TestImportReviewShowsCandidatesAndThemesToChoose(t *testing.T) {
 		`name="cand-1-accept"`, `name="cand-4-accept"`, `form="confirm-import"`, `name="cand-2-title"`, `name="cand-3-due"`,
 		`name="cand-1-lead"`, `name="accept_all"`, `name="theme-s1"`, `name="theme-s2"`,
 		`<option value="mineral_exploration" selected>`, `<option value="talent_technology" selected>`, "(推荐)",
+		// What the reader could not find, field by field.
+		`id="import-unread"`, "未能读出:文号、索引号、联系人", "没有读到索引号", "落款单位", "贵州省某某厅",
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("review lacks %s", want)
@@ -89,6 +91,9 @@ func TestImportReviewAcceptsSomeCandidatesAsCommitments(t *testing.T) {
 	if themes := scalar[string](t, p.Pool, `SELECT string_agg(x.anchor || '=' || coalesce(x.theme_key, ''), ',' ORDER BY x.anchor)
 		FROM sections x JOIN documents d ON d.id = x.document_id WHERE d.slug = $1 AND x.parent_id IS NULL`, slug); themes != "s1=mineral_exploration,s2=talent_technology" {
 		t.Errorf("section themes %s", themes)
+	}
+	if signers := scalar[string](t, p.Pool, `SELECT array_to_string(signers, '、') FROM documents WHERE slug = $1`, slug); signers != "贵州省某某厅" {
+		t.Errorf("signers stored as %q", signers)
 	}
 }
 
@@ -164,5 +169,36 @@ func TestImportReviewRefusesABadCandidateAndSavesNothing(t *testing.T) {
 	}
 	if d := scalar[int](t, p.Pool, `SELECT count(*) FROM documents`); d != docs {
 		t.Error("a refused review saved the document")
+	}
+}
+
+// A reply without numbered sections has one body section: it gets a theme,
+// and its candidates are pinned to it.
+func TestImportReviewOfAReplyWithoutSections(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	editor := loggedIn(t, p.URL, editorEmail)
+	const text = `关于加强人才培养的答复
+王委员:
+您提出的《关于加强人才培养的建议》收悉。现答复如下:
+我们已建成人才实训基地3个。下一步,将继续加大人才培养力度。
+贵州省某某厅
+2024年3月5日
+`
+	r := upload(t, editor, p.URL+"/documents/import", "flat.txt", text)
+	if r.status != http.StatusOK || !strings.Contains(r.body, `name="theme-body"`) || !strings.Contains(r.body, `<option value="talent_technology" selected>`) {
+		t.Fatalf("review of a flat reply: %d, no body section theme suggested\n%.3000s", r.status, r.body)
+	}
+	form := confirmForm(t, r.body)
+	form.Set("theme-body", "talent_technology")
+	form.Set("cand-2-accept", "1")
+	form.Set("cand-2-title", "继续加大人才培养力度")
+	form.Set("cand-2-kind", "plan")
+	form.Set("cand-2-strength", "definite")
+	if r := postMultipart(t, editor, p.URL+"/documents/import", form); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d\n%.3000s", r.status, r.body)
+	}
+	if got := scalar[string](t, p.Pool, `SELECT x.anchor || '|' || coalesce(x.theme_key, '') || '|' || c.title FROM commitments c
+		JOIN sections x ON x.id = c.section_id WHERE c.title = '继续加大人才培养力度'`); got != "body|talent_technology|继续加大人才培养力度" {
+		t.Errorf("the commitment and its section: %q", got)
 	}
 }
