@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/guizhou-portal/portal/internal/importer"
