@@ -104,14 +104,14 @@ func find(text, quote string) (Span, error) {
 		return Span{start, start + utf8.RuneCountInString(quote)}, nil
 	}
 	ft, fq := fold(text), fold(quote)
-	switch at := ft.matches(fq.runes); len(at) {
+	switch at := ft.matches(fq.s); len(at) {
 	case 0:
 		if e := mismatch(text, quote); e != nil {
 			return Span{}, e
 		}
 		return Span{}, &QuoteError{Reason: NotInText}
 	case 1:
-		return ft.span(at[0], len(fq.runes)), nil
+		return ft.span(at[0], len(fq.s)), nil
 	}
 	return Span{}, &QuoteError{Reason: Repeated}
 }

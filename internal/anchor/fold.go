@@ -28,25 +28,28 @@ var punctuationFold = map[rune]string{
 	'〜': "~",
 }
 
-// folded is a text folded for matching: its characters and, for each, the
-// index of the original character it came from.
+// folded is a text folded for matching, and for each of its bytes the
+// index of the original character it came from. The folded text is a
+// string so that strings.Index, not a loop of ours, does the searching.
 type folded struct {
-	runes []rune
-	from  []int
+	s    string
+	from []int
 }
 
 // fold folds s (see the comment above punctuationFold).
 func fold(s string) folded {
-	var f folded
+	var b strings.Builder
+	from := make([]int, 0, len(s))
 	i := 0
 	for _, r := range s {
-		for _, c := range foldRune(r) {
-			f.runes = append(f.runes, c)
-			f.from = append(f.from, i)
+		f := foldRune(r)
+		b.WriteString(f)
+		for range len(f) {
+			from = append(from, i)
 		}
 		i++
 	}
-	return f
+	return folded{b.String(), from}
 }
 
 // foldRune is what one character folds to: none for whitespace, often one,
@@ -76,47 +79,31 @@ func foldRune(r rune) string {
 	return b.String()
 }
 
-// matches lists where q's runes occur in f's, overlapping occurrences too,
-// keeping only those that begin and end on whole original characters.
-func (f folded) matches(q []rune) []int {
+// matches lists the byte offsets at which q occurs in f, overlapping
+// occurrences too, keeping only those that begin and end on whole original
+// characters. (A valid UTF-8 q cannot match in the middle of a character
+// of f, so only the folding's own expansions need checking.)
+func (f folded) matches(q string) []int {
 	var out []int
-	if len(q) == 0 {
+	if q == "" {
 		return nil
 	}
-	for i := 0; i+len(q) <= len(f.runes); i++ {
-		if !equalRunes(f.runes[i:i+len(q)], q) {
-			continue
+	for off := 0; off < len(f.s); {
+		i := strings.Index(f.s[off:], q)
+		if i < 0 {
+			break
 		}
-		end := i + len(q)
-		if (i > 0 && f.from[i-1] == f.from[i]) || (end < len(f.runes) && f.from[end] == f.from[end-1]) {
-			continue // it would cut a character in two
+		b, e := off+i, off+i+len(q)
+		if (b == 0 || f.from[b-1] != f.from[b]) && (e == len(f.s) || f.from[e] != f.from[e-1]) {
+			out = append(out, b)
 		}
-		out = append(out, i)
+		off = b + 1
 	}
 	return out
 }
 
-// span is the original's span of the folded runes [i, i+n).
-func (f folded) span(i, n int) Span { return Span{f.from[i], f.from[i+n-1] + 1} }
-
-func equalRunes(a, b []rune) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// containsRunes says whether q occurs in f's runes.
-func (f folded) containsRunes(q []rune) bool {
-	for i := 0; i+len(q) <= len(f.runes); i++ {
-		if equalRunes(f.runes[i:i+len(q)], q) {
-			return true
-		}
-	}
-	return false
-}
+// span is the original's span of the folded bytes [b, b+n).
+func (f folded) span(b, n int) Span { return Span{f.from[b], f.from[b+n-1] + 1} }
 
 // mismatchContext is how many characters a mismatch message shows on
 // each side of where a quote stops matching.
@@ -128,35 +115,38 @@ const mismatchContext = 12
 // It returns nil when not even the first character is in the text.
 func mismatch(text, quote string) *QuoteError {
 	ft, fq := fold(text), fold(quote)
+	// The folded quote's character boundaries, in bytes.
+	var ends []int
+	for i := range fq.s {
+		if i > 0 {
+			ends = append(ends, i)
+		}
+	}
+	ends = append(ends, len(fq.s))
 	// The beginnings the text holds are all those up to some length, so
-	// the longest is found by halving.
-	lo, hi := 0, len(fq.runes) // fq.runes[:lo] occurs; fq.runes[:hi+1] does not
+	// the longest is found by halving: ends[:lo] hold, ends[hi:] do not.
+	lo, hi := 0, len(ends)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if ft.containsRunes(fq.runes[:mid]) {
+		if strings.Contains(ft.s, fq.s[:ends[mid-1]]) {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	if lo == 0 || lo == len(fq.runes) {
+	if lo == 0 || lo == len(ends) {
 		return nil
 	}
+	n := ends[lo-1] // bytes of the folded quote that match
+	at := strings.Index(ft.s, fq.s[:n])
 	tr, qr := []rune(text), []rune(quote)
-	at := 0
-	for i := 0; i+lo <= len(ft.runes); i++ {
-		if equalRunes(ft.runes[i:i+lo], fq.runes[:lo]) {
-			at = i
-			break
-		}
-	}
 	// The words both share, as the text writes them.
-	next := ft.from[at+lo-1] + 1 // in the text's characters
+	next := ft.from[at+n-1] + 1 // in the text's characters
 	before := strings.TrimSpace(string(tr[ft.from[at]:next]))
 	if r := []rune(before); len(r) > mismatchContext {
 		before = "…" + string(r[len(r)-mismatchContext:])
 	}
 	return &QuoteError{Reason: NotInText, After: before,
 		Source: Truncate(strings.TrimSpace(string(tr[next:])), mismatchContext),
-		Typed:  Truncate(strings.TrimSpace(string(qr[fq.from[lo]:])), mismatchContext)}
+		Typed:  Truncate(strings.TrimSpace(string(qr[fq.from[n]:])), mismatchContext)}
 }

@@ -90,3 +90,28 @@ func TestLocateSaysWhereTheQuoteStopsMatching(t *testing.T) {
 		t.Errorf("a quote sharing nothing with the text: %v", err)
 	}
 }
+
+// Every stretch of a text, typed with full-width marks, is found at its
+// own place (or said to be repeated), never somewhere else.
+func TestLocateFoldedFindsEveryStretchAtItsPlace(t *testing.T) {
+	const text = "按照国家新一轮找矿突破战略行动要求,我省紧扣发展壮大新兴产业;“十四五”期间(2022-2025年),主攻锂、磷等8种矿产… 实施项目51个。"
+	wide := strings.NewReplacer(",", "，", ";", "；", "(", "（", ")", "）", "-", "－", "…", "...", " ", "")
+	r := []rune(text)
+	for i := 0; i < len(r); i++ {
+		for j := i + 1; j <= len(r) && j <= i+12; j++ {
+			words := string(r[i:j])
+			span, err := Locate(text, wide.Replace(words), nil)
+			var qe *QuoteError
+			switch {
+			case err == nil:
+				if fold(span.Of(text)).s != fold(words).s {
+					t.Fatalf("%q typed as %q found as %q", words, wide.Replace(words), span.Of(text))
+				}
+			case errors.As(err, &qe) && qe.Reason == Repeated:
+			case strings.TrimSpace(words) == "":
+			default:
+				t.Fatalf("%q typed as %q: %v", words, wide.Replace(words), err)
+			}
+		}
+	}
+}

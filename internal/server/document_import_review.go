@@ -25,9 +25,17 @@ func (s *Server) importReview(r *http.Request, v *web.ImportView, confirm bool) 
 	if err != nil {
 		return nil, err
 	}
-	units, err := s.store.Units(ctx)
+	known, err := s.store.Units(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// A candidate's lead is a government body: the select is repeated for
+	// every candidate, so it holds those only.
+	var units []policy.Entity
+	for _, u := range known {
+		if u.Kind == policy.EntityKind("government") {
+			units = append(units, u)
+		}
 	}
 	d := v.Document
 	f := &web.ImportReviewForm{Themes: themes, Units: units, Errors: web.FieldErrors{}}
@@ -46,16 +54,16 @@ func (s *Server) importReview(r *http.Request, v *web.ImportView, confirm bool) 
 	}
 	l := i18n.From(ctx)
 	form := r.PostForm
-	known := map[string]bool{}
+	themeKeys := map[string]bool{}
 	for _, t := range themes {
-		known[t.Key] = true
+		themeKeys[t.Key] = true
 	}
 	review := &postgres.ImportReview{Themes: map[string]string{}}
 	for i := range f.Sections {
 		sec := &f.Sections[i]
 		name := web.ThemeField(sec.Anchor)
 		sec.Chosen = form.Get(name)
-		if sec.Chosen != "" && !known[sec.Chosen] {
+		if sec.Chosen != "" && !themeKeys[sec.Chosen] {
 			f.Errors[name] = l.T("imp.theme.unknown", sec.Chosen)
 		}
 		review.Themes[sec.Anchor] = sec.Chosen
