@@ -42,6 +42,21 @@ type ImportCandidate struct {
 	Strength string
 	Lead     string // an entity slug, "" for none
 	DueOn    string // as typed, 2006-01-02
+	// Held lists the positions of the document's commitments that already
+	// hold some of its words, when the text updates a document.
+	Held []int
+}
+
+// heldLabel names the commitments that already hold a candidate's words.
+func heldLabel(held []int) string {
+	var b strings.Builder
+	for i, n := range held {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
+	return b.String()
 }
 
 // ThemeField is the form field that carries a section's theme.
@@ -75,4 +90,13 @@ func unreadFields(ctx context.Context, notes []importer.FieldNote) string {
 		}
 	}
 	return strings.Join(names, "、")
+}
+
+// themeOption is a theme as the review's select offers it, marked when it
+// is the one suggested.
+func themeOption(ctx context.Context, t policy.ThemeEntry, suggested string) string {
+	if t.Key == suggested {
+		return themeName(ctx, t.Theme) + " " + T(ctx, "imp.theme.suggested")
+	}
+	return themeName(ctx, t.Theme)
 }

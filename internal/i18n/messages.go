@@ -590,6 +590,7 @@ var messages = []entry{
 	{"imp.cand.fields", "承诺事项", "As a commitment"},
 	{"imp.cand.nolead", "(未指定)", "(none)"},
 	{"imp.cand.acceptall", "全部采纳并确认", "Accept all and confirm"},
+	{"imp.cand.held", "已有承诺 %s 在这里", "Already commitment %s"},
 	{"imp.m.signers", "落款单位", "Signing bodies"},
 	{"imp.m.signer", "签发人", "Signed off by"},
 	{"imp.m.class", "办理类别", "Class of answer"},

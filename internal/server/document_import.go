@@ -150,7 +150,7 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 			v.Preview.CurrentTitle = current.Title
 		}
 		if status == http.StatusOK {
-			if err := s.keepSectionThemes(r, &v, p.Slug); err != nil {
+			if err := s.fromCurrentDocument(r, &v, p.Slug); err != nil {
 				s.renderError(w, r, err)
 				return
 			}

@@ -45,9 +45,10 @@ func (s *Server) importReview(r *http.Request, v *web.ImportView, confirm bool) 
 		f.Sections = append(f.Sections, web.ImportSectionTheme{Anchor: sec.Anchor, Heading: reviewHeading(sec),
 			Suggested: suggested, Chosen: suggested})
 	}
+	lead := signingUnit(d, units)
 	for i, c := range d.Candidates {
 		f.Candidates = append(f.Candidates, web.ImportCandidate{Candidate: c, Number: i + 1, Title: candidateTitle(c.Quote),
-			Kind: string(candidateKind(c.Status)), Strength: string(c.Strength)})
+			Kind: string(candidateKind(c.Status)), Strength: string(c.Strength), Lead: lead})
 	}
 	if !confirm {
 		return nil, nil
@@ -122,9 +123,26 @@ func (s *Server) importReview(r *http.Request, v *web.ImportView, confirm bool) 
 	return review, nil
 }
 
-// keepSectionThemes preselects, for a text that updates a document, the
-// themes its sections already have rather than the suggestions.
-func (s *Server) keepSectionThemes(r *http.Request, v *web.ImportView, slug string) error {
+// signingUnit is the government body that signs the reply, when it is one
+// the portal knows by name: the lead a candidate starts with, since a
+// reply speaks of what its signer does. "" otherwise.
+func signingUnit(d *importer.Document, units []policy.Entity) string {
+	names := append([]string{d.Meta.SigningBody}, d.Meta.Signers...)
+	for _, u := range units {
+		for _, n := range names {
+			if n != "" && (n == u.Name || n == u.FullName) {
+				return u.Slug
+			}
+		}
+	}
+	return ""
+}
+
+// fromCurrentDocument fills the review of a text that updates a document
+// from what the document has: its sections' themes preselected rather than
+// the suggestions, and the candidates whose words a commitment already
+// holds marked with it.
+func (s *Server) fromCurrentDocument(r *http.Request, v *web.ImportView, slug string) error {
 	current, err := s.store.SectionThemes(r.Context(), slug)
 	if err != nil {
 		return err
@@ -132,6 +150,18 @@ func (s *Server) keepSectionThemes(r *http.Request, v *web.ImportView, slug stri
 	for i := range v.Review.Sections {
 		if k, ok := current[v.Review.Sections[i].Anchor]; ok {
 			v.Review.Sections[i].Chosen = k
+		}
+	}
+	held, err := s.store.Commitments(r.Context(), policy.CommitmentFilter{Documents: []string{slug}})
+	if err != nil {
+		return err
+	}
+	for i := range v.Review.Candidates {
+		c := &v.Review.Candidates[i]
+		for _, h := range held {
+			if h.Place.ParagraphSeq == c.Paragraph && h.Place.Start < c.End && c.Start < h.Place.End {
+				c.Held = append(c.Held, h.Position)
+			}
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -200,5 +201,51 @@ func TestImportReviewOfAReplyWithoutSections(t *testing.T) {
 	if got := scalar[string](t, p.Pool, `SELECT x.anchor || '|' || coalesce(x.theme_key, '') || '|' || c.title FROM commitments c
 		JOIN sections x ON x.id = c.section_id WHERE c.title = '继续加大人才培养力度'`); got != "body|talent_technology|继续加大人才培养力度" {
 		t.Errorf("the commitment and its section: %q", got)
+	}
+}
+
+// A new text of a reply the portal has: its sections keep the themes they
+// have, its signer is the candidates' lead to start with, and a candidate
+// whose words a commitment already holds is refused with 422, nothing saved.
+func TestImportReviewOfTheSeedAgain(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	editor := loggedIn(t, p.URL, editorEmail)
+	src, err := os.ReadFile("../../testdata/000_ddc10b41889c9f4f.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The seed's 二、 is about finding ore; give it another theme first.
+	if _, err := p.Pool.Exec(t.Context(), `UPDATE sections SET theme_key = 'factor_guarantees' WHERE anchor = 's2'`); err != nil {
+		t.Fatal(err)
+	}
+	r := upload(t, editor, p.URL+"/documents/import", "seed.txt", string(src))
+	if r.status != http.StatusOK {
+		t.Fatalf("review: %d", r.status)
+	}
+	for _, want := range []string{
+		`<select id="theme-s2" name="theme-s2" form="confirm-import"><option value="">(不设主题)</option> <option value="industrial_layout">产业集群与布局</option><option value="mineral_exploration">找矿与资源保障 (推荐)</option>`,
+		`<option value="factor_guarantees" selected>`,
+		`<select id="cand-1-lead" name="cand-1-lead" form="confirm-import"><option value="">(未指定)</option> <optgroup label="政府部门"><option value="gz-industry-it-dept" selected>`,
+		"已有承诺 1 在这里",
+	} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the seed's review lacks %s", want)
+		}
+	}
+	commitments := scalar[int](t, p.Pool, `SELECT count(*) FROM commitments`)
+	form := confirmForm(t, r.body)
+	form.Set("cand-1-accept", "1")
+	form.Set("cand-1-title", "已有承诺的句子")
+	form.Set("cand-1-kind", "measure")
+	form.Set("cand-1-strength", "definite")
+	r = postMultipart(t, editor, p.URL+"/documents/import", form)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="err-cand-1-accept"`) || !strings.Contains(r.body, "重叠") {
+		t.Errorf("a candidate on a commitment's words: %d, want 422 saying it overlaps\n%.2000s", r.status, r.body)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM commitments`); n != commitments {
+		t.Errorf("commitments %d → %d", commitments, n)
+	}
+	if k := scalar[string](t, p.Pool, `SELECT theme_key FROM sections WHERE anchor = 's2'`); k != "factor_guarantees" {
+		t.Errorf("a refused review changed a theme to %s", k)
 	}
 }
