@@ -30,8 +30,9 @@ type parsedFile struct {
 // transaction: each file becomes a new document or updates the one it
 // matches (by 文号, else 索引号, else title), with an audit record each; if any
 // file cannot be parsed or saved, every problem is reported with its file
-// (and line) and nothing is saved. The audit log names the account given
-// with --as, or 命令行.
+// (and line) and nothing is saved. A new document is saved as a draft;
+// --publish publishes every file's document in the same transaction. The
+// audit log names the account given with --as, or 命令行.
 //
 // With --entities a dry run also links the entities the database knows
 // (reading their aliases from DATABASE_URL, and nothing else); saving always does.
@@ -42,11 +43,15 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	asJSON := fs.Bool("json", false, "print the parsed structure as JSON")
 	entities := fs.Bool("entities", false, "link the entities the database at DATABASE_URL knows (reads only)")
 	as := fs.String("as", "", "the email of the staff account the audit log names (default: 命令行)")
+	publish := fs.Bool("publish", false, "publish the documents at once (default: new documents are drafts)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError("import needs at least one FILE")
+	}
+	if *publish && *dryRun {
+		return usageError("import --publish publishes what it saves, and --dry-run saves nothing: leave out one of them")
 	}
 	if *asJSON && !*dryRun {
 		return usageError("import --json prints a dry run's structure: add --dry-run, or leave out --json to save")
@@ -69,7 +74,7 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 		return fmt.Errorf("import: %d of %d files cannot be read; nothing was imported", failed, len(fs.Args()))
 	}
 	if !*dryRun {
-		return saveImport(ctx, cfg, *as, parsed, stdout, stderr)
+		return saveImport(ctx, cfg, *as, *publish, parsed, stdout, stderr)
 	}
 	if *entities {
 		if err := linkEntities(ctx, cfg, parsed); err != nil {
@@ -158,7 +163,7 @@ func linkEntities(ctx context.Context, cfg config.Config, parsed []parsedFile) e
 }
 
 // saveImport saves the parsed files in one transaction and says what it did.
-func saveImport(ctx context.Context, cfg config.Config, as string, parsed []parsedFile, stdout, stderr io.Writer) error {
+func saveImport(ctx context.Context, cfg config.Config, as string, publish bool, parsed []parsedFile, stdout, stderr io.Writer) error {
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -178,7 +183,7 @@ func saveImport(ctx context.Context, cfg config.Config, as string, parsed []pars
 	}
 	files := make([]postgres.ImportFile, len(parsed))
 	for i, p := range parsed {
-		files[i] = postgres.ImportFile{Name: p.File, Document: p.Document}
+		files[i] = postgres.ImportFile{Name: p.File, Document: p.Document, Publish: publish}
 	}
 	results, err := store.ImportDocuments(ctx, actor, files)
 	var refusal *postgres.ImportRefusal
@@ -203,6 +208,11 @@ func saveImport(ctx context.Context, cfg config.Config, as string, parsed []pars
 		}
 		if r.Unchanged {
 			fmt.Fprint(stdout, ";内容与门户中的完全相同,未写入任何内容")
+		}
+		if r.Published {
+			fmt.Fprint(stdout, ";已发布")
+		} else {
+			fmt.Fprint(stdout, ";草稿,尚未发布(工作人员在文件页面发布,或用 --publish 导入)")
 		}
 		fmt.Fprintln(stdout)
 		for _, m := range r.Moved {

@@ -162,9 +162,51 @@ func TestImportCommandLine(t *testing.T) {
 		t.Errorf("refusing a huge file allocated %d MB", read>>20)
 	}
 
-	for _, want := range []string{"portal import [--as EMAIL] FILE...", "portal import --dry-run [--json] [--entities] FILE..."} {
+	err = importCommand(ctx, config.Config{}, []string{"--dry-run", "--publish", seedFile}, &out, &errs)
+	if err == nil || !strings.Contains(err.Error(), "--publish") {
+		t.Errorf("--publish with --dry-run: %v", err)
+	}
+
+	for _, want := range []string{"portal import [--as EMAIL] [--publish] FILE...", "portal import --dry-run [--json] [--entities] FILE...",
+		"A new document is a\ndraft"} {
 		if !strings.Contains(usage, want) {
 			t.Errorf("usage lacks %q", want)
 		}
+	}
+}
+
+// TestImportSavesDraftsUnlessPublish: portal import saves a new reply as a
+// draft, which the public does not see; --publish publishes it, here on an
+// import of the same text again, in the same transaction and with its audit
+// record.
+func TestImportSavesDraftsUnlessPublish(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	cfg := config.Config{DatabaseURL: pool.Config().ConnString()}
+	ctx := context.Background()
+	reply := filepath.Join(t.TempDir(), "reply.txt")
+	os.WriteFile(reply, []byte("关于某提案的答复\n某委员会:\n你们的提案收悉。\n一、第一件事\n已完成5个项目。\n某某厅\n2024年1月2日\n"), 0o644)
+	published := func() (bool, int) {
+		var p bool
+		var audits int
+		if err := pool.QueryRow(ctx, `SELECT d.published_at IS NOT NULL,
+			(SELECT count(*) FROM audit_log a WHERE a.subject_id = d.id AND a.action = 'document.publish')
+			FROM documents d WHERE d.slug = 'reply-20240102'`).Scan(&p, &audits); err != nil {
+			t.Fatal(err)
+		}
+		return p, audits
+	}
+	var out, errs bytes.Buffer
+	if err := importCommand(ctx, cfg, []string{reply}, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	if p, _ := published(); p || !strings.Contains(out.String(), "草稿,尚未发布") {
+		t.Errorf("import: published %v\n%s", p, out.String())
+	}
+	out.Reset()
+	if err := importCommand(ctx, cfg, []string{"--publish", reply}, &out, &errs); err != nil {
+		t.Fatalf("%v\n%s", err, errs.String())
+	}
+	if p, audits := published(); !p || audits != 1 || !strings.Contains(out.String(), "已发布") {
+		t.Errorf("import --publish: published %v, %d audit records\n%s", p, audits, out.String())
 	}
 }

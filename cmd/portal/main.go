@@ -9,8 +9,8 @@
 //	portal user disable --email E
 //	portal demo-data --documents N --database-url URL
 //	                               fill another database with synthetic replies
-//	portal import [--as EMAIL] FILE...
-//	                               save published replies
+//	portal import [--as EMAIL] [--publish] FILE...
+//	                               save published replies, as drafts unless --publish
 //	portal import --dry-run [--json] [--entities] FILE...
 //	                               parse them and print what was found
 package main
@@ -37,7 +37,7 @@ var usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
        portal user add --email E --name N --role admin|editor
        portal user disable --email E
        portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
-       portal import [--as EMAIL] FILE...
+       portal import [--as EMAIL] [--publish] FILE...
        portal import --dry-run [--json] [--entities] FILE...
 
 demo-data creates and migrates the database at URL if needed, then adds N
@@ -50,8 +50,11 @@ needs (on audit_log only SELECT and INSERT); serve then runs as that role.
 import saves published replies (UTF-8 text, at most 1 MB each) in one
 transaction: each file creates a document, or updates the one with the same
 文号, 索引号 or title; if any file cannot be parsed or saved, the problems are
-listed with their file and line and nothing is saved. The audit log names
-the account --as EMAIL (an enabled editor or admin), else 命令行.
+listed with their file and line and nothing is saved. A new document is a
+draft, seen by staff only until an editor publishes it; --publish publishes
+the files' documents at once, in the same transaction (one already published
+stays published either way). The audit log names the account --as EMAIL (an
+enabled editor or admin), else 命令行.
 import --dry-run parses the files and prints what it found (--json: the whole
 structure; --entities: also the entities the database knows, read from
 DATABASE_URL); it writes nothing. --json needs --dry-run.

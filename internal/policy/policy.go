@@ -36,7 +36,13 @@ type Document struct {
 	ContactPhone  string
 	SourceName    string
 	Synthetic     bool
+	// PublishedAt is when the document was published; nil for a draft,
+	// which only staff see (see Viewer).
+	PublishedAt *time.Time
 }
+
+// Draft reports whether d is not published yet.
+func (d Document) Draft() bool { return d.PublishedAt == nil }
 
 // DisplayTitle is the title with the 《》 a Chinese reader expects around it.
 func (d Document) DisplayTitle() string { return "《" + d.Title + "》" }
@@ -132,6 +138,7 @@ type Place struct {
 	ParagraphSeq  int
 	ParagraphText string
 	Start, End    int
+	DocumentDraft bool // the document is not published yet (only staff see it)
 }
 
 // Anchor is the paragraph's fragment id.

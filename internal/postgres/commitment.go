@@ -9,9 +9,10 @@ import (
 )
 
 // Commitment returns one commitment with its figures, the entities its quote
-// names, and other commitments that share those entities.
+// names, and other commitments that share those entities. A commitment of a
+// draft is ENOTFOUND unless the context's viewer sees drafts.
 func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = $1`, id)
+	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = $1 AND `+visible(ctx, "d"), id)
 	if err != nil {
 		return policy.Commitment{}, err
 	}
@@ -61,7 +62,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		         WHERE u.commitment_id <> $1)
 		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared
 		FROM theirs JOIN commitments o ON o.id = theirs.commitment_id
-		WHERE o.withdrawn_at IS NULL
+		WHERE o.withdrawn_at IS NULL AND `+visibleDocument(ctx, "o.document_id")+`
 		GROUP BY o.id, o.position, o.title, o.status
 		ORDER BY shared DESC, o.position
 		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {

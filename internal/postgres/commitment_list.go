@@ -13,7 +13,7 @@ import (
 
 // Commitments lists the commitments that match f, in document and reading order.
 func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]policy.Commitment, error) {
-	where, args := commitmentWhere(f)
+	where, args := commitmentWhere(ctx, f)
 	const order = " ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
 	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + where + order
 	if f.Limit > 0 {
@@ -32,7 +32,7 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 
 // CountCommitments counts the commitments that match f, ignoring its Limit and Offset.
 func (s *Store) CountCommitments(ctx context.Context, f policy.CommitmentFilter) (int, error) {
-	where, args := commitmentWhere(f)
+	where, args := commitmentWhere(ctx, f)
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentNarrowFrom+` WHERE `+where, args...).Scan(&n)
 	return n, err
@@ -129,19 +129,21 @@ func (a *queryArgs) add(v []string) string {
 }
 
 // commitmentScope is what the list, its count and every facet count leave
-// out before any filter: withdrawn commitments, and synthetic documents
-// when f asks for real ones only.
-func commitmentScope(f policy.CommitmentFilter) string {
+// out before any filter: withdrawn commitments, drafts' commitments unless
+// the context's viewer sees drafts, and synthetic documents when f asks for
+// real ones only.
+func commitmentScope(ctx context.Context, f policy.CommitmentFilter) string {
+	scope := "c.withdrawn_at IS NULL AND " + visible(ctx, "d")
 	if f.RealOnly {
-		return "c.withdrawn_at IS NULL AND NOT d.synthetic"
+		scope += " AND NOT d.synthetic"
 	}
-	return "c.withdrawn_at IS NULL"
+	return scope
 }
 
 // commitmentWhere is the condition that selects f's commitments, over the
 // aliases of commitmentNarrowFrom, with its arguments.
-func commitmentWhere(f policy.CommitmentFilter) (string, []any) {
-	where := []string{commitmentScope(f)}
+func commitmentWhere(ctx context.Context, f policy.CommitmentFilter) (string, []any) {
+	where := []string{commitmentScope(ctx, f)}
 	var args queryArgs
 	for _, cf := range commitmentFilters {
 		sel := cf.selected(f)
@@ -162,7 +164,7 @@ func commitmentWhere(f policy.CommitmentFilter) (string, []any) {
 // commitmentFacetsSQL is a query that gives every commitment in f's scope
 // one row, base, with its value, or array of values, of every filter by
 // the filter's name.
-func commitmentFacetsSQL(f policy.CommitmentFilter) string {
+func commitmentFacetsSQL(ctx context.Context, f policy.CommitmentFilter) string {
 	var with, columns, joins []string
 	for _, cf := range commitmentFilters {
 		if cf.pairs == "" {
@@ -177,7 +179,7 @@ func commitmentFacetsSQL(f policy.CommitmentFilter) string {
 	base AS MATERIALIZED (
 	    SELECT c.id, ` + strings.Join(columns, ", ") + commitmentNarrowFrom + `
 	    ` + strings.Join(joins, "\n") + `
-	    WHERE ` + commitmentScope(f) + `)`
+	    WHERE ` + commitmentScope(ctx, f) + `)`
 }
 
 // CommitmentFacets counts, for the filter f, the commitments it leaves and, for
@@ -220,7 +222,7 @@ func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter)
 			labels = append(labels, fmt.Sprintf("WHEN '%s' THEN %s", cf.name, cf.label))
 		}
 	}
-	q := commitmentFacetsSQL(f) + `, counts AS (` + strings.Join(parts, "\n UNION ALL ") + `)
+	q := commitmentFacetsSQL(ctx, f) + `, counts AS (` + strings.Join(parts, "\n UNION ALL ") + `)
 	SELECT facet, value, n::int, coalesce(CASE facet ` + strings.Join(labels, " ") + ` ELSE value END, value)
 	FROM counts ORDER BY facet, n DESC, value`
 	rows, err := s.pool.Query(ctx, q, args...)
@@ -246,7 +248,7 @@ func (s *Store) LeadUnits(ctx context.Context) ([]policy.Entity, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.slug, e.name, count(*) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		JOIN commitments c ON c.id = u.commitment_id
-		WHERE u.role = 'lead' AND c.withdrawn_at IS NULL GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
+		WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND `+visibleDocument(ctx, "c.document_id")+` GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
 	if err != nil {
 		return nil, err
 	}

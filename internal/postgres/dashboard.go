@@ -27,7 +27,7 @@ func (s *Store) MoneyFigures(ctx context.Context) ([]policy.MoneyFigure, error) 
 		      AND (ps.seq, x.start_offset) <= (p.seq, f.start_offset)
 		      AND (p.seq, f.end_offset) <= (pe.seq, x.end_offset)
 		    LIMIT 1) top ON true
-		WHERE f.kind = 'money' AND f.base_unit = 'yuan' AND NOT d.synthetic
+		WHERE f.kind = 'money' AND f.base_unit = 'yuan' AND NOT d.synthetic AND `+visible(ctx, "d")+`
 		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq, f.start_offset`)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (s *Store) ReplyParagraphs(ctx context.Context) ([]policy.Place, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT d.slug, d.title, p.seq, p.text
 		FROM paragraphs p JOIN documents d ON d.id = p.document_id
-		WHERE NOT d.synthetic
+		WHERE NOT d.synthetic AND `+visible(ctx, "d")+`
 		ORDER BY d.signed_on DESC NULLS LAST, d.id, p.seq`)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) 
 		out[i].Division = d
 		facts := &out[i]
 		b.Queue(areaSQL+`
-			SELECT e.slug, e.kind, e.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)
+			SELECT e.slug, e.kind, e.name, `+mentionCount(ctx, "e")+`
 			FROM entities e JOIN area USING (id)
 			WHERE e.kind IN ('region', 'park')
 			ORDER BY e.kind DESC, array_position($1::text[], e.slug), e.name`, d.Regions, d.Places).
@@ -99,7 +99,7 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division) 
 		b.Queue(areaSQL+`
 			SELECT count(*) FROM commitments c
 			WHERE c.withdrawn_at IS NULL
-			  AND c.document_id IN (SELECT id FROM documents WHERE NOT synthetic)
+			  AND c.document_id IN (SELECT d.id FROM documents d WHERE NOT d.synthetic AND `+visible(ctx, "d")+`)
 			  AND (EXISTS (SELECT 1 FROM commitment_units u JOIN area a ON a.id = u.entity_id WHERE u.commitment_id = c.id)
 			   OR EXISTS (SELECT 1 FROM mentions m JOIN area a ON a.id = m.entity_id
 			              WHERE m.paragraph_id = c.paragraph_id

@@ -8,10 +8,12 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-// Document returns the document with the given slug.
+// Document returns the document with the given slug; a draft is ENOTFOUND
+// unless the context's viewer sees drafts.
 func (s *Store) Document(ctx context.Context, slug string) (policy.Document, error) {
 	var d policy.Document
-	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.slug = $1`, slug).Scan(documentDest(&d)...)
+	err := s.pool.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents d WHERE d.slug = $1 AND `+visible(ctx, "d"), slug).
+		Scan(documentDest(&d)...)
 	return d, notFound(err, "err.document")
 }
 
@@ -62,14 +64,14 @@ func (s *Store) FullDocument(ctx context.Context, slug string) (*policy.FullDocu
 		     WHERE p.document_id = $1`, d.ID).Fn = collect(policy.AnnotateMention)
 	b.Queue(`SELECT l.paragraph_id, l.start_offset, l.end_offset, '/documents/' || t.slug, '', t.title
 		     FROM document_links l JOIN documents t ON t.id = l.to_document_id
-		     WHERE l.from_document_id = $1 AND l.paragraph_id IS NOT NULL`, d.ID).Fn = collect(policy.AnnotateCitation)
-	b.Queue(linksSQL+` WHERE l.from_document_id = $1 ORDER BY p.seq NULLS FIRST, l.start_offset`, d.ID).
+		     WHERE l.from_document_id = $1 AND l.paragraph_id IS NOT NULL AND `+visible(ctx, "t"), d.ID).Fn = collect(policy.AnnotateCitation)
+	b.Queue(linksSQL+` WHERE l.from_document_id = $1 AND `+visible(ctx, "t")+` ORDER BY p.seq NULLS FIRST, l.start_offset`, d.ID).
 		Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		fd.Outgoing, err = pgx.CollectRows(rows, scanLink)
 		return err
 	}
-	b.Queue(linksSQL+` WHERE l.to_document_id = $1 ORDER BY f.signed_on DESC NULLS LAST, p.seq`, d.ID).
+	b.Queue(linksSQL+` WHERE l.to_document_id = $1 AND `+visible(ctx, "f")+` ORDER BY f.signed_on DESC NULLS LAST, p.seq`, d.ID).
 		Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		fd.Incoming, err = pgx.CollectRows(rows, scanLink)
@@ -151,7 +153,8 @@ func scanSection(r pgx.CollectableRow) (*policy.Section, error) {
 }
 
 const linksSQL = `
-	SELECT l.relation, f.slug, f.title, f.kind, coalesce(f.doc_number, ''), t.slug, t.title, t.kind, coalesce(t.doc_number, ''),
+	SELECT l.relation, f.slug, f.title, f.kind, coalesce(f.doc_number, ''), f.published_at,
+	       t.slug, t.title, t.kind, coalesce(t.doc_number, ''), t.published_at,
 	       p.seq, p.text, l.start_offset, l.end_offset
 	FROM document_links l
 	JOIN documents f ON f.id = l.from_document_id
@@ -162,8 +165,8 @@ func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
 	var l policy.DocumentLink
 	var seq, start, end *int
 	var text *string
-	err := r.Scan(&l.Relation, &l.From.Slug, &l.From.Title, &l.From.Kind, &l.From.DocNumber,
-		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &seq, &text, &start, &end)
+	err := r.Scan(&l.Relation, &l.From.Slug, &l.From.Title, &l.From.Kind, &l.From.DocNumber, &l.From.PublishedAt,
+		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &l.To.PublishedAt, &seq, &text, &start, &end)
 	if seq != nil {
 		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, ParagraphSeq: *seq,
 			ParagraphText: *text, Start: *start, End: *end}
@@ -173,7 +176,7 @@ func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
 
 // Figures lists every figure of a document in reading order.
 func (s *Store) Figures(ctx context.Context, documentID int64) ([]policy.Figure, error) {
-	rows, err := s.pool.Query(ctx, figuresSQL+` WHERE d.id = $1 ORDER BY p.seq, f.start_offset`, documentID)
+	rows, err := s.pool.Query(ctx, figuresSQL+` WHERE d.id = $1 AND `+visible(ctx, "d")+` ORDER BY p.seq, f.start_offset`, documentID)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,8 @@ import (
 )
 
 // AddDocument inserts a whole document in one transaction and returns its id.
+// The document is published at once: these are documents made whole (the
+// demo data), with nothing for staff to review.
 // Quotes are taken from the paragraph text, so the span trigger can only fail on
 // a span outside the text; that, a duplicate slug or 文号, or an unknown entity
 // or section is EINVALID or ECONFLICT.
@@ -26,9 +28,9 @@ func (s *Store) AddDocument(ctx context.Context, dd policy.DocumentDraft) (int64
 	var id int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO documents (slug, kind, genre, title, short_title, doc_number, issuer, addressee, signed_on,
-		                       disclosure, contact_person, contact_phone, source_name, synthetic)
+		                       disclosure, contact_person, contact_phone, source_name, synthetic, published_at)
 		VALUES ($1, $2, nullif($3, ''), $4, nullif($5, ''), nullif($6, ''), nullif($7, ''), nullif($8, ''), $9,
-		        nullif($10, ''), nullif($11, ''), nullif($12, ''), nullif($13, ''), $14)
+		        nullif($10, ''), nullif($11, ''), nullif($12, ''), nullif($13, ''), $14, now())
 		RETURNING id`,
 		d.Slug, d.Kind, d.Genre, d.Title, d.ShortTitle, d.DocNumber, d.Issuer, d.Addressee, d.SignedOn,
 		d.Disclosure, d.ContactPerson, d.ContactPhone, d.SourceName, d.Synthetic).Scan(&id)

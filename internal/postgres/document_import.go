@@ -25,6 +25,10 @@ type ImportFile struct {
 	// Expect, when set, is what a review of the file promised; if saving it
 	// would do something else the import fails with *ImportStale.
 	Expect *ImportExpect
+	// Publish publishes the document at once, in the import's transaction;
+	// otherwise a new document is saved as a draft, and one already
+	// published stays published.
+	Publish bool
 	// Review, when set, is what staff decided in the review: sections'
 	// themes and accepted candidates (document_import_candidates.go).
 	Review *ImportReview
@@ -62,6 +66,7 @@ type ImportResult struct {
 	Slug       string
 	Title      string
 	Created    bool   // a new document; false when it updates one
+	Published  bool   // the document is public after the import; false for a draft
 	MatchedBy  string // doc_number, index_number or title when it updates one
 	Paragraphs int
 	Sections   int
@@ -191,6 +196,9 @@ func (s *Store) importDocuments(ctx context.Context, actor policy.Actor, files [
 		}
 		if err != nil {
 			return nil, err
+		}
+		if res.Published, err = settlePublication(ctx, tx, actor, f, res.DocumentID); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
 		results = append(results, res)
 	}

@@ -144,8 +144,12 @@ func TestImportSeedIntoEmptyDatabase(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM documents`); n != docs+1 {
 		t.Errorf("%d documents, want %d", n, docs+1)
 	}
+	// A draft: the public does not see it, staff do.
+	if _, err := store.Document(ctx, r.Slug); policy.ErrorCode(err) != policy.ENOTFOUND || r.Published {
+		t.Errorf("the import is public (published %v): %v", r.Published, err)
+	}
 	var doc policy.Document
-	if doc, err = store.Document(ctx, r.Slug); err != nil || doc.DocNumber != "黔工信提复字〔2023〕4号" || doc.IndexNumber != "000014349/2023-2692872" ||
+	if doc, err = store.Document(policy.WithViewer(ctx, policy.Staff), r.Slug); err != nil || !doc.Draft() || doc.DocNumber != "黔工信提复字〔2023〕4号" || doc.IndexNumber != "000014349/2023-2692872" ||
 		doc.Addressee != "农工党贵州省委员会" || doc.SignedOn == nil || doc.SignedOn.Format("2006-01-02") != "2023-06-28" || doc.Kind != "reply" {
 		t.Errorf("document %+v (%v)", doc, err)
 	}

@@ -356,8 +356,11 @@ func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, 
 			if slug, err = im.freeSlug(ctx, "cited-"+hex.EncodeToString(sum[:6])); err != nil {
 				return nil, nil, err
 			}
-			err = im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, title) VALUES ($1, $2, $3) RETURNING id`,
-				slug, kind, c.Title).Scan(&to)
+			// A placeholder is public when the document citing it is
+			// (document_publish.go), a draft while that is a draft.
+			err = im.tx.QueryRow(ctx, `INSERT INTO documents (slug, kind, title, published_at)
+				VALUES ($1, $2, $3, (SELECT published_at FROM documents WHERE id = $4)) RETURNING id`,
+				slug, kind, c.Title, im.id).Scan(&to)
 			if err == nil {
 				added = append(added, c.Title)
 				err = audit(ctx, im.tx, im.actor, "document.placeholder", "document", to, nil,

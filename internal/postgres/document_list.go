@@ -10,7 +10,8 @@ import (
 
 // Documents lists every real document with its counts: replies first, newest
 // first, then the documents they answer and cite. Synthetic documents (portal
-// demo-data) are left out: they are there to measure, not to read.
+// demo-data) are left out: they are there to measure, not to read. Drafts
+// are listed for a viewer who sees them.
 func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+documentColumns+`,
@@ -19,9 +20,10 @@ func (s *Store) Documents(ctx context.Context) ([]policy.DocumentSummary, error)
 		       (SELECT count(*) FROM commitments c WHERE c.document_id = d.id AND c.withdrawn_at IS NULL),
 		       (SELECT count(*) FROM figures f JOIN paragraphs p ON p.id = f.paragraph_id WHERE p.document_id = d.id),
 		       (SELECT count(DISTINCT m.entity_id) FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id WHERE p.document_id = d.id),
-		       (SELECT count(DISTINCT l.from_document_id) FROM document_links l WHERE l.to_document_id = d.id)
+		       (SELECT count(DISTINCT l.from_document_id) FROM document_links l
+		        WHERE l.to_document_id = d.id AND `+visibleDocument(ctx, "l.from_document_id")+`)
 		FROM documents d
-		WHERE NOT d.synthetic
+		WHERE NOT d.synthetic AND `+visible(ctx, "d")+`
 		ORDER BY d.kind <> 'reply', d.kind <> 'proposal', d.signed_on DESC NULLS LAST, d.id`)
 	if err != nil {
 		return nil, err

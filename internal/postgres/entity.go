@@ -13,7 +13,7 @@ import (
 func (s *Store) Entities(ctx context.Context, kinds ...policy.EntityKind) ([]policy.Entity, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, ''), coalesce(e.description, ''),
-		       (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)
+		       `+mentionCount(ctx, "e")+`
 		FROM entities e
 		WHERE cardinality($1::text[]) = 0 OR e.kind = ANY($1)
 		ORDER BY array_position($2::text[], e.kind), 7 DESC, e.name`, toStrings(kinds), toStrings(policy.EntityKinds))
@@ -48,7 +48,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		e.Parent = &policy.Entity{Slug: *parentSlug, Name: *parentName}
 	}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT c.slug, c.kind, c.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = c.id)
+	b.Queue(`SELECT c.slug, c.kind, c.name, `+mentionCount(ctx, "c")+`
 		     FROM entities c WHERE c.parent_id = $1 ORDER BY c.kind, c.name`, e.ID).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Children, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
@@ -57,7 +57,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		})
 		return err
 	}
-	b.Queue(`SELECT c.slug, c.kind, c.name, (SELECT count(*) FROM mentions m WHERE m.entity_id = c.id), pe.slug, pe.name
+	b.Queue(`SELECT c.slug, c.kind, c.name, `+mentionCount(ctx, "c")+`, pe.slug, pe.name
 		     FROM entity_lineage l JOIN entities c ON c.id = l.entity_id JOIN entities pe ON pe.id = c.parent_id
 		     WHERE l.ancestor_id = $1 AND l.entity_id <> $1 AND c.kind = 'park' AND $2 = 'region'
 		     ORDER BY pe.name, c.name`, e.ID, e.Kind).Fn = func(br pgx.BatchResults) error {
@@ -71,28 +71,28 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		})
 		return err
 	}
-	b.Queue(`SELECT count(*) FROM mentions WHERE entity_id = $1`, e.ID).Fn = func(br pgx.BatchResults) error {
+	b.Queue(`SELECT `+mentionCount(ctx, "e")+` FROM entities e WHERE e.id = $1`, e.ID).Fn = func(br pgx.BatchResults) error {
 		return br.QueryRow().Scan(&e.PlaceTotal)
 	}
-	b.Queue(`SELECT count(*) FROM commitments c WHERE c.withdrawn_at IS NULL AND c.id IN (
+	b.Queue(`SELECT count(*) FROM commitments c WHERE c.withdrawn_at IS NULL AND `+visibleDocument(ctx, "c.document_id")+` AND c.id IN (
 		         SELECT ce.commitment_id FROM commitment_entities ce WHERE ce.entity_id = $1)`, e.ID).
 		Fn = func(br pgx.BatchResults) error {
 		return br.QueryRow().Scan(&e.CommitmentTotal)
 	}
-	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset
+	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset, d.published_at IS NULL
 		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN documents d ON d.id = p.document_id
-		     WHERE m.entity_id = $1 ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset
+		     WHERE m.entity_id = $1 AND `+visible(ctx, "d")+` ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset
 		     LIMIT $2`, e.ID, EntityListLimit).
 		Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		e.Places, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Place, error) {
 			var p policy.Place
-			return p, r.Scan(&p.DocumentSlug, &p.DocumentTitle, &p.ParagraphSeq, &p.ParagraphText, &p.Start, &p.End)
+			return p, r.Scan(&p.DocumentSlug, &p.DocumentTitle, &p.ParagraphSeq, &p.ParagraphText, &p.Start, &p.End, &p.DocumentDraft)
 		})
 		return err
 	}
 	b.Queue(`SELECT `+commitmentColumns+commitmentFrom+`
-		     WHERE c.withdrawn_at IS NULL
+		     WHERE c.withdrawn_at IS NULL AND `+visible(ctx, "d")+`
 		       AND (EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
 		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
 		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))

@@ -21,7 +21,7 @@ func (s *Store) DocumentMentions(ctx context.Context, documentID int64) ([]Menti
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.slug, e.kind, e.name, p.seq, m.start_offset, m.end_offset, m.quote
 		FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN paragraphs p ON p.id = m.paragraph_id
-		WHERE p.document_id = $1 ORDER BY p.seq, m.start_offset`, documentID)
+		WHERE p.document_id = $1 AND `+visibleDocument(ctx, "p.document_id")+` ORDER BY p.seq, m.start_offset`, documentID)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (s *Store) CommitmentFigures(ctx context.Context, ids []int64) (map[int64][
 		FROM commitments c
 		JOIN figures f ON f.paragraph_id = c.paragraph_id AND f.start_offset >= c.start_offset AND f.end_offset <= c.end_offset
 		JOIN paragraphs p ON p.id = f.paragraph_id JOIN documents d ON d.id = p.document_id
-		WHERE c.id = ANY($1) ORDER BY c.id, f.start_offset`, ids)
+		WHERE c.id = ANY($1) AND `+visible(ctx, "d")+` ORDER BY c.id, f.start_offset`, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (s *Store) PublicUpdates(ctx context.Context, commitmentID int64, limit int
 		JOIN commitments c ON c.id = u.commitment_id
 		JOIN documents d ON d.id = c.document_id
 		LEFT JOIN users a ON a.id = u.author_id
-		WHERE u.public AND c.withdrawn_at IS NULL AND ($1 = 0 OR c.id = $1)
+		WHERE u.public AND c.withdrawn_at IS NULL AND ($1 = 0 OR c.id = $1) AND `+visible(ctx, "d")+`
 		ORDER BY u.created_at DESC, u.id DESC
 		LIMIT $2`, commitmentID, limit)
 	if err != nil {
@@ -103,10 +103,11 @@ func (s *Store) PublicUpdates(ctx context.Context, commitmentID int64, limit int
 func (s *Store) FeedEpoch(ctx context.Context, commitmentID int64) (time.Time, error) {
 	var t time.Time
 	if commitmentID == 0 {
-		err := s.pool.QueryRow(ctx, `SELECT coalesce(max(created_at), 'epoch') FROM documents`).Scan(&t)
+		err := s.pool.QueryRow(ctx, `SELECT coalesce(max(d.created_at), 'epoch') FROM documents d WHERE `+visible(ctx, "d")).Scan(&t)
 		return t, err
 	}
-	err := s.pool.QueryRow(ctx, `SELECT created_at FROM commitments WHERE id = $1 AND withdrawn_at IS NULL`, commitmentID).Scan(&t)
+	err := s.pool.QueryRow(ctx, `SELECT c.created_at FROM commitments c WHERE c.id = $1 AND c.withdrawn_at IS NULL AND `+
+		visibleDocument(ctx, "c.document_id"), commitmentID).Scan(&t)
 	return t, notFound(err, "err.commitment")
 }
 

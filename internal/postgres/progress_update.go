@@ -63,6 +63,7 @@ func (s *Store) ProgressUpdates(ctx context.Context, commitmentID int64, staff b
 		       CASE WHEN $2 OR u.signed THEN coalesce(a.name, '') ELSE '' END, u.created_at
 		FROM progress_updates u LEFT JOIN users a ON a.id = u.author_id
 		WHERE u.commitment_id = $1 AND ($2 OR u.public)
+		  AND `+visibleDocument(ctx, "(SELECT c.document_id FROM commitments c WHERE c.id = u.commitment_id)")+`
 		ORDER BY u.happened_on DESC, u.id DESC`, commitmentID, staff)
 	if err != nil {
 		return nil, err

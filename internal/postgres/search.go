@@ -59,10 +59,10 @@ const walkThreshold = 500
 
 func (s *Store) searchKind(ctx context.Context, q policy.SearchQuery, kind policy.SearchKind, limit, offset int) (policy.SearchGroup, error) {
 	g := policy.SearchGroup{Kind: kind}
-	sql, args := searchSQL(kind, q, limit, offset)
+	sql, args := searchSQL(ctx, kind, q, limit, offset)
 	if walk, ok := walkQueries[kind]; ok && len(q.Terms) == 1 {
 		// The count comes from the index alone; a frequent term is then walked.
-		count, cargs := searchCountSQL(kind, q)
+		count, cargs := searchCountSQL(ctx, kind, q)
 		var total int
 		if err := s.pool.QueryRow(ctx, count, cargs...).Scan(&total); err != nil {
 			return g, err
@@ -72,7 +72,7 @@ func (s *Store) searchKind(ctx context.Context, q policy.SearchQuery, kind polic
 		}
 		if total >= walkThreshold {
 			term := q.Terms[0]
-			sql, args = fmt.Sprintf(walk, limit, offset), []any{policy.FoldSearch(term), term, total}
+			sql, args = fmt.Sprintf(walk, limit, offset, visible(ctx, "d")), []any{policy.FoldSearch(term), term, total}
 		}
 	}
 	rows, err := s.pool.Query(ctx, sql, args...)
@@ -94,7 +94,7 @@ func (s *Store) searchKind(ctx context.Context, q policy.SearchQuery, kind polic
 // ExplainSearch returns PostgreSQL's plan for the paragraph search of q, as
 // EXPLAIN prints it, so that tests and operators can see the index at work.
 func (s *Store) ExplainSearch(ctx context.Context, q policy.SearchQuery) (string, error) {
-	sql, args := searchSQL(policy.HitParagraph, q, 20, 0)
+	sql, args := searchSQL(ctx, policy.HitParagraph, q, 20, 0)
 	rows, err := s.pool.Query(ctx, "EXPLAIN "+sql, args...)
 	if err != nil {
 		return "", err
@@ -127,7 +127,7 @@ var searchQueries = map[policy.SearchKind]string{
 		    ORDER BY d.synthetic, h.phrase DESC, d.signed_on DESC NULLS LAST, d.id, h.seq
 		    %[4]s
 		)
-		SELECT top.phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, p.seq, p.text,
+		SELECT top.phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.published_at, p.seq, p.text,
 		       (SELECT count(*) FROM hits)
 		FROM top JOIN paragraphs p ON p.id = top.id JOIN documents d ON d.id = p.document_id
 		ORDER BY d.synthetic, top.phrase DESC, d.signed_on DESC NULLS LAST, d.id, p.seq`,
@@ -140,12 +140,12 @@ var searchQueries = map[policy.SearchKind]string{
 		    ORDER BY d.synthetic, h.phrase DESC, d.signed_on DESC NULLS LAST, d.id, h.in_title DESC, h.position
 		    %[4]s
 		)
-		SELECT top.phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, c.id, c.title, c.quote, c.status,
+		SELECT top.phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.published_at, c.id, c.title, c.quote, c.status,
 		       (SELECT count(*) FROM hits)
 		FROM top JOIN commitments c ON c.id = top.id JOIN documents d ON d.id = c.document_id
 		ORDER BY d.synthetic, top.phrase DESC, d.signed_on DESC NULLS LAST, d.id, top.in_title DESC, c.position`,
 	policy.HitDocument: `
-		SELECT %[1]s AS phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.kind, count(*) OVER ()
+		SELECT %[1]s AS phrase, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.published_at, d.kind, count(*) OVER ()
 		FROM documents d WHERE %[2]s
 		ORDER BY d.synthetic, phrase DESC, d.kind <> 'reply', d.signed_on DESC NULLS LAST, d.id
 		%[4]s`,
@@ -161,21 +161,23 @@ var searchQueries = map[policy.SearchKind]string{
 
 // walkQueries find the page of a single frequent term by walking the documents
 // in rank order (documents_rank_idx) and stopping when the page is full. $1 is
-// the folded term, $2 the term as typed, $3 the total already counted. Their
-// order and matches are those of searchQueries for one term.
+// the folded term, $2 the term as typed, $3 the total already counted; %[1]d
+// and %[2]d are LIMIT and OFFSET, %[3]s the condition that d is visible.
+// Their order and matches are those of searchQueries for one term.
 var walkQueries = map[policy.SearchKind]string{
 	policy.HitParagraph: `
-		SELECT true, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, h.seq, h.text, $3::int
+		SELECT true, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.published_at, h.seq, h.text, $3::int
 		FROM documents d
 		CROSS JOIN LATERAL (
 		    SELECT p.seq, p.text FROM paragraphs p
 		    WHERE p.document_id = d.id
 		      AND (strpos(p.text, $1::text) > 0 OR strpos(search_normalize(p.text), search_normalize($2::text)) > 0)
 		) h
+		WHERE %[3]s
 		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, h.seq
-		LIMIT %d OFFSET %d`,
+		LIMIT %[1]d OFFSET %[2]d`,
 	policy.HitCommitment: `
-		SELECT true, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, h.id, h.title, h.quote, h.status, $3::int
+		SELECT true, d.slug, d.title, coalesce(d.doc_number, ''), d.synthetic, d.published_at, h.id, h.title, h.quote, h.status, $3::int
 		FROM documents d
 		CROSS JOIN LATERAL (
 		    SELECT c.id, c.title, c.quote, c.status, c.position, strpos(c.title, $1::text) > 0 AS in_title
@@ -184,14 +186,15 @@ var walkQueries = map[policy.SearchKind]string{
 		      AND (strpos(c.title || ' ' || c.quote, $1::text) > 0
 		           OR strpos(search_normalize(c.title || ' ' || c.quote), search_normalize($2::text)) > 0)
 		) h
+		WHERE %[3]s
 		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, h.in_title DESC, h.position
-		LIMIT %d OFFSET %d`,
+		LIMIT %[1]d OFFSET %[2]d`,
 }
 
 // searchCountSQL counts the hits of one kind, as searchSQL finds them.
-func searchCountSQL(kind policy.SearchKind, q policy.SearchQuery) (string, []any) {
+func searchCountSQL(ctx context.Context, kind policy.SearchKind, q policy.SearchQuery) (string, []any) {
 	var b searchArgs
-	where := searchWhere(kind, q, &b)
+	where := searchWhere(ctx, kind, q, &b)
 	return fmt.Sprintf(`SELECT count(*) FROM %s WHERE %s`, searchTables[kind], where), b
 }
 
@@ -212,12 +215,19 @@ func (a *searchArgs) add(v any) string {
 // approximate, are then confirmed with strpos: first on the text as it is,
 // which almost always settles it, and only failing that on the normalised
 // text (normalising a whole paragraph costs more than the rest of the search).
-func searchWhere(kind policy.SearchKind, q policy.SearchQuery, args *searchArgs) string {
+// Hits in drafts are left out unless the context's viewer sees drafts.
+func searchWhere(ctx context.Context, kind policy.SearchKind, q policy.SearchQuery, args *searchArgs) string {
 	text := searchText[kind]
 	indexed := kind != policy.HitEntity
 	var where []string
-	if kind == policy.HitCommitment {
-		where = append(where, "c.withdrawn_at IS NULL") // withdrawn commitments are not public
+	switch kind {
+	case policy.HitParagraph:
+		where = append(where, visibleDocument(ctx, "p.document_id"))
+	case policy.HitCommitment:
+		// Withdrawn commitments are not public.
+		where = append(where, "c.withdrawn_at IS NULL", visibleDocument(ctx, "c.document_id"))
+	case policy.HitDocument:
+		where = append(where, visible(ctx, "d"))
 	}
 	for _, term := range q.Terms {
 		if policy.FoldSearch(term) == "" {
@@ -241,9 +251,9 @@ func searchWhere(kind policy.SearchKind, q policy.SearchQuery, args *searchArgs)
 // searchSQL builds the query for one kind (see searchWhere). The phrase flag
 // is true when the text holds the terms written together (as typed, folded),
 // always for a single term; it only ranks.
-func searchSQL(kind policy.SearchKind, q policy.SearchQuery, limit, offset int) (string, []any) {
+func searchSQL(ctx context.Context, kind policy.SearchKind, q policy.SearchQuery, limit, offset int) (string, []any) {
 	var args searchArgs
-	where := searchWhere(kind, q, &args)
+	where := searchWhere(ctx, kind, q, &args)
 	text := searchText[kind]
 	phrase := "true"
 	if len(q.Terms) > 1 {
@@ -265,15 +275,15 @@ type hitScanner func(rows pgx.Rows, h *policy.SearchHit, total *int) error
 var scanners = map[policy.SearchKind]hitScanner{
 	policy.HitParagraph: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		d := &h.Document
-		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &h.Seq, &h.Text, total)
+		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &d.PublishedAt, &h.Seq, &h.Text, total)
 	},
 	policy.HitCommitment: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		d := &h.Document
-		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &h.ID, &h.Title, &h.Text, &h.Status, total)
+		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &d.PublishedAt, &h.ID, &h.Title, &h.Text, &h.Status, total)
 	},
 	policy.HitDocument: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		d := &h.Document
-		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &d.Kind, total)
+		return rows.Scan(&h.Phrase, &d.Slug, &d.Title, &d.DocNumber, &d.Synthetic, &d.PublishedAt, &d.Kind, total)
 	},
 	policy.HitEntity: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		e := &h.Entity

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"testing"
@@ -39,8 +40,8 @@ func FuzzSearchSQL(f *testing.F) {
 			}
 		}
 		for _, kind := range policy.SearchKinds {
-			sql, args := searchSQL(kind, q, limit, offset)
-			want, _ := searchSQL(kind, shape, limit, offset)
+			sql, args := searchSQL(context.Background(), kind, q, limit, offset)
+			want, _ := searchSQL(context.Background(), kind, shape, limit, offset)
 			if sql != want {
 				t.Fatalf("%s search for %q: the SQL depends on the text typed:\n%s", kind, raw, sql)
 			}
@@ -50,8 +51,8 @@ func FuzzSearchSQL(f *testing.F) {
 				}
 			}
 			if _, ok := searchTables[kind]; ok {
-				csql, cargs := searchCountSQL(kind, q)
-				cwant, _ := searchCountSQL(kind, shape)
+				csql, cargs := searchCountSQL(context.Background(), kind, q)
+				cwant, _ := searchCountSQL(context.Background(), kind, shape)
 				if csql != cwant || len(cargs) == 0 {
 					t.Fatalf("%s count for %q:\n%s", kind, raw, csql)
 				}

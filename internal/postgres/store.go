@@ -36,13 +36,13 @@ const documentColumns = `d.id, d.slug, d.kind, coalesce(d.genre, ''), d.title, c
 	coalesce(d.doc_number, ''), coalesce(d.index_number, ''), coalesce(d.info_category, ''), coalesce(d.issuer, ''),
 	coalesce(d.addressee, ''), coalesce(d.proposer, ''), coalesce(d.proposal_no, ''), coalesce(d.session_name, ''),
 	d.signed_on, d.generated_at, coalesce(d.disclosure, ''), coalesce(d.validity, ''),
-	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic`
+	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic, d.published_at`
 
 func documentDest(d *policy.Document) []any {
 	return []any{&d.ID, &d.Slug, &d.Kind, &d.Genre, &d.Title, &d.ShortTitle, &d.DocNumber, &d.IndexNumber,
 		&d.InfoCategory, &d.Issuer, &d.Addressee, &d.Proposer, &d.ProposalNo, &d.SessionName,
 		&d.SignedOn, &d.GeneratedAt, &d.Disclosure, &d.Validity, &d.ContactPerson, &d.ContactPhone,
-		&d.SourceName, &d.Synthetic}
+		&d.SourceName, &d.Synthetic, &d.PublishedAt}
 }
 
 // commitmentColumns are a commitment's columns with its document, sections,
@@ -51,7 +51,7 @@ const commitmentColumns = `
 	c.id, c.position, c.title, c.kind, c.strength, c.status, coalesce(c.status_basis, ''), c.progress,
 	coalesce(c.time_frame, ''), c.period_start, c.period_end, c.due_on, c.quote, c.version, c.updated_at,
 	coalesce(c.public_note, ''), c.withdrawn_at, coalesce(c.withdrawn_reason, ''),
-	d.id, d.slug, d.title, coalesce(d.short_title, ''), coalesce(d.doc_number, ''),
+	d.id, d.slug, d.title, coalesce(d.short_title, ''), coalesce(d.doc_number, ''), d.published_at,
 	x.id, x.anchor, x.kind, x.label, x.title,
 	top.id, top.anchor, top.label, top.title, coalesce(top.theme_key, ''), coalesce(t.name_zh, ''), coalesce(t.name_en, ''),
 	p.seq, p.text, c.start_offset, c.end_offset,
@@ -85,7 +85,7 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 	err := r.Scan(&c.ID, &c.Position, &c.Title, &c.Kind, &c.Strength, &c.Status, &c.StatusBasis, &progress,
 		&c.TimeFrame, &c.PeriodStart, &c.PeriodEnd, &c.DueOn, &c.Quote, &c.Version, &c.UpdatedAt,
 		&c.PublicNote, &c.WithdrawnAt, &c.WithdrawnReason,
-		&c.Document.ID, &c.Document.Slug, &c.Document.Title, &c.Document.ShortTitle, &c.Document.DocNumber,
+		&c.Document.ID, &c.Document.Slug, &c.Document.Title, &c.Document.ShortTitle, &c.Document.DocNumber, &c.Document.PublishedAt,
 		&c.Section.ID, &c.Section.Anchor, &c.Section.Kind, &c.Section.Label, &c.Section.Title,
 		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName, &themeNameEN,
 		&c.Place.ParagraphSeq, &c.Place.ParagraphText, &c.Place.Start, &c.Place.End, &lead, &support)

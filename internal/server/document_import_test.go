@@ -158,6 +158,13 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 	if n := scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE action = 'document.import' AND actor_name = '李编辑'`); n != 1 {
 		t.Errorf("%d audit records", n)
 	}
+	// Saved as a draft: the public sees nothing of it until an editor publishes it.
+	if r := request(t, public, "GET", base+"/documents/reply-2024-7", nil); r.status != http.StatusNotFound {
+		t.Errorf("the public sees the draft: %d", r.status)
+	}
+	if r := request(t, editor, "POST", base+"/documents/reply-2024-7/publish", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d\n%s", r.status, r.body)
+	}
 	page := request(t, public, "GET", base+"/documents/reply-2024-7", nil)
 	for _, want := range []string{"关于省政协某号提案的答复", "黔某提复字〔2024〕7号", "(一)资源勘查", "20%", `href="/entities/tongren"`} {
 		if page.status != http.StatusOK || !strings.Contains(page.body, want) {

@@ -53,6 +53,10 @@ var validForms = map[string]url.Values{
 	"/admin/themes":              {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
 	"/admin/themes/{key}":        {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
 	"/admin/themes/{key}/move":   {"dir": {"up"}},
+	// The walk's slug is the seeded reply: published, so publishing it is a
+	// 409; unpublishing it succeeds and the next publish undoes it.
+	"/documents/{slug}/publish":   {},
+	"/documents/{slug}/unpublish": {},
 	// Without confirm and sum the import page only shows its review; nothing is saved.
 	"/documents/import": {"name": {"答复.txt"}, "text": {"关于加快电池材料产业发展的答复\n\n王委员:\n您提出的《关于加快电池材料产业发展的建议》收悉。现答复如下:\n一、加快产业发展\n我们将加快建设电池材料基地。\n\n贵州省工业和信息化厅\n2023年6月28日\n"}},
 }

@@ -157,6 +157,8 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/changes", s.showChanges)
 			r.Get("/documents/import", s.showImport)
 			r.Post("/documents/import", s.importDocument)
+			r.Post("/documents/{slug}/publish", s.publishDocument)
+			r.Post("/documents/{slug}/unpublish", s.unpublishDocument)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAdmin)

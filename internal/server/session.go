@@ -46,7 +46,12 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			u, err := s.store.User(ctx, id)
 			switch {
 			case err == nil && u.DisabledAt == nil:
-				r = r.WithContext(web.WithUser(ctx, &u))
+				ctx = web.WithUser(ctx, &u)
+				if u.CanEdit() {
+					// Staff see drafts (policy.Viewer); the public's reads never do.
+					ctx = policy.WithViewer(ctx, policy.Staff)
+				}
+				r = r.WithContext(ctx)
 				w.Header().Set("Cache-Control", "no-store")
 				// Committing now moves the idle deadline on.
 				if err := s.saveSession(w, r, u.ID); err != nil {
