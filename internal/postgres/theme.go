@@ -11,15 +11,7 @@ import (
 // ThemeEntries lists the themes in order with their keywords, for the admin
 // page and the import review's suggestions.
 func (s *Store) ThemeEntries(ctx context.Context) ([]policy.ThemeEntry, error) {
-	return themeEntries(ctx, s.pool)
-}
-
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func themeEntries(ctx context.Context, q querier) ([]policy.ThemeEntry, error) {
-	rows, err := q.Query(ctx, `SELECT id, key, name_zh, name_en, position, keywords FROM themes ORDER BY position`)
+	rows, err := s.pool.Query(ctx, `SELECT id, key, name_zh, name_en, position, keywords FROM themes ORDER BY position`)
 	if err != nil {
 		return nil, err
 	}
