@@ -59,6 +59,13 @@ func TestThemesAdminAddsEditsAndReordersWithAudit(t *testing.T) {
 	if r := request(t, admin, "POST", p.URL+"/admin/themes/education/move", url.Values{"dir": {"sideways"}}); r.status != http.StatusBadRequest && r.status != http.StatusUnprocessableEntity {
 		t.Errorf("a bad direction: status %d", r.status)
 	}
+	// The first theme cannot go further up: nothing changes, nothing is audited.
+	if r := request(t, admin, "POST", p.URL+"/admin/themes/industrial_layout/move", url.Values{"dir": {"up"}}); r.status != http.StatusSeeOther {
+		t.Errorf("moving the first theme up: status %d", r.status)
+	}
+	if first := scalar[string](t, p.Pool, `SELECT key FROM themes ORDER BY position LIMIT 1`); first != "industrial_layout" {
+		t.Errorf("first theme now %s", first)
+	}
 	if got := scalar[string](t, p.Pool, `SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE subject_type = 'theme'`); got != "theme.create,theme.update,theme.move" {
 		t.Errorf("audit records %q, want one per change", got)
 	}
