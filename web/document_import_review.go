@@ -69,7 +69,7 @@ func CandidateField(n int, field string) string { return "cand-" + strconv.Itoa(
 var readFieldMessages = map[string]string{
 	"title": "imp.m.title", "doc_number": "imp.m.docnumber", "index_number": "imp.m.index", "addressee": "imp.m.addressee",
 	"signers": "imp.m.signers", "date": "imp.m.signed", "contact": "imp.m.contact", "sections": "imp.m.sections",
-	"text": "imp.m.text",
+	"text": "imp.m.text", "header": "imp.m.header",
 }
 
 // readFieldName is a field's name in the reader's language; a field the
@@ -99,4 +99,13 @@ func themeOption(ctx context.Context, t policy.ThemeEntry, suggested string) str
 		return themeName(ctx, t.Theme) + " " + T(ctx, "imp.theme.suggested")
 	}
 	return themeName(ctx, t.Theme)
+}
+
+// noteLabel names what a reader's note is about: the field, and its line
+// where it has one.
+func noteLabel(ctx context.Context, n importer.FieldNote) string {
+	if n.Line > 0 {
+		return readFieldName(ctx, n.Field) + " · " + T(ctx, "imp.atline", strconv.Itoa(n.Line))
+	}
+	return readFieldName(ctx, n.Field)
 }

@@ -610,6 +610,7 @@ var messages = []entry{
 	{"imp.m.attachments", "附件", "Attachments"},
 	{"imp.m.sections", "章节", "Sections"},
 	{"imp.m.text", "正文", "Body text"},
+	{"imp.m.header", "信息栏", "Header block"},
 	{"imp.unread", "未能读出:%s。请对照原文核对。", "Not read: %s. Please check against the original."},
 	{"imp.readnotes", "读取时修补或略去的内容,请核对:", "Read only by repairing a line or dropping page furniture; please check:"},
 	{"imp.atline", "第 %s 行", "line %s"},

@@ -249,3 +249,18 @@ func TestImportReviewOfTheSeedAgain(t *testing.T) {
 		t.Errorf("a refused review changed a theme to %s", k)
 	}
 }
+
+// What the reader repaired is listed for checking, with its line.
+func TestImportReviewListsWhatTheReaderRepaired(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	const text = "关于加强人才培养的答复\n王委员:您提出的《关于加强人才培养的建议》收悉。现答复如下:\n我们已建成人才实训基地3个。\n贵州省某某厅\n2024年3月5日\n"
+	r := upload(t, loggedIn(t, p.URL, editorEmail), p.URL+"/documents/import", "oneline.txt", text)
+	if r.status != http.StatusOK {
+		t.Fatalf("review: %d\n%.2000s", r.status, r.body)
+	}
+	for _, want := range []string{`id="import-notes"`, "称呼和正文写在同一行", "主送 · 第 2 行"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the review lacks %s", want)
+		}
+	}
+}
