@@ -602,7 +602,7 @@ var messages = []entry{
 	{"imp.cand.number", "候选 %s", "Candidate %s"},
 	{"imp.cand.fields", "承诺事项", "As a commitment"},
 	{"imp.cand.nolead", "(未指定)", "(none)"},
-	{"imp.cand.acceptall", "全部采纳并确认", "Accept all and confirm"},
+	{"imp.cand.acceptall", "全部采纳并确认(已有承诺的除外)", "Accept all and confirm (except those already commitments)"},
 	{"imp.cand.held", "已有承诺 %s 在这里", "Already commitment %s"},
 	{"imp.m.signers", "落款单位", "Signing bodies"},
 	{"imp.m.signer", "签发人", "Signed off by"},

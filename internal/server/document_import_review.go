@@ -81,7 +81,9 @@ func (s *Server) importReview(r *http.Request, v *web.ImportView, confirm bool) 
 	for i := range f.Candidates {
 		c := &f.Candidates[i]
 		field := func(name string) string { return web.CandidateField(c.Number, name) }
-		c.Accept = all || form.Get(field("accept")) == "1"
+		// Accept all leaves out the candidates whose words a commitment
+		// already holds: saving them would be refused.
+		c.Accept = (all && form.Get(field("held")) != "1") || form.Get(field("accept")) == "1"
 		c.Title, c.Kind, c.Strength = form.Get(field("title")), form.Get(field("kind")), form.Get(field("strength"))
 		c.Lead, c.DueOn = form.Get(field("lead")), form.Get(field("due"))
 		if !c.Accept {

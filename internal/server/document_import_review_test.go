@@ -248,6 +248,29 @@ func TestImportReviewOfTheSeedAgain(t *testing.T) {
 	if k := scalar[string](t, p.Pool, `SELECT theme_key FROM sections WHERE anchor = 's2'`); k != "factor_guarantees" {
 		t.Errorf("a refused review changed a theme to %s", k)
 	}
+	// Accept all takes only the candidates no commitment holds yet (in the
+	// seed, a commitment holds every one), so it is not refused.
+	page := upload(t, editor, p.URL+"/documents/import", "seed.txt", string(src))
+	form = confirmForm(t, page.body)
+	free := 0
+	for n := 1; strings.Contains(page.body, `name="cand-`+itoa(n)+`-accept"`); n++ {
+		field := func(f string) string { return "cand-" + itoa(n) + "-" + f }
+		form.Set(field("title"), "候选 "+itoa(n))
+		form.Set(field("kind"), "measure")
+		form.Set(field("strength"), "definite")
+		if strings.Contains(page.body, `name="`+field("held")+`"`) {
+			form.Set(field("held"), "1")
+		} else {
+			free++
+		}
+	}
+	form.Set("accept_all", "1")
+	if r := postMultipart(t, editor, p.URL+"/documents/import", form); r.status != http.StatusSeeOther {
+		t.Fatalf("accept all on the seed: %d\n%.2000s", r.status, r.body)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM commitments`); n != commitments+free {
+		t.Errorf("commitments %d → %d, want the %d free candidates added", commitments, n, free)
+	}
 }
 
 // What the reader repaired is listed for checking, with its line.
