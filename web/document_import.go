@@ -19,6 +19,7 @@ type ImportView struct {
 	Document   *importer.Document // set once the text parses
 	Preview    *ImportPreview     // what saving would do; nil when it is refused
 	Problems   []string           // why saving is refused, in the reader's language
+	Review     *ImportReviewForm  // the themes and candidates staff decide on (document_import_review.go)
 }
 
 // ImportPreview is what saving a parsed reply would do.

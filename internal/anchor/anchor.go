@@ -38,10 +38,15 @@ const (
 )
 
 // QuoteError says why Locate could not place a quote; Label names the
-// commitment it overlaps.
+// commitment it overlaps. For a quote not in the text, After is the
+// quote's longest beginning that the text holds (its last few characters),
+// and Source and Typed the characters that follow it in the text and in the
+// quote; all three are empty when not even the first character matches.
 type QuoteError struct {
 	Reason Reason
 	Label  string
+
+	After, Source, Typed string
 }
 
 // Error says which rule the quote breaks, in the catalogue's Chinese.
@@ -56,28 +61,68 @@ func (e *QuoteError) Unwrap() error {
 	case Overlaps:
 		return policy.Errorm(policy.EINVALID, "err.quote.overlap", e.Label)
 	}
+	if e.After != "" && e.Source == "" {
+		return policy.Errorm(policy.EINVALID, "err.quote.mismatch.end", e.After, e.Typed)
+	}
+	if e.After != "" {
+		return policy.Errorm(policy.EINVALID, "err.quote.mismatch", e.After, e.Source, e.Typed)
+	}
 	return policy.Errorm(policy.EINVALID, "err.quote.missing")
 }
 
 // Locate finds quote in text. It must occur exactly once and overlap none of
 // the taken spans; otherwise the error is a *QuoteError saying which rule
-// it breaks.
+// it breaks. A quote that is not word for word in the text is looked for
+// again after folding full- and half-width punctuation and dropping spaces
+// (fold.go), so that "，" typed by an input method matches the ","
+// of the source; the span is always the original text's, whose words
+// (Span.Of) are what a caller stores. A quote still not found says where
+// it stops matching.
 func Locate(text, quote string, taken []Taken) (Span, error) {
-	i := strings.Index(text, quote)
-	if quote == "" || i < 0 {
-		return Span{}, &QuoteError{Reason: NotInText}
+	span, err := find(text, quote)
+	if err != nil {
+		return Span{}, err
 	}
-	if strings.Contains(text[i+1:], quote) {
-		return Span{}, &QuoteError{Reason: Repeated}
-	}
-	start := utf8.RuneCountInString(text[:i])
-	span := Span{start, start + utf8.RuneCountInString(quote)}
 	for _, t := range taken {
 		if span.overlaps(t.Span) {
 			return Span{}, &QuoteError{Reason: Overlaps, Label: t.Label}
 		}
 	}
 	return span, nil
+}
+
+// find is Locate without the taken spans.
+func find(text, quote string) (Span, error) {
+	if quote == "" {
+		return Span{}, &QuoteError{Reason: NotInText}
+	}
+	if i := strings.Index(text, quote); i >= 0 {
+		if strings.Contains(text[i+1:], quote) {
+			return Span{}, &QuoteError{Reason: Repeated}
+		}
+		start := utf8.RuneCountInString(text[:i])
+		return Span{start, start + utf8.RuneCountInString(quote)}, nil
+	}
+	ft, fq := fold(text), fold(quote)
+	switch at := ft.matches(fq.s); len(at) {
+	case 0:
+		if e := mismatch(text, quote); e != nil {
+			return Span{}, e
+		}
+		return Span{}, &QuoteError{Reason: NotInText}
+	case 1:
+		return ft.span(at[0], len(fq.s)), nil
+	}
+	return Span{}, &QuoteError{Reason: Repeated}
+}
+
+// Of is the words of text that s covers.
+func (s Span) Of(text string) string {
+	r := []rune(text)
+	if s.Start < 0 || s.End > len(r) || s.Start > s.End {
+		return ""
+	}
+	return string(r[s.Start:s.End])
 }
 
 // IndexAll lists the character offsets at which sub occurs in s, overlapping

@@ -24,6 +24,7 @@ const changeSQL = `
 	           WHEN 'commitment' THEN (SELECT '承诺 ' || c.position || ':' || c.title FROM commitments c WHERE c.id = a.subject_id)
 	           WHEN 'user' THEN (SELECT u.name FROM users u WHERE u.id = a.subject_id)
 	           WHEN 'document' THEN (SELECT d.title FROM documents d WHERE d.id = a.subject_id)
+	           WHEN 'theme' THEN (SELECT t.name_zh FROM themes t WHERE t.id = a.subject_id)
 	       END,
 	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
 	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed

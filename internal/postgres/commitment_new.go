@@ -76,6 +76,9 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 	if err != nil {
 		return 0, err
 	}
+	// The quote as typed may differ from the text in its punctuation's
+	// width and its spaces; the text's own words are stored.
+	quote := span.Of(text)
 	var sectionID int64
 	err = tx.QueryRow(ctx, `
 		SELECT x.id FROM sections x
@@ -97,7 +100,7 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 		                         title, kind, strength, status, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(position), 0) + 1 FROM commitments WHERE document_id = $1),
 		        $7, $8, $9, $10, $11)
-		RETURNING id`, docID, sectionID, paraID, span.Start, span.End, n.Quote, n.Title, n.Kind, n.Strength, n.Status, author).Scan(&id)
+		RETURNING id`, docID, sectionID, paraID, span.Start, span.End, quote, n.Title, n.Kind, n.Strength, n.Status, author).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

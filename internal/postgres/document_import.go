@@ -28,6 +28,9 @@ type ImportFile struct {
 	// otherwise a new document is saved as a draft, and one already
 	// published stays published.
 	Publish bool
+	// Review, when set, is what staff decided in the review: sections'
+	// themes and accepted candidates (document_import_candidates.go).
+	Review *ImportReview
 }
 
 // ImportExpect is what a review promised: a new document (DocumentID 0), or
@@ -367,6 +370,10 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 	if err := im.writeCommitments(ctx, places, sectionIDs, &res); err != nil {
 		return res, err
 	}
+	reviewed, err := im.writeReview(ctx, sectionIDs)
+	if err != nil {
+		return res, err
+	}
 	if err := im.dropLeftovers(ctx, sectionIDs); err != nil {
 		return res, err
 	}
@@ -380,6 +387,9 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		return res, err
 	}
 	if err := im.writeDocument(ctx); err != nil {
+		return res, err
+	}
+	if err := im.writeReadFields(ctx); err != nil {
 		return res, err
 	}
 	after, err := im.state(ctx)
@@ -397,7 +407,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		if err != nil {
 			return res, err
 		}
-		if res.Unchanged = now == res.State; res.Unchanged {
+		if res.Unchanged = now == res.State && !reviewed; res.Unchanged {
 			return res, nil
 		}
 	}

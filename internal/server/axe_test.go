@@ -161,6 +161,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"new-commitment", "/commitments/new?document=" + replySlug + "&paragraph=4", "main form"},
 		{"changes", "/changes", "main h1"},
 		{"admin-users", "/admin/users", "main h1"},
+		{"admin-themes", "/admin/themes", "main h1"},
 	} {
 		check(p.name, p.path, p.wait)
 	}

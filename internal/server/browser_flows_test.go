@@ -133,3 +133,48 @@ func TestEditorsConflictInABrowser(t *testing.T) {
 	)
 	steps(t, first, chromedp.Navigate(base+"/commitments/12/edit"), chromedp.WaitVisible(chromedp.CSS(`#email`)))
 }
+
+// TestEditorImportsReviewsAndPublishesInABrowser: an editor pastes a reply,
+// ticks one candidate and edits its title, changes a section's theme,
+// confirms, and publishes the draft; the public then sees the document
+// with that commitment. The review's fields sit outside the confirmation
+// form, joined to it by their form attribute, which only a browser proves.
+func TestEditorImportsReviewsAndPublishesInABrowser(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(base+"/login?next=/documents/import"),
+		chromedp.SendKeys(chromedp.CSS(`#email`), editorEmail),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+		chromedp.WaitVisible(chromedp.CSS(`textarea#text`)),
+		chromedp.SetValue(chromedp.CSS(`textarea#text`), reviewReply),
+		chromedp.Click(`//form//button[text()="解析并核对"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#confirm-import`)),
+		chromedp.Click(chromedp.CSS(`#cand-2-accept`)),
+		chromedp.SetValue(chromedp.CSS(`#cand-2-title`), "加大锰矿勘查力度"),
+		chromedp.SetValue(chromedp.CSS(`#theme-s2`), "facilities_funding"),
+	)
+	screenshot(t, ctx, "import-review")
+	steps(t, ctx,
+		chromedp.Click(`//form[@id="confirm-import"]//button[text()="确认导入"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#draft-h`)),
+	)
+	if got := scalar[string](t, pool, `SELECT string_agg(c.title, ',') FROM commitments c JOIN documents d ON d.id = c.document_id
+		WHERE d.slug = 'reply-20240305'`); got != "加大锰矿勘查力度" {
+		t.Fatalf("the browser's confirmation saved commitments %q", got)
+	}
+	if got := scalar[string](t, pool, `SELECT theme_key FROM sections x JOIN documents d ON d.id = x.document_id
+		WHERE d.slug = 'reply-20240305' AND x.anchor = 's2'`); got != "facilities_funding" {
+		t.Errorf("section theme %q", got)
+	}
+	steps(t, ctx,
+		chromedp.Click(`//section[@class="draft-note"]//button`),
+		chromedp.WaitNotPresent(chromedp.CSS(`#draft-h`)),
+	)
+	page := request(t, browserClient(t), "GET", base+"/documents/reply-20240305", nil)
+	if page.status != 200 || !strings.Contains(page.body, "加大锰矿勘查力度") {
+		t.Errorf("the public page after publishing: %d, without the accepted commitment", page.status)
+	}
+}

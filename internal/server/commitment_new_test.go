@@ -66,3 +66,26 @@ func TestANewCommitmentIsPinnedToItsQuote(t *testing.T) {
 		}
 	}
 }
+
+// Staff type the quote with their input method's full-width marks; the
+// seed's text has ASCII ones. The quote is found, and the text's own words
+// are stored. A quote that still differs says where.
+func TestANewCommitmentQuoteMatchesAcrossPunctuationWidths(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	editor := loggedIn(t, p.URL, editorEmail)
+	form := url.Values{"document": {replySlug}, "paragraph": {"4"}, "title": {"加快形成产业集群"}, "kind": {"measure"},
+		"strength": {"definite"}, "status": {"not_assessed"}}
+	form.Set("quote", "推动“一核两区”规划布局落细落实，加快形成产业集群，实现错位发展")
+	if r := request(t, editor, "POST", p.URL+"/commitments", form); r.status != http.StatusSeeOther {
+		t.Fatalf("full-width commas: status %d\n%.1500s", r.status, r.body)
+	}
+	if q := scalar[string](t, p.Pool, `SELECT quote FROM commitments WHERE title = '加快形成产业集群'`); q != "推动“一核两区”规划布局落细落实,加快形成产业集群,实现错位发展" {
+		t.Errorf("stored quote %q, want the text's own words", q)
+	}
+	form.Set("title", "另一条")
+	form.Set("quote", "以资源优势和化工产业基础，推动新能源汽车")
+	r := request(t, editor, "POST", p.URL+"/commitments", form)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "之后与原文不同") || !strings.Contains(r.body, "新能源汽车") {
+		t.Errorf("a quote that differs: status %d, want 422 saying where\n%.3000s", r.status, r.body)
+	}
+}

@@ -91,7 +91,18 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	files := []postgres.ImportFile{{Name: name, Document: doc}}
 	status := http.StatusOK
+	review, err := s.importReview(r, &v, confirm)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if confirm && review == nil {
+		// A refused theme or candidate: nothing is saved, and the review
+		// is shown again with what was chosen and typed.
+		confirm, status = false, http.StatusUnprocessableEntity
+	}
 	if confirm {
+		files[0].Review = review
 		// The confirmation carries what its review promised; if saving
 		// would now do something else, nothing is saved and the review is
 		// shown again, made afresh, with 409.
@@ -110,14 +121,22 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var stale *postgres.ImportStale
-		if !errors.As(err, &stale) {
+		var candidate *postgres.CandidateError
+		switch {
+		case errors.As(err, &candidate):
+			// Its words are now taken by a commitment added since the review.
+			v.Review.Errors[web.CandidateField(candidate.Number, "accept")] = errorMessage(l, candidate.Err)
+			files[0].Expect, status = nil, http.StatusUnprocessableEntity
+		case errors.As(err, &stale):
+			v.Problems = append(v.Problems, l.T("imp.stale", name))
+			files[0].Expect, status = nil, http.StatusConflict
+		default:
 			if !s.showRefusal(w, r, v, err) {
 				s.renderError(w, r, err)
 			}
 			return
 		}
-		v.Problems = append(v.Problems, l.T("imp.stale", name))
-		files[0].Expect, status = nil, http.StatusConflict
+		files[0].Review = nil
 	}
 	res, err := s.store.PreviewImport(r.Context(), files)
 	if err != nil {
@@ -136,6 +155,12 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	if !p.Created {
 		if current, err := s.store.Document(r.Context(), p.Slug); err == nil {
 			v.Preview.CurrentTitle = current.Title
+		}
+		if status == http.StatusOK {
+			if err := s.fromCurrentDocument(r, &v, p.Slug); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
 		}
 	}
 	for _, e := range p.Entities {

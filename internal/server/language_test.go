@@ -184,7 +184,7 @@ func TestStaffPagesRenderInBothLanguages(t *testing.T) {
 	if r := request(t, c, "POST", base+"/commitments/12/updates", updateForm(t, pool, 12, "完成用地预审。", "public")); r.status != http.StatusSeeOther {
 		t.Fatalf("update: status %d", r.status)
 	}
-	pages := []string{"/commitments/12", "/commitments/12/edit", "/commitments/12/history", "/changes", "/admin/users",
+	pages := []string{"/commitments/12", "/commitments/12/edit", "/commitments/12/history", "/changes", "/admin/users", "/admin/themes",
 		"/commitments/new?document=" + replySlug + "&paragraph=4", "/documents/" + replySlug, "/documents/import"}
 	chinese := []string{"保存", "进展记录", "工作人员操作", "账户管理", "最近修改", "新建账户", "退出登录", "修改历史", "栏目", "新建承诺"}
 	for _, lang := range []struct{ code, htmlLang string }{{"zh", "zh-CN"}, {"en", "en"}} {

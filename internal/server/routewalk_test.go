@@ -53,6 +53,9 @@ var validForms = map[string]url.Values{
 	"/admin/users":                     {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
 	"/admin/users/{id}":                {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
 	"/admin/users/{id}/password":       {"password": {"另一个足够长的密码"}},
+	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
+	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
+	"/admin/themes/{key}/move":         {"dir": {"up"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},
@@ -155,10 +158,10 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "*": "style.css"}
+	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css"}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang", "n"} {
+		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key"} {
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself

@@ -174,6 +174,10 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/users", s.createUser)
 			r.Post("/admin/users/{id}", s.updateUser)
 			r.Post("/admin/users/{id}/password", s.resetPassword)
+			r.Get("/admin/themes", s.listThemes)
+			r.Post("/admin/themes", s.createTheme)
+			r.Post("/admin/themes/{key}", s.updateTheme)
+			r.Post("/admin/themes/{key}/move", s.moveTheme)
 		})
 	})
 	return r
