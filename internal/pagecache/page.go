@@ -23,6 +23,8 @@ type Page struct {
 	etag         string // the body's hash, without quotes or encoding suffix
 	rendered     time.Time
 	size         int64
+	tags         []string  // what the page shows, for Invalidate
+	since        time.Time // the last change that could have touched it before its rendering
 }
 
 // NewPage keeps body, sent with header, as last modified at modified. It is
