@@ -74,13 +74,10 @@ func pageTags(r *http.Request) []string {
 }
 
 // pageLanguage is the language the reader gets (cookie or Accept-Language,
-// as localize picks it), which every public page depends on.
+// as localize has picked it for the request), which every public page
+// depends on.
 func pageLanguage(r *http.Request) string {
-	cookie := ""
-	if c, err := r.Cookie(langCookie); err == nil {
-		cookie = c.Value
-	}
-	return i18n.Pick(cookie, r.Header.Get("Accept-Language")).HTMLLang()
+	return i18n.From(r.Context()).HTMLLang()
 }
 
 // ListenForChanges listens for every write to the database until ctx ends,

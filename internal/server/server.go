@@ -106,9 +106,9 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	// Operations first (see security.go, internal/metrics, middleware.go): an
-	// id, the security headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.metrics.Middleware(routePattern), s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
+	// Operations first (see security.go, middleware.go): an id, the security
+	// headers, metrics and the log line for every response.
+	r.Use(s.assignRequestID, s.secureHeaders, s.observeRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
