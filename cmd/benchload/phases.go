@@ -383,7 +383,9 @@ func runWrites(ctx context.Context, wrk, dir, base, cookie, dbURL string, thread
 func runFlood(ctx context.Context, wrk, dir, base, cookie string, threads, conns int, d time.Duration) floodResult {
 	var f floodResult
 	reader := target{name: "cached document page, 4 other readers", path: "/documents/qgxtfz-2023-4"}
+	// The pages a portal in service has cached already.
 	fetch(base + reader.path)
+	fetch(base + "/commitments")
 	f.flood.target = target{name: "flood", path: "/commitments", script: writeScript(dir, "flood", floodLua)}
 	f.cached.target = reader
 	// Within the editor's own render limit (60 a minute by default).
