@@ -254,7 +254,9 @@ func saveOnceASecond(ctx context.Context, base, cookie, dbURL string) (saves, fa
 		}
 		var version int
 		if err := pool.QueryRow(ctx, `SELECT version FROM commitments WHERE id = $1`, savedCommitment).Scan(&version); err != nil {
-			failures++
+			if ctx.Err() == nil {
+				failures++
+			}
 			continue
 		}
 		form := url.Values{"version": {strconv.Itoa(version)}, "status": {"in_progress"}, "progress": {strconv.Itoa(n % 100)},

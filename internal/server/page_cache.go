@@ -51,6 +51,11 @@ var routeParams = map[string][]string{
 	"/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear},
 	"/entities":    {"kind"},
 	"/search":      {"q", "kind", "page"},
+	// The API's lists; each refuses any other parameter itself (apiQuery).
+	"/api/v1/documents": {paramPage, paramPerPage},
+	"/api/v1/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
+		paramRegion, paramMineral, paramYear, paramPage, paramPerPage},
+	"/api/v1/entities": {"kind", paramPage, paramPerPage},
 }
 
 // routeTakes reports whether r's route reads the query parameter name.
