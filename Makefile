@@ -91,10 +91,12 @@ screenshots: dbcheck
 	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser' ./internal/server
 
 ## bench: load the portal binary with wrk at 64 connections over the seeded reply and 1,000
-## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md.
+## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md; also a
+## bare chi server, editor (uncached) pages, a flood and saves during load (issue 18).
+## BENCH_FLAGS='-documents 10000' for ten thousand; '-duration 3s -warmup 1s' for a short run.
 bench: dbcheck
 	$(GO) build -o bin/benchload ./cmd/benchload
-	bin/benchload -portal $(BIN)
+	bin/benchload -portal $(BIN) $(BENCH_FLAGS)
 
 ## bench-go: the Go benchmarks (search and whole requests, in-process).
 bench-go: dbcheck

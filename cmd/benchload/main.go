@@ -5,7 +5,14 @@
 // of /healthz's in the same run, and the server's peak memory to
 // docs/benchmarks.md.
 //
-//	benchload [-portal bin/portal] [-documents 1000] [-duration 10s] [-connections 64] [-out docs/benchmarks.md]
+//	benchload [-portal bin/portal] [-documents 1000] [-duration 10s] [-warmup 2s] [-connections 64] [-out docs/benchmarks.md]
+//
+// Besides the cached pages it measures, in the same run (issue 18): a bare chi
+// server on the same machine, the pages rendered for a signed-in editor (never
+// cached), fresh searches, a flood of 64 connections with forged session
+// cookies or random filters while other readers are timed, and public load
+// while an editor saves once a second. -documents 10000 runs it at ten
+// thousand documents; -duration 3s -warmup 1s keeps a run short.
 //
 // The database is PORTAL_BENCH_DATABASE_URL, or portal_bench on the server
 // DATABASE_URL names. It is never the DATABASE_URL database itself.
@@ -29,7 +36,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,15 +47,20 @@ import (
 // target is one URL under load and what it must reach.
 type target struct {
 	name, path string
-	script     string // a wrk Lua script instead of the fixed path, for varied queries
-	public     bool   // a public page: at least half of /healthz's throughput
+	script     string   // a wrk Lua script instead of the fixed path, for varied queries
+	public     bool     // a public page: at least half of /healthz's throughput
+	header     []string // sent with every request, "Name: value" (the editor's cookie)
 }
+
+// reportScript is the Lua file every fixed-path run uses (reportLua alone).
+var reportScript string
 
 // result is what wrk measured for one target.
 type result struct {
 	target
 	rps           float64
-	p50, p99      time.Duration
+	p50, p95, p99 time.Duration
+	hits, counted int // responses served from the page cache, of those counted (scripts that count)
 	errors        int
 	firstResponse time.Duration // the first request, before warm-up: an uncached rendering
 	floor         float64       // /healthz's requests per second measured just before this page
@@ -75,6 +86,8 @@ func main() {
 	conns := flag.Int("connections", 64, "concurrent connections")
 	threads := flag.Int("threads", 2, "wrk threads")
 	addr := flag.String("addr", "127.0.0.1:18090", "where the portal under test listens")
+	bareAddr := flag.String("bare-addr", "127.0.0.1:18091", "where the bare chi server listens")
+	editorConns := flag.Int("editor-connections", 4, "connections for the signed-in editor's uncached pages and fresh searches")
 	out := flag.String("out", "docs/benchmarks.md", "the report")
 	flag.Parse()
 
@@ -95,36 +108,47 @@ func main() {
 		log.Fatal(err)
 	}
 
+	if err := ensureEditor(ctx, dbURL); err != nil {
+		log.Fatal(err)
+	}
+
 	logFile, err := os.Create(filepath.Join(filepath.Dir(*portalBin), "bench-server.log"))
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer logFile.Close()
-	srv := exec.Command(*portalBin, "serve")
-	srv.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "PORTAL_ADDR="+*addr)
-	srv.Stdout, srv.Stderr = logFile, logFile
-	if err := srv.Start(); err != nil {
-		log.Fatal(err)
-	}
-	defer func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		srv.Wait()
-	}()
-	base := "http://" + *addr
-	if err := waitReady(base+"/readyz", 60*time.Second); err != nil {
-		log.Fatal(err)
-	}
-	mem := watchMemory(srv.Process.Pid)
-
 	dir, err := os.MkdirTemp("", "benchload")
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	randomSearch := filepath.Join(dir, "search.lua")
-	if err := os.WriteFile(randomSearch, []byte(searchScript), 0o644); err != nil {
+	reportScript = writeScript(dir, "report", "")
+
+	// The ceiling: a bare chi server in this process, measured first.
+	stopBare, err := bareChi(*bareAddr)
+	if err != nil {
 		log.Fatal(err)
 	}
+	bare := result{target: target{name: "bare chi server (no middleware), same machine", path: "/healthz"}}
+	runWrk(wrk, "http://"+*bareAddr, bare.target, *threads, *conns, *warmup, nil)
+	if err := runWrk(wrk, "http://"+*bareAddr, bare.target, *threads, *conns, *duration, &bare); err != nil {
+		log.Fatal(err)
+	}
+	stopBare()
+	log.Printf("%-60s %8.0f req/s  p50 %-8s p99 %-8s", "bare chi /healthz", bare.rps, bare.p50, bare.p99)
+
+	// Everything but the flood runs without a render limit: the editor's
+	// pages and the fresh searches come from one address and one session.
+	srv, err := startPortal(*portalBin, dbURL, *addr, logFile, "PORTAL_RENDER_LIMIT=0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	base := "http://" + *addr
+	cookie, err := login(base)
+	if err != nil {
+		log.Fatal(err)
+	}
+	editor := []string{"Cookie: " + cookie}
 
 	targets := []target{
 		{name: "health check (the floor: no database, no page)", path: "/healthz"},
@@ -139,20 +163,17 @@ func main() {
 		{name: "API list (`/api/v1/commitments`)", path: "/api/v1/commitments?status=planned", public: true},
 		{name: "dashboard", path: "/dashboard", public: true},
 		{name: "map", path: "/map", public: true},
-		{name: "search, two random characters each request (uncached)", path: "/search", script: randomSearch},
 	}
 	var results []result
 	for _, t := range targets {
 		res := result{target: t}
-		if t.script == "" {
-			start := time.Now()
-			n, err := fetch(base + t.path)
-			if err != nil {
-				log.Fatalf("%s: %v", t.path, err)
-			}
-			res.firstResponse, res.bytes = time.Since(start), n
-			runWrk(wrk, base, t, *threads, *conns, *warmup, nil)
+		start := time.Now()
+		n, err := fetch(base + t.path)
+		if err != nil {
+			log.Fatalf("%s: %v", t.path, err)
 		}
+		res.firstResponse, res.bytes = time.Since(start), n
+		runWrk(wrk, base, t, *threads, *conns, *warmup, nil)
 		// The machine's other work drifts during a run, so each page is
 		// compared with /healthz measured just before it.
 		if len(results) > 0 {
@@ -171,8 +192,49 @@ func main() {
 		log.Printf("%-60s %8.0f req/s  p50 %-8s p99 %-8s (/healthz just before: %.0f req/s)", t.path, res.rps, res.p50, res.p99, res.floor)
 		results = append(results, res)
 	}
-	peak := mem.peak()
-	report := render(results, peak, stats, *conns, *threads, *duration)
+
+	// The same pages for a signed-in editor: never cached, every request
+	// rendered. Fewer connections: the latency of one page, not a queue.
+	var uncached []result
+	for _, t := range targets[1:] {
+		if strings.HasPrefix(t.path, "/api/") {
+			continue // the API has no staff view
+		}
+		t.header = editor
+		res := result{target: t}
+		if err := runWrk(wrk, base, t, 1, *editorConns, *duration, &res); err != nil {
+			log.Fatalf("%s as the editor: %v", t.path, err)
+		}
+		log.Printf("%-60s %8.0f req/s  p95 %-8s p99 %-8s (editor, uncached)", t.path, res.rps, res.p95, res.p99)
+		uncached = append(uncached, res)
+	}
+	search := result{target: target{name: "search, two random characters each request (fresh)", path: "/search",
+		script: writeScript(dir, "search", searchScript), header: editor}}
+	if err := runWrk(wrk, base, search.target, 1, *editorConns, *duration, &search); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("%-60s %8.0f req/s  p95 %-8s p99 %-8s (editor, fresh searches)", "/search?q=<random>", search.rps, search.p95, search.p99)
+
+	writes, err := runWrites(ctx, wrk, dir, base, cookie, dbURL, *threads, *conns, *warmup, max(*duration, 5*time.Second))
+	if err != nil {
+		log.Fatal(err)
+	}
+	peak := srv.stop()
+
+	// The flood, against the portal as configured by default (render limit on).
+	srv, err = startPortal(*portalBin, dbURL, *addr, logFile)
+	if err != nil {
+		log.Fatal(err)
+	}
+	cookie, err = login(base)
+	if err != nil {
+		log.Fatal(err)
+	}
+	flood := runFlood(ctx, wrk, dir, base, cookie, *threads, *conns, *duration)
+	peak = max(peak, srv.stop())
+
+	report := render(results, peak, stats, *conns, *threads, *duration) +
+		renderIssue18(bare, results, uncached, search, flood, writes, *conns, *editorConns, *duration)
 	if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
 		log.Fatal(err)
 	}
@@ -368,9 +430,14 @@ var (
 func runWrk(wrk, base string, t target, threads, conns int, d time.Duration, r *result) error {
 	args := []string{"-t", strconv.Itoa(threads), "-c", strconv.Itoa(conns), "-d", d.String(), "--latency",
 		"-H", "Accept-Encoding: " + acceptEncoding}
-	if t.script != "" {
-		args = append(args, "-s", t.script)
+	for _, h := range t.header {
+		args = append(args, "-H", h)
 	}
+	script := t.script
+	if script == "" {
+		script = reportScript
+	}
+	args = append(args, "-s", script)
 	args = append(args, base+t.path)
 	outb, err := exec.Command(wrk, args...).CombinedOutput()
 	if err != nil {
@@ -394,6 +461,14 @@ func runWrk(wrk, base string, t target, threads, conns int, d time.Duration, r *
 		} else {
 			r.p99 = lat
 		}
+	}
+	if m := p95RE.FindStringSubmatch(out); m != nil {
+		us, _ := strconv.Atoi(m[1])
+		r.p95 = time.Duration(us) * time.Microsecond
+	}
+	if m := hitsRE.FindStringSubmatch(out); m != nil {
+		r.hits, _ = strconv.Atoi(m[1])
+		r.counted, _ = strconv.Atoi(m[2])
 	}
 	if m := non2xxRE.FindStringSubmatch(out); m != nil {
 		r.errors, _ = strconv.Atoi(m[1])
@@ -561,9 +636,8 @@ func loadAverage() string {
 	return strings.Join(f[:3], " ")
 }
 
-// searchScript asks for a different two-character query each time, picked
-// from characters the documents use, so that nearly every request misses the
-// cache and runs the search.
+// searchScript asks for a random two-character query each time, picked from
+// characters the documents use; sent as the editor, every one runs the search.
 const searchScript = `
 local chars = {"锂","磷","电","池","矿","材","料","新","能","源","产","业","园","区","贵","州","铜","仁","开","发",
   "项","目","企","技","术","资","金","建","设","储","化","工","集","团","正","极","负","钠","钴","镍"}
@@ -573,6 +647,6 @@ request = function()
   local b = chars[math.random(#chars)]
   local q = a .. b
   local enc = q:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end)
-  return wrk.format("GET", "/search?q=" .. enc .. "&r=" .. math.random(1000000))
+  return wrk.format("GET", "/search?q=" .. enc)
 end
 `

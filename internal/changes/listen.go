@@ -1,13 +1,15 @@
 // Package changes listens for PostgreSQL's announcements that data changed:
 // migration 00008's triggers notify a channel at every committed write, from
-// the portal or from anyone else (an importer, psql). Whoever keeps something
-// derived from the data (the page cache) learns from it when to drop it, and
+// the portal or from anyone else (an importer, psql), and 00013's say what
+// the writes to commitments and their rows touched. Whoever keeps something
+// derived from the data (the page cache) learns from it what to drop, and
 // when it cannot trust what it keeps because announcements may be missed.
 package changes
 
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,21 +29,43 @@ const (
 	pingTimeout = 3 * time.Second
 )
 
+// Receiver is told of changes: the page cache.
+type Receiver interface {
+	// Flush says anything may have changed; live says whether the next
+	// change will be heard.
+	Flush(live bool)
+	// Invalidate says a write touched what the tags name (c:<commitment
+	// id>, d:<document slug>, e:<entity id>) and whatever shows many things
+	// at once (lists, counts), which carries no tag.
+	Invalidate(tags []string)
+}
+
+// Tags are the tags a notification's payload names: "<table> <tag> ...".
+// None (nil) means the write did not say, so anything may have changed.
+func Tags(payload string) []string {
+	f := strings.Fields(payload)
+	if len(f) < 2 {
+		return nil
+	}
+	return f[1:]
+}
+
 // Listen keeps one connection of its own to cfg's database (not from a pool:
 // a pooled connection goes back to others, and LISTEN belongs to a session)
-// listening on Channel until ctx ends. It calls changed(true) when it starts
-// listening and at every notification (whatever was derived before may be
-// stale, and the next change will be heard), and changed(false) whenever it
-// stops (changes may now go unheard: derive nothing until the next
-// changed(true)). After a drop it reconnects with growing pauses (0.1 s to
-// 5 s). It returns when ctx ends, after a last changed(false).
-func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, changed func(live bool)) {
+// listening on Channel until ctx ends. It calls Flush(true) when it starts
+// listening (whatever was derived before may be stale, and the next change
+// will be heard), and at every notification either Invalidate with its tags
+// or, when it names none, Flush(true); Flush(false) whenever it stops
+// (changes may now go unheard: derive nothing until the next Flush(true)).
+// After a drop it reconnects with growing pauses (0.1 s to 5 s). It returns
+// when ctx ends, after a last Flush(false).
+func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Receiver) {
 	cfg = cfg.Copy()
 	cfg.RuntimeParams["application_name"] = AppName
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		connected, err := listen(ctx, cfg, logger, changed)
-		changed(false)
+		connected, err := listen(ctx, cfg, logger, rc)
+		rc.Flush(false)
 		if ctx.Err() != nil {
 			return
 		}
@@ -58,10 +82,9 @@ func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, chang
 	}
 }
 
-// listen connects, listens and calls changed(true) at every notification
-// until the connection fails; connected says whether it got as far as
-// listening.
-func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, changed func(bool)) (connected bool, err error) {
+// listen connects, listens and tells rc of every notification until the
+// connection fails; connected says whether it got as far as listening.
+func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Receiver) (connected bool, err error) {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return false, err
@@ -71,7 +94,7 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, chang
 		return false, err
 	}
 	// Anything derived before now may have missed a change.
-	changed(true)
+	rc.Flush(true)
 	logger.Info("listening for changes", "channel", Channel)
 	for {
 		// Wake now and then to check the connection: a peer that vanished
@@ -81,8 +104,12 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, chang
 		cancel()
 		switch {
 		case err == nil:
-			changed(true)
-			logger.Debug("change notified", "table", n.Payload)
+			if tags := Tags(n.Payload); tags != nil {
+				rc.Invalidate(tags)
+			} else {
+				rc.Flush(true)
+			}
+			logger.Debug("change notified", "payload", n.Payload)
 		case ctx.Err() != nil:
 			return true, ctx.Err()
 		case wait.Err() != nil:

@@ -3,12 +3,19 @@ package changes_test
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/guizhou-portal/portal/internal/changes"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
+
+// calls is a Receiver that reports each call, Invalidate as live.
+type calls chan bool
+
+func (c calls) Flush(live bool)     { c <- live }
+func (c calls) Invalidate([]string) { c <- true }
 
 // next waits for the listener's next call.
 func next(t *testing.T, calls <-chan bool, what string) bool {
@@ -25,20 +32,20 @@ func next(t *testing.T, calls <-chan bool, what string) bool {
 func TestListenReportsChangesDropsAndReconnects(t *testing.T) {
 	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
 	ctx, cancel := context.WithCancel(context.Background())
-	calls := make(chan bool, 100)
+	rc := make(calls, 100)
 	done := make(chan struct{})
 	go func() {
-		changes.Listen(ctx, pool.Config().ConnConfig, slog.New(slog.DiscardHandler), func(live bool) { calls <- live })
+		changes.Listen(ctx, pool.Config().ConnConfig, slog.New(slog.DiscardHandler), rc)
 		close(done)
 	}()
-	if !next(t, calls, "listening to start") {
+	if !next(t, rc, "listening to start") {
 		t.Fatal("the first call says not live")
 	}
 
 	if _, err := pool.Exec(ctx, "NOTIFY "+changes.Channel+", 'commitments'"); err != nil {
 		t.Fatal(err)
 	}
-	if !next(t, calls, "the notification") {
+	if !next(t, rc, "the notification") {
 		t.Fatal("a notification reported as not live")
 	}
 
@@ -48,16 +55,29 @@ func TestListenReportsChangesDropsAndReconnects(t *testing.T) {
 		WHERE application_name = $1 AND datname = current_database()) t`, changes.AppName).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("%d listening connections (%v), want 1", n, err)
 	}
-	if next(t, calls, "the drop") {
+	if next(t, rc, "the drop") {
 		t.Fatal("a dropped connection reported as live")
 	}
-	if !next(t, calls, "listening again") {
+	if !next(t, rc, "listening again") {
 		t.Fatal("reconnecting reported as not live")
 	}
 
 	cancel()
-	if next(t, calls, "the end") {
+	if next(t, rc, "the end") {
 		t.Error("the end reported as live")
 	}
 	<-done
+}
+
+func TestTagsOfAPayload(t *testing.T) {
+	for payload, want := range map[string]string{
+		"commitments":                   "",
+		"commitments c:5 d:qgxtfz e:12": "c:5 d:qgxtfz e:12",
+		"audit_log c:7":                 "c:7",
+		"":                              "",
+	} {
+		if got := strings.Join(changes.Tags(payload), " "); got != want {
+			t.Errorf("Tags(%q) = %q, want %q", payload, got, want)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,6 +20,11 @@ const (
 	DefaultShutdownGrace   = 10 * time.Second
 	DefaultRequestTimeout  = 10 * time.Second
 	DefaultDBRole          = "portal_app"
+	// DefaultRenderLimit renders per DefaultRenderWindow is what one client
+	// may have rendered outside the page cache: a person clicking through
+	// filters stays well under it, a script cannot hold the CPUs with it.
+	DefaultRenderLimit  = 60
+	DefaultRenderWindow = time.Minute
 )
 
 // Config is the portal's configuration.
@@ -64,6 +70,11 @@ type Config struct {
 	// listener (LISTEN) and migrations under their advisory lock. Empty means
 	// DatabaseURL. PORTAL_DIRECT_DATABASE_URL.
 	DirectDatabaseURL string
+	// RenderLimit is how many pages one client (or one staff session) may
+	// have rendered outside the page cache per RenderWindow; more get 429.
+	// 0 turns the limit off. PORTAL_RENDER_LIMIT and PORTAL_RENDER_WINDOW.
+	RenderLimit  int
+	RenderWindow time.Duration
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -115,6 +126,17 @@ func FromEnv() (Config, error) {
 	}
 	if cfg.RequestTimeout, err = duration("PORTAL_REQUEST_TIMEOUT", DefaultRequestTimeout); err != nil {
 		return cfg, err
+	}
+	if cfg.RenderWindow, err = duration("PORTAL_RENDER_WINDOW", DefaultRenderWindow); err != nil {
+		return cfg, err
+	}
+	cfg.RenderLimit = DefaultRenderLimit
+	if v := os.Getenv("PORTAL_RENDER_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return cfg, fmt.Errorf("PORTAL_RENDER_LIMIT must be a whole number of pages (0 for no limit), not %q", v)
+		}
+		cfg.RenderLimit = n
 	}
 	switch cfg.LogFormat = os.Getenv("PORTAL_LOG_FORMAT"); cfg.LogFormat {
 	case "", "json", "text":

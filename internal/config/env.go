@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -76,6 +77,14 @@ var Variables = []Variable{
 	{Name: "PORTAL_SHUTDOWN_GRACE", Default: durationText(DefaultShutdownGrace), Reader: ReaderPortal,
 		Short: "after SIGTERM, how long requests in flight may finish",
 		Doc:   "After SIGTERM, how long requests in flight may take to finish before their connections are closed."},
+	{Name: "PORTAL_RENDER_LIMIT", Default: strconv.Itoa(DefaultRenderLimit), Reader: ReaderPortal,
+		Short: "pages one client may have rendered outside the page cache per PORTAL_RENDER_WINDOW; 0 for no limit",
+		Doc: "How many pages one client (by address, or one staff session) may have rendered outside the page " +
+			"cache per `PORTAL_RENDER_WINDOW`: staff views, filter combinations and searches nobody asked for " +
+			"lately. More get a 429 page with `Retry-After`; cached pages are never limited. `0` turns it off."},
+	{Name: "PORTAL_RENDER_WINDOW", Default: durationText(DefaultRenderWindow), Reader: ReaderPortal,
+		Short: "the window of PORTAL_RENDER_LIMIT",
+		Doc:   "The window over which `PORTAL_RENDER_LIMIT` counts (a sliding window)."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -263,6 +263,8 @@ var messages = []entry{
 	{"err.heading.403", "没有权限", "Not allowed"},
 	{"err.heading.405", "不接受这种请求", "Method not allowed"},
 	{"err.heading.409", "内容已变化", "Changed in the meantime"},
+	{"err.heading.429", "请求过于频繁", "Too many requests"},
+	{"err.429", "您在短时间内打开了太多需要重新生成的页面。请在 %s 秒后再试;已缓存的公开页面不受影响。", "You have asked for too many pages that must be rendered afresh in a short time. Please try again in %s seconds; cached public pages are not affected."},
 	{"err.heading.503", "服务暂时不可用", "Service unavailable"},
 	{"err.503", "数据库暂时没有响应,请稍后再试。", "The database is not answering at the moment. Please try again shortly."},
 	{"err.internal", "服务器内部错误,请稍后再试。", "Internal server error. Please try again later."},

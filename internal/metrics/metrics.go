@@ -6,6 +6,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -26,6 +27,20 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
+	// series holds each (method, route, status)'s counter and histogram once
+	// looked up: the vectors hash their labels at every lookup, and there are
+	// few series (routes are patterns).
+	series sync.Map // seriesKey -> *series
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 // New returns the metrics of a server over pool, with the Go runtime's and
@@ -60,8 +75,7 @@ func New(pool Pool) *Metrics {
 func (m *Metrics) Middleware(route func(*http.Request) string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			m.inFlight.Inc()
-			defer m.inFlight.Dec()
+			m.Begin()
 			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 			start := time.Now()
 			next.ServeHTTP(ww, r)
@@ -69,11 +83,32 @@ func (m *Metrics) Middleware(route func(*http.Request) string) func(http.Handler
 			if status == 0 {
 				status = http.StatusOK
 			}
-			labels := prometheus.Labels{"method": r.Method, "route": route(r), "status": strconv.Itoa(status)}
-			m.requests.With(labels).Inc()
-			m.duration.With(labels).Observe(time.Since(start).Seconds())
+			m.End(r.Method, route(r), status, time.Since(start))
 		})
 	}
+}
+
+// Begin counts a request in flight, for a caller that wraps the response
+// writer itself (the server's one middleware that both logs and counts);
+// End must follow.
+func (m *Metrics) Begin() { m.inFlight.Inc() }
+
+// End counts and times a request answered with status under its route
+// pattern, and ends its time in flight.
+func (m *Metrics) End(method, route string, status int, d time.Duration) {
+	m.inFlight.Dec()
+	key := seriesKey{method, route, status}
+	v, ok := m.series.Load(key)
+	if !ok {
+		code := strconv.Itoa(status)
+		v, _ = m.series.LoadOrStore(key, &series{
+			requests: m.requests.WithLabelValues(method, route, code),
+			duration: m.duration.WithLabelValues(method, route, code),
+		})
+	}
+	s := v.(*series)
+	s.requests.Inc()
+	s.duration.Observe(d.Seconds())
 }
 
 // Handler serves the metrics in Prometheus' text format. It checks no

@@ -3,15 +3,19 @@
 // not one per request. It compresses each page once per encoding, on first
 // demand, and answers conditional requests (ETag, Last-Modified, 304).
 //
-// It is correct under change because its owner empties it (Flush) at every
-// write anywhere, as the change listener (internal/changes) reports them, and
-// because it serves nothing while it is not live: a page is kept only while
-// every change that could make it stale would reach it.
+// It is correct under change because its owner tells it of every write
+// anywhere, as the change listener (internal/changes) reports them: Flush
+// when anything may have changed, Invalidate with tags when the write says
+// what it touched; and because it serves nothing while it is not live: a page
+// is kept only while every change that could make it stale would reach it.
+// A page is kept with the tags its owner names for it (Options.Tags), and
+// Invalidate drops the pages with any of the tags and every page with none.
 //
 // What a page depends on is in its key: the variant the owner names (the
 // language the reader gets), the path and the query with its parameters in a
 // fixed order. Requests the owner calls private (staff, with a session) never
-// get or fill a cached page.
+// get or fill a cached page, nor do queries with parameters the route does
+// not take (Options.Params): they could fill it with any number of copies.
 package pagecache
 
 import (
@@ -53,7 +57,23 @@ type Options struct {
 	Abandon func(w http.ResponseWriter, r *http.Request, err error)
 	// Now is the clock of Last-Modified and of the pages' lifetime. Nil: time.Now.
 	Now func() time.Time
+	// Params reports whether r's route takes the query parameter name. A
+	// request with any other is served as rendered and not kept. Nil: all are.
+	Params func(r *http.Request, name string) bool
+	// Tags names what r's page shows, as Invalidate's tags do. Nil or none:
+	// every Invalidate drops the page.
+	Tags func(r *http.Request) []string
 }
+
+// tagMark is the last invalidation of a tag: its generation and time.
+type tagMark struct {
+	gen uint64
+	at  time.Time
+}
+
+// tagsKept bounds the memory of invalidated tags; past it, the next put of a
+// page rendered before the last invalidation is refused, as after a Flush.
+const tagsKept = 100000
 
 // Cache is an LRU of rendered pages bounded in bytes, emptied by Flush. It
 // starts off: nothing is served from it until the first Flush(true).
@@ -64,9 +84,14 @@ type Cache struct {
 	lru     *list.List
 	size    int64
 	limit   int64
-	// gen counts flushes; a rendering started under an older generation is
-	// not kept, since it may have read data changed meanwhile.
-	gen uint64
+	// gen counts flushes and invalidations; a rendering started under an
+	// older generation is not kept if one of them may have changed what it
+	// read: a flush (flushGen) or an invalidation of its tags (tagGen, or
+	// untagged for a page without tags).
+	gen      uint64
+	flushGen uint64
+	untagged tagMark
+	tagGen   map[string]tagMark
 	// live is true while the owner listens for changes; only then is
 	// anything served from or kept in the cache.
 	live bool
@@ -89,7 +114,7 @@ func New(opts Options) *Cache {
 		opts.Now = time.Now
 	}
 	return &Cache{opts: opts, entries: map[string]*list.Element{}, lru: list.New(), limit: cacheLimit,
-		filling: map[string]*pageFill{}}
+		filling: map[string]*pageFill{}, tagGen: map[string]tagMark{}}
 }
 
 // Flush empties the cache; live says whether it may fill again: true when
@@ -99,11 +124,73 @@ func (c *Cache) Flush(live bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
+	c.flushGen = c.gen
 	c.live = live
 	c.flushed = c.opts.Now()
+	c.untagged = tagMark{c.gen, c.flushed}
+	clear(c.tagGen)
 	clear(c.entries)
 	c.lru.Init()
 	c.size = 0
+}
+
+// Invalidate drops the pages that carry any of tags, and every page that
+// carries none: what a write that names what it touched can have changed.
+// Pages being rendered meanwhile are not kept if they are among them.
+func (c *Cache) Invalidate(tags []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	mark := tagMark{c.gen, c.opts.Now()}
+	c.untagged = mark
+	if len(c.tagGen)+len(tags) > tagsKept {
+		// Forget the marks, and refuse every rendering begun before now.
+		clear(c.tagGen)
+		c.flushGen = c.gen
+	}
+	drop := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		c.tagGen[t] = mark
+		drop[t] = true
+	}
+	for _, el := range c.entries {
+		p := el.Value.(*Page)
+		hit := len(p.tags) == 0
+		for _, t := range p.tags {
+			hit = hit || drop[t]
+		}
+		if hit {
+			c.remove(el)
+		}
+	}
+}
+
+// since is the last moment a change may have touched a page with tags, by
+// the marks: If-Modified-Since before it cannot be believed. ok is false when
+// one came after generation gen.
+func (c *Cache) since(tags []string, gen uint64) (at time.Time, ok bool) {
+	if c.flushGen > gen {
+		return at, false
+	}
+	at = c.flushed
+	marks := []tagMark{}
+	if len(tags) == 0 {
+		marks = append(marks, c.untagged)
+	}
+	for _, t := range tags {
+		if m, ok := c.tagGen[t]; ok {
+			marks = append(marks, m)
+		}
+	}
+	for _, m := range marks {
+		if m.gen > gen {
+			return at, false
+		}
+		if m.at.After(at) {
+			at = m.at
+		}
+	}
+	return at, true
 }
 
 // get returns the live page for key, or nil.
@@ -134,9 +221,14 @@ func (c *Cache) remove(el *list.Element) {
 func (c *Cache) put(p *Page, gen uint64) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.live || c.gen != gen {
+	if !c.live {
 		return false
 	}
+	since, ok := c.since(p.tags, gen)
+	if !ok {
+		return false
+	}
+	p.since = since
 	if el, ok := c.entries[p.key]; ok {
 		c.remove(el)
 	}
@@ -168,6 +260,13 @@ func (c *Cache) key(r *http.Request) (key string, ok bool) {
 	// such a path is never kept under the decoded one's key.
 	if err != nil || r.URL.RawPath != "" {
 		return "", false
+	}
+	if c.opts.Params != nil {
+		for name := range q {
+			if !c.opts.Params(r, name) {
+				return "", false
+			}
+		}
 	}
 	return variant + " " + r.URL.Path + "?" + q.Encode(), true
 }
@@ -246,6 +345,9 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, inner)
 		w.Header().Set(Header, "miss")
 		p := recordedPage(key, rec, c.opts.Now())
+		if p != nil && c.opts.Tags != nil {
+			p.tags = c.opts.Tags(r)
+		}
 		if p != nil && c.put(p, gen) {
 			f.page = p
 			c.serve(w, r, p)
@@ -264,10 +366,7 @@ func (c *Cache) abandon(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // serve writes p, answering If-Modified-Since only when it is later than the
-// last flush.
+// last change that could have touched p before it was rendered.
 func (c *Cache) serve(w http.ResponseWriter, r *http.Request, p *Page) {
-	c.mu.Lock()
-	flushed := c.flushed
-	c.mu.Unlock()
-	p.serve(w, r, flushed)
+	p.serve(w, r, p.since)
 }

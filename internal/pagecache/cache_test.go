@@ -379,3 +379,70 @@ func TestNewPageServesAFile(t *testing.T) {
 		t.Errorf("its own date: %d", r.Code)
 	}
 }
+
+// taggedCache is liveCache whose pages are tagged by their path's first
+// segment after /t/ ("/t/a" carries "a"); other paths carry none. Only the
+// parameter "q" is taken.
+func taggedCache() *Cache {
+	c, _ := liveCache()
+	c.opts.Tags = func(r *http.Request) []string {
+		if tag, ok := strings.CutPrefix(r.URL.Path, "/t/"); ok {
+			return []string{tag}
+		}
+		return nil
+	}
+	c.opts.Params = func(_ *http.Request, name string) bool { return name == "q" }
+	return c
+}
+
+func TestInvalidateDropsItsTagsAndTheUntagged(t *testing.T) {
+	c := taggedCache()
+	h := c.Middleware(&page{})
+	for _, u := range []string{"/t/a", "/t/b", "/list"} {
+		do(h, "GET", u)
+	}
+	c.Invalidate([]string{"a"})
+	for u, want := range map[string]string{"/t/a": "miss", "/t/b": "hit", "/list": "miss"} {
+		if got := do(h, "GET", u).Header().Get(Header); got != want {
+			t.Errorf("%s after Invalidate(a): %q, want %q", u, got, want)
+		}
+	}
+}
+
+func TestAnInvalidationDuringARenderingKeepsOnlyWhatItSpared(t *testing.T) {
+	c := taggedCache()
+	var invalidate []string
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.Invalidate(invalidate) // a change arrives while the page reads the data
+		io.WriteString(w, "page")
+	}))
+	for _, tc := range []struct {
+		path, tag, want string
+	}{
+		{"/t/a", "a", "miss"}, // its own tag: maybe stale
+		{"/t/b", "a", "hit"},  // another's: kept
+		{"/list", "a", "miss"},
+	} {
+		invalidate = []string{tc.tag}
+		do(h, "GET", tc.path)
+		invalidate = nil
+		if got := do(h, "GET", tc.path).Header().Get(Header); got != tc.want {
+			t.Errorf("%s rendered across Invalidate(%s): then %q, want %q", tc.path, tc.tag, got, tc.want)
+		}
+	}
+}
+
+func TestParametersTheRouteDoesNotTakeAreNotKept(t *testing.T) {
+	c := taggedCache()
+	p := &page{}
+	h := c.Middleware(p)
+	do(h, "GET", "/list?q=1")
+	if got := do(h, "GET", "/list?q=1").Header().Get(Header); got != "hit" {
+		t.Errorf("a taken parameter: %q", got)
+	}
+	for range 2 {
+		if got := do(h, "GET", "/list?q=1&junk=2").Header().Get(Header); got != "bypass" {
+			t.Errorf("an unknown parameter: %q, want bypass", got)
+		}
+	}
+}

@@ -21,8 +21,12 @@ type Page struct {
 	brotliOnce   sync.Once
 	brotli       []byte
 	etag         string // the body's hash, without quotes or encoding suffix
+	headersOnce  sync.Once
+	headers      *pageHeaders
 	rendered     time.Time
 	size         int64
+	tags         []string  // what the page shows, for Invalidate
+	since        time.Time // the last change that could have touched it before its rendering
 }
 
 // NewPage keeps body, sent with header, as last modified at modified. It is
@@ -51,6 +55,26 @@ func (p *Page) encoded(coding string) []byte {
 	}
 	p.gzipOnce.Do(func() { p.gzip = compressGzip(p.body) })
 	return p.gzip
+}
+
+// pageHeaders are the header values a page is served with, made once.
+type pageHeaders struct {
+	etag, etagBr, etagGzip, br, gzip, modified []string
+}
+
+// headerValues makes p's header values on first use.
+func (p *Page) headerValues() *pageHeaders {
+	p.headersOnce.Do(func() {
+		p.headers = &pageHeaders{
+			etag:     []string{`"` + p.etag + `"`},
+			etagBr:   []string{`"` + p.etag + `-br"`},
+			etagGzip: []string{`"` + p.etag + `-gzip"`},
+			br:       []string{"br"},
+			gzip:     []string{"gzip"},
+			modified: []string{p.rendered.UTC().Format(http.TimeFormat)},
+		}
+	})
+	return p.headers
 }
 
 // recordedPage keeps a recorded response if it may be shared: a 200 that
@@ -90,13 +114,20 @@ func (p *Page) serve(w http.ResponseWriter, r *http.Request, flushed time.Time) 
 			body = p.encoded(enc)
 		}
 	}
-	etag := `"` + p.etag + `"`
-	if enc != "" {
-		etag = `"` + p.etag + "-" + enc + `"`
-		h.Set("Content-Encoding", enc)
+	v := p.headerValues()
+	etag := v.etag
+	switch enc {
+	case "br":
+		etag = v.etagBr
+		h["Content-Encoding"] = v.br
+	case "gzip":
+		etag = v.etagGzip
+		h["Content-Encoding"] = v.gzip
 	}
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", p.rendered.UTC().Format(http.TimeFormat))
+	// Canonical keys and values made once per page: Set would canonicalise
+	// and allocate them on every hit.
+	h["Etag"] = etag
+	h["Last-Modified"] = v.modified
 	if p.notModified(r, flushed) {
 		h.Del("Content-Type")
 		h.Del("Content-Encoding")

@@ -35,6 +35,7 @@ var codeStatus = map[string]int{
 	policy.EFORBIDDEN:    http.StatusForbidden,
 	policy.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	policy.EMETHOD:       http.StatusMethodNotAllowed,
+	policy.ETOOMANY:      http.StatusTooManyRequests,
 	policy.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -70,6 +71,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		heading = l.T("err.heading.409")
 	case http.StatusMethodNotAllowed:
 		heading = l.T("err.heading.405")
+	case http.StatusTooManyRequests:
+		heading = l.T("err.heading.429")
 	case http.StatusRequestEntityTooLarge:
 		// Declared too large, or cut off at the cap while being read.
 		s.logger.WarnContext(r.Context(), "request body refused", "path", r.URL.Path, "content_length", r.ContentLength)

@@ -21,6 +21,7 @@ func TestErrorCodesMapToTheirStatus(t *testing.T) {
 		policy.EFORBIDDEN:    http.StatusForbidden,
 		policy.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 		policy.EMETHOD:       http.StatusMethodNotAllowed,
+		policy.ETOOMANY:      http.StatusTooManyRequests,
 		policy.EINTERNAL:     http.StatusInternalServerError,
 	}
 	for _, code := range policy.Codes {

@@ -2,9 +2,10 @@ package server
 
 import (
 	"context"
-	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -21,8 +22,10 @@ func (s *Server) assignRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
 		if id == "" || !plainID(id) || !s.trustedPeer(r) {
+			// An id needs to be unique, not secret: math/rand's generator
+			// is per thread and needs no system call.
 			var b [8]byte
-			rand.Read(b[:])
+			binary.BigEndian.PutUint64(b[:], rand.Uint64())
 			id = hex.EncodeToString(b[:])
 		}
 		w.Header().Set("X-Request-Id", id)
@@ -43,18 +46,26 @@ func plainID(s string) bool {
 	return true
 }
 
-// logRequests logs one line per request: method, route pattern, path, status,
-// size, duration and client (the request id comes from the context). Refusals
-// (4xx other than 404) are warnings and server errors errors.
-func (s *Server) logRequests(next http.Handler) http.Handler {
+// observeRequests counts and times every request in the metrics
+// (internal/metrics) and logs one line for it: method, route pattern, path,
+// status, size, duration and client (the request id comes from the context).
+// Refusals (4xx other than 404) are warnings and server errors errors. One
+// middleware does both so that each request wraps its writer, reads the
+// clock and works out its route once (profiled: these were a third of the
+// cost of a cached page before the handler).
+func (s *Server) observeRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.metrics.Begin()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		start := time.Now()
 		next.ServeHTTP(ww, r)
+		took := time.Since(start)
 		status := ww.Status()
 		if status == 0 {
 			status = http.StatusOK
 		}
+		route := routePattern(r)
+		s.metrics.End(r.Method, route, status, took)
 		level := slog.LevelInfo
 		switch {
 		case status >= 500:
@@ -62,9 +73,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		case status >= 400 && status != http.StatusNotFound:
 			level = slog.LevelWarn
 		}
-		s.logger.Log(r.Context(), level, "request", "method", r.Method, "route", routePattern(r), "path", r.URL.Path,
-			"status", status, "bytes", ww.BytesWritten(), "duration_ms", float64(time.Since(start).Microseconds())/1000,
-			"client", s.clientAddr(r).String())
+		s.logger.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("route", route),
+			slog.String("path", r.URL.Path), slog.Int("status", status), slog.Int("bytes", ww.BytesWritten()),
+			slog.Float64("duration_ms", float64(took.Microseconds())/1000), slog.String("client", s.clientAddr(r).String()))
 	})
 }
 

@@ -3,8 +3,10 @@ package server
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/guizhou-portal/portal/internal/changes"
@@ -14,48 +16,78 @@ import (
 
 // The page cache (internal/pagecache) serves the routes Handler marks with
 // s.cached to anonymous readers; here is what the server tells it: who is
-// anonymous, what a page depends on besides its URL, and when to empty it
-// (internal/changes).
+// anonymous (session_token.go), what a page depends on besides its URL,
+// which query parameters each route takes, what each page shows (its tags),
+// and what to drop when (internal/changes). What it renders rather than
+// serves from memory counts against the client's render limit
+// (render_limit.go).
 
 // newPageCache returns the cache of s's public pages, off until
 // ListenForChanges listens.
 func (s *Server) newPageCache() *pagecache.Cache {
 	return pagecache.New(pagecache.Options{
-		Private: hasSession,
+		Private: s.hasSession,
 		Variant: pageLanguage,
 		Abandon: s.renderError,
 		Now:     func() time.Time { return s.now() }, // SetClock may replace s.now later
+		Params:  routeTakes,
+		Tags:    pageTags,
 	})
 }
 
 // cached marks a route's pages as the same for every anonymous reader: they
 // get them from the page cache, which they fill. It is the cache's own
-// middleware, named for where routes are registered.
+// middleware, named for where routes are registered; what it renders is
+// limited per client.
 func (s *Server) cached(next http.Handler) http.Handler {
-	return s.cache.Middleware(next)
+	return s.cache.Middleware(s.renders(next))
 }
 
-// hasSession reports whether the request carries a session cookie: staff, or
-// someone whose session has just ended (the handler will clear the cookie).
-// Their pages carry their own controls and must show their own edits at once.
-func hasSession(r *http.Request) bool {
-	_, err := r.Cookie(sessionCookie)
-	return err == nil
+// routeParams are the query parameters each cached route reads. A query with
+// any other is rendered (and counted against the render limit) but never
+// kept, so random parameters cannot fill the cache with copies. A route that
+// learns a parameter must be added here, or its pages are not cached.
+var routeParams = map[string][]string{
+	"/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear},
+	"/entities":    {"kind"},
+	"/search":      {"q", "kind", "page"},
+	// The API's lists; each refuses any other parameter itself (apiQuery).
+	"/api/v1/documents": {paramPage, paramPerPage},
+	"/api/v1/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
+		paramRegion, paramMineral, paramYear, paramPage, paramPerPage},
+	"/api/v1/entities": {"kind", paramPage, paramPerPage},
+}
+
+// routeTakes reports whether r's route reads the query parameter name.
+func routeTakes(r *http.Request, name string) bool {
+	return slices.Contains(routeParams[routePattern(r)], name)
+}
+
+// pageTags names what a page shows, as migration 00013's notifications do: a
+// commitment's pages their commitment, a document's pages their document.
+// Pages that show many things (lists, counts, the dashboard, the map,
+// search, entities) carry none and are dropped at every change. The route
+// has answered 200 for the URL's own id or slug, so the URL names it.
+func pageTags(r *http.Request) []string {
+	switch routePattern(r) {
+	case "/commitments/{id}", "/commitments/{id}/history":
+		return []string{"c:" + chi.URLParam(r, "id")}
+	case "/documents/{slug}", "/documents/{slug}/sections/{anchor}":
+		return []string{"d:" + chi.URLParam(r, "slug")}
+	}
+	return nil
 }
 
 // pageLanguage is the language the reader gets (cookie or Accept-Language,
-// as localize picks it), which every public page depends on.
+// as localize has picked it for the request), which every public page
+// depends on.
 func pageLanguage(r *http.Request) string {
-	cookie := ""
-	if c, err := r.Cookie(langCookie); err == nil {
-		cookie = c.Value
-	}
-	return i18n.Pick(cookie, r.Header.Get("Accept-Language")).HTMLLang()
+	return i18n.From(r.Context()).HTMLLang()
 }
 
 // ListenForChanges listens for every write to the database until ctx ends,
-// and empties the page cache at each; the cache serves only while it
-// listens. It listens on the pool's server unless ListenURL names a direct
+// and drops from the page cache what each can have changed; the cache serves
+// only while it listens. It listens on the pool's server unless ListenURL names a direct
 // connection (a transaction pooler does not keep LISTEN). Run calls it; a
 // test that wants the cache calls it itself.
 func (s *Server) ListenForChanges(ctx context.Context) {
@@ -67,5 +99,5 @@ func (s *Server) ListenForChanges(ctx context.Context) {
 			return
 		}
 	}
-	changes.Listen(ctx, cfg, s.logger, s.cache.Flush)
+	changes.Listen(ctx, cfg, s.logger, s.cache)
 }

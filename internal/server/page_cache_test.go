@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -310,4 +311,120 @@ func TestEscapedPathsAreNotTheirDecodedTwins(t *testing.T) {
 	if r := anon(t, base+"/commitments/2%2Fhistory"); r.status == http.StatusOK {
 		t.Errorf("/commitments/2%%2Fhistory: %d, %q", r.status, r.header.Get("X-Portal-Cache"))
 	}
+}
+
+// A session cookie the portal did not sign, or whose session has ended, is no
+// session: its holder is the public and gets the public's cached page, without
+// a lookup of the session store (the forged) or after one (the ended).
+func TestCookiesThatAreNoSessionGetThePublicCache(t *testing.T) {
+	base, pool := cachingPortal(t)
+	anon(t, base+"/commitments/2")
+	for _, value := range []string{"x", "forged-token", "abc.def", strings.Repeat("A", 43) + "." + strings.Repeat("B", 43)} {
+		r := anon(t, base+"/commitments/2", "Cookie", "portal_session="+value)
+		if r.status != 200 || r.header.Get("X-Portal-Cache") != "hit" || r.header.Get("Set-Cookie") != "" {
+			t.Errorf("cookie %q: status %d, cache %q, Set-Cookie %q", value, r.status, r.header.Get("X-Portal-Cache"), r.header.Get("Set-Cookie"))
+		}
+	}
+
+	// A signed cookie whose session is gone from the store: one lookup ends
+	// it, and after that it is the public's.
+	editor := loggedIn(t, base, editorEmail)
+	u, _ := url.Parse(base)
+	signed := ""
+	for _, ck := range editor.Jar.Cookies(u) {
+		if ck.Name == "portal_session" {
+			signed = ck.Value
+		}
+	}
+	if r := anon(t, base+"/commitments/2", "Cookie", "portal_session="+signed); r.header.Get("X-Portal-Cache") != "bypass" {
+		t.Fatalf("a live session: cache %q, want bypass", r.header.Get("X-Portal-Cache"))
+	}
+	if _, err := pool.Exec(context.Background(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	first := anon(t, base+"/commitments/2", "Cookie", "portal_session="+signed)
+	if first.header.Get("X-Portal-Cache") != "bypass" || !strings.Contains(first.header.Get("Set-Cookie"), "Max-Age=0") {
+		t.Errorf("an ended session's first request: cache %q, Set-Cookie %q; want a lookup that clears the cookie",
+			first.header.Get("X-Portal-Cache"), first.header.Get("Set-Cookie"))
+	}
+	if r := anon(t, base+"/commitments/2", "Cookie", "portal_session="+signed); r.header.Get("X-Portal-Cache") != "hit" {
+		t.Errorf("an ended session, again: cache %q, want hit", r.header.Get("X-Portal-Cache"))
+	}
+}
+
+// Query parameters a route does not read never make cache entries: random
+// ones would fill the cache with copies and push real pages out.
+func TestUnknownQueryParametersMakeNoEntries(t *testing.T) {
+	base, _ := cachingPortal(t)
+	for _, u := range []string{"/commitments?utm_source=x", "/commitments?status=planned&nonce=1", "/commitments/2?x=1", "/?page=2", "/documents/" + replySlug + "?v=1"} {
+		first := anon(t, base+u)
+		if first.status != 200 {
+			t.Errorf("%s: status %d", u, first.status)
+		}
+		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") != "bypass" {
+			t.Errorf("%s asked twice: cache %q, want bypass", u, r.header.Get("X-Portal-Cache"))
+		}
+	}
+	// The parameters the route reads still share entries.
+	anon(t, base+"/commitments?status=planned")
+	if r := anon(t, base+"/commitments?status=planned"); r.header.Get("X-Portal-Cache") != "hit" {
+		t.Errorf("a known filter: cache %q, want hit", r.header.Get("X-Portal-Cache"))
+	}
+	for _, u := range []string{"/search?q=锂电", "/api/v1/commitments?status=planned&page=1", "/api/v1/entities?page=1", "/api/v1/documents?per_page=5"} {
+		anon(t, base+u)
+		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") != "hit" {
+			t.Errorf("%s: cache %q, want hit", u, r.header.Get("X-Portal-Cache"))
+		}
+	}
+}
+
+// A save drops the cached pages that show what it changed, and only those:
+// the commitment's own pages, its document's, and every page without a tag
+// (lists, counts, dashboard); another commitment's pages stay cached.
+func TestASaveDropsOnlyWhatItChanged(t *testing.T) {
+	base, pool := cachingPortal(t)
+	// Signing in writes too (the account's last login): before the pages are cached.
+	editor := loggedIn(t, base, editorEmail)
+	shows := []string{"/commitments/2", "/commitments/2/history", "/documents/" + replySlug, "/commitments",
+		"/commitments?status=in_progress", "/dashboard", "/", "/entities/gz-industry-it-dept", "/map", "/search?q=锂电"}
+	unrelated := []string{"/commitments/3", "/commitments/3/history"}
+	for _, u := range append(shows, unrelated...) {
+		anon(t, base+u)
+		if r := anon(t, base+u); r.status != 200 || r.header.Get("X-Portal-Cache") != "hit" {
+			t.Fatalf("%s: status %d, cache %q before the save", u, r.status, r.header.Get("X-Portal-Cache"))
+		}
+	}
+	if strings.Contains(anon(t, base+"/commitments?status=in_progress").body, `href="/commitments/2"`) {
+		t.Fatal("commitment 2 is in progress already: the test needs another")
+	}
+
+	form := editForm(t, pool, 2)
+	form.Set("public_note", "只影响该承诺的说明。")
+	if r := request(t, editor, "POST", base+"/commitments/2/edit", form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: status %d\n%s", r.status, r.body)
+	}
+	waitFor(t, 5*time.Second, "the commitment page to show the save", func() bool {
+		return strings.Contains(anon(t, base+"/commitments/2").body, "只影响该承诺的说明。")
+	})
+	for _, u := range shows[1:] {
+		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") == "hit" {
+			t.Errorf("%s still served from the cache after the save", u)
+		}
+	}
+	if r := anon(t, base+"/commitments?status=in_progress"); !strings.Contains(r.body, `href="/commitments/2"`) {
+		t.Errorf("the list filtered by the new status lacks the commitment")
+	}
+	for _, u := range unrelated {
+		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") != "hit" {
+			t.Errorf("%s was dropped by another commitment's save: cache %q", u, r.header.Get("X-Portal-Cache"))
+		}
+	}
+
+	// A write that does not say what it touched still empties everything.
+	if _, err := pool.Exec(context.Background(), `UPDATE documents SET title = title`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, "a document write to empty the cache", func() bool {
+		return anon(t, base+"/commitments/3").header.Get("X-Portal-Cache") != "hit"
+	})
 }

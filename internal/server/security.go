@@ -26,20 +26,37 @@ const maxBodyBytes = maxFormBytes
 func (s *Server) secureHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+		// The keys are canonical already, and the values are shared: Set
+		// would canonicalise each key and allocate each value anew on every
+		// request. A later Set replaces a slice, an Add appends past its
+		// capacity, so none of them is ever written through.
+		for _, kv := range securityHeaders {
+			h[kv.key] = kv.value
+		}
 		if s.https(r) {
-			// Two years, the preload list's minimum; not includeSubDomains, as
-			// other services may share the parent domain.
-			h.Set("Strict-Transport-Security", "max-age=63072000")
+			h["Strict-Transport-Security"] = hstsValue
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+type headerValue struct {
+	key   string
+	value []string
+}
+
+var securityHeaders = []headerValue{
+	{"Content-Security-Policy", []string{contentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"strict-origin-when-cross-origin"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
+	{"Permissions-Policy", []string{"camera=(), microphone=(), geolocation=(), payment=(), usb=()"}},
+}
+
+// hstsValue is two years, the preload list's minimum; not includeSubDomains,
+// as other services may share the parent domain.
+var hstsValue = []string{"max-age=63072000"}
 
 // limitBodies refuses a body declared larger than the cap with the 413 page
 // at once, and stops reading any body at the cap.

@@ -40,7 +40,9 @@ type Server struct {
 	mapGeometry web.MapGeometry
 	mapErr      error
 	metrics     *metrics.Metrics
-	cache       *pagecache.Cache // public pages for anonymous readers (page_cache.go)
+	cache       *pagecache.Cache                // public pages for anonymous readers (page_cache.go)
+	tokens      *sessionTokens                  // signed session cookies (session_token.go)
+	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -56,6 +58,8 @@ type Options struct {
 	MetricsAddr     string        // a separate address for /metrics; "" for none
 	MetricsToken    string        // the bearer token for /metrics on the main address; "" for none
 	ListenURL       string        // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
+	RenderLimit     int           // pages one client may have rendered outside the cache per RenderWindow; 0 for no limit
+	RenderWindow    time.Duration // zero takes config.DefaultRenderWindow
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -64,7 +68,7 @@ func OptionsFrom(cfg config.Config) Options {
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
-		ListenURL: cfg.DirectDatabaseURL}
+		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -86,6 +90,10 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	s.cache = s.newPageCache()
 	s.metrics = metrics.New(pool)
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
+	s.tokens = &sessionTokens{load: func(ctx context.Context) ([]byte, error) {
+		return s.sessionStore.SigningKey(ctx, sessionKeyName)
+	}}
+	s.renders = s.renderLimit()
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
 	return s
@@ -98,9 +106,9 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
-	// Operations first (see security.go, internal/metrics, middleware.go): an
-	// id, the security headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.metrics.Middleware(routePattern), s.logRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
+	// Operations first (see security.go, middleware.go): an id, the security
+	// headers, metrics and the log line for every response.
+	r.Use(s.assignRequestID, s.secureHeaders, s.observeRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
 	r.Use(middleware.RedirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

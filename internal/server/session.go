@@ -28,14 +28,19 @@ func newSessionManager(store *postgres.SessionStore, idle, lifetime time.Duratio
 
 // loadSession loads the session named by the cookie, if any, and the account it
 // belongs to. A session whose account is gone or disabled is destroyed, and
-// the request goes on as the public's. Anonymous requests never touch the
-// session store. Staff responses are never cached.
+// the request goes on as the public's. A cookie the portal did not sign, or
+// whose session it has seen end, is no session at all (session_token.go):
+// neither the session store nor the response hears of it, so that its
+// response is the public's and may be cached. Staff responses never are.
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := ""
-		if c, err := r.Cookie(sessionCookie); err == nil {
-			token = c.Value
+		token, err := s.liveToken(r)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
 		}
+		// An empty token makes a new session in memory, without the store:
+		// handlers such as login find one in the context either way.
 		ctx, err := s.sessions.Load(r.Context(), token)
 		if err != nil {
 			s.renderError(w, r, err)
@@ -59,6 +64,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 					return
 				}
 			case err == nil || policy.ErrorCode(err) == policy.ENOTFOUND:
+				s.tokens.bury(token)
 				if err := s.endSession(w, r); err != nil {
 					s.renderError(w, r, err)
 					return
@@ -68,7 +74,8 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 				return
 			}
 		} else if token != "" {
-			// An unknown or expired token: forget it.
+			// An unknown or expired token: forget it, here and in the browser.
+			s.tokens.bury(token)
 			s.clearCookie(w, r)
 		}
 		next.ServeHTTP(w, r)
@@ -83,8 +90,12 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, id int64) e
 	if err != nil {
 		return err
 	}
+	value, err := s.tokens.sign(r.Context(), token)
+	if err != nil {
+		return err
+	}
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: token, Path: "/",
+		Name: sessionCookie, Value: value, Path: "/",
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.https(r),
 	})
 	return nil
@@ -92,6 +103,9 @@ func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, id int64) e
 
 // endSession deletes the session on the server and the cookie in the browser.
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	if token := s.sessions.Token(r.Context()); token != "" {
+		s.tokens.bury(token)
+	}
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}

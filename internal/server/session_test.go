@@ -24,6 +24,13 @@ func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
 	base, pool := p.URL, p.Pool
 	c := loggedIn(t, base, editorEmail)
 	token := sessionCookie(t, c, base)
+	u, _ := url.Parse(base)
+	signed := "" // the cookie as sent, signature and all
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "portal_session" {
+			signed = ck.Value
+		}
+	}
 	if r := request(t, c, "GET", base+"/logout", nil); r.status != http.StatusMethodNotAllowed {
 		t.Errorf("GET /logout: status %d, want 405: state never changes on GET", r.status)
 	}
@@ -37,7 +44,7 @@ func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
 	// Replaying the old cookie gets the public's view.
 	replay := browserClient(t)
 	req, _ := http.NewRequest(http.MethodGet, base+"/changes", nil)
-	req.AddCookie(&http.Cookie{Name: "portal_session", Value: token})
+	req.AddCookie(&http.Cookie{Name: "portal_session", Value: signed})
 	if r := send(t, replay, req); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
 		t.Errorf("old cookie after logout: status %d to %q, want 303 to /login", r.status, r.header.Get("Location"))
 	}

@@ -173,12 +173,14 @@ func loggedIn(t testing.TB, base, email string) *http.Client {
 	return c
 }
 
-// sessionCookie is the session token the client holds for base.
+// sessionCookie is the session token the client holds for base: the
+// cookie's value without its signature, as the sessions table keeps it.
 func sessionCookie(t testing.TB, c *http.Client, base string) string {
 	u, _ := url.Parse(base)
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == "portal_session" {
-			return ck.Value
+			token, _, _ := strings.Cut(ck.Value, ".")
+			return token
 		}
 	}
 	return ""
