@@ -48,9 +48,13 @@ func (s *Server) cached(next http.Handler) http.Handler {
 // kept, so random parameters cannot fill the cache with copies. A route that
 // learns a parameter must be added here, or its pages are not cached.
 var routeParams = map[string][]string{
-	"/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear},
-	"/entities":    {"kind"},
-	"/search":      {"q", "kind", "page"},
+	"/commitments":           {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear},
+	"/documents":             {paramKind, paramYear, paramText, paramSort},
+	"/dashboard":             {paramDocument},
+	"/map":                   {paramDocument},
+	"/entities":              {"kind"},
+	"/documents/{slug}/diff": {"from", "to"},
+	"/search":                {"q", "kind", "page"},
 	// The API's lists; each refuses any other parameter itself (apiQuery).
 	"/api/v1/documents": {paramPage, paramPerPage},
 	"/api/v1/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
@@ -72,7 +76,8 @@ func pageTags(r *http.Request) []string {
 	switch routePattern(r) {
 	case "/commitments/{id}", "/commitments/{id}/history":
 		return []string{"c:" + chi.URLParam(r, "id")}
-	case "/documents/{slug}", "/documents/{slug}/sections/{anchor}":
+	case "/documents/{slug}", "/documents/{slug}/sections/{anchor}", "/documents/{slug}/versions",
+		"/documents/{slug}/versions/{n}", "/documents/{slug}/diff":
 		return []string{"d:" + chi.URLParam(r, "slug")}
 	}
 	return nil

@@ -428,3 +428,29 @@ func TestASaveDropsOnlyWhatItChanged(t *testing.T) {
 		return anon(t, base+"/commitments/3").header.Get("X-Portal-Cache") != "hit"
 	})
 }
+
+// TestEveryFilteredPublicPageIsCached: routeParams lists the parameters each
+// cached route reads; a route that reads one it does not list is rendered
+// afresh for every reader. Each URL here carries parameters its page reads.
+func TestEveryFilteredPublicPageIsCached(t *testing.T) {
+	base, _ := cachingPortal(t)
+	for _, u := range []string{
+		"/documents?kind=reply&year=2023&q=锂&sort=commitments",
+		"/dashboard?document=" + replySlug,
+		"/map?document=" + replySlug,
+		"/documents/" + replySlug + "/diff?from=1&to=1",
+		"/documents/" + replySlug + "/versions/1",
+		"/commitments?status=planned&document=" + replySlug,
+		"/entities?kind=company",
+		"/search?q=锂",
+		"/api/v1/commitments?status=planned&per_page=5",
+	} {
+		if r := anon(t, base+u); r.status != http.StatusOK {
+			t.Errorf("%s: status %d", u, r.status)
+			continue
+		}
+		if got := anon(t, base+u).header.Get("X-Portal-Cache"); got != "hit" {
+			t.Errorf("%s asked twice: X-Portal-Cache %q, want hit", u, got)
+		}
+	}
+}
