@@ -23,7 +23,7 @@ func TestReplyThreadShowsOnBothEnds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := p.Store.ImportDocuments(ctx, policy.Actor{Name: "测试"}, []postgres.ImportFile{{Name: "follow-up.txt", Document: d}})
+	res, err := p.Store.ImportDocuments(ctx, policy.Actor{Name: "测试"}, []postgres.ImportFile{{Name: "follow-up.txt", Document: d, Publish: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
