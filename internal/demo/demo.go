@@ -25,7 +25,7 @@ type Store interface {
 	Entities(ctx context.Context, kinds ...policy.EntityKind) ([]policy.Entity, error)
 	Themes(ctx context.Context) ([]policy.Theme, error)
 	CountSynthetic(ctx context.Context) (int, error)
-	AddDocument(ctx context.Context, d policy.DocumentDraft) (int64, error)
+	AddDocument(ctx context.Context, d policy.NewDocument) (int64, error)
 	Analyze(ctx context.Context) error
 	Vacuum(ctx context.Context) error
 }
@@ -84,7 +84,7 @@ func NewGenerator(entities []policy.Entity, themes []policy.Theme, seed uint64) 
 type writer struct {
 	rnd   *rand.Rand
 	g     *Generator
-	doc   policy.DocumentDraft
+	doc   policy.NewDocument
 	text  strings.Builder
 	runes int
 	ments []policy.MentionDraft
@@ -203,7 +203,7 @@ var (
 // Reply generates synthetic reply number k: about twenty paragraphs in seven
 // sections with sub-items, some forty commitments and a hundred mentions, like
 // the seeded reply.
-func (g *Generator) Reply(k int) policy.DocumentDraft {
+func (g *Generator) Reply(k int) policy.NewDocument {
 	w := &writer{rnd: rand.New(rand.NewPCG(g.seed, uint64(k))), g: g}
 	w.year = 2019 + w.rnd.IntN(7)
 	signed := time.Date(w.year, time.Month(1+w.rnd.IntN(12)), 1+w.rnd.IntN(28), 0, 0, 0, 0, time.UTC)

@@ -39,7 +39,7 @@ func addSecondReply(t *testing.T, p *testPortal) {
 		return &d
 	}
 	signed := date("2024-03-15")
-	dd := policy.DocumentDraft{
+	dd := policy.NewDocument{
 		Document: policy.Document{Slug: secondSlug, Kind: policy.KindReply, Genre: "答复",
 			Title: "省工业和信息化厅关于加快锰产业发展的建议的答复", DocNumber: "黔工信提复字〔2024〕7号",
 			Issuer: "贵州省工业和信息化厅", Addressee: "王代表", SignedOn: signed},

@@ -18,7 +18,7 @@ import (
 // Quotes are taken from the paragraph text, so the span trigger can only fail on
 // a span outside the text; that, a duplicate slug or 文号, or an unknown entity
 // or section is EINVALID or ECONFLICT.
-func (s *Store) AddDocument(ctx context.Context, dd policy.DocumentDraft) (int64, error) {
+func (s *Store) AddDocument(ctx context.Context, dd policy.NewDocument) (int64, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, err
@@ -35,7 +35,7 @@ func (s *Store) AddDocument(ctx context.Context, dd policy.DocumentDraft) (int64
 		d.Slug, d.Kind, d.Genre, d.Title, d.ShortTitle, d.DocNumber, d.Issuer, d.Addressee, d.SignedOn,
 		d.Disclosure, d.ContactPerson, d.ContactPhone, d.SourceName, d.Synthetic).Scan(&id)
 	if err != nil {
-		return 0, draftError(err, d)
+		return 0, addError(err, d)
 	}
 	texts := make([][]rune, len(dd.Paragraphs))
 	rows := make([][]any, len(dd.Paragraphs))
@@ -45,7 +45,7 @@ func (s *Store) AddDocument(ctx context.Context, dd policy.DocumentDraft) (int64
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"paragraphs"}, []string{"document_id", "seq", "role", "text"},
 		pgx.CopyFromRows(rows)); err != nil {
-		return 0, draftError(err, d)
+		return 0, addError(err, d)
 	}
 	quote := func(seq, start, end int) (string, error) {
 		if seq < 1 || seq > len(texts) || start < 0 || end > len(texts[seq-1]) || start >= end {
@@ -95,13 +95,13 @@ func (s *Store) AddDocument(ctx context.Context, dd policy.DocumentDraft) (int64
 			id, m.EntitySlug, m.ParagraphSeq, m.Start, m.End, q)
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return 0, draftError(err, d)
+		return 0, addError(err, d)
 	}
-	return id, draftError(tx.Commit(ctx), d)
+	return id, addError(tx.Commit(ctx), d)
 }
 
 // draftError turns constraint violations into coded errors naming the document.
-func draftError(err error, d policy.Document) error {
+func addError(err error, d policy.Document) error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return err

@@ -2,10 +2,10 @@ package policy
 
 import "time"
 
-// DocumentDraft is a whole document to be added: its metadata, paragraphs,
+// NewDocument is a whole document to be added: its metadata, paragraphs,
 // section tree, commitments and entity mentions. Spans are code-point offsets
 // into the paragraph with the given sequence number, as everywhere else.
-type DocumentDraft struct {
+type NewDocument struct {
 	Document    Document
 	Paragraphs  []ParagraphDraft
 	Sections    []SectionDraft
