@@ -123,6 +123,9 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"documents", "/documents", "#documents"},
 		{"document", "/documents/" + replySlug, "nav.toc"},
 		{"section", "/documents/" + replySlug + "/sections/s4", "main h1"},
+		{"versions", "/documents/" + replySlug + "/versions", "main h1"},
+		{"version", "/documents/" + replySlug + "/versions/1", "main h1"},
+		{"diff", "/documents/" + replySlug + "/diff?from=1&to=1", "main h1"},
 		{"commitments", "/commitments?status=completed&section=talent_technology", "#results-h"},
 		{"commitment", "/commitments/43", "main h1"},
 		{"history", "/commitments/43/history", "main h1"},
@@ -162,6 +165,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"changes", "/changes", "main h1"},
 		{"admin-users", "/admin/users", "main h1"},
 		{"admin-themes", "/admin/themes", "main h1"},
+		{"import", "/documents/import", "main form"},
 	} {
 		check(p.name, p.path, p.wait)
 	}
