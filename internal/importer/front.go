@@ -25,10 +25,11 @@ var (
 	inlineSalutation = regexp.MustCompile(`^((?:尊敬的?)?[^:\x{FF1A}。,\x{FF0C};\x{FF1B}\s]{1,30}?(?:代表|委员|委員)(?:们|們)?[:\x{FF1A}])[\s\x{3000}]*(\S.*)$`)
 	// titleEnd ends a reply's title: 答复, 复函, 回复, …的函, 会办意见, and
 	// what some sites add in brackets after it.
-	titleEnd = regexp.MustCompile(`(答复|答复函|复函|回复|复文|的函|意见|答复意见)[\s\x{3000}]*([(\x{FF08}][^()\x{FF08}\x{FF09}]*[)\x{FF09}])?$`)
+	titleEnd = regexp.MustCompile(`(答复|答复函|复函|回复|复文|的函|意见|答复意见)[\s\x{3000}]*([(\x{FF08}][^()\x{FF08}\x{FF09}]*[)\x{FF09}]|[\[［【][^\[\]［］【】]*[\]］】])?$`)
 	// docNumberIn is a 文号 inside a line: 黔工信提复字〔2023〕4号,
-	// 西交发(2017)259号, 子交函[2023]34号.
-	docNumberIn = regexp.MustCompile(`[\p{Han}A-Za-z]{1,14}[〔\[［(\x{FF08}﹝【]\s*\d{4}\s*[〕\]］)\x{FF09}﹞】]\s*第?\s*\d{1,5}\s*号`)
+	// 西交发(2017)259号, 子交函[2023]34号, and as mirrors in traditional
+	// characters write it, with the pinyin they add: 清自然資空間規(guī)劃【2020】25號(hào).
+	docNumberIn = regexp.MustCompile(`(?:[\p{Han}A-Za-z]|` + pinyinNote + `){1,14}[〔\[［(\x{FF08}﹝【]\s*\d{4}\s*[〕\]］)\x{FF09}﹞】]\s*第?\s*\d{1,5}\s*[号號](?:` + pinyinNote + `)?`)
 	// brokenDocNumber is a 文号 whose closing bracket and 号 were lost:
 	// 舞教〔2022106.
 	brokenDocNumber = regexp.MustCompile(`^([\p{Han}]{1,14})[〔\[［(\x{FF08}﹝【](\d{4})(\d{1,4})(?:[\s\x{3000}]|$)`)
@@ -143,8 +144,14 @@ func (d *Document) readFront(front, rest []line, split bool) []line {
 	switch {
 	case titleAt >= 0:
 		d.Title = texts[titleAt]
-		if k := titleAt - 1; k >= 0 && isPlain(plain, k) && titleHead(texts[k], d.Title) {
+		k := titleAt - 1
+		if k >= 0 && isPlain(plain, k) && titleHead(texts[k], d.Title) {
 			d.Title = texts[k] + d.Title // a title broken over two lines
+			k--
+		}
+		if k >= 0 && isPlain(plain, k) && issuerLine.MatchString(texts[k]) && orgSuffix.MatchString(texts[k]) &&
+			(strings.HasPrefix(d.Title, "关于") || strings.HasPrefix(d.Title, "对")) {
+			d.Title = texts[k] + d.Title // the issuer's red head over a title broken over two lines
 		}
 	case d.Meta.Name != "":
 		d.Title = d.Meta.Name
@@ -213,13 +220,13 @@ func isPlain(plain []int, k int) bool {
 // title line out of it, into the 文号 when there is none yet.
 func (d *Document) titleWithoutDocNumber(title string) string {
 	loc := docNumberIn.FindStringIndex(title)
-	if loc == nil || (loc[0] > 0 && loc[1] < len(title)) {
+	// The 文号 may sit in brackets of its own: 关于…的答复[浙交建〔2018〕101号].
+	wrapping := func(r rune) bool { return isSpace(r) || strings.ContainsRune("()\uff08\uff09[]\uff3b\uff3d【】", r) }
+	if loc == nil || (strings.TrimFunc(title[:loc[0]], wrapping) != "" && strings.TrimFunc(title[loc[1]:], wrapping) != "") {
 		return title
 	}
 	number := title[loc[0]:loc[1]]
-	rest := strings.TrimFunc(title[:loc[0]]+title[loc[1]:], func(r rune) bool {
-		return isSpace(r) || strings.ContainsRune("()\uff08\uff09", r)
-	})
+	rest := strings.TrimFunc(title[:loc[0]]+title[loc[1]:], wrapping)
 	if rest == "" {
 		return title
 	}
@@ -328,6 +335,7 @@ func headerKeyOf(cell string) string {
 		}
 		return r
 	}, cell)
+	k = strings.Trim(k, "[]\uff3b\uff3d【】") // [ 索引号 ] | … as some tables write their keys
 	if isHeaderKey(k) {
 		return k
 	}

@@ -81,6 +81,7 @@ var furniture = []*regexp.Regexp{
 	regexp.MustCompile(`^[•·]\s*\*?\s*(姓\s*名|联系方式|内\s*容|验\s*证\s*码)\s*[:\x{FF1A}]$`),
 	regexp.MustCompile(`^(当前位置|您当前的位置|您所在的位置|您现在所在的位置|您的位置|当前所在位置)`),
 	regexp.MustCompile(`^(时间|编稿时间|发布时间|更新时间)\s*[:\x{FF1A}].*(来源|浏览|字体|点击|阅读)`),
+	regexp.MustCompile(`^(留言与评论|发表评论|网友评论|我要评论)|^评论\s*[(\x{FF08}]?\s*共有?\s*\d+\s*条`),
 }
 
 func isFurniture(s string) bool {
@@ -285,7 +286,7 @@ func isSalutation(s string) bool {
 }
 
 var (
-	contactPattern    = regexp.MustCompile(`^[(\x{FF08}]?\s*(联系人|联系方式|联系电话|联系单位|承办人|承办负责人|经办人|具体承办人|分管领导|分管单位|电话[:\x{FF1A}])`)
+	contactPattern    = regexp.MustCompile(`^[(\x{FF08}]?\s*(联系人|联系方式|联系电话|联系单位|承办人|承办负责人|经办人|具体承办人|分管领导|分管单位|负责人|电话[:\x{FF1A}]|传真[:\x{FF1A}]|邮编[:\x{FF1A}]|邮政编码|通讯地址|联系地址|电子邮箱)`)
 	contactPerson     = regexp.MustCompile(`(?:联系人|承办人|经办人)(?:及(?:联系)?电话)?\s*[:\x{FF1A}]\s*([^;\x{FF1B},\x{FF0C}、)\x{FF09}\s0-9]+)`)
 	contactPhone      = regexp.MustCompile(`(?:联系|及|办公)?(?:电话|方式)\s*[:\x{FF1A}]\s*(?:[^0-9０-９:\x{FF1A};\x{FF1B}]{0,12}[,\x{FF0C}\s]+)?([0-9０-９][0-9０-９\-—－()\x{FF08}\x{FF09} ]*[0-9０-９])`)
 	disclosurePattern = regexp.MustCompile(`^[(\x{FF08}]\s*([^()\x{FF08}\x{FF09}]{0,20}公开[^()\x{FF08}\x{FF09}]{0,10})\s*[)\x{FF09}]$|^(全文公开|依申请公开|主动公开|不予公开)$`)
@@ -308,6 +309,29 @@ var (
 	attachmentPattern = regexp.MustCompile(`^附\s*件\s*\d*\s*[:\x{FF1A}.．]?\s*(.+)$`)
 )
 
+// pinyinNote is the reading a mirror site writes after a character it
+// converted to traditional script: 鄉(xiāng), 聯(lián)系電話(huà).
+const pinyinNote = `\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê]{1,7}\)`
+
+var pinyinNotes = regexp.MustCompile(pinyinNote)
+
+// simplifiedKey writes the traditional characters of the keys the tail
+// reads (聯係電話, 抄報) as the patterns spell them.
+var simplifiedKey = strings.NewReplacer("聯", "联", "係", "系", "繫", "系", "電", "电", "話", "话", "辦", "办", "單", "单",
+	"負", "负", "責", "责", "傳", "传", "郵", "邮", "編", "编", "報", "报", "絡", "络", "經", "经", "類", "类", "別", "别")
+
+// plainKey writes the key before the first colon of a tail line as the
+// contact, 抄送 and class patterns expect it: without the spaces that align
+// it (联 系 人, 抄 报), the pinyin of a mirror, in simplified characters. The
+// value after the colon is left as written.
+func plainKey(t string) string {
+	i := strings.IndexAny(t, ":\uff1a")
+	if i <= 0 || utf8.RuneCountInString(t[:i]) > 24 {
+		return t
+	}
+	return simplifiedKey.Replace(withoutSpaces(pinyinNotes.ReplaceAllString(t[:i], ""))) + t[i:]
+}
+
 // readBody classifies the lines after the title: the salutation (when
 // salutation says the first line is one, or it reads as one), the signature
 // block at the end, and the paragraphs between.
@@ -323,7 +347,7 @@ func (d *Document) readBody(lines []line, salutation bool) error {
 	if salutation || isSalutation(lines[0].text) && !isHeaderLine(lines[0].text) {
 		add(lines[0], policy.RoleSalutation)
 		d.Addressee = addresseeOf(lines[0].text)
-		lines = lines[1:]
+		lines = d.withoutRepeat(lines)[1:]
 	}
 	end, tail, err := d.readTail(lines)
 	if err != nil {
@@ -374,6 +398,18 @@ func (d *Document) readBody(lines []line, salutation bool) error {
 	d.Paragraphs = paras
 	d.Closing = findClosing(paras)
 	return nil
+}
+
+// withoutRepeat cuts off a second copy of the reply that some pages print
+// under the first: the salutation and the line after it written again.
+func (d *Document) withoutRepeat(lines []line) []line {
+	for k := 2; k+1 < len(lines); k++ {
+		if lines[k].text == lines[0].text && lines[k+1].text == lines[1].text {
+			d.note("text", lines[k].no, "第%d行起是答复的又一份副本,没有读入。", lines[k].no)
+			return lines[:k]
+		}
+	}
+	return lines
 }
 
 // addresseeOf is the addressee a salutation names: without 尊敬的, the

@@ -52,7 +52,12 @@ func topHeading(s string) *topStart {
 	}
 	title = strings.TrimRight(title, "。;\uff1b")
 	if heading && utf8.RuneCountInString(rest) > maxHeading {
-		return nil // a long first sentence that happens to start with 一、 is not a heading
+		if !strings.HasSuffix(rest, "。") {
+			return nil // a long first sentence that happens to start with 一、 is not a heading
+		}
+		// A heading run on into the one sentence of its paragraph (一、边角地
+		// 孤岛地问题离隰高速…限期落实。): heading and text, as where more follows.
+		heading = false
 	}
 	return &topStart{n, label, string(sep), title, heading}
 }

@@ -39,6 +39,7 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 	for end > 0 {
 		l := lines[end-1]
 		t := l.text
+		k := plainKey(t)
 		taken := true
 		wasSigner := false
 		switch m := signerContact.FindStringSubmatch(t); {
@@ -50,8 +51,8 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 				d.Meta.Signer = signedBy.FindStringSubmatch(t)[1]
 			}
 			add(l, policy.RoleContact)
-		case ccPattern.MatchString(t):
-			d.Meta.CC = splitList(ccPattern.FindStringSubmatch(t)[1])
+		case ccPattern.MatchString(k):
+			d.Meta.CC = splitList(ccPattern.FindStringSubmatch(k)[1])
 		case disclosurePattern.MatchString(t):
 			m := disclosurePattern.FindStringSubmatch(t)
 			d.Meta.Disclosure = m[1] + m[2]
@@ -68,11 +69,11 @@ func (d *Document) readTail(lines []line) (end int, tail []Paragraph, err error)
 				}
 			}
 			add(l, policy.RoleSignature)
-		case classPattern.MatchString(t):
-			d.Meta.ReplyClass = strings.Map(halfWidthLetter, classPattern.FindStringSubmatch(t)[1])
+		case classPattern.MatchString(k):
+			d.Meta.ReplyClass = strings.Map(halfWidthLetter, classPattern.FindStringSubmatch(k)[1])
 			add(l, policy.RoleContact)
-		case contactPattern.MatchString(t) && utf8.RuneCountInString(t) <= 120:
-			d.readContact(t)
+		case contactPattern.MatchString(k) && utf8.RuneCountInString(t) <= 120:
+			d.readContact(k)
 			add(l, policy.RoleContact)
 		case !dated && isDateLine(t):
 			when, why, repaired := readDateLine(t)
@@ -137,13 +138,27 @@ func isStray(t string) bool {
 // readContact takes the contact person and phone from a contact line; what
 // an earlier line (nearer the end) gave is kept.
 func (d *Document) readContact(t string) {
-	if m := contactPerson.FindStringSubmatch(t); m != nil && d.Meta.ContactPerson == "" {
-		d.Meta.ContactPerson = m[1]
+	if m := contactPerson.FindStringSubmatchIndex(t); m != nil && d.Meta.ContactPerson == "" {
+		person := t[m[2]:m[3]]
+		if unitSuffix.MatchString(person) {
+			// 联系人:浙江省公路管理局计财处,戴京国 names the unit first.
+			if n := personAfterUnit.FindStringSubmatch(t[m[3]:]); n != nil {
+				person = n[1]
+			}
+		}
+		d.Meta.ContactPerson = person
 	}
 	if m := contactPhone.FindStringSubmatch(t); m != nil && d.Meta.ContactPhone == "" {
 		d.Meta.ContactPhone = strings.TrimSpace(m[1])
 	}
 }
+
+// unitSuffix ends the name of an office where a contact line names one
+// before the person.
+var unitSuffix = regexp.MustCompile(`(厅|局|委|处|科|室|股|办|中心|所|站|队)$`)
+
+// personAfterUnit is the person named after the unit: ,戴京国.
+var personAfterUnit = regexp.MustCompile(`^[,\x{FF0C}、\s\x{3000}]+(\p{Han}{2,4})(?:$|[;\x{FF1B},\x{FF0C}\s\x{3000})\x{FF09}])`)
 
 func halfWidthLetter(r rune) rune {
 	if r >= 'Ａ' && r <= 'Ｚ' {
