@@ -267,11 +267,7 @@ func apiSlug(r *http.Request, notFound error) (string, error) {
 	if _, err := apiQuery(r); err != nil {
 		return "", err
 	}
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		return "", notFound
-	}
-	return slug, nil
+	return urlSlug(r, notFound)
 }
 
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {

@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
@@ -17,9 +15,9 @@ import (
 
 // showAnchorReview lists a document's commitments to check: /documents/{slug}/anchors.
 func (s *Server) showAnchorReview(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
+	slug, err := urlSlug(r, errNoDocument)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	d, items, err := s.store.AnchorReview(r.Context(), slug)
