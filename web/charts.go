@@ -97,10 +97,10 @@ func seriesOf[T ~string](ctx context.Context, values []T, prefix, class string) 
 	return out
 }
 
-// tallyChart is c's rows: the commitments of every theme stacked by c's
-// series, with the overall total as its first row. count is a theme's
-// commitments of one series, note a row's note; a segment links to the list
-// at list narrowed by param to its series.
+// tallyChart fills in c's rows and lays it out: the commitments of every
+// theme stacked by c's series, with the overall total as its first row.
+// count is a theme's commitments of one series, note a row's note; a
+// segment links to the list at list narrowed by param to its series.
 func tallyChart(ctx context.Context, c BarChart, d *policy.Dashboard, list, param string,
 	count func(t policy.ThemeTally, key string) int, note func(t policy.ThemeTally) string) BarChart {
 	l := i18n.From(ctx)
@@ -121,6 +121,7 @@ func tallyChart(ctx context.Context, c BarChart, d *policy.Dashboard, list, para
 		}
 		c.Rows = append(c.Rows, row(t, themeName(ctx, t.Theme), base))
 	}
+	c.layout()
 	return c
 }
 
@@ -128,33 +129,30 @@ func tallyChart(ctx context.Context, c BarChart, d *policy.Dashboard, list, para
 // overall total as its first row. Its links go to the commitments list at
 // list, which may be narrowed to one document.
 func statusChart(ctx context.Context, d *policy.Dashboard, list string) BarChart {
-	l := i18n.From(ctx)
-	c := tallyChart(ctx, BarChart{ID: "by-status", Title: l.T("dash.status.title"),
-		Series: seriesOf(ctx, policy.Statuses, "status.", "s-")}, d, list, "status",
+	l, all := i18n.From(ctx), d.Total
+	return tallyChart(ctx, BarChart{ID: "by-status", Title: l.T("dash.status.title"),
+		Series: seriesOf(ctx, policy.Statuses, "status.", "s-"),
+		Summary: l.T("dash.status.summary", all.Total, all.Completed(), all.Percent(),
+			all.ByStatus[policy.StatusInProgress]+all.ByStatus[policy.StatusOngoing], all.ByStatus[policy.StatusPlanned],
+			all.ByStatus[policy.StatusBlocked]+all.ByStatus[policy.StatusDropped], all.ByStatus[policy.StatusNotAssessed]),
+	}, d, list, "status",
 		func(t policy.ThemeTally, key string) int { return t.ByStatus[policy.Status(key)] },
 		func(t policy.ThemeTally) string { return l.T("dash.status.note", t.Total, t.Completed(), t.Percent()) })
-	c.Summary = l.T("dash.status.summary", d.Total.Total, d.Total.Completed(), d.Total.Percent(),
-		d.Total.ByStatus[policy.StatusInProgress]+d.Total.ByStatus[policy.StatusOngoing],
-		d.Total.ByStatus[policy.StatusPlanned], d.Total.ByStatus[policy.StatusBlocked]+d.Total.ByStatus[policy.StatusDropped],
-		d.Total.ByStatus[policy.StatusNotAssessed])
-	c.layout()
-	return c
 }
 
 // strengthChart is the mix of definite and aspirational commitments per
 // theme, linking to the commitments list at list.
 func strengthChart(ctx context.Context, d *policy.Dashboard, list string) BarChart {
 	l := i18n.From(ctx)
-	c := tallyChart(ctx, BarChart{ID: "by-strength", Title: l.T("dash.strength.title"),
-		Series: seriesOf(ctx, policy.Strengths, "strength.", "g-")}, d, list, "strength",
+	definite, aspirational := d.Total.ByStrength[policy.StrengthDefinite], d.Total.ByStrength[policy.StrengthAspirational]
+	return tallyChart(ctx, BarChart{ID: "by-strength", Title: l.T("dash.strength.title"),
+		Series:  seriesOf(ctx, policy.Strengths, "strength.", "g-"),
+		Summary: l.T("dash.strength.summary", d.Total.Total, definite, aspirational),
+	}, d, list, "strength",
 		func(t policy.ThemeTally, key string) int { return t.ByStrength[policy.Strength(key)] },
 		func(t policy.ThemeTally) string {
 			return l.T("dash.strength.note", t.ByStrength[policy.StrengthDefinite], t.ByStrength[policy.StrengthAspirational])
 		})
-	c.Summary = l.T("dash.strength.summary", d.Total.Total, d.Total.ByStrength[policy.StrengthDefinite],
-		d.Total.ByStrength[policy.StrengthAspirational])
-	c.layout()
-	return c
 }
 
 func addParam(u, k, v string) string {
