@@ -86,83 +86,73 @@ func (c *BarChart) layout() {
 	}
 }
 
-func statusSeries(ctx context.Context) []Series {
+// seriesOf is a series per value of a vocabulary, named from the catalogue
+// under prefix and styled by class plus the value.
+func seriesOf[T ~string](ctx context.Context, values []T, prefix, class string) []Series {
 	l := i18n.From(ctx)
-	out := make([]Series, len(policy.Statuses))
-	for i, s := range policy.Statuses {
-		out[i] = Series{Key: string(s), Label: l.T("status." + string(s)), Class: "s-" + string(s)}
+	out := make([]Series, len(values))
+	for i, v := range values {
+		out[i] = Series{Key: string(v), Label: l.T(prefix + string(v)), Class: class + string(v)}
 	}
 	return out
 }
 
-func strengthSeries(ctx context.Context) []Series {
+// tallyChart fills in c's rows and lays it out: the commitments of every
+// theme stacked by c's series, with the overall total as its first row.
+// count is a theme's commitments of one series, note a row's note; a
+// segment links to the list at list narrowed by param to its series.
+func tallyChart(ctx context.Context, c BarChart, d *policy.Dashboard, list, param string,
+	count func(t policy.ThemeTally, key string) int, note func(t policy.ThemeTally) string) BarChart {
 	l := i18n.From(ctx)
-	out := make([]Series, len(policy.Strengths))
-	for i, s := range policy.Strengths {
-		out[i] = Series{Key: string(s), Label: l.T("strength." + string(s)), Class: "g-" + string(s)}
+	row := func(t policy.ThemeTally, label, base string) BarRow {
+		r := BarRow{Label: label, Href: base, Total: t.Total, Note: note(t)}
+		for _, s := range c.Series {
+			if n := count(t, s.Key); n > 0 {
+				r.Segments = append(r.Segments, BarSegment{Series: s, Value: n, Href: addParam(base, param, s.Key)})
+			}
+		}
+		return r
 	}
-	return out
+	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), list))
+	for _, t := range d.Themes {
+		base := list
+		if t.Theme.Key != "" {
+			base = addParam(base, "section", t.Theme.Key)
+		}
+		c.Rows = append(c.Rows, row(t, themeName(ctx, t.Theme), base))
+	}
+	c.layout()
+	return c
 }
 
 // statusChart is the commitments of every theme, stacked by status, with the
 // overall total as its first row. Its links go to the commitments list at
 // list, which may be narrowed to one document.
 func statusChart(ctx context.Context, d *policy.Dashboard, list string) BarChart {
-	l := i18n.From(ctx)
-	c := BarChart{ID: "by-status", Title: l.T("dash.status.title"), Series: statusSeries(ctx)}
-	row := func(t policy.ThemeTally, label, base string) BarRow {
-		r := BarRow{Label: label, Href: base, Total: t.Total,
-			Note: l.T("dash.status.note", t.Total, t.Completed(), t.Percent())}
-		for _, s := range c.Series {
-			if n := t.ByStatus[policy.Status(s.Key)]; n > 0 {
-				r.Segments = append(r.Segments, BarSegment{Series: s, Value: n, Href: addParam(base, "status", s.Key)})
-			}
-		}
-		return r
-	}
-	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), list))
-	for _, t := range d.Themes {
-		base := list
-		if t.Theme.Key != "" {
-			base = addParam(base, "section", t.Theme.Key)
-		}
-		c.Rows = append(c.Rows, row(t, themeName(ctx, t.Theme), base))
-	}
-	c.Summary = l.T("dash.status.summary", d.Total.Total, d.Total.Completed(), d.Total.Percent(),
-		d.Total.ByStatus[policy.StatusInProgress]+d.Total.ByStatus[policy.StatusOngoing],
-		d.Total.ByStatus[policy.StatusPlanned], d.Total.ByStatus[policy.StatusBlocked]+d.Total.ByStatus[policy.StatusDropped],
-		d.Total.ByStatus[policy.StatusNotAssessed])
-	c.layout()
-	return c
+	l, all := i18n.From(ctx), d.Total
+	return tallyChart(ctx, BarChart{ID: "by-status", Title: l.T("dash.status.title"),
+		Series: seriesOf(ctx, policy.Statuses, "status.", "s-"),
+		Summary: l.T("dash.status.summary", all.Total, all.Completed(), all.Percent(),
+			all.ByStatus[policy.StatusInProgress]+all.ByStatus[policy.StatusOngoing], all.ByStatus[policy.StatusPlanned],
+			all.ByStatus[policy.StatusBlocked]+all.ByStatus[policy.StatusDropped], all.ByStatus[policy.StatusNotAssessed]),
+	}, d, list, "status",
+		func(t policy.ThemeTally, key string) int { return t.ByStatus[policy.Status(key)] },
+		func(t policy.ThemeTally) string { return l.T("dash.status.note", t.Total, t.Completed(), t.Percent()) })
 }
 
 // strengthChart is the mix of definite and aspirational commitments per
 // theme, linking to the commitments list at list.
 func strengthChart(ctx context.Context, d *policy.Dashboard, list string) BarChart {
 	l := i18n.From(ctx)
-	c := BarChart{ID: "by-strength", Title: l.T("dash.strength.title"), Series: strengthSeries(ctx)}
-	row := func(t policy.ThemeTally, label, base string) BarRow {
-		r := BarRow{Label: label, Href: base, Total: t.Total,
-			Note: l.T("dash.strength.note", t.ByStrength[policy.StrengthDefinite], t.ByStrength[policy.StrengthAspirational])}
-		for _, s := range c.Series {
-			if n := t.ByStrength[policy.Strength(s.Key)]; n > 0 {
-				r.Segments = append(r.Segments, BarSegment{Series: s, Value: n, Href: addParam(base, "strength", s.Key)})
-			}
-		}
-		return r
-	}
-	c.Rows = append(c.Rows, row(d.Total, l.T("dash.all"), list))
-	for _, t := range d.Themes {
-		base := list
-		if t.Theme.Key != "" {
-			base = addParam(base, "section", t.Theme.Key)
-		}
-		c.Rows = append(c.Rows, row(t, themeName(ctx, t.Theme), base))
-	}
-	c.Summary = l.T("dash.strength.summary", d.Total.Total, d.Total.ByStrength[policy.StrengthDefinite],
-		d.Total.ByStrength[policy.StrengthAspirational])
-	c.layout()
-	return c
+	definite, aspirational := d.Total.ByStrength[policy.StrengthDefinite], d.Total.ByStrength[policy.StrengthAspirational]
+	return tallyChart(ctx, BarChart{ID: "by-strength", Title: l.T("dash.strength.title"),
+		Series:  seriesOf(ctx, policy.Strengths, "strength.", "g-"),
+		Summary: l.T("dash.strength.summary", d.Total.Total, definite, aspirational),
+	}, d, list, "strength",
+		func(t policy.ThemeTally, key string) int { return t.ByStrength[policy.Strength(key)] },
+		func(t policy.ThemeTally) string {
+			return l.T("dash.strength.note", t.ByStrength[policy.StrengthDefinite], t.ByStrength[policy.StrengthAspirational])
+		})
 }
 
 func addParam(u, k, v string) string {

@@ -7,17 +7,8 @@ import (
 )
 
 // AnchorItem is a commitment an import flagged (Review changed or
-// unplaced), or one being pinned again by hand.
-type AnchorItem struct {
-	ID              int64
-	Position        int
-	Title           string
-	Quote, Previous string
-	Review          string
-	ParagraphSeq    int
-	ParagraphText   string
-	Withdrawn       bool
-}
+// unplaced), or one being pinned again by hand: the store's row as it is.
+type AnchorItem = policy.AnchorItem
 
 // AnchorReviewView lists a document's commitments to check after a new
 // version: the re-anchored ones to confirm, the unplaced ones to pin again.

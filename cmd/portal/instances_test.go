@@ -34,7 +34,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 	// Start returns at once: both processes race to migrate.
 	a, b := startInstance(t, bin, dbURL), startInstance(t, bin, dbURL)
 	for _, in := range []*instance{a, b} {
-		waitFor(t, 60*time.Second, in.base+" to be ready", ready(in.base))
+		pgtest.WaitFor(t, 60*time.Second, in.base+" to be ready", ready(in.base))
 	}
 	pool := pgtest.Pool(t, dbURL)
 	// goose records each application of a migration as a row of its own.
@@ -56,7 +56,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 	}
 
 	// B's readers have the page cached.
-	waitFor(t, 5*time.Second, "B to serve the page from its cache", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "B to serve the page from its cache", func() bool {
 		_, h, _ := b.get(t, nil, "/commitments/2")
 		return h.Get("X-Portal-Cache") == "hit"
 	})
@@ -95,7 +95,7 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 		t.Errorf("the editor does not see their edit through A")
 	}
 	// B served the old page from its cache; only an emptied cache shows the new one.
-	took := waitFor(t, 2*time.Second, "B to show the edit", func() bool {
+	took := pgtest.WaitFor(t, 2*time.Second, "B to show the edit", func() bool {
 		_, _, body := b.get(t, nil, "/commitments/2")
 		return strings.Contains(body, note)
 	})

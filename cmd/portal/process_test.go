@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
@@ -111,20 +110,6 @@ func (in *instance) get(t *testing.T, c *http.Client, path string) (int, http.He
 		t.Fatal(err)
 	}
 	return res.StatusCode, res.Header, string(b)
-}
-
-// waitFor polls cond until it holds and says how long that took, failing the
-// test after within.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > within {
-			t.Fatalf("waited %s for %s", within, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return time.Since(start)
 }
 
 // ready reports whether the portal at base answers /readyz with 200.

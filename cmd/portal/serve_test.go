@@ -56,7 +56,7 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 					t.Logf("log of the portal:\n%s", logs.String())
 				}
 			})
-			waitFor(t, 20*time.Second, "the portal to become ready", ready(base))
+			pgtest.WaitFor(t, 20*time.Second, "the portal to become ready", ready(base))
 
 			// Hold the document table: the page's query waits for the lock.
 			tx, err := owner.Begin(ctx)

@@ -311,7 +311,14 @@ func (d *Document) readTableRow(no int, t string) {
 			cells = append(cells, c)
 		}
 	}
-	var keys, values []string
+	keys, values := pairCells(cells)
+	d.setHeader(no, keys, values)
+}
+
+// pairCells reads a header row's cells as keys, each with the cell after it
+// as its value where that cell is not a key itself ("" otherwise); cells
+// before the first key are passed over.
+func pairCells(cells []string) (keys, values []string) {
 	for i := 0; i < len(cells); i++ {
 		k := headerKeyOf(cells[i])
 		if k == "" {
@@ -324,7 +331,7 @@ func (d *Document) readTableRow(no int, t string) {
 		}
 		keys, values = append(keys, k), append(values, v)
 	}
-	d.setHeader(no, keys, values)
+	return keys, values
 }
 
 // headerKeyOf is the key a table cell holds, without spaces and colon, or "".
@@ -352,19 +359,7 @@ func (d *Document) readSpacedRow(no int, t string) bool {
 	if len(parts) == 0 || headerKeyOf(parts[0]) == "" {
 		return false
 	}
-	var keys, values []string
-	for i := 0; i < len(parts); i++ {
-		k := headerKeyOf(parts[i])
-		if k == "" {
-			continue
-		}
-		v := ""
-		if i+1 < len(parts) && headerKeyOf(parts[i+1]) == "" {
-			v = parts[i+1]
-			i++
-		}
-		keys, values = append(keys, k), append(values, v)
-	}
+	keys, values := pairCells(parts)
 	d.setHeader(no, keys, values)
 	return true
 }

@@ -75,22 +75,38 @@ func New(pool Pool) *Metrics {
 func (m *Metrics) Middleware(route func(*http.Request) string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			m.Begin()
-			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-			start := time.Now()
-			next.ServeHTTP(ww, r)
-			status := ww.Status()
-			if status == 0 {
-				status = http.StatusOK
-			}
-			m.End(r.Method, route(r), status, time.Since(start))
+			m.Serve(next, w, r, route)
 		})
 	}
 }
 
-// Begin counts a request in flight, for a caller that wraps the response
-// writer itself (the server's one middleware that both logs and counts);
-// End must follow.
+// Answered is how a request was answered, for a caller that also logs it.
+type Answered struct {
+	Route  string // the route label it was counted under
+	Status int
+	Bytes  int
+	Took   time.Duration
+}
+
+// Serve has next answer r, counting and timing it under the route label
+// route gives it once answered, and says how it was answered. It wraps the
+// writer and reads the clock once for both the metrics and the caller's log.
+func (m *Metrics) Serve(next http.Handler, w http.ResponseWriter, r *http.Request, route func(*http.Request) string) Answered {
+	m.Begin()
+	ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+	start := time.Now()
+	next.ServeHTTP(ww, r)
+	a := Answered{Took: time.Since(start), Status: ww.Status(), Bytes: ww.BytesWritten()}
+	if a.Status == 0 {
+		a.Status = http.StatusOK
+	}
+	a.Route = route(r)
+	m.End(r.Method, a.Route, a.Status, a.Took)
+	return a
+}
+
+// Begin counts a request in flight, for a caller that answers it by other
+// means than Serve; End must follow.
 func (m *Metrics) Begin() { m.inFlight.Inc() }
 
 // End counts and times a request answered with status under its route

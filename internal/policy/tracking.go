@@ -13,18 +13,13 @@ type Actor struct {
 	RequestID string
 }
 
-// ProgressUpdate is a dated entry in a commitment's timeline.
+// ProgressUpdate is a dated entry in a commitment's timeline: what staff
+// submitted, as stored.
 type ProgressUpdate struct {
-	ID          int64
-	HappenedOn  time.Time
-	Status      Status
-	Progress    *int
-	Note        string
-	EvidenceURL string
-	Public      bool
-	Signed      bool   // the author's name may be shown to the public
-	Author      string // empty where the viewer may not see it
-	CreatedAt   time.Time
+	NewUpdate
+	ID        int64
+	Author    string // empty where the viewer may not see it
+	CreatedAt time.Time
 }
 
 // CommitmentEdit is what staff may change on a commitment through its form.
@@ -46,7 +41,7 @@ type NewUpdate struct {
 	Note        string
 	EvidenceURL string
 	Public      bool
-	Signed      bool
+	Signed      bool // the author's name may be shown to the public
 }
 
 // NewCommitment is a commitment staff pin to a quote of a paragraph.

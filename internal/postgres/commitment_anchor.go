@@ -15,38 +15,21 @@ import (
 // (document_import_place.go). Here staff confirm the one and pin the other
 // again by hand, each with its audit record.
 
-// AnchorItem is a commitment flagged by an import: Review is changed or
-// unplaced; Quote its words now (for an unplaced one, the words that are
-// gone) and Previous the words it held before it was re-anchored.
-type AnchorItem struct {
-	ID              int64
-	Position        int
-	Title           string
-	Quote, Previous string
-	Review          string
-	ParagraphSeq    int
-	ParagraphText   string
-	Withdrawn       bool
-	DocumentSlug    string
-	DocumentTitle   string
-	Paragraphs      int // how many paragraphs the document's current text has
-}
-
 const anchorItemSQL = `
 	SELECT c.id, c.position, c.title, c.quote, coalesce(c.previous_quote, ''), coalesce(c.anchor_review, ''),
 	       p.seq, p.text, c.withdrawn_at IS NOT NULL, d.slug, d.title,
 	       (SELECT count(*) FROM paragraphs q WHERE q.document_id = d.id)
 	FROM commitments c JOIN paragraphs p ON p.id = c.paragraph_id JOIN documents d ON d.id = c.document_id`
 
-func scanAnchorItem(r pgx.CollectableRow) (AnchorItem, error) {
-	var a AnchorItem
+func scanAnchorItem(r pgx.CollectableRow) (policy.AnchorItem, error) {
+	var a policy.AnchorItem
 	return a, r.Scan(&a.ID, &a.Position, &a.Title, &a.Quote, &a.Previous, &a.Review, &a.ParagraphSeq, &a.ParagraphText,
 		&a.Withdrawn, &a.DocumentSlug, &a.DocumentTitle, &a.Paragraphs)
 }
 
 // AnchorReview lists the flagged commitments of the document with the given
 // slug, in reading order.
-func (s *Store) AnchorReview(ctx context.Context, slug string) (policy.Document, []AnchorItem, error) {
+func (s *Store) AnchorReview(ctx context.Context, slug string) (policy.Document, []policy.AnchorItem, error) {
 	d, err := s.Document(ctx, slug)
 	if err != nil {
 		return d, nil, err
@@ -60,10 +43,10 @@ func (s *Store) AnchorReview(ctx context.Context, slug string) (policy.Document,
 }
 
 // AnchorItem is one commitment as the re-pinning form shows it, flagged or not.
-func (s *Store) AnchorItem(ctx context.Context, id int64) (AnchorItem, error) {
+func (s *Store) AnchorItem(ctx context.Context, id int64) (policy.AnchorItem, error) {
 	rows, err := s.pool.Query(ctx, anchorItemSQL+` WHERE c.id = $1`, id)
 	if err != nil {
-		return AnchorItem{}, err
+		return policy.AnchorItem{}, err
 	}
 	a, err := pgx.CollectExactlyOneRow(rows, scanAnchorItem)
 	return a, notFound(err, "err.commitment")

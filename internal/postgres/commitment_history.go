@@ -57,8 +57,8 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 			return c, fmt.Errorf("audit record %d: %w", c.ID, err)
 		}
 		if uID != nil && (view.Staff || *uPublic) {
-			u := &policy.ProgressUpdate{ID: *uID, HappenedOn: *happened, Status: policy.Status(*uStatus), Note: *uNote,
-				EvidenceURL: *uEvidence, Public: *uPublic, Signed: *uSigned}
+			u := &policy.ProgressUpdate{ID: *uID, NewUpdate: policy.NewUpdate{HappenedOn: *happened, Status: policy.Status(*uStatus),
+				Note: *uNote, EvidenceURL: *uEvidence, Public: *uPublic, Signed: *uSigned}}
 			if uProgress != nil {
 				p := int(*uProgress)
 				u.Progress = &p

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -28,6 +29,30 @@ func waitForLock(t *testing.T, pool *pgxpool.Pool, done <-chan struct{}) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	t.Fatal("nothing waited on a lock")
+}
+
+// behindLock runs do while tx holds a lock do needs: once do waits on it
+// (or has finished), then, after beforeCommit where it is not nil, tx
+// commits; the test fails if do failed.
+func behindLock(t *testing.T, pool *pgxpool.Pool, tx pgx.Tx, do func() error, beforeCommit func()) {
+	t.Helper()
+	done := make(chan struct{})
+	var err error
+	go func() {
+		defer close(done)
+		err = do()
+	}()
+	waitForLock(t, pool, done)
+	if beforeCommit != nil {
+		beforeCommit()
+	}
+	if cerr := tx.Commit(context.Background()); cerr != nil {
+		t.Fatal(cerr)
+	}
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // spansHold counts the document's commitments whose quote is not the text at their place.
@@ -60,21 +85,11 @@ func TestImportWaitsForACommitmentBeingCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := seedWith(t, quote, "另外,"+quote)
-	done := make(chan struct{})
 	var res []postgres.ImportResult
-	var ierr error
-	go func() {
-		defer close(done)
-		res, ierr = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "shifted.txt", []byte(text))})
-	}()
-	waitForLock(t, pool, done)
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	if ierr != nil {
-		t.Fatal(ierr)
-	}
+	behindLock(t, pool, tx, func() (err error) {
+		res, err = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "shifted.txt", []byte(text))})
+		return err
+	}, nil)
 	if n := count(t, pool, spansBroken, replySlug); n != 0 {
 		t.Errorf("%d commitments off their words", n)
 	}
@@ -108,22 +123,12 @@ func TestCommitmentWaitsForAnImport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	done := make(chan struct{})
-	var cerr error
 	var cid int64
-	go func() {
-		defer close(done)
-		cid, cerr = postgres.NewStore(pool).CreateCommitment(ctx, policy.Actor{Name: "测试"}, policy.NewCommitment{DocumentSlug: replySlug,
+	behindLock(t, pool, tx, func() (err error) {
+		cid, err = postgres.NewStore(pool).CreateCommitment(ctx, policy.Actor{Name: "测试"}, policy.NewCommitment{DocumentSlug: replySlug,
 			ParagraphSeq: seq, Quote: quote, Title: "测试", Kind: "measure", Strength: "definite", Status: "planned"})
-	}()
-	waitForLock(t, pool, done)
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	if cerr != nil {
-		t.Fatal(cerr)
-	}
+		return err
+	}, nil)
 	// (The test moved the text under the others without moving them.)
 	if n := count(t, pool, spansBroken+` AND c.id = $2`, replySlug, cid); n != 0 {
 		t.Error("the new commitment is off its words")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
@@ -81,25 +83,11 @@ func TestReimportReshapesTheTree(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
 	store := postgres.NewStore(pool)
-	text := constructed("黔某提复字〔2024〕9号", "", "关于某提案的答复", "")
-	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(text))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := res[0].DocumentID
 	const quote = "正在建设电池材料项目5个"
-	var cid int64
-	err = pool.QueryRow(ctx, `
-		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
-		SELECT $1, x.id, p.id, strpos(p.text, $2) - 1, strpos(p.text, $2) - 1 + char_length($2), $2, 1, '建设电池材料项目', 'measure', 'definite'
-		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = 6 AND x.document_id = $1 AND x.anchor = 's2'
-		RETURNING id`, id, quote).Scan(&cid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	text, id, cid := importWithCommitment(t, pool, store, 6, "s2", quote, "建设电池材料项目", "measure")
 	lines := strings.Split(text, "\n")
 	shorter := strings.Join(append(append([]string{}, lines[:4]...), append([]string{"一、关于产业配套"}, lines[7:]...)...), "\n")
-	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(shorter))})
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(shorter))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,24 +234,10 @@ func TestReimportCountsASectionChangeAsAMove(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	ctx := context.Background()
 	store := postgres.NewStore(pool)
-	text := constructed("黔某提复字〔2024〕9号", "", "关于某提案的答复", "")
-	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(text))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id := res[0].DocumentID
 	const quote = "推动高纯锰材料产能提升20%"
-	var cid int64
-	err = pool.QueryRow(ctx, `
-		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
-		SELECT $1, x.id, p.id, strpos(p.text, $2) - 1, strpos(p.text, $2) - 1 + char_length($2), $2, 1, '高纯锰产能提升', 'target', 'definite'
-		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = 4 AND x.document_id = $1 AND x.anchor = 's1-2'
-		RETURNING id`, id, quote).Scan(&cid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	text, id, _ := importWithCommitment(t, pool, store, 4, "s1-2", quote, "高纯锰产能提升", "target")
 	same := strings.Replace(text, "(二)精深加工。", "另外,精深加工。", 1) // as many characters
-	res, err = store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(same))})
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "b.txt", []byte(same))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,4 +278,28 @@ func TestReimportRewritesOnlyChangedParagraphs(t *testing.T) {
 	if len(a) != len(b) || changed != 1 {
 		t.Errorf("%d of %d paragraphs written", changed, len(a))
 	}
+}
+
+// importWithCommitment imports the constructed reply and pins one definite
+// commitment to quote in its paragraph seq, section anchor: the document's
+// text and id, and the commitment's id.
+func importWithCommitment(t *testing.T, pool *pgxpool.Pool, store *postgres.Store, seq int, anchor, quote, title, kind string) (string, int64, int64) {
+	t.Helper()
+	ctx := context.Background()
+	text := constructed("黔某提复字〔2024〕9号", "", "关于某提案的答复", "")
+	res, err := store.ImportDocuments(ctx, policy.Actor{}, []postgres.ImportFile{parseFile(t, "a.txt", []byte(text))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res[0].DocumentID
+	var cid int64
+	err = pool.QueryRow(ctx, `
+		INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
+		SELECT $1, x.id, p.id, strpos(p.text, $2) - 1, strpos(p.text, $2) - 1 + char_length($2), $2, 1, $3, $4, 'definite'
+		FROM paragraphs p, sections x WHERE p.document_id = $1 AND p.seq = $5 AND x.document_id = $1 AND x.anchor = $6
+		RETURNING id`, id, quote, title, kind, seq, anchor).Scan(&cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text, id, cid
 }

@@ -291,21 +291,11 @@ func TestVersionImportRacingAnEdit(t *testing.T) {
 	if _, err := tx.Exec(ctx, `UPDATE commitments SET status = 'blocked', version = version + 1 WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	var ierr error
 	var res []postgres.ImportResult
-	go func() {
-		defer close(done)
-		res, ierr = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{Name: "测试"}, []postgres.ImportFile{parseFile(t, "corrected.txt", []byte(correctedSeed(t)))})
-	}()
-	waitForLock(t, pool, done)
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	if ierr != nil {
-		t.Fatal(ierr)
-	}
+	behindLock(t, pool, tx, func() (err error) {
+		res, err = postgres.NewStore(pool).ImportDocuments(ctx, policy.Actor{Name: "测试"}, []postgres.ImportFile{parseFile(t, "corrected.txt", []byte(correctedSeed(t)))})
+		return err
+	}, nil)
 	if !slices.ContainsFunc(res[0].Reanchored, func(c postgres.ReanchoredCommitment) bool { return c.ID == id }) {
 		t.Errorf("not re-anchored: %+v", res[0].Reanchored)
 	}
@@ -363,23 +353,13 @@ func TestConfirmWaitsForAnImport(t *testing.T) {
 	if _, err := tx.Exec(ctx, `SELECT FROM documents WHERE id = (SELECT document_id FROM commitments WHERE id = $1) FOR NO KEY UPDATE`, id); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan struct{})
-	var cerr error
-	go func() {
-		defer close(done)
-		cerr = store.ConfirmAnchor(ctx, policy.Actor{Name: "测试"}, id)
-	}()
-	waitForLock(t, pool, done)
-	if _, err := tx.Exec(ctx, `UPDATE commitments SET previous_quote = '导入时读到的旧原文' WHERE id = $1`, id); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	if cerr != nil {
-		t.Fatal(cerr)
-	}
+	behindLock(t, pool, tx, func() error {
+		return store.ConfirmAnchor(ctx, policy.Actor{Name: "测试"}, id)
+	}, func() {
+		if _, err := tx.Exec(ctx, `UPDATE commitments SET previous_quote = '导入时读到的旧原文' WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	})
 	if n := count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'commitment.anchor_confirm' AND subject_id = $1 AND detail->>'was' = '导入时读到的旧原文'`, id); n != 1 {
 		t.Error("the confirmation did not wait for the import")
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pressly/goose/v3"
 
 	"github.com/guizhou-portal/portal/internal/postgres"
@@ -13,32 +14,24 @@ import (
 	"github.com/guizhou-portal/portal/migrations"
 )
 
-func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
-	ctx := context.Background()
+// emptyMigrator is a migrator on a new empty database, closed when the test ends.
+func emptyMigrator(t *testing.T) (*pgxpool.Pool, *postgres.Migrator) {
+	t.Helper()
 	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
 	m, err := postgres.NewMigrator(pool, pgtest.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
+	t.Cleanup(func() { m.Close() })
+	return pool, m
+}
+
+func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
+	ctx := context.Background()
+	pool, m := emptyMigrator(t)
 	latest, err := postgres.LatestVersion()
 	if err != nil {
 		t.Fatal(err)
-	}
-	tables := func() int {
-		var n int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM information_schema.tables
-			WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	paragraphs := func() int {
-		var n int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM paragraphs`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
 	}
 
 	if v, _ := postgres.SchemaVersion(ctx, pool); v != 0 {
@@ -50,7 +43,7 @@ func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
 	if v, _ := postgres.SchemaVersion(ctx, pool); v != latest {
 		t.Fatalf("after up: version %d, want %d", v, latest)
 	}
-	if n := paragraphs(); n != 25 {
+	if n := count(t, pool, `SELECT count(*) FROM paragraphs`); n != 25 {
 		t.Fatalf("after up: %d paragraphs, want 25", n)
 	}
 	if err := m.DownTo(ctx, 0); err != nil {
@@ -59,25 +52,21 @@ func TestMigrationsUpDownToZeroAndUpAgain(t *testing.T) {
 	if v, _ := postgres.SchemaVersion(ctx, pool); v != 0 {
 		t.Fatalf("after down: version %d, want 0", v)
 	}
-	if n := tables(); n != 0 {
+	if n := count(t, pool, `SELECT count(*) FROM information_schema.tables
+		WHERE table_schema = 'public' AND table_name <> 'goose_db_version'`); n != 0 {
 		t.Fatalf("after down to zero: %d tables or views left", n)
 	}
 	if err := m.Up(ctx); err != nil {
 		t.Fatalf("up again: %v", err)
 	}
-	if n := paragraphs(); n != 25 {
+	if n := count(t, pool, `SELECT count(*) FROM paragraphs`); n != 25 {
 		t.Fatalf("after up again: %d paragraphs, want 25", n)
 	}
 }
 
 func TestEachMigrationStepsDownCleanly(t *testing.T) {
 	ctx := context.Background()
-	pool := pgtest.Pool(t, pgtest.EmptyDB(t))
-	m, err := postgres.NewMigrator(pool, pgtest.Logger())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	pool, m := emptyMigrator(t)
 	if err := m.Up(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +109,7 @@ func TestConcurrentStartsMigrateOnce(t *testing.T) {
 			t.Fatalf("concurrent up: %v", err)
 		}
 	}
-	pool := pgtest.Pool(t, url)
-	var applied int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id > 0`).Scan(&applied); err != nil {
-		t.Fatal(err)
-	}
+	applied := count(t, pgtest.Pool(t, url), `SELECT count(*) FROM goose_db_version WHERE version_id > 0`)
 	if want := len(migrationVersions(t)); applied != want {
 		t.Fatalf("%d migrations recorded, want %d (each exactly once)", applied, want)
 	}

@@ -29,6 +29,14 @@ func lockTheme(ctx context.Context, tx pgx.Tx, key string) (policy.ThemeEntry, e
 	return t, notFound(err, "err.theme")
 }
 
+// lockThemeOrder takes the themes' order for a change to it: two admins
+// adding at once would otherwise both take the last place, and a move would
+// swap with a neighbour that is no longer there.
+func lockThemeOrder(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `LOCK TABLE themes IN SHARE ROW EXCLUSIVE MODE`)
+	return err
+}
+
 // AddTheme adds a theme at the end of the order, with its audit record;
 // ECONFLICT if the key is taken.
 func (s *Store) AddTheme(ctx context.Context, a policy.Actor, t policy.ThemeEntry) error {
@@ -37,9 +45,7 @@ func (s *Store) AddTheme(ctx context.Context, a policy.Actor, t policy.ThemeEntr
 		return err
 	}
 	defer tx.Rollback(ctx)
-	// Adding takes the table's order: two admins adding at once would
-	// otherwise both take the last place.
-	if _, err := tx.Exec(ctx, `LOCK TABLE themes IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+	if err := lockThemeOrder(ctx, tx); err != nil {
 		return err
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO themes (key, name_zh, name_en, position, keywords)
@@ -88,7 +94,7 @@ func (s *Store) MoveTheme(ctx context.Context, a policy.Actor, key string, up bo
 		return err
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `LOCK TABLE themes IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+	if err := lockThemeOrder(ctx, tx); err != nil {
 		return err
 	}
 	before, err := lockTheme(ctx, tx, key)

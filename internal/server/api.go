@@ -224,38 +224,62 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	s.writeCached(w, r, "application/json; charset=utf-8", openAPISpec)
 }
 
-func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
-	q, err := apiQuery(r, paramPage, paramPerPage)
+// apiListQuery reads a list's query: the filters it allows, then its page.
+func apiListQuery(r *http.Request, filters ...string) (url.Values, page, error) {
+	q, err := apiQuery(r, slices.Concat(filters, []string{paramPage, paramPerPage})...)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return nil, page{}, err
 	}
 	p, err := parsePage(q)
+	return q, p, err
+}
+
+// convertAll converts every item of a list; an empty list is [] in JSON, not null.
+func convertAll[S, T any](in []S, convert func(S) T) []T {
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = convert(v)
+	}
+	return out
+}
+
+// serveAPIList answers a list that is loaded whole and paged here: it reads
+// the query (filters, then page), loads, converts and writes the page asked for.
+func serveAPIList[S, T any](s *Server, w http.ResponseWriter, r *http.Request, filters []string,
+	load func(url.Values) ([]S, error), convert func(S) T) {
+	q, p, err := apiListQuery(r, filters...)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	docs, err := s.store.Documents(r.Context(), policy.DocumentFilter{Today: s.today()})
+	items, err := load(q)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	out := make([]apiDocumentSummary, len(docs))
-	for i, d := range docs {
-		out[i] = toAPIDocumentSummary(d)
+	data, meta := paginate(r, convertAll(items, convert), p)
+	s.writeJSON(w, r, apiList[T]{data, meta})
+}
+
+// apiSlug is the slug of a single-item URL, which takes no query; an
+// invalid slug is notFound.
+func apiSlug(r *http.Request, notFound error) (string, error) {
+	if _, err := apiQuery(r); err != nil {
+		return "", err
 	}
-	data, meta := paginate(r, out, p)
-	s.writeJSON(w, r, apiList[apiDocumentSummary]{data, meta})
+	return urlSlug(r, notFound)
+}
+
+func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
+	serveAPIList(s, w, r, nil, func(url.Values) ([]policy.DocumentSummary, error) {
+		return s.store.Documents(r.Context(), policy.DocumentFilter{Today: s.today()})
+	}, toAPIDocumentSummary)
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
-	if _, err := apiQuery(r); err != nil {
+	slug, err := apiSlug(r, errNoDocument)
+	if err != nil {
 		s.apiError(w, r, err)
-		return
-	}
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.apiError(w, r, errNoDocument)
 		return
 	}
 	ctx := r.Context()
@@ -283,13 +307,8 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
-	q, err := apiQuery(r, paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
-		paramRegion, paramMineral, paramYear, paramPage, paramPerPage)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	p, err := parsePage(q)
+	q, p, err := apiListQuery(r, paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
+		paramRegion, paramMineral, paramYear)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -313,11 +332,7 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	out := make([]apiCommitment, len(list))
-	for i, c := range list {
-		out[i] = toAPICommitment(c)
-	}
-	s.writeJSON(w, r, apiList[apiCommitment]{out, pageMeta(r, total, p)})
+	s.writeJSON(w, r, apiList[apiCommitment]{convertAll(list, toAPICommitment), pageMeta(r, total, p)})
 }
 
 func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
@@ -347,47 +362,24 @@ func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEntities(w http.ResponseWriter, r *http.Request) {
-	q, err := apiQuery(r, "kind", paramPage, paramPerPage)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	p, err := parsePage(q)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var kinds []policy.EntityKind
-	for _, k := range q["kind"] {
-		if !policy.EntityKind(k).Valid() {
-			l := i18n.From(r.Context())
-			s.apiError(w, r, policy.Errorf(policy.EINVALID, "%s %s", l.T("err.kind", truncate(k, 40)),
-				validList(names(l, "ekind.", policy.EntityKinds), l.T("list.sep"))))
-			return
+	serveAPIList(s, w, r, []string{"kind"}, func(q url.Values) ([]policy.Entity, error) {
+		var kinds []policy.EntityKind
+		for _, k := range q["kind"] {
+			if !policy.EntityKind(k).Valid() {
+				l := i18n.From(r.Context())
+				return nil, policy.Errorf(policy.EINVALID, "%s %s", l.T("err.kind", truncate(k, 40)),
+					validList(names(l, "ekind.", policy.EntityKinds), l.T("list.sep")))
+			}
+			kinds = append(kinds, policy.EntityKind(k))
 		}
-		kinds = append(kinds, policy.EntityKind(k))
-	}
-	all, err := s.store.Entities(r.Context(), kinds...)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]apiEntity, len(all))
-	for i, e := range all {
-		out[i] = toAPIEntity(e)
-	}
-	data, meta := paginate(r, out, p)
-	s.writeJSON(w, r, apiList[apiEntity]{data, meta})
+		return s.store.Entities(r.Context(), kinds...)
+	}, toAPIEntity)
 }
 
 func (s *Server) apiEntity(w http.ResponseWriter, r *http.Request) {
-	if _, err := apiQuery(r); err != nil {
+	slug, err := apiSlug(r, errNoEntity)
+	if err != nil {
 		s.apiError(w, r, err)
-		return
-	}
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.apiError(w, r, errNoEntity)
 		return
 	}
 	e, err := s.store.Entity(r.Context(), slug)

@@ -153,9 +153,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 	// Staff pages, signed in as the admin.
 	steps(t, ctx,
 		chromedp.Navigate(base+"/login"),
-		chromedp.SendKeys(chromedp.CSS(`#email`), adminEmail),
-		chromedp.SendKeys(chromedp.CSS(`#password`), password),
-		chromedp.Submit(chromedp.CSS(`#password`)),
+		signIn(adminEmail),
 		chromedp.WaitVisible(chromedp.CSS(`nav.staff`)),
 	)
 	for _, p := range []struct{ name, path, wait string }{

@@ -84,9 +84,7 @@ func TestEditorsConflictInABrowser(t *testing.T) {
 	first := browser(t)
 	steps(t, first,
 		chromedp.Navigate(base+"/login?next=/commitments/12/edit"),
-		chromedp.SendKeys(chromedp.CSS(`#email`), editorEmail),
-		chromedp.SendKeys(chromedp.CSS(`#password`), password),
-		chromedp.Submit(chromedp.CSS(`#password`)),
+		signIn(editorEmail),
 		chromedp.WaitVisible(chromedp.CSS(`#public_note`)),
 	)
 	// A second tab of the same browser: the same editor, another form.
@@ -145,9 +143,7 @@ func TestEditorImportsReviewsAndPublishesInABrowser(t *testing.T) {
 	ctx := browser(t)
 	steps(t, ctx,
 		chromedp.Navigate(base+"/login?next=/documents/import"),
-		chromedp.SendKeys(chromedp.CSS(`#email`), editorEmail),
-		chromedp.SendKeys(chromedp.CSS(`#password`), password),
-		chromedp.Submit(chromedp.CSS(`#password`)),
+		signIn(editorEmail),
 		chromedp.WaitVisible(chromedp.CSS(`textarea#text`)),
 		chromedp.SetValue(chromedp.CSS(`textarea#text`), reviewReply),
 		chromedp.Click(`//form//button[text()="解析并核对"]`),

@@ -103,6 +103,15 @@ func must[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	return v
 }
 
+// signIn fills in the login form the browser shows as email and submits it.
+func signIn(email string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Submit(chromedp.CSS(`#password`)),
+	)
+}
+
 func steps(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, actions...); err != nil {
@@ -177,9 +186,7 @@ func TestEditorUpdatesACommitmentInABrowser(t *testing.T) {
 		chromedp.Navigate(base+"/commitments/12"),
 		chromedp.Click(`//footer//a[text()="工作人员登录"]`),
 		chromedp.WaitVisible(chromedp.CSS(`#email`)),
-		chromedp.SendKeys(chromedp.CSS(`#email`), editorEmail),
-		chromedp.SendKeys(chromedp.CSS(`#password`), password),
-		chromedp.Submit(chromedp.CSS(`#password`)),
+		signIn(editorEmail),
 		chromedp.WaitVisible(chromedp.CSS(`nav.staff`)),
 	)
 	// The footer's login link leads back to the page it was on.

@@ -4,11 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
-	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
 
@@ -16,16 +13,11 @@ import (
 // commitments: confirm those re-anchored to changed words, pin again by
 // hand those whose words are gone.
 
-func anchorItem(a postgres.AnchorItem) web.AnchorItem {
-	return web.AnchorItem{ID: a.ID, Position: a.Position, Title: a.Title, Quote: a.Quote, Previous: a.Previous,
-		Review: a.Review, ParagraphSeq: a.ParagraphSeq, ParagraphText: a.ParagraphText, Withdrawn: a.Withdrawn}
-}
-
 // showAnchorReview lists a document's commitments to check: /documents/{slug}/anchors.
 func (s *Server) showAnchorReview(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
+	slug, err := urlSlug(r, errNoDocument)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	d, items, err := s.store.AnchorReview(r.Context(), slug)
@@ -36,9 +28,9 @@ func (s *Server) showAnchorReview(w http.ResponseWriter, r *http.Request) {
 	v := web.AnchorReviewView{Document: d}
 	for _, a := range items {
 		if a.Review == "changed" {
-			v.Changed = append(v.Changed, anchorItem(a))
+			v.Changed = append(v.Changed, a)
 		} else {
-			v.Unplaced = append(v.Unplaced, anchorItem(a))
+			v.Unplaced = append(v.Unplaced, a)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -52,7 +44,7 @@ func (s *Server) confirmAnchor(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = parseForm(w, r)
 	}
-	var item postgres.AnchorItem
+	var item policy.AnchorItem
 	if err == nil {
 		item, err = s.store.AnchorItem(r.Context(), id)
 	}
@@ -76,7 +68,7 @@ func (s *Server) repinView(r *http.Request) (web.RepinView, error) {
 	if err != nil {
 		return web.RepinView{}, err
 	}
-	return web.RepinView{DocumentSlug: a.DocumentSlug, DocumentTitle: a.DocumentTitle, Item: anchorItem(a),
+	return web.RepinView{DocumentSlug: a.DocumentSlug, DocumentTitle: a.DocumentTitle, Item: a,
 		Paragraphs: a.Paragraphs, Paragraph: strconv.Itoa(a.ParagraphSeq)}, nil
 }
 

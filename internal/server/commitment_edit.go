@@ -11,20 +11,31 @@ import (
 
 // showEditCommitment shows the edit form at the commitment's current version.
 func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
-	c, err := s.visibleCommitment(r)
-	if err == nil && c.WithdrawnAt != nil {
-		err = policy.Errorm(policy.ECONFLICT, "err.withdrawn.edit")
-	}
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	units, err := s.store.Units(r.Context())
+	c, units, err := s.commitmentAndUnits(r, func(c policy.Commitment) error {
+		if c.WithdrawnAt != nil {
+			return policy.Errorm(policy.ECONFLICT, "err.withdrawn.edit")
+		}
+		return nil
+	})
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
+}
+
+// commitmentAndUnits loads the request's commitment, checked by check where
+// it is not nil, and the units its form offers.
+func (s *Server) commitmentAndUnits(r *http.Request, check func(policy.Commitment) error) (policy.Commitment, []policy.Entity, error) {
+	c, err := s.visibleCommitment(r)
+	if err == nil && check != nil {
+		err = check(c)
+	}
+	if err != nil {
+		return c, nil, err
+	}
+	units, err := s.store.Units(r.Context())
+	return c, units, err
 }
 
 // parseCommitmentForm reads and checks the edit form, field by field.
@@ -87,12 +98,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 // renderConflict shows the current values of a commitment beside the submitted
 // ones, with the submitted form ready to be saved over the current version.
 func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitted web.CommitmentForm, names map[string]string) {
-	current, err := s.visibleCommitment(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	units, err := s.store.Units(r.Context())
+	current, units, err := s.commitmentAndUnits(r, nil)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -150,16 +150,22 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 	return cq, nil
 }
 
+// requestCommitmentQuery reads and checks the filters of a page's query, as
+// the list and its CSV both read them.
+func (s *Server) requestCommitmentQuery(r *http.Request) (url.Values, commitmentQuery, error) {
+	q, err := parseQuery(r)
+	if err != nil {
+		return nil, commitmentQuery{}, err
+	}
+	cq, err := s.parseCommitmentQuery(r.Context(), q)
+	return q, cq, err
+}
+
 // listCommitments shows the commitments that match the query's filters. An
 // unknown filter value is a 400 with a message that lists the valid ones.
 func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q, err := parseQuery(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	cq, err := s.parseCommitmentQuery(ctx, q)
+	q, cq, err := s.requestCommitmentQuery(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

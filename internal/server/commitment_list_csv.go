@@ -23,12 +23,7 @@ var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章�
 // would show for the same query, one row each, UTF-8 with a BOM.
 func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	q, err := parseQuery(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	cq, err := s.parseCommitmentQuery(ctx, q)
+	_, cq, err := s.requestCommitmentQuery(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -56,6 +56,16 @@ func (s *Server) showDocumentText(w http.ResponseWriter, r *http.Request, slug s
 	}
 }
 
+// urlSlug is the {slug} of the request's route; one that no document or
+// entity could have is notFound, without asking the store.
+func urlSlug(r *http.Request, notFound error) (string, error) {
+	slug := chi.URLParam(r, "slug")
+	if !policy.ValidSlug(slug) {
+		return "", notFound
+	}
+	return slug, nil
+}
+
 // loadDocument loads the full document with the given slug, or renders the
 // error page and reports false. A slug that cannot exist never reaches the database.
 func (s *Server) loadDocument(w http.ResponseWriter, r *http.Request, slug string) (*policy.FullDocument, bool) {

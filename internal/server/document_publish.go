@@ -1,12 +1,6 @@
 package server
 
-import (
-	"net/http"
-
-	"github.com/go-chi/chi/v5"
-
-	"github.com/guizhou-portal/portal/internal/policy"
-)
+import "net/http"
 
 // publishDocument makes a draft public (editors only). Publishing a
 // published document is a 409 that says so.
@@ -21,16 +15,15 @@ func (s *Server) unpublishDocument(w http.ResponseWriter, r *http.Request) {
 
 // setPublished is publish and unpublish in one; both return to the document.
 func (s *Server) setPublished(w http.ResponseWriter, r *http.Request, publish bool) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
+	slug, err := urlSlug(r, errNoDocument)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	if err := parseForm(w, r); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	var err error
 	if publish {
 		err = s.store.PublishDocument(r.Context(), actorOf(r), slug)
 	} else {

@@ -16,6 +16,7 @@ import (
 	"github.com/guizhou-portal/portal/internal/importer"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
 // draftWord is in everything of the draft reply below: its title, 文号, text,
@@ -229,7 +230,7 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 
 	// The home page is in the page cache, without the draft: publishing
 	// must empty the cache (the change notification of documents).
-	waitFor(t, 10*time.Second, "the page cache to serve /", func() bool {
+	pgtest.WaitFor(t, 10*time.Second, "the page cache to serve /", func() bool {
 		return request(t, nil, http.MethodGet, base+"/", nil).header.Get("X-Portal-Cache") == "hit"
 	})
 
@@ -241,7 +242,7 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 	if r := request(t, editor, http.MethodPost, publish, url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "这份文件已经发布") {
 		t.Errorf("publishing twice: %d", r.status)
 	}
-	waitFor(t, 10*time.Second, "the cached home page to list the published reply", func() bool {
+	pgtest.WaitFor(t, 10*time.Second, "the cached home page to list the published reply", func() bool {
 		return strings.Contains(request(t, nil, http.MethodGet, base+"/", nil).body, draftWord)
 	})
 	for _, u := range []string{"/", "/documents/" + draftSlug, commitmentPath(nextCommitment), "/commitments.csv?document=" + draftSlug,
@@ -259,7 +260,7 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 	if r := request(t, editor, http.MethodPost, base+"/documents/"+draftSlug+"/unpublish", url.Values{}); r.status != http.StatusSeeOther {
 		t.Fatalf("unpublish: %d\n%.500s", r.status, r.body)
 	}
-	waitFor(t, 10*time.Second, "the cached home page to lose the unpublished reply", func() bool {
+	pgtest.WaitFor(t, 10*time.Second, "the cached home page to lose the unpublished reply", func() bool {
 		return !strings.Contains(request(t, nil, http.MethodGet, base+"/", nil).body, draftWord)
 	})
 	samePublicView(t, "unpublished", before, publicView(t, fresh, urls))

@@ -31,9 +31,9 @@ func versionNumber(s string) (int, error) {
 
 // listVersions shows the versions of a document's text: /documents/{slug}/versions.
 func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
+	slug, err := urlSlug(r, errNoDocument)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	d, vs, err := s.store.DocumentVersions(r.Context(), slug)
@@ -50,9 +50,9 @@ func (s *Server) listVersions(w http.ResponseWriter, r *http.Request) {
 
 // showVersion shows one version's text as it stood: /documents/{slug}/versions/{n}.
 func (s *Server) showVersion(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
+	slug, err := urlSlug(r, errNoDocument)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	n, err := versionNumber(chi.URLParam(r, "n"))
@@ -87,9 +87,9 @@ func versionParagraphs(ps []postgres.VersionParagraph) []web.VersionParagraph {
 // /documents/{slug}/diff?from=N&to=M. Missing or malformed numbers are
 // 400 with what to write; a version the document does not have is 404.
 func (s *Server) showDiff(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoDocument)
+	slug, err := urlSlug(r, errNoDocument)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	q := r.URL.Query()

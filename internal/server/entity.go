@@ -3,8 +3,6 @@ package server
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -34,9 +32,9 @@ func (s *Server) listEntities(w http.ResponseWriter, r *http.Request) {
 
 // showEntity shows one entity with its mentions and commitments.
 func (s *Server) showEntity(w http.ResponseWriter, r *http.Request) {
-	slug := chi.URLParam(r, "slug")
-	if !policy.ValidSlug(slug) {
-		s.renderError(w, r, errNoEntity)
+	slug, err := urlSlug(r, errNoEntity)
+	if err != nil {
+		s.renderError(w, r, err)
 		return
 	}
 	e, err := s.store.Entity(r.Context(), slug)

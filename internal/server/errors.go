@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
@@ -59,20 +60,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	l := i18n.From(r.Context())
 	heading, message := l.T("err.heading"), errorMessage(l, err)
 	switch status {
-	case http.StatusNotFound:
-		heading = l.T("err.heading.404")
-	case http.StatusBadRequest:
-		heading = l.T("err.heading.400")
-	case http.StatusUnauthorized:
-		heading = l.T("err.heading.401")
-	case http.StatusForbidden:
-		heading = l.T("err.heading.403")
-	case http.StatusConflict:
-		heading = l.T("err.heading.409")
-	case http.StatusMethodNotAllowed:
-		heading = l.T("err.heading.405")
-	case http.StatusTooManyRequests:
-		heading = l.T("err.heading.429")
+	case http.StatusNotFound, http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
+		http.StatusConflict, http.StatusMethodNotAllowed, http.StatusTooManyRequests:
+		// These have a heading of their own in the catalogue: err.heading.404 ...
+		heading = l.T("err.heading." + strconv.Itoa(status))
 	case http.StatusRequestEntityTooLarge:
 		// Declared too large, or cut off at the cap while being read.
 		s.logger.WarnContext(r.Context(), "request body refused", "path", r.URL.Path, "content_length", r.ContentLength)

@@ -221,7 +221,7 @@ func TestTheDatabaseGoesAwayAndComesBack(t *testing.T) {
 	}
 
 	proxy.Resume()
-	recovered := waitFor(t, 5*time.Second, "the portal to serve again after the database's return", func() bool {
+	recovered := pgtest.WaitFor(t, 5*time.Second, "the portal to serve again after the database's return", func() bool {
 		status, _, _, err := timedGet(page)
 		return err == nil && status == 200
 	})

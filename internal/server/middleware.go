@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -55,27 +54,17 @@ func plainID(s string) bool {
 // cost of a cached page before the handler).
 func (s *Server) observeRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.metrics.Begin()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		start := time.Now()
-		next.ServeHTTP(ww, r)
-		took := time.Since(start)
-		status := ww.Status()
-		if status == 0 {
-			status = http.StatusOK
-		}
-		route := routePattern(r)
-		s.metrics.End(r.Method, route, status, took)
+		a := s.metrics.Serve(next, w, r, routePattern)
 		level := slog.LevelInfo
 		switch {
-		case status >= 500:
+		case a.Status >= 500:
 			level = slog.LevelError
-		case status >= 400 && status != http.StatusNotFound:
+		case a.Status >= 400 && a.Status != http.StatusNotFound:
 			level = slog.LevelWarn
 		}
-		s.logger.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("route", route),
-			slog.String("path", r.URL.Path), slog.Int("status", status), slog.Int("bytes", ww.BytesWritten()),
-			slog.Float64("duration_ms", float64(took.Microseconds())/1000), slog.String("client", s.clientAddr(r).String()))
+		s.logger.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("route", a.Route),
+			slog.String("path", r.URL.Path), slog.Int("status", a.Status), slog.Int("bytes", a.Bytes),
+			slog.Float64("duration_ms", float64(a.Took.Microseconds())/1000), slog.String("client", s.clientAddr(r).String()))
 	})
 }
 

@@ -155,7 +155,7 @@ func TestAWriteEmptiesTheCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	var after response
-	waitFor(t, 5*time.Second, "the page to show the change", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the page to show the change", func() bool {
 		after = anon(t, base+"/commitments/2")
 		return strings.Contains(after.body, "外部写入的说明。")
 	})
@@ -225,10 +225,10 @@ func TestTheCacheRecoversWhenTheListenerIsCut(t *testing.T) {
 	if _, err := pool.Exec(context.Background(), `UPDATE commitments SET public_note = '断线时写入。' WHERE id = 2`); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "the page to show the write", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the page to show the write", func() bool {
 		return strings.Contains(anon(t, base+"/commitments/2").body, "断线时写入。")
 	})
-	waitFor(t, 5*time.Second, "the cache to serve again", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the cache to serve again", func() bool {
 		return anon(t, base+"/commitments/2").header.Get("X-Portal-Cache") == "hit"
 	})
 }
@@ -248,7 +248,7 @@ func TestCacheHitsAreCountedUnderTheirRoute(t *testing.T) {
 	go func() { s.ListenForChanges(ctx); close(done) }()
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { ts.Close(); cancel(); <-done })
-	waitFor(t, 5*time.Second, "the cache to serve the document", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the cache to serve the document", func() bool {
 		return anon(t, ts.URL+"/documents/"+replySlug).header.Get("X-Portal-Cache") == "hit"
 	})
 	before := metricsText(t, ts.URL+"/metrics", token).body
@@ -305,7 +305,7 @@ func TestRequestsThatWriteNothingKeepTheCache(t *testing.T) {
 // /commitments/2/history and must not be answered from its cache entry.
 func TestEscapedPathsAreNotTheirDecodedTwins(t *testing.T) {
 	base, _ := cachingPortal(t)
-	waitFor(t, 5*time.Second, "the history to be cached", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the history to be cached", func() bool {
 		return anon(t, base+"/commitments/2/history").header.Get("X-Portal-Cache") == "hit"
 	})
 	if r := anon(t, base+"/commitments/2%2Fhistory"); r.status == http.StatusOK {
@@ -403,7 +403,7 @@ func TestASaveDropsOnlyWhatItChanged(t *testing.T) {
 	if r := request(t, editor, "POST", base+"/commitments/2/edit", form); r.status != http.StatusSeeOther {
 		t.Fatalf("save: status %d\n%s", r.status, r.body)
 	}
-	waitFor(t, 5*time.Second, "the commitment page to show the save", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the commitment page to show the save", func() bool {
 		return strings.Contains(anon(t, base+"/commitments/2").body, "只影响该承诺的说明。")
 	})
 	for _, u := range shows[1:] {
@@ -424,7 +424,7 @@ func TestASaveDropsOnlyWhatItChanged(t *testing.T) {
 	if _, err := pool.Exec(context.Background(), `UPDATE documents SET title = title`); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "a document write to empty the cache", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "a document write to empty the cache", func() bool {
 		return anon(t, base+"/commitments/3").header.Get("X-Portal-Cache") != "hit"
 	})
 }

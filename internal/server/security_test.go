@@ -377,7 +377,7 @@ func TestMetricsAreNotPublicWithoutTokenButServeOnTheirOwnAddress(t *testing.T) 
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
 	base := "http://" + ln.Addr().String()
-	waitFor(t, 5*time.Second, "the metrics address to answer", func() bool {
+	pgtest.WaitFor(t, 5*time.Second, "the metrics address to answer", func() bool {
 		res, err := http.Get("http://" + metricsAddr + "/metrics")
 		if err == nil {
 			res.Body.Close()

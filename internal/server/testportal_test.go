@@ -129,7 +129,7 @@ func newTestPortal(t testing.TB, options ...portalOption) *testPortal {
 	done := make(chan struct{})
 	go func() { s.ListenForChanges(ctx); close(done) }()
 	t.Cleanup(func() { ts.Close(); cancel(); <-done })
-	waitFor(t, 10*time.Second, "the page cache to serve /", func() bool {
+	pgtest.WaitFor(t, 10*time.Second, "the page cache to serve /", func() bool {
 		return request(t, nil, http.MethodGet, p.URL+"/", nil).header.Get("X-Portal-Cache") == "hit"
 	})
 	return p
@@ -242,20 +242,6 @@ func scalar[T any](t testing.TB, pool *pgxpool.Pool, sql string, args ...any) T 
 		t.Fatalf("%s: %v", sql, err)
 	}
 	return v
-}
-
-// waitFor polls cond until it holds and says how long that took, failing the
-// test after within.
-func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) time.Duration {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > within {
-			t.Fatalf("waited %s for %s", within, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return time.Since(start)
 }
 
 // version is commitment id's current version.

@@ -172,3 +172,18 @@ func Logger() *slog.Logger {
 	}
 	return slog.New(slog.DiscardHandler)
 }
+
+// WaitFor polls cond until it holds and says how long that took, failing the
+// test after within. Tests wait with it for what another process, a
+// listener or the database does in its own time.
+func WaitFor(t testing.TB, within time.Duration, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > within {
+			t.Fatalf("waited %s for %s", within, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return time.Since(start)
+}
