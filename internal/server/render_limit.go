@@ -66,8 +66,10 @@ func (s *Server) renderLimit() func(http.Handler) http.Handler {
 }
 
 // rendersInFlight is how many renders outside the cache one client may have
-// going at once: a page and one more (a second tab, a double click).
-const rendersInFlight = 2
+// going at once. A public client is an address, and a department's readers
+// often share one behind their office's gateway, so it allows a few tabs
+// at once; more than this from one address is a flood, not a reader.
+const rendersInFlight = 4
 
 // rendersBusy counts each client's renders in flight.
 type rendersBusy struct {
