@@ -182,15 +182,13 @@ func timelineEntry(c Commitment, today time.Time) (TimelineEntry, bool) {
 	if c.TimeFrame == "" && c.DueOn == nil {
 		return TimelineEntry{}, false
 	}
-	e := TimelineEntry{Commitment: c, Start: c.PeriodStart, End: c.PeriodEnd, Due: c.DueOn}
-	if e.Due == nil {
-		e.Due = c.PeriodEnd
-	}
-	if e.Due != nil && c.Status != StatusCompleted && c.Status != StatusDropped {
-		due := *e.Due
-		end := due.AddDate(0, 0, 1) // a due date lasts the whole day
-		e.Overdue = !today.Before(end)
-		e.DueSoon = !e.Overdue && end.Sub(today) <= DueSoonWindow
+	e := TimelineEntry{Commitment: c, Start: c.PeriodStart, End: c.PeriodEnd, Due: c.Due()}
+	// Overdue is the commitment's timeliness (timeliness.go); the timeline
+	// looks further ahead than DueSoonDays for what is coming.
+	e.Overdue = c.TimelinessOn(today) == TimelinessOverdue
+	if e.Due != nil && !e.Overdue && !c.closed() {
+		end := e.Due.AddDate(0, 0, 1) // a due date lasts the whole day
+		e.DueSoon = end.Sub(today) <= DueSoonWindow
 	}
 	return e, true
 }

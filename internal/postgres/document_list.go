@@ -83,8 +83,7 @@ func (s *Store) Documents(ctx context.Context, f policy.DocumentFilter) ([]polic
 		CROSS JOIN LATERAL (
 		    SELECT count(*) FILTER (WHERE c.withdrawn_at IS NULL) AS n,
 		           count(*) FILTER (WHERE c.withdrawn_at IS NULL AND c.status = 'completed') AS completed,
-		           count(*) FILTER (WHERE c.withdrawn_at IS NULL AND c.status NOT IN ('completed', 'dropped')
-		                              AND coalesce(c.due_on, c.period_end) < $1::date) AS overdue,
+		           count(*) FILTER (WHERE c.withdrawn_at IS NULL AND `+timelinessSQL("$1::date")+` = 'overdue') AS overdue,
 		           max(c.updated_at) AS updated
 		    FROM commitments c WHERE c.document_id = d.id) cs
 		WHERE `+where+`

@@ -284,7 +284,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 	q, err := apiQuery(r, paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
-		paramRegion, paramMineral, paramYear, paramPage, paramPerPage)
+		paramRegion, paramMineral, paramYear, paramDue, paramSort, paramPage, paramPerPage)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -316,6 +316,7 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiCommitment, len(list))
 	for i, c := range list {
 		out[i] = toAPICommitment(c)
+		out[i].Timeliness = string(c.TimelinessOn(cq.filter.Today))
 	}
 	s.writeJSON(w, r, apiList[apiCommitment]{out, pageMeta(r, total, p)})
 }
@@ -343,7 +344,9 @@ func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, toAPICommitmentDetail(c, updates))
+	d := toAPICommitmentDetail(c, updates)
+	d.Timeliness = string(c.TimelinessOn(s.today()))
+	s.writeJSON(w, r, d)
 }
 
 func (s *Server) apiEntities(w http.ResponseWriter, r *http.Request) {
