@@ -53,11 +53,7 @@ func renderSegments(ctx context.Context, segs []policy.Segment) string {
 			anchors(s.Anchors)
 		}
 		if s.Commitment != nil && openMark == nil {
-			b.WriteString(`<mark class="commitment"`)
-			if s.StartsID != "" {
-				b.WriteString(` id="` + html.EscapeString(s.StartsID) + `"`)
-			}
-			b.WriteString(` title="` + html.EscapeString(s.Commitment.Label) + `">`)
+			b.WriteString(commitmentMarkOpen(ctx, s.Commitment, s.StartsID))
 			openMark = s.Commitment
 		}
 		if s.Link != openLink {
@@ -93,5 +89,37 @@ func renderSegments(ctx context.Context, segs []policy.Segment) string {
 		}
 	}
 	closeMark()
+	return b.String()
+}
+
+// commitmentMarkOpen opens the <mark> of a commitment in the text. Its
+// status shows as a class (colour, line style and a glyph in style.css and
+// print.css: never colour alone) and in its title; when it is overdue or due
+// soon, data-due-label carries the words the style sheet shows after it.
+func commitmentMarkOpen(ctx context.Context, a *policy.Annotation, id string) string {
+	var b strings.Builder
+	class := "commitment"
+	title := a.Label
+	due := policy.TimelinessNoDate
+	if a.Status != "" {
+		due = policy.Commitment{Status: a.Status, DueOn: a.Due}.TimelinessOn(today(ctx))
+		class += " mark-" + string(a.Status) + " due-" + string(due)
+		title += "(" + statusName(ctx, a.Status)
+		if due.Late() {
+			title += " · " + T(ctx, "due."+string(due))
+		}
+		title += ")"
+	}
+	b.WriteString(`<mark class="` + html.EscapeString(class) + `"`)
+	if id != "" {
+		b.WriteString(` id="` + html.EscapeString(id) + `"`)
+	}
+	if a.Status != "" {
+		b.WriteString(` data-status="` + html.EscapeString(string(a.Status)) + `"`)
+	}
+	if due.Late() {
+		b.WriteString(` data-due="` + string(due) + `" data-due-label="` + html.EscapeString(T(ctx, "due."+string(due))) + `"`)
+	}
+	b.WriteString(` title="` + html.EscapeString(title) + `">`)
 	return b.String()
 }

@@ -29,5 +29,7 @@ var accountabilityMessages = []entry{
 	{"grade.saved", "办理结果已保存。", "Handling grade saved."},
 	{"grade.all", "全部", "All"},
 	{"err.grade", "办理结果须为 A、B、C、D 之一,或留空。", "The handling grade must be one of A, B, C, D, or empty."},
+	{"action.document.grade", "设定办理结果", "Handling grade set"},
+	{"err.marks", "参数 marks 只能是 on 或 off。", "The parameter marks must be on or off."},
 	{"err.grade.reply", "只有答复才有办理结果。", "Only a reply has a handling grade."},
 }

@@ -18,6 +18,8 @@ type Dashboard struct {
 	// Mentions are every date and time frame in the documents' text.
 	Mentions []TimeMention
 	Today    time.Time
+	// UpdatedAt is the last change to any of the commitments; nil for none.
+	UpdatedAt *time.Time
 }
 
 // ThemeTally counts the commitments of one section theme.
@@ -108,6 +110,10 @@ func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure,
 		}
 		d.Themes[i].add(c)
 		d.Total.add(c)
+		if d.UpdatedAt == nil || c.UpdatedAt.After(*d.UpdatedAt) {
+			at := c.UpdatedAt
+			d.UpdatedAt = &at
+		}
 		if e, ok := timelineEntry(c, today); ok {
 			d.Timeline = append(d.Timeline, e)
 		}

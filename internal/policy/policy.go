@@ -39,6 +39,9 @@ type Document struct {
 	// PublishedAt is when the document was published; nil for a draft,
 	// which only staff see (see Viewer).
 	PublishedAt *time.Time
+	// Grade is a reply's handling grade (办理结果), one of Grades, or empty
+	// when neither the text nor staff give one.
+	Grade Grade
 }
 
 // Draft reports whether d is not published yet.

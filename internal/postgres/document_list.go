@@ -30,6 +30,9 @@ func documentWhere(ctx context.Context, f policy.DocumentFilter, args *[]any) st
 	if len(f.Years) > 0 {
 		where = append(where, "extract(year FROM d.signed_on)::int = ANY("+add(f.Years)+"::int[])")
 	}
+	if len(f.Grades) > 0 {
+		where = append(where, "d.reply_class = ANY("+add(toStrings(f.Grades))+"::text[])")
+	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		// strpos, not LIKE: the words are taken as they are, % and _ included.
 		p := add(strings.ToLower(t))

@@ -49,11 +49,12 @@ func (s *Server) cached(next http.Handler) http.Handler {
 // learns a parameter must be added here, or its pages are not cached.
 var routeParams = map[string][]string{
 	"/commitments":           {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear, paramDue, paramSort},
-	"/documents":             {paramKind, paramYear, paramText, paramSort},
+	"/documents":             {paramKind, paramYear, paramText, paramSort, paramGrade},
 	"/dashboard":             {paramDocument},
 	"/map":                   {paramDocument},
 	"/entities":              {"kind"},
 	"/documents/{slug}/diff": {"from", "to"},
+	"/documents/{slug}":      {paramMarks},
 	"/search":                {"q", "kind", "page"},
 	// The API's lists; each refuses any other parameter itself (apiQuery).
 	"/api/v1/documents": {paramPage, paramPerPage},
