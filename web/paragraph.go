@@ -93,32 +93,27 @@ func renderSegments(ctx context.Context, segs []policy.Segment) string {
 }
 
 // commitmentMarkOpen opens the <mark> of a commitment in the text. Its
-// status shows as a class (colour, line style and a glyph in style.css and
-// print.css: never colour alone) and in its title; when it is overdue or due
-// soon, data-due-label carries the words the style sheet shows after it.
+// status shows through data-status (colour, line style and a glyph in
+// style.css and print.css: never colour alone) and in its title; when it is
+// overdue or due soon, data-due says so and data-due-label carries the words
+// the style sheet shows after it. The class stays "commitment", as before.
 func commitmentMarkOpen(ctx context.Context, a *policy.Annotation, id string) string {
 	var b strings.Builder
-	class := "commitment"
-	title := a.Label
-	due := policy.TimelinessNoDate
-	if a.Status != "" {
-		due = policy.Commitment{Status: a.Status, DueOn: a.Due}.TimelinessOn(today(ctx))
-		class += " mark-" + string(a.Status) + " due-" + string(due)
-		title += "(" + statusName(ctx, a.Status)
-		if due.Late() {
-			title += " · " + T(ctx, "due."+string(due))
-		}
-		title += ")"
-	}
-	b.WriteString(`<mark class="` + html.EscapeString(class) + `"`)
+	b.WriteString(`<mark class="commitment"`)
 	if id != "" {
 		b.WriteString(` id="` + html.EscapeString(id) + `"`)
 	}
+	title := a.Label
 	if a.Status != "" {
+		due := policy.Commitment{Status: a.Status, DueOn: a.Due}.TimelinessOn(today(ctx))
 		b.WriteString(` data-status="` + html.EscapeString(string(a.Status)) + `"`)
-	}
-	if due.Late() {
-		b.WriteString(` data-due="` + string(due) + `" data-due-label="` + html.EscapeString(T(ctx, "due."+string(due))) + `"`)
+		title += "(" + statusName(ctx, a.Status)
+		if due.Late() {
+			label := T(ctx, "due."+string(due))
+			b.WriteString(` data-due="` + string(due) + `" data-due-label="` + html.EscapeString(label) + `"`)
+			title += " · " + label
+		}
+		title += ")"
 	}
 	b.WriteString(` title="` + html.EscapeString(title) + `">`)
 	return b.String()

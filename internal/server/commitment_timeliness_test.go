@@ -152,13 +152,13 @@ func TestLateCommitmentsShowOnEveryPage(t *testing.T) {
 	markOf := func(body string, id int64) string {
 		return regexp.MustCompile(`<mark [^>]*id="c` + strconv.FormatInt(id, 10) + `"[^>]*>`).FindString(body)
 	}
-	if m := markOf(doc, overdue); !strings.Contains(m, "due-overdue") || !strings.Contains(m, `data-due-label="已逾期"`) || !strings.Contains(m, "mark-in_progress") {
+	if m := markOf(doc, overdue); !strings.Contains(m, `data-due="overdue"`) || !strings.Contains(m, `data-due-label="已逾期"`) || !strings.Contains(m, `data-status="in_progress"`) {
 		t.Errorf("the text's mark of %d: %q", overdue, m)
 	}
-	if m := markOf(doc, soon); !strings.Contains(m, "due-due_soon") || !strings.Contains(m, "mark-planned") {
+	if m := markOf(doc, soon); !strings.Contains(m, `data-due="due_soon"`) || !strings.Contains(m, `data-status="planned"`) {
 		t.Errorf("the text's mark of %d: %q", soon, m)
 	}
-	if m := markOf(doc, done); !strings.Contains(m, "mark-completed") || strings.Contains(m, "data-due=") {
+	if m := markOf(doc, done); !strings.Contains(m, `data-status="completed"`) || strings.Contains(m, "data-due=") {
 		t.Errorf("the text's mark of completed %d: %q", done, m)
 	}
 	if !strings.Contains(doc, `class="marks-legend`) {
