@@ -364,7 +364,7 @@ func TestReplyGradeIsSetAuditedShownAndFiltered(t *testing.T) {
 		t.Errorf("cleared grade is %q", *g)
 	}
 	proposal := scalar[string](t, pool, `SELECT slug FROM documents WHERE kind <> 'reply' AND published_at IS NOT NULL ORDER BY id LIMIT 1`)
-	if r := request(t, editor, "POST", base+"/documents/"+proposal+"/grade", url.Values{"grade": {"A"}}); r.status != http.StatusUnprocessableEntity {
-		t.Errorf("grading a %s: status %d, want 422", proposal, r.status)
+	if r := request(t, editor, "POST", base+"/documents/"+proposal+"/grade", url.Values{"grade": {"A"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "只有答复才有办理结果") {
+		t.Errorf("grading a %s: status %d, want 400", proposal, r.status)
 	}
 }

@@ -48,7 +48,7 @@ func stripMarks(ps []policy.Paragraph) {
 }
 
 // setDocumentGrade sets a reply's handling grade (editors only): A to D, or
-// empty to clear it. A bad value re-renders the document page with the
+// empty to clear it; a document that is not a reply is a 400. A bad value re-renders the document page with the
 // message and the value kept (422); success returns to the document (303).
 func (s *Server) setDocumentGrade(w http.ResponseWriter, r *http.Request) {
 	slug := chi.URLParam(r, "slug")
@@ -71,6 +71,10 @@ func (s *Server) setDocumentGrade(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &perr) && perr.Code == policy.EINVALID {
 		fd, ok := s.loadDocument(w, r, slug)
 		if !ok {
+			return
+		}
+		if fd.Kind != policy.KindReply { // no form to show the message beside
+			s.renderError(w, r, err)
 			return
 		}
 		form.Errors = web.FieldErrors{"grade": i18n.From(r.Context()).T(perr.MessageID, perr.Args...)}
