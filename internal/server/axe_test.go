@@ -122,6 +122,8 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"home", "/", "main h1"},
 		{"documents", "/documents", "#documents"},
 		{"document", "/documents/" + replySlug, "nav.toc"},
+		{"document-status-marks", "/documents/" + replySlug + "#s4", "nav.toc"},
+		{"document-clean", "/documents/" + replySlug + "?marks=off", "nav.toc"},
 		{"section", "/documents/" + replySlug + "/sections/s4", "main h1"},
 		{"commitments", "/commitments?status=completed&section=talent_technology", "#results-h"},
 		{"commitment", "/commitments/43", "main h1"},
@@ -160,6 +162,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"edit", "/commitments/12/edit", "#public_note"},
 		{"new-commitment", "/commitments/new?document=" + replySlug + "&paragraph=4", "main form"},
 		{"changes", "/changes", "main h1"},
+		{"document-grade", "/documents/" + replySlug, "#grade"},
 		{"admin-users", "/admin/users", "main h1"},
 		{"admin-themes", "/admin/themes", "main h1"},
 	} {
