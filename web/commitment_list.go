@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 )
@@ -45,8 +46,18 @@ type CommitmentsView struct {
 	Active      []ActiveFilter
 	Documents   []policy.Document // the documents filtered to, if any
 	Commitments []policy.Commitment
-	Total       int    // how many match; Commitments may hold only the first ones
-	CSVURL      string // the same filters as a CSV download
+	Total       int        // how many match; Commitments may hold only the first ones
+	CSVURL      string     // the same filters as a CSV download
+	Sort        string     // the order asked for; empty for reading order
+	Sorts       []SortLink // the orders offered
+	UpdatedAt   *time.Time // the last change to any commitment listed; nil if none
+}
+
+// SortLink is an order of a list, as a link that keeps its filters.
+type SortLink struct {
+	Label   string
+	URL     string
+	Current bool
 }
 
 // commitmentsTitle names a filtered view by its filters, so that a shared

@@ -16,6 +16,7 @@ type DocumentsView struct {
 	Documents []policy.DocumentSummary
 	Kinds     []FilterOption // Value is a policy.DocumentKind
 	Years     []FilterOption
+	Grades    []FilterOption // Value is a policy.Grade
 	Text      string
 	Sort      policy.DocumentSort
 	Sorts     []policy.DocumentSort

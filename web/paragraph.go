@@ -53,11 +53,7 @@ func renderSegments(ctx context.Context, segs []policy.Segment) string {
 			anchors(s.Anchors)
 		}
 		if s.Commitment != nil && openMark == nil {
-			b.WriteString(`<mark class="commitment"`)
-			if s.StartsID != "" {
-				b.WriteString(` id="` + html.EscapeString(s.StartsID) + `"`)
-			}
-			b.WriteString(` title="` + html.EscapeString(s.Commitment.Label) + `">`)
+			b.WriteString(commitmentMarkOpen(ctx, s.Commitment, s.StartsID))
 			openMark = s.Commitment
 		}
 		if s.Link != openLink {
@@ -93,5 +89,32 @@ func renderSegments(ctx context.Context, segs []policy.Segment) string {
 		}
 	}
 	closeMark()
+	return b.String()
+}
+
+// commitmentMarkOpen opens the <mark> of a commitment in the text. Its
+// status shows through data-status (colour, line style and a glyph in
+// style.css and print.css: never colour alone) and in its title; when it is
+// overdue or due soon, data-due says so and data-due-label carries the words
+// the style sheet shows after it. The class stays "commitment", as before.
+func commitmentMarkOpen(ctx context.Context, a *policy.Annotation, id string) string {
+	var b strings.Builder
+	b.WriteString(`<mark class="commitment"`)
+	if id != "" {
+		b.WriteString(` id="` + html.EscapeString(id) + `"`)
+	}
+	title := a.Label
+	if a.Status != "" {
+		due := policy.Commitment{Status: a.Status, DueOn: a.Due}.TimelinessOn(today(ctx))
+		b.WriteString(` data-status="` + html.EscapeString(string(a.Status)) + `"`)
+		title += "(" + statusName(ctx, a.Status)
+		if due.Late() {
+			label := T(ctx, "due."+string(due))
+			b.WriteString(` data-due="` + string(due) + `" data-due-label="` + html.EscapeString(label) + `"`)
+			title += " · " + label
+		}
+		title += ")"
+	}
+	b.WriteString(` title="` + html.EscapeString(title) + `">`)
 	return b.String()
 }

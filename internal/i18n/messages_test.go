@@ -11,7 +11,7 @@ import (
 // as %!…(MISSING) on the page.
 func TestEveryMessageFormatsCleanly(t *testing.T) {
 	verb := regexp.MustCompile(`%%|%(?:\[\d+\])?[dsvq]`)
-	for _, m := range messages {
+	for _, m := range append(messages, accountabilityMessages...) {
 		for lang, text := range map[string]string{"zh": m.zh, "en": m.en} {
 			var args []any
 			for _, v := range verb.FindAllString(text, -1) {
@@ -55,7 +55,7 @@ func TestEveryCatalogueEntryHasBothLanguages(t *testing.T) {
 			}
 		}
 	}
-	for _, m := range messages {
+	for _, m := range append(messages, accountabilityMessages...) {
 		check(m.id, m.zh, m.en)
 	}
 	for _, m := range counted {

@@ -18,6 +18,8 @@ type Dashboard struct {
 	// Mentions are every date and time frame in the documents' text.
 	Mentions []TimeMention
 	Today    time.Time
+	// UpdatedAt is the last change to any of the commitments; nil for none.
+	UpdatedAt *time.Time
 }
 
 // ThemeTally counts the commitments of one section theme.
@@ -108,6 +110,10 @@ func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure,
 		}
 		d.Themes[i].add(c)
 		d.Total.add(c)
+		if d.UpdatedAt == nil || c.UpdatedAt.After(*d.UpdatedAt) {
+			at := c.UpdatedAt
+			d.UpdatedAt = &at
+		}
 		if e, ok := timelineEntry(c, today); ok {
 			d.Timeline = append(d.Timeline, e)
 		}
@@ -182,15 +188,13 @@ func timelineEntry(c Commitment, today time.Time) (TimelineEntry, bool) {
 	if c.TimeFrame == "" && c.DueOn == nil {
 		return TimelineEntry{}, false
 	}
-	e := TimelineEntry{Commitment: c, Start: c.PeriodStart, End: c.PeriodEnd, Due: c.DueOn}
-	if e.Due == nil {
-		e.Due = c.PeriodEnd
-	}
-	if e.Due != nil && c.Status != StatusCompleted && c.Status != StatusDropped {
-		due := *e.Due
-		end := due.AddDate(0, 0, 1) // a due date lasts the whole day
-		e.Overdue = !today.Before(end)
-		e.DueSoon = !e.Overdue && end.Sub(today) <= DueSoonWindow
+	e := TimelineEntry{Commitment: c, Start: c.PeriodStart, End: c.PeriodEnd, Due: c.Due()}
+	// Overdue is the commitment's timeliness (timeliness.go); the timeline
+	// looks further ahead than DueSoonDays for what is coming.
+	e.Overdue = c.TimelinessOn(today) == TimelinessOverdue
+	if e.Due != nil && !e.Overdue && !c.closed() {
+		end := e.Due.AddDate(0, 0, 1) // a due date lasts the whole day
+		e.DueSoon = end.Sub(today) <= DueSoonWindow
 	}
 	return e, true
 }

@@ -25,7 +25,9 @@ type DocumentFilter struct {
 	Kinds []DocumentKind
 	Years []int  // years of the signing date
 	Text  string // a part of the title, short title, 文号 or addressee
-	Sort  DocumentSort
+	// Grades are the handling grades of replies (办理结果) to keep.
+	Grades []Grade
+	Sort   DocumentSort
 	// Today is the date by which commitments count as overdue; zero takes
 	// the current date in China.
 	Today time.Time

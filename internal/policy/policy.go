@@ -39,6 +39,9 @@ type Document struct {
 	// PublishedAt is when the document was published; nil for a draft,
 	// which only staff see (see Viewer).
 	PublishedAt *time.Time
+	// Grade is a reply's handling grade (办理结果), one of Grades, or empty
+	// when neither the text nor staff give one.
+	Grade Grade
 }
 
 // Draft reports whether d is not published yet.
@@ -260,9 +263,14 @@ type CommitmentFilter struct {
 	Regions   []string // region slugs: the commitment names the region or a place within it
 	Minerals  []string // mineral slugs named in the commitment
 	Years     []int    // years the commitment's stated period or due date covers
-	RealOnly  bool     // leave out synthetic documents (portal demo-data)
-	Limit     int      // at most this many commitments; 0 for all
-	Offset    int      // with Limit: skip this many first, for paging
+	Due       []Timeliness
+	// Today is the day Due is judged on (a date, as Today gives it); zero
+	// takes the current date in China.
+	Today    time.Time
+	Sort     CommitmentSort
+	RealOnly bool // leave out synthetic documents (portal demo-data)
+	Limit    int  // at most this many commitments; 0 for all
+	Offset   int  // with Limit: skip this many first, for paging
 }
 
 // Facet names, which are also the query parameters of /commitments.
@@ -276,10 +284,11 @@ const (
 	FacetRegion   = "region"
 	FacetMineral  = "mineral"
 	FacetYear     = "year"
+	FacetDue      = "due"
 )
 
 // Facets lists the facets in the order the filter form shows them.
-var Facets = []string{FacetDocument, FacetTheme, FacetStatus, FacetKind, FacetStrength, FacetLead, FacetRegion, FacetMineral, FacetYear}
+var Facets = []string{FacetDocument, FacetTheme, FacetStatus, FacetKind, FacetStrength, FacetLead, FacetRegion, FacetMineral, FacetYear, FacetDue}
 
 // FacetValue is one value of a facet and how many commitments have it among
 // those that the filters of the other facets leave: the number the list would

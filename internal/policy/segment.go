@@ -1,6 +1,9 @@
 package policy
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // AnnotationKind says what a span of a paragraph is.
 type AnnotationKind int
@@ -20,6 +23,10 @@ type Annotation struct {
 	Href       string // where the span links to
 	ID         string // fragment id: a commitment's c12, a section's s1-2
 	Label      string // a commitment's 承诺 N:title, a link's title text
+	// Status and Due are a commitment's status and date (policy.Commitment.Due),
+	// by which the text marks it.
+	Status Status
+	Due    *time.Time
 }
 
 // Segment is a run of text that carries the same annotations throughout.

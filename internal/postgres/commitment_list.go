@@ -14,7 +14,11 @@ import (
 // Commitments lists the commitments that match f, in document and reading order.
 func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]policy.Commitment, error) {
 	where, args := commitmentWhere(ctx, f)
-	const order = " ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset"
+	by, ok := commitmentOrders[f.Sort]
+	if !ok {
+		return nil, policy.Errorf(policy.EINVALID, "unknown commitment order %q", f.Sort)
+	}
+	order := " ORDER BY " + by
 	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + where + order
 	if f.Limit > 0 {
 		// Pick the page on narrow rows first: sorting every commitment with its
@@ -117,6 +121,9 @@ var commitmentFilters = []commitmentFilter{
 			}
 			return years
 		}},
+	// Its timeliness on the filter's day (commitment_timeliness.go).
+	{name: policy.FacetDue, value: timelinessSQL(todayMark),
+		selected: func(f policy.CommitmentFilter) []string { return toStrings(f.Due) }},
 }
 
 // queryArgs collects a query's arguments as its text is built.
@@ -153,9 +160,9 @@ func commitmentWhere(ctx context.Context, f policy.CommitmentFilter) (string, []
 			where = append(where, `EXISTS (SELECT 1 FROM (`+cf.pairs+`) AS v(id, value)
 			                               WHERE v.id = c.id AND v.value = ANY(`+args.add(sel)+`))`)
 		case cf.many:
-			where = append(where, cf.value+" && "+args.add(sel))
+			where = append(where, filterToday(cf.value, f)+" && "+args.add(sel))
 		default:
-			where = append(where, cf.value+" = ANY("+args.add(sel)+")")
+			where = append(where, filterToday(cf.value, f)+" = ANY("+args.add(sel)+")")
 		}
 	}
 	return strings.Join(where, " AND "), args
@@ -168,7 +175,7 @@ func commitmentFacetsSQL(ctx context.Context, f policy.CommitmentFilter) string 
 	var with, columns, joins []string
 	for _, cf := range commitmentFilters {
 		if cf.pairs == "" {
-			columns = append(columns, cf.value+" AS "+cf.name)
+			columns = append(columns, filterToday(cf.value, f)+" AS "+cf.name)
 			continue
 		}
 		with = append(with, "f_"+cf.name+` AS (SELECT id, array_agg(DISTINCT value) AS vs FROM (`+cf.pairs+`) AS v(id, value) GROUP BY id)`)

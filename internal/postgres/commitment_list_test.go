@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
@@ -33,6 +34,8 @@ func withOnly(f policy.CommitmentFilter, facet, value string) policy.CommitmentF
 	case policy.FacetYear:
 		y, _ := strconv.Atoi(value)
 		f.Years = []int{y}
+	case policy.FacetDue:
+		f.Due = []policy.Timeliness{policy.Timeliness(value)}
 	}
 	return f
 }
@@ -48,6 +51,7 @@ func TestFacetCountsAreWhatEachChoiceWouldLeave(t *testing.T) {
 		{Minerals: []string{"lithium"}, Statuses: []policy.Status{policy.StatusPlanned}},
 		{Years: []int{2025}, Kinds: []policy.CommitmentKind{policy.KindMeasure, policy.KindPlan}},
 		{Themes: []string{"investment_attraction"}, Strengths: []policy.Strength{policy.StrengthDefinite}},
+		{Due: []policy.Timeliness{policy.TimelinessOverdue, policy.TimelinessNoDate}, Today: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, f := range filters {
 		facets, err := store.CommitmentFacets(ctx, f)

@@ -50,7 +50,7 @@ func (s *Store) FullDocument(ctx context.Context, slug string) (*policy.FullDocu
 			a, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (paragraphAnnotation, error) {
 				pa := paragraphAnnotation{}
 				pa.Kind = kind
-				return pa, r.Scan(&pa.paragraphID, &pa.Start, &pa.End, &pa.Href, &pa.ID, &pa.Label)
+				return pa, r.Scan(&pa.paragraphID, &pa.Start, &pa.End, &pa.Href, &pa.ID, &pa.Label, &pa.Status, &pa.Due)
 			})
 			anns = append(anns, a...)
 			return err
@@ -58,13 +58,13 @@ func (s *Store) FullDocument(ctx context.Context, slug string) (*policy.FullDocu
 	}
 	// An unplaced commitment's words are not in the text: nothing to mark.
 	b.Queue(`SELECT c.paragraph_id, c.start_offset, c.end_offset, '/commitments/' || c.id, 'c' || c.id,
-		            '承诺 ' || c.position || ':' || c.title
+		            '承诺 ' || c.position || ':' || c.title, c.status, `+commitmentDueSQL+`
 		     FROM commitments c WHERE c.document_id = $1 AND c.withdrawn_at IS NULL
 		       AND c.anchor_review IS DISTINCT FROM 'unplaced'`, d.ID).Fn = collect(policy.AnnotateCommitment)
-	b.Queue(`SELECT m.paragraph_id, m.start_offset, m.end_offset, '/entities/' || e.slug, '', e.name
+	b.Queue(`SELECT m.paragraph_id, m.start_offset, m.end_offset, '/entities/' || e.slug, '', e.name, '', NULL::date
 		     FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN paragraphs p ON p.id = m.paragraph_id
 		     WHERE p.document_id = $1`, d.ID).Fn = collect(policy.AnnotateMention)
-	b.Queue(`SELECT l.paragraph_id, l.start_offset, l.end_offset, '/documents/' || t.slug, '', t.title
+	b.Queue(`SELECT l.paragraph_id, l.start_offset, l.end_offset, '/documents/' || t.slug, '', t.title, '', NULL::date
 		     FROM document_links l JOIN documents t ON t.id = l.to_document_id
 		     WHERE l.from_document_id = $1 AND l.paragraph_id IS NOT NULL AND `+visible(ctx, "t"), d.ID).Fn = collect(policy.AnnotateCitation)
 	b.Queue(linksSQL+` WHERE l.from_document_id = $1 AND `+visible(ctx, "t")+` ORDER BY p.seq NULLS FIRST, l.start_offset`, d.ID).

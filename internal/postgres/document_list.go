@@ -30,6 +30,9 @@ func documentWhere(ctx context.Context, f policy.DocumentFilter, args *[]any) st
 	if len(f.Years) > 0 {
 		where = append(where, "extract(year FROM d.signed_on)::int = ANY("+add(f.Years)+"::int[])")
 	}
+	if len(f.Grades) > 0 {
+		where = append(where, "d.reply_class = ANY("+add(toStrings(f.Grades))+"::text[])")
+	}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		// strpos, not LIKE: the words are taken as they are, % and _ included.
 		p := add(strings.ToLower(t))
@@ -83,8 +86,7 @@ func (s *Store) Documents(ctx context.Context, f policy.DocumentFilter) ([]polic
 		CROSS JOIN LATERAL (
 		    SELECT count(*) FILTER (WHERE c.withdrawn_at IS NULL) AS n,
 		           count(*) FILTER (WHERE c.withdrawn_at IS NULL AND c.status = 'completed') AS completed,
-		           count(*) FILTER (WHERE c.withdrawn_at IS NULL AND c.status NOT IN ('completed', 'dropped')
-		                              AND coalesce(c.due_on, c.period_end) < $1::date) AS overdue,
+		           count(*) FILTER (WHERE c.withdrawn_at IS NULL AND `+timelinessSQL("$1::date")+` = 'overdue') AS overdue,
 		           max(c.updated_at) AS updated
 		    FROM commitments c WHERE c.document_id = d.id) cs
 		WHERE `+where+`

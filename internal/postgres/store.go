@@ -36,13 +36,13 @@ const documentColumns = `d.id, d.slug, d.kind, coalesce(d.genre, ''), d.title, c
 	coalesce(d.doc_number, ''), coalesce(d.index_number, ''), coalesce(d.info_category, ''), coalesce(d.issuer, ''),
 	coalesce(d.addressee, ''), coalesce(d.proposer, ''), coalesce(d.proposal_no, ''), coalesce(d.session_name, ''),
 	d.signed_on, d.generated_at, coalesce(d.disclosure, ''), coalesce(d.validity, ''),
-	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic, d.published_at`
+	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic, d.published_at, coalesce(d.reply_class, '')`
 
 func documentDest(d *policy.Document) []any {
 	return []any{&d.ID, &d.Slug, &d.Kind, &d.Genre, &d.Title, &d.ShortTitle, &d.DocNumber, &d.IndexNumber,
 		&d.InfoCategory, &d.Issuer, &d.Addressee, &d.Proposer, &d.ProposalNo, &d.SessionName,
 		&d.SignedOn, &d.GeneratedAt, &d.Disclosure, &d.Validity, &d.ContactPerson, &d.ContactPhone,
-		&d.SourceName, &d.Synthetic, &d.PublishedAt}
+		&d.SourceName, &d.Synthetic, &d.PublishedAt, &d.Grade}
 }
 
 // commitmentColumns are a commitment's columns with its document, sections,

@@ -308,7 +308,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 	q, p, err := apiListQuery(r, paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
-		paramRegion, paramMineral, paramYear)
+		paramRegion, paramMineral, paramYear, paramDue, paramSort)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -332,7 +332,11 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.writeJSON(w, r, apiList[apiCommitment]{convertAll(list, toAPICommitment), pageMeta(r, total, p)})
+	s.writeJSON(w, r, apiList[apiCommitment]{convertAll(list, func(c policy.Commitment) apiCommitment {
+		out := toAPICommitment(c)
+		out.Timeliness = string(c.TimelinessOn(cq.filter.Today))
+		return out
+	}), pageMeta(r, total, p)})
 }
 
 func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
@@ -358,7 +362,9 @@ func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, toAPICommitmentDetail(c, updates))
+	d := toAPICommitmentDetail(c, updates)
+	d.Timeliness = string(c.TimelinessOn(s.today()))
+	s.writeJSON(w, r, d)
 }
 
 func (s *Server) apiEntities(w http.ResponseWriter, r *http.Request) {

@@ -148,6 +148,7 @@ type apiCommitment struct {
 	PeriodStart  *string       `json:"period_start"`
 	PeriodEnd    *string       `json:"period_end"`
 	DueOn        *string       `json:"due_on"`
+	Timeliness   string        `json:"timeliness,omitempty"` // on the server's day: overdue, due_soon, on_time, no_date
 	PublicNote   string        `json:"public_note"`
 	UpdatedAt    string        `json:"updated_at"`
 	Document     apiDocRef     `json:"document"`

@@ -25,6 +25,7 @@ const (
 	paramRegion   = "region"
 	paramMineral  = "mineral"
 	paramYear     = "year"
+	paramDue      = "due" // a policy.Timeliness, judged on the server's today
 )
 
 // documentFacetMax is how many documents the sidebar offers at most, besides
@@ -130,6 +131,7 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 		}},
 		{paramRegion, l.T("c.region"), cq.regionNames, func(v string) { f.Regions = append(f.Regions, v) }},
 		{paramMineral, l.T("c.mineral"), cq.mineralNames, func(v string) { f.Minerals = append(f.Minerals, v) }},
+		{paramDue, l.T("c.timeliness"), names(l, "due.", policy.Timelinesses), func(v string) { f.Due = append(f.Due, policy.Timeliness(v)) }},
 	} {
 		for _, v := range q[check.param] {
 			if _, ok := check.valid[v]; !ok {
@@ -147,7 +149,10 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 		}
 		f.Years = append(f.Years, n)
 	}
-	return cq, nil
+	f.Today = s.today()
+	sort, err := parseCommitmentSort(l, q)
+	f.Sort = sort
+	return cq, err
 }
 
 // requestCommitmentQuery reads and checks the filters of a page's query, as
@@ -260,6 +265,8 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	group(paramMineral, l.T("c.mineral"), mineralKeys, mineralLabels)
 	yearKeys, yearLabels := offered(paramYear, true)
 	group(paramYear, l.T("c.year"), yearKeys, yearLabels)
+	group(paramDue, l.T("c.timeliness"), keys(policy.Timelinesses), names(l, "due.", policy.Timelinesses))
+	s.commitmentListExtras(ctx, &v, q, f)
 	s.render(w, r, http.StatusOK, web.CommitmentsPage(v))
 }
 

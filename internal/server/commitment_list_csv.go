@@ -17,7 +17,7 @@ const utf8BOM = "\ufeff"
 // csvHeader names the columns of /commitments.csv, in Chinese for the
 // spreadsheet users it is for.
 var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章节", "小节", "主题", "原文", "类型", "承诺力度",
-	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "数字", "公开说明", "网址"}
+	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址"}
 
 // exportCommitments serves /commitments.csv: the commitments /commitments
 // would show for the same query, one row each, UTF-8 with a BOM.
@@ -49,7 +49,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	cw.UseCRLF = true // what Excel writes and expects
 	cw.Write(csvHeader)
 	for _, c := range list {
-		cw.Write(csvRow(c, figures[c.ID], base))
+		cw.Write(csvRow(c, figures[c.ID], base, cq.filter.Today))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -60,7 +60,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	s.writeCached(w, r, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-func csvRow(c policy.Commitment, figures []policy.Figure, base string) []string {
+func csvRow(c policy.Commitment, figures []policy.Figure, base string, today time.Time) []string {
 	theme := ""
 	if c.TopSection.Theme != nil {
 		theme = c.TopSection.Theme.NameZH
@@ -80,12 +80,18 @@ func csvRow(c policy.Commitment, figures []policy.Figure, base string) []string 
 	row := []string{strconv.FormatInt(c.ID, 10), c.Label(), c.Title, c.Document.Title, c.Document.DocNumber,
 		c.TopSection.Heading(), sub, theme, c.Quote, c.Kind.Name(), c.Strength.Name(),
 		c.Status.Name(), c.StatusBasis, progress, entityNames(c.Lead), entityNames(c.Support), c.TimeFrame,
-		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), strings.Join(figs, ";"), c.PublicNote,
+		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timelinessNames[c.TimelinessOn(today)], strings.Join(figs, ";"), c.PublicNote,
 		base + "/commitments/" + strconv.FormatInt(c.ID, 10)} // absolute, so that a spreadsheet can open it
 	for i, v := range row {
 		row[i] = spreadsheetSafe(v)
 	}
 	return row
+}
+
+// timelinessNames are the 时限 column's values, in Chinese as the header.
+var timelinessNames = map[policy.Timeliness]string{
+	policy.TimelinessOverdue: "已逾期", policy.TimelinessDueSoon: "30天内到期",
+	policy.TimelinessOnTime: "未逾期", policy.TimelinessNoDate: "无明确时限",
 }
 
 func entityNames(es []policy.Entity) string {

@@ -17,10 +17,21 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.showDocumentText(w, r, base)
 		return
 	}
+	marksOff, err := marksParam(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	fd, ok := s.loadDocument(w, r, slug)
 	if !ok {
 		return
 	}
+	s.renderDocument(w, r, fd, http.StatusOK, web.DocumentExtras{MarksOff: marksOff, Grade: web.GradeForm{Grade: string(fd.Grade)}})
+}
+
+// renderDocument shows the document page of fd with x, reading what it
+// shows besides the document; the grade form re-renders it with its errors.
+func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, fd *policy.FullDocument, status int, x web.DocumentExtras) {
 	figures, err := s.store.Figures(r.Context(), fd.ID)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -35,7 +46,16 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures, commitments))
+	at, err := s.store.DocumentUpdatedAt(r.Context(), fd.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	x.UpdatedAt = &at
+	if x.MarksOff {
+		stripMarks(fd.Paragraphs)
+	}
+	s.render(w, r, status, web.DocumentPage(fd, figures, commitments, x))
 }
 
 // showDocumentText writes the document as plain UTF-8 text rebuilt from the

@@ -17,8 +17,9 @@ import (
 // /commitments: q, a part of a title, 文号 or addressee, and sort, one of
 // policy.DocumentSorts.
 const (
-	paramText = "q"
-	paramSort = "sort"
+	paramText  = "q"
+	paramSort  = "sort"
+	paramGrade = "grade" // a reply's handling grade, A to D
 )
 
 // documentTextMax is the longest text filter /documents takes, in characters.
@@ -64,6 +65,9 @@ func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
 	for _, k := range policy.DocumentKinds {
 		v.Kinds = append(v.Kinds, web.FilterOption{Value: string(k), Selected: slices.Contains(f.Kinds, k)})
 	}
+	for _, g := range policy.Grades {
+		v.Grades = append(v.Grades, web.FilterOption{Value: string(g), Selected: slices.Contains(f.Grades, g)})
+	}
 	for _, y := range years {
 		v.Years = append(v.Years, web.FilterOption{Value: strconv.Itoa(y), Selected: slices.Contains(f.Years, y)})
 	}
@@ -91,6 +95,13 @@ func parseDocumentQuery(l *i18n.Localizer, q url.Values) (policy.DocumentFilter,
 			return f, policy.Errorm(policy.EINVALID, "err.filter.year", truncate(y, 40))
 		}
 		f.Years = append(f.Years, n)
+	}
+	grades := names(l, "grade.", policy.Grades)
+	for _, v := range q[paramGrade] {
+		if _, ok := grades[v]; !ok {
+			return f, policy.Errorm(policy.EINVALID, "err.filter.value", l.T("grade"), truncate(v, 40), validList(grades, l.T("list.sep")))
+		}
+		f.Grades = append(f.Grades, policy.Grade(v))
 	}
 	switch texts := q[paramText]; {
 	case len(texts) > 1:

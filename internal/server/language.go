@@ -29,6 +29,7 @@ func (s *Server) localize(next http.Handler) http.Handler {
 		w.Header().Set("Content-Language", l.HTMLLang())
 		ctx := i18n.With(r.Context(), l)
 		ctx = web.WithPath(ctx, r.URL.RequestURI())
+		ctx = web.WithToday(ctx, s.today()) // what is late is judged on the server's clock
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

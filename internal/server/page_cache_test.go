@@ -444,6 +444,10 @@ func TestEveryFilteredPublicPageIsCached(t *testing.T) {
 		"/entities?kind=company",
 		"/search?q=锂",
 		"/api/v1/commitments?status=planned&per_page=5",
+		"/commitments?due=overdue&sort=due",
+		"/documents?grade=B&sort=updated",
+		"/documents/" + replySlug + "?marks=off",
+		"/api/v1/commitments?due=due_soon&sort=progress",
 	} {
 		if r := anon(t, base+u); r.status != http.StatusOK {
 			t.Errorf("%s: status %d", u, r.status)

@@ -60,6 +60,7 @@ var validForms = map[string]url.Values{
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},
 	"/documents/{slug}/unpublish": {},
+	"/documents/{slug}/grade":     {"grade": {"B"}},
 	// Without confirm and sum the import page only shows its review; nothing is saved.
 	"/documents/import": {"name": {"答复.txt"}, "text": {"关于加快电池材料产业发展的答复\n\n王委员:\n您提出的《关于加快电池材料产业发展的建议》收悉。现答复如下:\n一、加快产业发展\n我们将加快建设电池材料基地。\n\n贵州省工业和信息化厅\n2023年6月28日\n"}},
 }

@@ -175,6 +175,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/import", s.importDocument)
 			r.Post("/documents/{slug}/publish", s.publishDocument)
 			r.Post("/documents/{slug}/unpublish", s.unpublishDocument)
+			r.Post("/documents/{slug}/grade", s.setDocumentGrade)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAdmin)
