@@ -78,6 +78,13 @@ func (s *Store) UpdateUser(ctx context.Context, a policy.Actor, id int64, name s
 		return err
 	}
 	defer tx.Rollback(ctx)
+	// Account changes queue here, one at a time, before any row is locked:
+	// two admins demoting each other would otherwise each hold their own
+	// row and wait for the other's (a deadlock, answered 500). They are
+	// rare, so queueing them all costs nothing.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal.users'))`); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1 FOR NO KEY UPDATE`, id)
 	if err != nil {
 		return err
