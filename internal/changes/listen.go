@@ -57,14 +57,15 @@ func Tags(payload string) []string {
 // will be heard), and at every notification either Invalidate with its tags
 // or, when it names none, Flush(true); Flush(false) whenever it stops
 // (changes may now go unheard: derive nothing until the next Flush(true)).
+// A mark (Marks.Wait) changes nothing and wakes its writer.
 // After a drop it reconnects with growing pauses (0.1 s to 5 s). It returns
 // when ctx ends, after a last Flush(false).
-func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Receiver) {
+func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Receiver, marks *Marks) {
 	cfg = cfg.Copy()
 	cfg.RuntimeParams["application_name"] = AppName
 	pause := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		connected, err := listen(ctx, cfg, logger, rc)
+		connected, err := listen(ctx, cfg, logger, rc, marks)
 		rc.Flush(false)
 		if ctx.Err() != nil {
 			return
@@ -84,7 +85,7 @@ func Listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Re
 
 // listen connects, listens and tells rc of every notification until the
 // connection fails; connected says whether it got as far as listening.
-func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Receiver) (connected bool, err error) {
+func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Receiver, marks *Marks) (connected bool, err error) {
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return false, err
@@ -95,6 +96,8 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Re
 	}
 	// Anything derived before now may have missed a change.
 	rc.Flush(true)
+	marks.setListening(true)
+	defer marks.setListening(false)
 	logger.Info("listening for changes", "channel", Channel)
 	for {
 		// Wake now and then to check the connection: a peer that vanished
@@ -103,6 +106,8 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Re
 		n, err := conn.WaitForNotification(wait)
 		cancel()
 		switch {
+		case err == nil && marks.heard(n.Payload):
+			// A mark: nothing changed; its writer, if here, is woken.
 		case err == nil:
 			if tags := Tags(n.Payload); tags != nil {
 				rc.Invalidate(tags)

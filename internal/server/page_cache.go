@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/guizhou-portal/portal/internal/changes"
@@ -105,5 +106,31 @@ func (s *Server) ListenForChanges(ctx context.Context) {
 			return
 		}
 	}
-	changes.Listen(ctx, cfg, s.logger, s.cache)
+	changes.Listen(ctx, cfg, s.logger, s.cache, s.marks)
+}
+
+// ownWriteWait bounds how long a staff write waits to be heard: a slow
+// listener delays the editor's redirect by at most this much, never fails it.
+const ownWriteWait = 500 * time.Millisecond
+
+// awaitOwnWrites holds a staff write's answer (a 303, still in the
+// response's buffer) until this instance's listener has heard the write, so
+// that the page it redirects to, and the public's copy, already show it.
+func (s *Server) awaitOwnWrites(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		if ww.Status() != http.StatusSeeOther {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), ownWriteWait)
+		defer cancel()
+		if err := s.marks.Wait(ctx, s.pool); err != nil {
+			s.logger.WarnContext(r.Context(), "a write was not heard back in time; the public may see the page before it briefly", "err", err)
+		}
+	})
 }

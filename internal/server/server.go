@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/guizhou-portal/portal/internal/changes"
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/metrics"
 	"github.com/guizhou-portal/portal/internal/pagecache"
@@ -41,6 +42,7 @@ type Server struct {
 	mapErr      error
 	metrics     *metrics.Metrics
 	cache       *pagecache.Cache                // public pages for anonymous readers (page_cache.go)
+	marks       *changes.Marks                  // lets a staff write wait until the cache has heard it
 	tokens      *sessionTokens                  // signed session cookies (session_token.go)
 	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
 }
@@ -88,6 +90,7 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	logger = slog.New(requestIDLogs{logger.Handler()})
 	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
 	s.cache = s.newPageCache()
+	s.marks = changes.NewMarks()
 	s.metrics = metrics.New(pool)
 	s.sessionStore = postgres.NewSessionStore(pool, sessionOwner)
 	s.tokens = &sessionTokens{load: func(ctx context.Context) ([]byte, error) {
@@ -158,7 +161,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/logout", s.logout)
 
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireEditor)
+			r.Use(s.requireEditor, s.awaitOwnWrites)
 			r.Get("/commitments/new", s.showNewCommitment)
 			r.Post("/commitments", s.createCommitment)
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
@@ -178,7 +181,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{slug}/grade", s.setDocumentGrade)
 		})
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireAdmin)
+			r.Use(s.requireAdmin, s.awaitOwnWrites)
 			r.Get("/admin/users", s.listUsers)
 			r.Post("/admin/users", s.createUser)
 			r.Post("/admin/users/{id}", s.updateUser)
