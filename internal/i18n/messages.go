@@ -235,6 +235,7 @@ var messages = []entry{
 	{"anc.notice.unplaced", "导入的新版本已不再含有这项承诺的原文(见下),有待工作人员重新定位;承诺及其进展照样保留。", "A new version of the text no longer holds this commitment's words (below); staff will pin it again. The commitment and its progress are kept."},
 	{"anc.save", "保存新位置", "Save the new place"},
 	{"err.anchor.notchanged", "这项承诺没有待确认的新原文。", "This commitment has no new words to confirm."},
+	{"err.anchor.unsaved", "这段引文不能存在这个位置,请另选这一段中的文字。", "These words cannot be pinned here; select other words of this paragraph."},
 	{"err.anchor.paragraph", "请填写现行文本中的段落序号(1 到 %d)。", "Give the number of a paragraph of the current text (1 to %d)."},
 
 	// Field messages of the staff forms; %s is the field's name.
