@@ -202,6 +202,15 @@ func TestImportReviewOfAReplyWithoutSections(t *testing.T) {
 		JOIN sections x ON x.id = c.section_id WHERE c.title = '继续加大人才培养力度'`); got != "body|talent_technology|继续加大人才培养力度" {
 		t.Errorf("the commitment and its section: %q", got)
 	}
+	// Its section has no label: pages and cards show its title alone, not "、正文".
+	id := scalar[int64](t, p.Pool, `SELECT id FROM commitments WHERE title = '继续加大人才培养力度'`)
+	title := scalar[string](t, p.Pool, `SELECT title FROM sections WHERE anchor = 'body' AND label = ''`)
+	for _, u := range []string{commitmentPath(id), "/commitments?q=" + url.QueryEscape("继续加大人才培养力度")} {
+		r := request(t, editor, "GET", p.URL+u, nil) // a draft until published: staff see it
+		if r.status != http.StatusOK || !strings.Contains(r.body, title) || strings.Contains(r.body, "、"+title) {
+			t.Errorf("%s: %d, the unlabelled section shown with a stray 、 (%q)", u, r.status, title)
+		}
+	}
 }
 
 // A new text of a reply the portal has: its sections keep the themes they
