@@ -454,6 +454,8 @@ var messages = []entry{
 	{"docs.updated", "最近更新", "Last update"},
 	{"docs.none", "没有符合条件的文件。", "No document matches."},
 	{"docs.overdue.note", "“已逾期”:截止日期(或所述期限的结束日)早于 %s、且未完成或取消的承诺事项,与概览页一致。", "Overdue: commitments whose due date, or the end of their stated period, is before %s and that are neither completed nor dropped, as on the dashboard."},
+	{"err.documents.utf8", "筛选文字不是有效的 UTF-8 文字,可能是复制时带入了乱码。请重新输入。", "The text to look for is not valid UTF-8; it may have picked up garbage when copied. Please type it again."},
+	{"err.documents.control", "筛选文字含有不可见的控制字符(%s)。请删去后重试。", "The text to look for holds an invisible control character (%s). Remove it and try again."},
 	{"err.documents.text", "筛选文字只能给一次,最多 %d 个字符。", "Give the text to look for once, in at most %d characters."},
 	{"doc.number", "文号", "Document number"},
 	{"doc.index", "索引号", "Index number"},
