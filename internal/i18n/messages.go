@@ -332,6 +332,8 @@ var messages = []entry{
 	{"themes.down.label", "将“%s”下移", "Move “%s” down"},
 	{"themes.order", "顺序", "Order"},
 	{"theme.key.invalid", "代码只能由小写英文字母和下划线组成,以字母开头,不超过 %d 个字符。", "The key may hold only lower-case letters and underscores, starting with a letter, at most %d characters."},
+	{"theme.namezh.taken", "已有名为“%s”的主题,请换一个中文名称。", "There is already a theme named “%s”; choose another Chinese name."},
+	{"theme.nameen.taken", "已有英文名为“%s”的主题,请换一个英文名称。", "There is already a theme with the English name “%s”; choose another."},
 	{"theme.taken", "已有代码为“%s”的主题。", "There is already a theme with the key “%s”."},
 	{"theme.keyword.long", "关键词“%s”太长,每个不超过 %d 个字。", "The keyword “%s” is too long: at most %d characters each."},
 	{"theme.keywords.many", "关键词太多,最多 %d 个。", "Too many keywords: at most %d."},
