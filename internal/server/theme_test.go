@@ -85,7 +85,9 @@ func TestThemeNamesAreUnique(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	admin := loggedIn(t, p.URL, adminEmail)
 	en := scalar[string](t, p.Pool, `SELECT name_en FROM themes WHERE name_zh = '找矿与资源保障'`)
-	count := func() int { return scalar[int](t, p.Pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'theme'`) }
+	count := func() int {
+		return scalar[int](t, p.Pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'theme'`)
+	}
 	for _, tc := range []struct {
 		path string
 		form url.Values
