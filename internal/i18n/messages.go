@@ -180,6 +180,8 @@ var messages = []entry{
 	{"action.document.publish", "发布文件", "Document published"},
 	{"action.document.unpublish", "撤销发布", "Document unpublished"},
 	{"import.err.outside", "%s:新文本没有任何章节,承诺 %s(“%s”)无处安放。所有文件都没有导入。", "%s: the new text has no section at all, so commitment %s (“%s”) has nowhere to stand. None of the files was imported."},
+	{"import.err.titleclash", "%s:文号或索引号“%s”属于《%s》,但标题与另一份答复《%s》相同;保存会使两份文件同名。请核对文号和标题。所有文件都没有导入。", "%s: the 文号 or 索引号 “%s” belongs to “%s”, but the title is that of another reply, “%s”; saving would give the two documents one title. Check the 文号 and the title. None of the files was imported."},
+	{"imp.retitle", "保存后,文件标题将由《%s》改为《%s》。", "Saving changes the document's title from “%s” to “%s”."},
 	{"import.err.ambiguous", "%s:“%s”与已有的 %s 份文件相同,无法判断更新哪一份;请在文本中写明文号或索引号。所有文件都没有导入。", "%s: “%s” matches %s documents already in the portal, so which one to update cannot be told; give the 文号 or 索引号 in the text. None of the files was imported."},
 	{"import.err.docnumber", "%s:文号“%s”已属于另一份文件。所有文件都没有导入。", "%s: the document number “%s” already belongs to another document. None of the files was imported."},
 	// Versions of a document's text, and commitments to confirm after a new one.

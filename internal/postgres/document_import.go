@@ -464,12 +464,34 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 		case 0:
 			continue
 		case 1:
+			if c.by != "title" {
+				if err := im.titleOfAnother(ctx, ids[0], c.value); err != nil {
+					return 0, "", err
+				}
+			}
 			return ids[0], c.by, nil
 		default:
 			return 0, "", im.refuse("import.err.ambiguous", c.value, strconv.Itoa(len(ids)))
 		}
 	}
 	return 0, "", nil
+}
+
+// titleOfAnother refuses a file matched to document id by its 文号 or
+// 索引号 (value) whose title is another reply's: saving would give the one
+// the other's title, and later imports by title could not tell them apart.
+func (im *docImport) titleOfAnother(ctx context.Context, id int64, value string) error {
+	var other, own string
+	err := im.tx.QueryRow(ctx, `SELECT o.title, d.title FROM documents o, documents d
+		WHERE d.id = $2 AND o.kind = 'reply' AND o.id <> $2 AND `+matchKey("o.title")+` = `+matchKey("$1::text")+`
+		ORDER BY o.id LIMIT 1`, im.doc.Title, id).Scan(&other, &own)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return im.refuse("import.err.titleclash", value, own, other)
 }
 
 // matchKey is the SQL expression that compares a 文号, 索引号 or title the
