@@ -175,7 +175,7 @@ var messages = []entry{
 	{"action.theme.update", "修改主题", "Theme changed"},
 	{"action.theme.move", "调整主题顺序", "Theme moved"},
 	{"imp.stale", "%s:审阅之后,门户里的文件已有变动,现在保存的结果与审阅时所示不同,所以没有保存。请核对下面重新生成的审阅结果,再确认。", "%s: the portal changed since the review, so saving now would not do what the review showed, and nothing was saved. Check the review below, made afresh, then confirm."},
-	{"imp.unchanged", "门户里的这份文件已与上传的文本完全相同,保存不会改变任何内容。", "The portal's document already holds exactly this text; saving would change nothing."},
+	{"imp.unchanged", "门户里的这份文件已与上传的文本完全相同。下面预选的是各部分现有的主题:不改动主题、不采纳候选承诺,保存就不会改变任何内容;改动的主题保存后生效,并记入变更记录。", "The portal's document already holds exactly this text. The themes below are the sections' current ones: unless you change a theme or accept a candidate, saving changes nothing; a changed theme is saved and recorded in the change log."},
 	{"action.document.placeholder", "导入时新建被引文件", "Cited document added by an import"},
 	{"action.document.publish", "发布文件", "Document published"},
 	{"action.document.unpublish", "撤销发布", "Document unpublished"},

@@ -279,6 +279,15 @@ type docImport struct {
 	text   anchor.Rewrite    // the old text and the new, for placing what was pinned to the old
 	align  *anchor.Alignment // the same, aligned: what follows its words by the diff
 	paraID map[int]int64     // new seq → paragraph id
+	themes []themeChange     // the sections' themes the review changed, for the audit record
+}
+
+// themeChange is one top-level section's theme before and after an import's
+// review ("" for none).
+type themeChange struct {
+	Section string `json:"section"`
+	Before  string `json:"before"`
+	After   string `json:"after"`
 }
 
 // documentState is what the audit log records of a document before and after an import.
@@ -301,6 +310,8 @@ type importDetail struct {
 	// Quotes whose hand-written annotation the new text could not keep.
 	LostMeasures  []string `json:"lost_figure_measures,omitempty"`
 	LostCitations []string `json:"lost_citations,omitempty"`
+	// The sections' themes the review changed.
+	Themes []themeChange `json:"themes,omitempty"`
 }
 
 // placeholderDetail is the audit detail of a document an import adds
@@ -419,7 +430,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		action = "document.reimport"
 	}
 	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, Version: res.Version,
-		LostMeasures: res.LostMeasures, LostCitations: res.LostCitations}
+		LostMeasures: res.LostMeasures, LostCitations: res.LostCitations, Themes: im.themes}
 	for _, m := range res.Moved {
 		detail.Moved = append(detail.Moved, m.Position)
 	}
