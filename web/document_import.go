@@ -82,17 +82,6 @@ type ImportUnplaced struct {
 	Quote    string
 }
 
-// sectionHeading numbers and names a parsed section as the text does: 一、…, (一)…, 一是….
-func sectionHeading(s *importer.Section) string {
-	if s.Label == "" { // the one body section of a reply without numbered sections
-		return s.Title
-	}
-	if s.Kind == "section" {
-		return s.Label + "、" + s.Title
-	}
-	return s.Label + s.Title
-}
-
 func contains(list []string, s string) bool { return slices.Contains(list, s) }
 
 // editable is text as the form's textarea gets it back: without the control

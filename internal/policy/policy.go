@@ -96,14 +96,20 @@ type Section struct {
 }
 
 // Heading is how the section is numbered and named in a table of contents.
-func (s *Section) Heading() string {
+func (s *Section) Heading() string { return SectionHeading(s.Kind, s.Label, s.Title) }
+
+// SectionHeading numbers and names a section as the text does: 一、…,
+// (一)…, 一是…, and the title alone for the one body section of a reply
+// without numbered sections (no label). Every page that names a section,
+// stored or parsed, goes through it.
+func SectionHeading(kind SectionKind, label, title string) string {
 	switch {
-	case s.Label == "": // the one body section of a reply without numbered sections
-		return s.Title
-	case s.Kind == SectionTop:
-		return s.Label + "、" + s.Title
+	case label == "":
+		return title
+	case kind == SectionTop:
+		return label + "、" + title
 	default:
-		return s.Label + s.Title
+		return label + title
 	}
 }
 

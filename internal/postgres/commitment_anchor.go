@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/guizhou-portal/portal/internal/anchor"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -143,6 +145,10 @@ func (s *Store) RepinCommitment(ctx context.Context, a policy.Actor, id int64, s
 	if err != nil {
 		return err
 	}
+	// As for a new commitment: the quote as typed may differ from the text
+	// in its punctuation's width and its spaces; the text's own words are
+	// stored, as the span's check constraint wants.
+	quote = span.Of(text)
 	var sectionID int64
 	err = tx.QueryRow(ctx, `
 		SELECT x.id FROM sections x
@@ -156,7 +162,7 @@ func (s *Store) RepinCommitment(ctx context.Context, a policy.Actor, id int64, s
 	if _, err := tx.Exec(ctx, `UPDATE commitments SET paragraph_id = $2, section_id = $3, start_offset = $4, end_offset = $5,
 		    quote = $6, anchor_review = NULL, previous_quote = NULL, updated_at = now()
 		WHERE id = $1`, id, paraID, sectionID, span.Start, span.End, quote); err != nil {
-		return err
+		return repinError(err)
 	}
 	after, _, err := lockCommitment(ctx, tx, id)
 	if err != nil {
@@ -167,6 +173,20 @@ func (s *Store) RepinCommitment(ctx context.Context, a policy.Actor, id int64, s
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// repinError turns a constraint the re-pinned row breaks into a coded
+// error, so the form shows a message rather than a 500.
+func repinError(err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case "23505", "23502", "23503", "23514":
+		return policy.Errorm(policy.EINVALID, "err.anchor.unsaved")
+	}
+	return err
 }
 
 // lockDocumentOf takes the row lock of a commitment's document, as imports

@@ -279,6 +279,15 @@ type docImport struct {
 	text   anchor.Rewrite    // the old text and the new, for placing what was pinned to the old
 	align  *anchor.Alignment // the same, aligned: what follows its words by the diff
 	paraID map[int]int64     // new seq → paragraph id
+	themes []themeChange     // the sections' themes the review changed, for the audit record
+}
+
+// themeChange is one top-level section's theme before and after an import's
+// review ("" for none).
+type themeChange struct {
+	Section string `json:"section"`
+	Before  string `json:"before"`
+	After   string `json:"after"`
 }
 
 // documentState is what the audit log records of a document before and after an import.
@@ -301,6 +310,8 @@ type importDetail struct {
 	// Quotes whose hand-written annotation the new text could not keep.
 	LostMeasures  []string `json:"lost_figure_measures,omitempty"`
 	LostCitations []string `json:"lost_citations,omitempty"`
+	// The sections' themes the review changed.
+	Themes []themeChange `json:"themes,omitempty"`
 }
 
 // placeholderDetail is the audit detail of a document an import adds
@@ -419,7 +430,7 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 		action = "document.reimport"
 	}
 	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, Version: res.Version,
-		LostMeasures: res.LostMeasures, LostCitations: res.LostCitations}
+		LostMeasures: res.LostMeasures, LostCitations: res.LostCitations, Themes: im.themes}
 	for _, m := range res.Moved {
 		detail.Moved = append(detail.Moved, m.Position)
 	}
@@ -464,12 +475,34 @@ func (im *docImport) match(ctx context.Context) (int64, string, error) {
 		case 0:
 			continue
 		case 1:
+			if c.by != "title" {
+				if err := im.titleOfAnother(ctx, ids[0], c.value); err != nil {
+					return 0, "", err
+				}
+			}
 			return ids[0], c.by, nil
 		default:
 			return 0, "", im.refuse("import.err.ambiguous", c.value, strconv.Itoa(len(ids)))
 		}
 	}
 	return 0, "", nil
+}
+
+// titleOfAnother refuses a file matched to document id by its 文号 or
+// 索引号 (value) whose title is another reply's: saving would give the one
+// the other's title, and later imports by title could not tell them apart.
+func (im *docImport) titleOfAnother(ctx context.Context, id int64, value string) error {
+	var other, own string
+	err := im.tx.QueryRow(ctx, `SELECT o.title, d.title FROM documents o, documents d
+		WHERE d.id = $2 AND o.kind = 'reply' AND o.id <> $2 AND `+matchKey("o.title")+` = `+matchKey("$1::text")+`
+		ORDER BY o.id LIMIT 1`, im.doc.Title, id).Scan(&other, &own)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return im.refuse("import.err.titleclash", value, own, other)
 }
 
 // matchKey is the SQL expression that compares a 文号, 索引号 or title the

@@ -112,16 +112,24 @@ func (im *docImport) writeReview(ctx context.Context, sectionIDs map[string]int6
 		if !ok {
 			continue
 		}
-		tag, err := im.tx.Exec(ctx, `UPDATE sections SET theme_key = nullif($2, '')
-			WHERE id = $1 AND parent_id IS NULL AND theme_key IS DISTINCT FROM nullif($2, '')`, id, key)
+		// The old key read in the same statement, for the audit record.
+		var before string
+		err := im.tx.QueryRow(ctx, `UPDATE sections x SET theme_key = nullif($2, '')
+			FROM (SELECT id, coalesce(theme_key, '') AS old FROM sections WHERE id = $1) o
+			WHERE x.id = o.id AND x.parent_id IS NULL AND x.theme_key IS DISTINCT FROM nullif($2, '')
+			RETURNING o.old`, id, key).Scan(&before)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
 			return false, policy.Errorm(policy.EINVALID, "imp.theme.unknown", key)
 		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
 		if err != nil {
 			return false, err
 		}
-		changed = changed || tag.RowsAffected() > 0
+		changed = true
+		im.themes = append(im.themes, themeChange{Section: anchorName, Before: before, After: key})
 	}
 	if len(rv.Accepted) == 0 {
 		return changed, nil
@@ -204,11 +212,12 @@ func (im *docImport) takenSpans(ctx context.Context) (map[int][]anchor.Taken, er
 }
 
 // SectionThemes maps the top-level sections of the document slug to their
-// theme keys, for a review of a new text of it to start from; none for a
+// theme keys ("" for none, which an update keeps unless staff choose), for
+// a review of a new text of it to start from; none for a
 // document the portal does not have.
 func (s *Store) SectionThemes(ctx context.Context, slug string) (map[string]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT x.anchor, x.theme_key FROM sections x JOIN documents d ON d.id = x.document_id
-		WHERE d.slug = $1 AND x.parent_id IS NULL AND x.theme_key IS NOT NULL`, slug)
+	rows, err := s.pool.Query(ctx, `SELECT x.anchor, coalesce(x.theme_key, '') FROM sections x JOIN documents d ON d.id = x.document_id
+		WHERE d.slug = $1 AND x.parent_id IS NULL`, slug)
 	if err != nil {
 		return nil, err
 	}

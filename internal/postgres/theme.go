@@ -48,6 +48,9 @@ func (s *Store) AddTheme(ctx context.Context, a policy.Actor, t policy.ThemeEntr
 	if err := lockThemeOrder(ctx, tx); err != nil {
 		return err
 	}
+	if err := themeNamesFree(ctx, tx, t); err != nil {
+		return err
+	}
 	err = tx.QueryRow(ctx, `INSERT INTO themes (key, name_zh, name_en, position, keywords)
 		VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM themes), $4) RETURNING id, position`,
 		t.Key, t.NameZH, t.NameEN, keywordsOf(t)).Scan(&t.ID, &t.Position)
@@ -63,6 +66,26 @@ func (s *Store) AddTheme(ctx context.Context, a policy.Actor, t policy.ThemeEntr
 	return tx.Commit(ctx)
 }
 
+// themeNamesFree refuses a display name another theme has, in either
+// language (English compared without case): two themes of one name cannot
+// be told apart on the dashboard or in the review's choice. The error's
+// message id names the field (theme.namezh.taken, theme.nameen.taken).
+func themeNamesFree(ctx context.Context, tx pgx.Tx, t policy.ThemeEntry) error {
+	var zh, en bool
+	err := tx.QueryRow(ctx, `SELECT
+		    coalesce(bool_or(name_zh = $2), false), coalesce(bool_or(lower(name_en) = lower($3)), false)
+		FROM themes WHERE key <> $1`, t.Key, t.NameZH, t.NameEN).Scan(&zh, &en)
+	switch {
+	case err != nil:
+		return err
+	case zh:
+		return policy.Errorm(policy.ECONFLICT, "theme.namezh.taken", t.NameZH)
+	case en:
+		return policy.Errorm(policy.ECONFLICT, "theme.nameen.taken", t.NameEN)
+	}
+	return nil
+}
+
 // UpdateTheme renames a theme and sets its keywords, with its audit record.
 // The key stays: sections name their theme by it.
 func (s *Store) UpdateTheme(ctx context.Context, a policy.Actor, t policy.ThemeEntry) error {
@@ -71,8 +94,15 @@ func (s *Store) UpdateTheme(ctx context.Context, a policy.Actor, t policy.ThemeE
 		return err
 	}
 	defer tx.Rollback(ctx)
+	// The order's lock too, so that two renames cannot both take one name.
+	if err := lockThemeOrder(ctx, tx); err != nil {
+		return err
+	}
 	before, err := lockTheme(ctx, tx, t.Key)
 	if err != nil {
+		return err
+	}
+	if err := themeNamesFree(ctx, tx, t); err != nil {
 		return err
 	}
 	t.ID, t.Position = before.ID, before.Position

@@ -100,6 +100,9 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 
 	f := &cq.filter
 	for _, slug := range q[paramDocument] {
+		if slug == "" { // the form's "all documents", as on the dashboard
+			continue
+		}
 		if !policy.ValidSlug(slug) {
 			return cq, policy.Errorm(policy.EINVALID, "err.filter.document", truncate(slug, 40))
 		}

@@ -42,7 +42,7 @@ func (s *Server) importReview(r *http.Request, v *web.ImportView, confirm bool) 
 	v.Review = f
 	for _, sec := range reviewSections(d) {
 		suggested := policy.SuggestTheme(themes, sec.Title, sectionText(d, sec))
-		f.Sections = append(f.Sections, web.ImportSectionTheme{Anchor: sec.Anchor, Heading: reviewHeading(sec),
+		f.Sections = append(f.Sections, web.ImportSectionTheme{Anchor: sec.Anchor, Heading: policy.SectionHeading(sec.Kind, sec.Label, sec.Title),
 			Suggested: suggested, Chosen: suggested})
 	}
 	lead := signingUnit(d, units)
@@ -172,18 +172,6 @@ func (s *Server) fromCurrentDocument(r *http.Request, v *web.ImportView, slug st
 // reviewSections are the sections a theme is chosen for: the top level of
 // the tree the import saves, which has at least the one body section.
 func reviewSections(d *importer.Document) []*importer.Section { return d.Tree }
-
-// reviewHeading names a section as the text numbers it; the body section
-// of a text without numbered sections has no label.
-func reviewHeading(s *importer.Section) string {
-	switch {
-	case s.Label == "":
-		return s.Title
-	case s.Kind == policy.SectionKind("section"):
-		return s.Label + "、" + s.Title
-	}
-	return s.Label + s.Title
-}
 
 // sectionText is the text a section covers, its paragraphs joined.
 func sectionText(d *importer.Document, s *importer.Section) string {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -202,6 +203,15 @@ func TestImportReviewOfAReplyWithoutSections(t *testing.T) {
 		JOIN sections x ON x.id = c.section_id WHERE c.title = '继续加大人才培养力度'`); got != "body|talent_technology|继续加大人才培养力度" {
 		t.Errorf("the commitment and its section: %q", got)
 	}
+	// Its section has no label: pages and cards show its title alone, not "、正文".
+	id := scalar[int64](t, p.Pool, `SELECT id FROM commitments WHERE title = '继续加大人才培养力度'`)
+	title := scalar[string](t, p.Pool, `SELECT title FROM sections WHERE anchor = 'body' AND label = ''`)
+	for _, u := range []string{commitmentPath(id), "/commitments?q=" + url.QueryEscape("继续加大人才培养力度")} {
+		r := request(t, editor, "GET", p.URL+u, nil) // a draft until published: staff see it
+		if r.status != http.StatusOK || !strings.Contains(r.body, title) || strings.Contains(r.body, "、"+title) {
+			t.Errorf("%s: %d, the unlabelled section shown with a stray 、 (%q)", u, r.status, title)
+		}
+	}
 }
 
 // A new text of a reply the portal has: its sections keep the themes they
@@ -285,5 +295,49 @@ func TestImportReviewListsWhatTheReaderRepaired(t *testing.T) {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the review lacks %s", want)
 		}
+	}
+}
+
+// TestReimportKeepsNoThemeAndRecordsThemes: re-importing the seed's own text
+// where a section has no theme preselects none (not the suggestion), so
+// saving as reviewed changes nothing; a theme staff do change is saved, the
+// review having said so, with the audit record holding before and after.
+func TestReimportKeepsNoThemeAndRecordsThemes(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	editor := loggedIn(t, p.URL, editorEmail)
+	if _, err := p.Pool.Exec(t.Context(), `UPDATE sections SET theme_key = NULL WHERE anchor = 's2'`); err != nil {
+		t.Fatal(err)
+	}
+	reimports := func() int {
+		return scalar[int](t, p.Pool, `SELECT count(*) FROM audit_log WHERE action = 'document.reimport'`)
+	}
+	r := upload(t, editor, p.URL+"/documents/import", "seed.txt", seedText(t))
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="import-unchanged"`) || !strings.Contains(r.body, "改动的主题保存后生效") {
+		t.Fatalf("review: %d, does not say a changed theme would be saved", r.status)
+	}
+	if _, sel, _ := strings.Cut(r.body, `name="theme-s2"`); !strings.Contains(strings.SplitN(sel, "</select>", 2)[0], `<option value="" selected>`) {
+		t.Error("the review preselects a theme for a section that has none")
+	}
+	// The form as a browser sends it: the hidden fields and each theme's
+	// selected option.
+	form := confirmForm(t, r.body)
+	for _, m := range regexp.MustCompile(`(?s)name="(theme-[^"]+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(r.body, -1) {
+		if v := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); v != nil {
+			form.Set(m[1], v[1])
+		}
+	}
+	if r := postMultipart(t, editor, p.URL+"/documents/import", form); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", r.status)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM sections WHERE anchor = 's2' AND theme_key IS NULL`); n != 1 || reimports() != 0 {
+		t.Errorf("saving the review as shown changed the theme (%d) or recorded a re-import (%d)", n, reimports())
+	}
+	form.Set("theme-s2", "mineral_exploration")
+	if r := postMultipart(t, editor, p.URL+"/documents/import", form); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm with a theme: %d", r.status)
+	}
+	if got := scalar[string](t, p.Pool, `SELECT detail->'themes'->0->>'section' || ':' || (detail->'themes'->0->>'before') || '>' || (detail->'themes'->0->>'after')
+		FROM audit_log WHERE action = 'document.reimport'`); got != "s2:>mineral_exploration" {
+		t.Errorf("the re-import's audit record of themes: %q", got)
 	}
 }

@@ -488,3 +488,34 @@ func TestImportPageListsWhatWouldBeLost(t *testing.T) {
 		t.Errorf("review (%d) does not list the lost measure", r.status)
 	}
 }
+
+// TestImportRefusesATitleOfAnotherReply uploads the seed's text under the
+// second reply's 文号: it matches that reply by 文号 but the seed by title,
+// and saving would rename the one to the other's title. Refused with 409,
+// at the review already, nothing saved.
+func TestImportRefusesATitleOfAnotherReply(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	addSecondReply(t, p)
+	editor := loggedIn(t, p.URL, editorEmail)
+	text := strings.Replace(seedText(t), "黔工信提复字〔2023〕4号", "黔工信提复字〔2024〕7号", 1)
+	text = strings.Replace(text, "000014349/2023-2692872", "", 1)
+	titles := func() string {
+		return scalar[string](t, p.Pool, `SELECT string_agg(title, '|' ORDER BY id) FROM documents WHERE kind = 'reply'`)
+	}
+	before := titles()
+	r := upload(t, editor, p.URL+"/documents/import", "clash.txt", text)
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "标题与另一份答复") {
+		t.Fatalf("review: %d, want 409 naming the clash\n%.2000s", r.status, r.body)
+	}
+	if got := titles(); got != before {
+		t.Errorf("titles changed: %q, were %q", got, before)
+	}
+	// A new title of its own under the seed's 文号: the review says the
+	// title will change, old and new.
+	const title = "省工业和信息化厅关于省政协十三届一次会议第1019号提案的答复"
+	r = upload(t, editor, p.URL+"/documents/import", "retitled.txt", strings.ReplaceAll(seedText(t), title, title+"(更正)"))
+	if want := "文件标题将由《" + title + "》改为《" + title + "(更正)》"; r.status != http.StatusOK || !strings.Contains(r.body, `id="import-retitle"`) ||
+		!strings.Contains(r.body, want) {
+		t.Errorf("review of a new title: %d, does not say %q", r.status, want)
+	}
+}

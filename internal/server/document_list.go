@@ -1,11 +1,13 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
@@ -108,7 +110,16 @@ func parseDocumentQuery(l *i18n.Localizer, q url.Values) (policy.DocumentFilter,
 		return f, policy.Errorm(policy.EINVALID, "err.documents.text", documentTextMax)
 	case len(texts) == 1:
 		t := strings.TrimSpace(texts[0])
-		if !utf8.ValidString(t) || strings.ContainsRune(t, 0) || utf8.RuneCountInString(t) > documentTextMax {
+		// Each refusal says its own reason: bytes that are no text are not a
+		// length problem.
+		if !utf8.ValidString(t) {
+			return f, policy.Errorm(policy.EINVALID, "err.documents.utf8")
+		}
+		if i := strings.IndexFunc(t, unicode.IsControl); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(t[i:])
+			return f, policy.Errorm(policy.EINVALID, "err.documents.control", fmt.Sprintf("U+%04X", r))
+		}
+		if utf8.RuneCountInString(t) > documentTextMax {
 			return f, policy.Errorm(policy.EINVALID, "err.documents.text", documentTextMax)
 		}
 		f.Text = t

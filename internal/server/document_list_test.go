@@ -339,3 +339,38 @@ func TestDocumentFacetCSVAndAPIFilterByDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterRefusalsAndEmptyDocument: text that is no text is refused for
+// that reason, not its length; an empty document filter means every
+// document on /commitments, its CSV and the API, as on the dashboard.
+func TestFilterRefusalsAndEmptyDocument(t *testing.T) {
+	p := newTestPortal(t)
+	for u, want := range map[string]string{
+		"/documents?q=%ff":                         "不是有效的 UTF-8",
+		"/documents?q=%00":                         "控制字符(U+0000)",
+		"/documents?q=" + strings.Repeat("字", 101): "最多 100 个字符",
+	} {
+		if r := request(t, nil, "GET", p.URL+u, nil); r.status != 400 || !strings.Contains(r.body, want) {
+			t.Errorf("%s: %d, want 400 saying %q", u, r.status, want)
+		}
+	}
+	all := request(t, nil, "GET", p.URL+"/api/v1/commitments", nil)
+	total := func(body string) int {
+		var list struct {
+			Meta struct{ Total int } `json:"meta"`
+		}
+		if err := json.Unmarshal([]byte(body), &list); err != nil {
+			t.Fatal(err)
+		}
+		return list.Meta.Total
+	}
+	for _, u := range []string{"/commitments?document=", "/commitments.csv?document=", "/api/v1/commitments?document=", "/dashboard?document="} {
+		r := request(t, nil, "GET", p.URL+u, nil)
+		if r.status != 200 {
+			t.Errorf("%s: %d, want 200", u, r.status)
+		}
+		if strings.HasPrefix(u, "/api/") && total(r.body) != total(all.body) {
+			t.Errorf("%s: %d commitments, not all %d", u, total(r.body), total(all.body))
+		}
+	}
+}

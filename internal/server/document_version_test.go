@@ -113,11 +113,15 @@ func TestCorrectedSeedThroughTheImportPage(t *testing.T) {
 		t.Error("the confirmed commitment's page still says it is to be confirmed")
 	}
 
-	// The versions, public.
+	// The versions, public: number and date; who imported each and the
+	// uploaded file's name (the client's) only for staff.
 	r = request(t, public, "GET", base+"/documents/"+replySlug+"/versions", nil)
-	if r.status != http.StatusOK || !strings.Contains(r.body, "第 1 版") || !strings.Contains(r.body, "第 2 版") || !strings.Contains(r.body, "李编辑") ||
-		!strings.Contains(r.body, "corrected.txt") || !strings.Contains(r.body, "/diff?from=1&amp;to=2") {
+	if r.status != http.StatusOK || !strings.Contains(r.body, "第 1 版") || !strings.Contains(r.body, "第 2 版") || strings.Contains(r.body, "李编辑") ||
+		strings.Contains(r.body, "corrected.txt") || !strings.Contains(r.body, "/diff?from=1&amp;to=2") {
 		t.Errorf("versions: %d\n%s", r.status, r.body)
+	}
+	if r := request(t, editor, "GET", base+"/documents/"+replySlug+"/versions", nil); !strings.Contains(r.body, "李编辑") || !strings.Contains(r.body, "corrected.txt") {
+		t.Error("staff do not see who imported the version and its file")
 	}
 	if r := request(t, public, "GET", base+"/documents/"+replySlug, nil); !strings.Contains(r.body, `href="/documents/`+replySlug+`/versions"`) {
 		t.Error("the document does not link to its versions")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -61,7 +62,7 @@ func (s *Server) createTheme(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		err := s.store.AddTheme(r.Context(), actorOf(r), t)
 		if policy.ErrorCode(err) == policy.ECONFLICT {
-			errs["key"] = errorMessage(l, err)
+			errs[themeConflictField(err)] = errorMessage(l, err)
 		} else if err != nil {
 			s.renderError(w, r, err)
 			return
@@ -73,6 +74,21 @@ func (s *Server) createTheme(w http.ResponseWriter, r *http.Request) {
 	}
 	s.logger.InfoContext(r.Context(), "theme added", "key", t.Key, "by", userOf(r).ID)
 	http.Redirect(w, r, "/admin/themes", http.StatusSeeOther)
+}
+
+// themeConflictField is the form field a conflict of saving a theme is
+// about: a display name another theme has, or else the key.
+func themeConflictField(err error) string {
+	var e *policy.Error
+	if errors.As(err, &e) {
+		switch e.MessageID {
+		case "theme.namezh.taken":
+			return "name_zh"
+		case "theme.nameen.taken":
+			return "name_en"
+		}
+	}
+	return "key"
 }
 
 // themeKey is the theme named in the path, if it can be one.
@@ -102,7 +118,11 @@ func (s *Server) updateTheme(w http.ResponseWriter, r *http.Request) {
 		s.renderThemes(w, r, http.StatusUnprocessableEntity, web.ThemesView{Errors: errs, ErrorsFor: key, Submitted: &f})
 		return
 	}
-	if err := s.store.UpdateTheme(r.Context(), actorOf(r), t); err != nil {
+	if err := s.store.UpdateTheme(r.Context(), actorOf(r), t); policy.ErrorCode(err) == policy.ECONFLICT {
+		errs[themeConflictField(err)] = errorMessage(l, err)
+		s.renderThemes(w, r, http.StatusUnprocessableEntity, web.ThemesView{Errors: errs, ErrorsFor: key, Submitted: &f})
+		return
+	} else if err != nil {
 		s.renderError(w, r, err)
 		return
 	}

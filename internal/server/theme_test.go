@@ -77,3 +77,35 @@ func TestThemesAdminAddsEditsAndReordersWithAudit(t *testing.T) {
 		t.Error("/changes does not list the theme edits")
 	}
 }
+
+// TestThemeNamesAreUnique refuses, adding or renaming, a display name
+// another theme has, in Chinese or (without case) English: 422 with the
+// message at the field, nothing saved.
+func TestThemeNamesAreUnique(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	admin := loggedIn(t, p.URL, adminEmail)
+	en := scalar[string](t, p.Pool, `SELECT name_en FROM themes WHERE name_zh = '找矿与资源保障'`)
+	count := func() int {
+		return scalar[int](t, p.Pool, `SELECT count(*) FROM audit_log WHERE subject_type = 'theme'`)
+	}
+	for _, tc := range []struct {
+		path string
+		form url.Values
+		want string
+	}{
+		{"/admin/themes", url.Values{"key": {"dup"}, "name_zh": {"找矿与资源保障"}, "name_en": {"Other"}}, "已有名为“找矿与资源保障”的主题"},
+		{"/admin/themes", url.Values{"key": {"dup"}, "name_zh": {"别的"}, "name_en": {strings.ToUpper(en)}}, "已有英文名为"},
+		{"/admin/themes/talent_technology", url.Values{"name_zh": {"找矿与资源保障"}, "name_en": {"Talent"}}, "已有名为“找矿与资源保障”的主题"},
+	} {
+		r := request(t, admin, "POST", p.URL+tc.path, tc.form)
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, tc.want) {
+			t.Errorf("%s %v: %d, want 422 saying %q", tc.path, tc.form, r.status, tc.want)
+		}
+	}
+	if n := count(); n != 0 {
+		t.Errorf("%d theme changes saved", n)
+	}
+	if r := request(t, admin, "POST", p.URL+"/admin/themes/talent_technology", url.Values{"name_zh": {"人才与科技"}, "name_en": {"Talent"}}); r.status != http.StatusSeeOther {
+		t.Errorf("renaming to a free name: %d", r.status)
+	}
+}
