@@ -226,6 +226,7 @@ var messages = []entry{
 	{"anc.unplaced", "原文已不在现行文本中(%d 条)", "Words gone (%d)"},
 	{"anc.confirm", "确认新原文", "Confirm the new words"},
 	{"anc.repin", "手动重新定位", "Pin again by hand"},
+	{"anc.edit", "修改标题等(如标题引用的数字已变)", "Edit its title and details (if the title quotes figures that changed)"},
 	{"anc.link", "待核对的承诺原文:%d 条", "Commitments to check: %d"},
 	{"anc.repin.title", "重新定位承诺 %s", "Pin commitment %s again"},
 	{"anc.repin.lead", "选择现行文本中的段落,并逐字粘贴这项承诺在该段中的原文:原文须在段中只出现一次,且不与其他承诺重叠。", "Choose a paragraph of the current text and paste the commitment's words from it exactly: they must occur once in the paragraph and overlap no other commitment."},
