@@ -232,6 +232,8 @@ var messages = []entry{
 	{"anc.repin.lead", "选择现行文本中的段落,并逐字粘贴这项承诺在该段中的原文:原文须在段中只出现一次,且不与其他承诺重叠。", "Choose a paragraph of the current text and paste the commitment's words from it exactly: they must occur once in the paragraph and overlap no other commitment."},
 	{"anc.oldquote", "原来的原文", "Its words before"},
 	{"anc.paragraph", "段落序号", "Paragraph number"},
+	{"anc.public.unplaced", "原文已修改,待重新定位", "The text was changed; the commitment is to be placed again"},
+	{"anc.public.changed", "原文已修改,工作人员正在核对;以下是此前确认的原文。", "The text was changed and staff are checking it; below are the words confirmed before."},
 	{"anc.notice.changed", "导入的新版本改动了这项承诺的原文,承诺已改为指向改动后的文字,有待工作人员确认。", "A new version of the text changed this commitment's words; it now points to the changed words, to be confirmed by staff."},
 	{"anc.notice.unplaced", "导入的新版本已不再含有这项承诺的原文(见下),有待工作人员重新定位;承诺及其进展照样保留。", "A new version of the text no longer holds this commitment's words (below); staff will pin it again. The commitment and its progress are kept."},
 	{"anc.save", "保存新位置", "Save the new place"},

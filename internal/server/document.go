@@ -35,7 +35,7 @@ func (s *Server) showDocument(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures, commitments))
+	s.render(w, r, http.StatusOK, web.DocumentPage(fd, figures, policy.PublicCommitments(commitments)))
 }
 
 // showDocumentText writes the document as plain UTF-8 text rebuilt from the
