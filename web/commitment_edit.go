@@ -10,6 +10,7 @@ import (
 // CommitmentForm is the edit form of a commitment, as strings so that what was
 // typed is shown again when it is refused.
 type CommitmentForm struct {
+	Title      string // a new version's figures may make the old title wrong
 	Status     string
 	Progress   string
 	Lead       []string // entity slugs
@@ -22,7 +23,7 @@ type CommitmentForm struct {
 
 // FormOf fills the edit form with a commitment's current values.
 func FormOf(c policy.Commitment) CommitmentForm {
-	f := CommitmentForm{Status: string(c.Status), TimeFrame: c.TimeFrame, PublicNote: c.PublicNote, Version: c.Version}
+	f := CommitmentForm{Title: c.Title, Status: string(c.Status), TimeFrame: c.TimeFrame, PublicNote: c.PublicNote, Version: c.Version}
 	if c.Progress != nil {
 		f.Progress = strconv.Itoa(*c.Progress)
 	}

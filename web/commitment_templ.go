@@ -198,7 +198,7 @@ func CommitmentPage(v CommitmentView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if c.AnchorReview == "unplaced" {
+			if !c.Placed() {
 				templ_7745c5c3_Err = anchorNotice(c).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

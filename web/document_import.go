@@ -20,6 +20,11 @@ type ImportView struct {
 	Preview    *ImportPreview     // what saving would do; nil when it is refused
 	Problems   []string           // why saving is refused, in the reader's language
 	Review     *ImportReviewForm  // the themes and candidates staff decide on (document_import_review.go)
+	// Untitled: the text names no title, so staff type one (Title, offered
+	// from the text's opening where it names the suggestion answered); the
+	// confirmation carries the title reviewed, and saves only that one.
+	Untitled bool
+	Title    string
 }
 
 // ImportPreview is what saving a parsed reply would do.

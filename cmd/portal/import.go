@@ -32,7 +32,9 @@ type parsedFile struct {
 // file cannot be parsed or saved, every problem is reported with its file
 // (and line) and nothing is saved. A new document is saved as a draft;
 // --publish publishes every file's document in the same transaction. The
-// audit log names the account given with --as, or 命令行.
+// audit log names the account given with --as, or 命令行. A file whose text
+// has no title (the page was copied from the salutation on) is refused
+// unless it is the only FILE and --title gives its title.
 //
 // With --entities a dry run also links the entities the database knows
 // (reading their aliases from DATABASE_URL, and nothing else); saving always does.
@@ -44,6 +46,7 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	entities := fs.Bool("entities", false, "link the entities the database at DATABASE_URL knows (reads only)")
 	as := fs.String("as", "", "the email of the staff account the audit log names (default: 命令行)")
 	publish := fs.Bool("publish", false, "publish the documents at once (default: new documents are drafts)")
+	title := fs.String("title", "", "the title of a reply whose text has none (one FILE only)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,13 +59,21 @@ func importCommand(ctx context.Context, cfg config.Config, args []string, stdout
 	if *asJSON && !*dryRun {
 		return usageError("import --json prints a dry run's structure: add --dry-run, or leave out --json to save")
 	}
+	if *title != "" && fs.NArg() != 1 {
+		return usageError("import --title titles one file: give one FILE with it")
+	}
 	var parsed []parsedFile
 	var failed int
 	for _, name := range fs.Args() {
 		src, err := readImportFile(name)
 		if err == nil {
 			var d *importer.Document
-			d, err = importer.Parse(src)
+			// A page copied from the salutation on has no title: it is
+			// read, and saved only with the title --title gives it.
+			d, err = importer.ReadTitled(src, *title)
+			if err == nil && d.Untitled() {
+				err = fmt.Errorf("%w; give it one with --title \"…\"", untitledError(src))
+			}
 			parsed = append(parsed, parsedFile{File: name, Document: d})
 		}
 		if err != nil {
@@ -252,4 +263,13 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("import: the database schema is at version %d, this binary needs %d; run portal migrate up first", have, want)
 	}
 	return nil
+}
+
+// untitledError is Parse's refusal of a text without a title, which names
+// the line where the title should be.
+func untitledError(src []byte) error {
+	if _, err := importer.Parse(src); err != nil {
+		return err
+	}
+	return errors.New("找不到标题")
 }

@@ -167,7 +167,7 @@ func TestImportCommandLine(t *testing.T) {
 		t.Errorf("--publish with --dry-run: %v", err)
 	}
 
-	for _, want := range []string{"portal import [--as EMAIL] [--publish] FILE...", "portal import --dry-run [--json] [--entities] FILE...",
+	for _, want := range []string{"portal import [--as EMAIL] [--publish] [--title TITLE] FILE...", "portal import --dry-run [--json] [--entities] FILE...",
 		"A new document is a\ndraft"} {
 		if !strings.Contains(usage, want) {
 			t.Errorf("usage lacks %q", want)

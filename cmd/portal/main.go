@@ -9,7 +9,7 @@
 //	portal user disable --email E
 //	portal demo-data --documents N --database-url URL
 //	                               fill another database with synthetic replies
-//	portal import [--as EMAIL] [--publish] FILE...
+//	portal import [--as EMAIL] [--publish] [--title TITLE] FILE...
 //	                               save published replies, as drafts unless --publish
 //	portal import --dry-run [--json] [--entities] FILE...
 //	                               parse them and print what was found
@@ -37,7 +37,7 @@ var usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
        portal user add --email E --name N --role admin|editor
        portal user disable --email E
        portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
-       portal import [--as EMAIL] [--publish] FILE...
+       portal import [--as EMAIL] [--publish] [--title TITLE] FILE...
        portal import --dry-run [--json] [--entities] FILE...
 
 demo-data creates and migrates the database at URL if needed, then adds N
@@ -54,7 +54,8 @@ listed with their file and line and nothing is saved. A new document is a
 draft, seen by staff only until an editor publishes it; --publish publishes
 the files' documents at once, in the same transaction (one already published
 stays published either way). The audit log names the account --as EMAIL (an
-enabled editor or admin), else 命令行.
+enabled editor or admin), else 命令行. A file whose text has no title (copied
+from the salutation on) is refused unless --title TITLE gives it, for one FILE.
 import --dry-run parses the files and prints what it found (--json: the whole
 structure; --entities: also the entities the database knows, read from
 DATABASE_URL); it writes nothing. --json needs --dry-run.

@@ -109,6 +109,7 @@ var headerKeys = map[string]func(*Meta) *string{
 	"名称":   func(m *Meta) *string { return &m.Name },
 	"信息名称": func(m *Meta) *string { return &m.Name },
 	"标题":   func(m *Meta) *string { return &m.Name },
+	"建议标题": func(m *Meta) *string { return &m.Name }, // a deputy's suggestion page: the title is the suggestion's
 	"发布日期": func(m *Meta) *string { return &m.PublishedOn },
 	"发文日期": func(m *Meta) *string { return &m.IssuedOn },
 	"成文日期": func(m *Meta) *string { return &m.IssuedOn },

@@ -24,6 +24,7 @@ type ProgressUpdate struct {
 
 // CommitmentEdit is what staff may change on a commitment through its form.
 type CommitmentEdit struct {
+	Title      string // blank keeps the title
 	Status     Status
 	Progress   *int
 	Lead       []string // entity slugs

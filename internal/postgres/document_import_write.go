@@ -163,6 +163,12 @@ func (im *docImport) writeSections(ctx context.Context) (map[string]int64, error
 			s := f.Section
 			parents[i] = ids[f.Parent] // 0 for a top-level section
 			positions[i], kinds[i], labels[i], titles[i], anchors[i] = int32(f.Position), string(s.Kind), s.Label, s.Title, s.Anchor
+			if f.Parent == "" {
+				// A reply numbered only 一是, 二是 (or (一), (二)) has those at the
+				// top of its tree; the schema calls every top-level node a
+				// section, and the label keeps how it is numbered.
+				kinds[i] = string(policy.SectionTop)
+			}
 			starts[i], startOffsets[i] = im.paraID[s.Start.Paragraph], int32(s.Start.Offset)
 			ends[i], endOffsets[i] = im.paraID[s.End.Paragraph], int32(s.End.Offset)
 		}

@@ -303,7 +303,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, toAPIDocument(fd, figures, mentions, commitments))
+	s.writeJSON(w, r, toAPIDocument(fd, figures, mentions, policy.PublicCommitments(commitments)))
 }
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
@@ -332,7 +332,7 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.writeJSON(w, r, apiList[apiCommitment]{convertAll(list, func(c policy.Commitment) apiCommitment {
+	s.writeJSON(w, r, apiList[apiCommitment]{convertAll(policy.PublicCommitments(list), func(c policy.Commitment) apiCommitment {
 		out := toAPICommitment(c)
 		out.Timeliness = string(c.TimelinessOn(cq.filter.Today))
 		return out
@@ -353,6 +353,7 @@ func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
 	if err == nil && c.WithdrawnAt != nil {
 		err = errNoCommitment
 	}
+	c = c.Public()
 	if err != nil {
 		s.apiError(w, r, err)
 		return

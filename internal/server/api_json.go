@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres"
 )
@@ -154,7 +155,9 @@ type apiCommitment struct {
 	Document     apiDocRef     `json:"document"`
 	Section      apiSectionRef `json:"section"`
 	TopSection   apiSectionRef `json:"top_section"`
-	Place        apiSpan       `json:"place"`
+	Place        *apiSpan      `json:"place"` // null while an import's change to its words waits for staff
+	AnchorReview string        `json:"anchor_review,omitempty"`
+	AnchorNote   string        `json:"anchor_note,omitempty"`
 	Lead         []apiRef      `json:"lead"`
 	Support      []apiRef      `json:"support"`
 	URL          string        `json:"url"`
@@ -169,7 +172,7 @@ type apiCommitmentDetail struct {
 	Updates       []apiUpdate    `json:"updates"`
 	Feed          string         `json:"feed"`
 	History       string         `json:"history"`
-	ParagraphText string         `json:"paragraph_text"`
+	ParagraphText *string        `json:"paragraph_text"` // null with place
 }
 
 type apiRelated struct {
@@ -387,17 +390,23 @@ func toAPICommitment(c policy.Commitment) apiCommitment {
 	if top.Theme != nil {
 		top.Theme.NameEN = "" // the list query does not load it; keep one shape everywhere
 	}
-	return apiCommitment{
+	a := apiCommitment{
 		ID: c.ID, Label: c.Label(), Position: c.Position, Title: c.Title, Quote: c.Quote,
 		Kind: string(c.Kind), KindName: c.Kind.Name(), Strength: string(c.Strength), StrengthName: c.Strength.Name(),
 		Status: string(c.Status), StatusName: c.Status.Name(), StatusBasis: c.StatusBasis, Progress: c.Progress,
 		TimeFrame: c.TimeFrame, PeriodStart: dateString(c.PeriodStart), PeriodEnd: dateString(c.PeriodEnd),
 		DueOn: dateString(c.DueOn), PublicNote: c.PublicNote, UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
 		Document: toAPIDocRef(c.Document), Section: toAPISectionRef(c.Section), TopSection: top,
-		Place: apiSpan{c.Place.ParagraphSeq, c.Place.Start, c.Place.End},
-		Lead:  toAPIRefs(c.Lead), Support: toAPIRefs(c.Support),
+		Lead: toAPIRefs(c.Lead), Support: toAPIRefs(c.Support),
 		URL: "/commitments/" + id, APIURL: "/api/v1/commitments/" + id,
 	}
+	if c.Placed() {
+		a.Place = &apiSpan{c.Place.ParagraphSeq, c.Place.Start, c.Place.End}
+	}
+	if c.AnchorReview != "" {
+		a.AnchorReview, a.AnchorNote = c.AnchorReview, i18n.For("zh").T("anc.public."+c.AnchorReview)
+	}
+	return a
 }
 
 func toAPICommitmentDetail(c policy.Commitment, updates []policy.ProgressUpdate) apiCommitmentDetail {
@@ -409,7 +418,7 @@ func toAPICommitmentDetail(c policy.Commitment, updates []policy.ProgressUpdate)
 		Updates:       make([]apiUpdate, 0, len(updates)),
 		Feed:          "/commitments/" + strconv.FormatInt(c.ID, 10) + "/updates.atom",
 		History:       "/commitments/" + strconv.FormatInt(c.ID, 10) + "/history",
-		ParagraphText: c.Place.ParagraphText,
+		ParagraphText: paragraphText(c),
 	}
 	for _, f := range c.Figures {
 		d.Figures = append(d.Figures, toAPIFigure(f))
@@ -473,4 +482,13 @@ func toAPIEntityDetail(e *policy.EntityPage) apiEntityDetail {
 		d.Commitments = append(d.Commitments, toAPICommitment(c))
 	}
 	return d
+}
+
+// paragraphText is the text of the paragraph holding a commitment, or nil
+// when the public sees no place for it.
+func paragraphText(c policy.Commitment) *string {
+	if !c.Placed() {
+		return nil
+	}
+	return &c.Place.ParagraphText
 }

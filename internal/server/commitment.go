@@ -57,6 +57,7 @@ func (s *Server) renderCommitment(w http.ResponseWriter, r *http.Request, status
 		s.renderError(w, r, err)
 		return
 	}
+	c = c.Public() // a public, cached page: the words staff confirmed; the anchors page shows the rest
 	v, err := s.commitmentView(r, c)
 	if err != nil {
 		s.renderError(w, r, err)

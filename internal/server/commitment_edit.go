@@ -44,10 +44,11 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 	errs := fieldErrors{}
 	var e policy.CommitmentEdit
 	f := web.CommitmentForm{
-		Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
+		Title: form.Get("title"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
 		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
 	}
 	l := i18n.From(r.Context())
+	e.Title = text(l, errs, form, "title", l.T("field.title"), 60, true, false)
 	e.Status = status(l, errs, form, "status")
 	e.Progress = percent(l, errs, form, "progress")
 	if !e.Status.ProgressFits(e.Progress) {
@@ -121,6 +122,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		}
 		return v + "%"
 	}
+	add("title", cur.Title, submitted.Title)
 	add("status", statusName(cur.Status), statusName(submitted.Status))
 	add("progress", withPercent(cur.Progress), withPercent(submitted.Progress))
 	add("lead", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))

@@ -194,6 +194,7 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	list = policy.PublicCommitments(list)
 	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total, CSVURL: "/commitments.csv"}
 	if len(q) > 0 {
 		v.CSVURL += "?" + q.Encode()

@@ -48,7 +48,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true // what Excel writes and expects
 	cw.Write(csvHeader)
-	for _, c := range list {
+	for _, c := range policy.PublicCommitments(list) {
 		cw.Write(csvRow(c, figures[c.ID], base, cq.filter.Today))
 	}
 	cw.Flush()

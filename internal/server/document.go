@@ -55,7 +55,7 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, fd *poli
 	if x.MarksOff {
 		stripMarks(fd.Paragraphs)
 	}
-	s.render(w, r, status, web.DocumentPage(fd, figures, commitments, x))
+	s.render(w, r, status, web.DocumentPage(fd, figures, policy.PublicCommitments(commitments), x))
 }
 
 // showDocumentText writes the document as plain UTF-8 text rebuilt from the

@@ -73,7 +73,7 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, policy.Errorm(policy.EINVALID, "imp.badsum"))
 		return
 	}
-	doc, err := importer.Parse([]byte(v.Text))
+	doc, err := importer.Read([]byte(v.Text))
 	var perr *importer.ParseError
 	if errors.As(err, &perr) {
 		v.ParseError = perr
@@ -89,16 +89,24 @@ func (s *Server) importDocument(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = l.T("imp.pasted")
 	}
+	titled := importTitle(r, l, &v)
 	files := []postgres.ImportFile{{Name: name, Document: doc}}
+	if doc.Untitled() {
+		// Reviewed before a title is typed: the preview needs one to say
+		// what saving would do, and the confirmation refuses it.
+		preview := *doc
+		preview.Entitle(l.T("imp.untitled.none"))
+		files[0].Document = &preview
+	}
 	status := http.StatusOK
 	review, err := s.importReview(r, &v, confirm)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if confirm && review == nil {
-		// A refused theme or candidate: nothing is saved, and the review
-		// is shown again with what was chosen and typed.
+	if confirm && (review == nil || !titled) {
+		// A refused theme, candidate or title: nothing is saved, and the
+		// review is shown again with what was chosen and typed.
 		confirm, status = false, http.StatusUnprocessableEntity
 	}
 	if confirm {
@@ -267,4 +275,45 @@ func importName(s string) string {
 		return ""
 	}
 	return s
+}
+
+// maxImportTitle is the longest title the page takes: the longest in the
+// corpus is 60 characters, and a title is one line.
+const maxImportTitle = 200
+
+// importTitle gives an untitled text the title typed on the review, or at
+// the first review the one its opening suggests, and reports whether a
+// confirmation may save it: the title is there, fits, and is the one the
+// review was made with (the preview's match and slug depend on it).
+func importTitle(r *http.Request, l *i18n.Localizer, v *web.ImportView) bool {
+	d := v.Document
+	if !d.Untitled() {
+		return true
+	}
+	v.Untitled = true
+	typed, ok := r.PostForm["title"]
+	switch {
+	case !ok:
+		v.Title = d.SuggestTitle()
+	case len(typed) > 0:
+		v.Title = strings.Join(strings.Fields(typed[0]), " ")
+	}
+	confirm := r.PostForm.Get("confirm") == "1"
+	switch {
+	case utf8.RuneCountInString(v.Title) > maxImportTitle:
+		v.Errors["title"] = l.T("imp.untitled.toolong", strconv.Itoa(maxImportTitle))
+		v.Title = string([]rune(v.Title)[:maxImportTitle])
+		return false
+	case v.Title == "":
+		if confirm {
+			v.Errors["title"] = l.T("imp.untitled.required")
+		}
+		return false
+	}
+	d.Entitle(v.Title)
+	if confirm && v.Title != r.PostForm.Get("reviewedtitle") {
+		v.Errors["title"] = l.T("imp.untitled.changed")
+		return false
+	}
+	return true
 }

@@ -32,7 +32,7 @@ func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
 	var inside []policy.Commitment
 	for _, c := range all {
 		if sec.Contains(c.Place.ParagraphSeq, c.Place.Start, c.Place.End) {
-			inside = append(inside, c)
+			inside = append(inside, c.Public())
 		}
 	}
 	s.render(w, r, http.StatusOK, web.SectionPage(fd, sec, fd.Excerpt(sec), inside))

@@ -255,7 +255,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func editForm(t testing.TB, pool *pgxpool.Pool, id int64) url.Values {
 	return url.Values{
 		"version": {itoa(version(t, pool, id))}, "status": {"in_progress"}, "progress": {"40"},
-		"lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"},
+		"title": {scalar[string](t, pool, `SELECT title FROM commitments WHERE id = $1`, id)}, // as the form shows it
+		"lead":  {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"},
 		"public_note": {"已召开项目推进会。"},
 	}
 }
