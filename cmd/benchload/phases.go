@@ -253,13 +253,14 @@ func saveOnceASecond(ctx context.Context, base, cookie, dbURL string) (saves, fa
 		case <-tick.C:
 		}
 		var version int
-		if err := pool.QueryRow(ctx, `SELECT version FROM commitments WHERE id = $1`, savedCommitment).Scan(&version); err != nil {
+		var title string
+		if err := pool.QueryRow(ctx, `SELECT version, title FROM commitments WHERE id = $1`, savedCommitment).Scan(&version, &title); err != nil {
 			if ctx.Err() == nil {
 				failures++
 			}
 			continue
 		}
-		form := url.Values{"version": {strconv.Itoa(version)}, "status": {"in_progress"}, "progress": {strconv.Itoa(n % 100)},
+		form := url.Values{"version": {strconv.Itoa(version)}, "title": {title}, "status": {"in_progress"}, "progress": {strconv.Itoa(n % 100)},
 			"lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"},
 			"public_note": {"压测保存 " + strconv.Itoa(n)}}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/commitments/"+strconv.Itoa(savedCommitment)+"/edit", strings.NewReader(form.Encode()))

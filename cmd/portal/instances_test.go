@@ -73,12 +73,13 @@ func TestTwoInstancesOnOneDatabase(t *testing.T) {
 		t.Fatalf("login through A: status %d", res.StatusCode)
 	}
 	var version int
-	if err := pool.QueryRow(context.Background(), `SELECT version FROM commitments WHERE id = 2`).Scan(&version); err != nil {
+	var title string
+	if err := pool.QueryRow(context.Background(), `SELECT version, title FROM commitments WHERE id = 2`).Scan(&version, &title); err != nil {
 		t.Fatal(err)
 	}
 	note := fmt.Sprintf("经实例A保存的说明 %d。", time.Now().UnixNano())
 	res, err = editor.PostForm(a.base+"/commitments/2/edit", url.Values{
-		"version": {strconv.Itoa(version)}, "status": {"in_progress"}, "progress": {"40"},
+		"version": {strconv.Itoa(version)}, "title": {title}, "status": {"in_progress"}, "progress": {"40"},
 		"lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"},
 		"public_note": {note},
 	})
