@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,7 @@ import (
 // as %!…(MISSING) on the page.
 func TestEveryMessageFormatsCleanly(t *testing.T) {
 	verb := regexp.MustCompile(`%%|%(?:\[\d+\])?[dsvq]`)
-	for _, m := range append(messages, accountabilityMessages...) {
+	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages) {
 		for lang, text := range map[string]string{"zh": m.zh, "en": m.en} {
 			var args []any
 			for _, v := range verb.FindAllString(text, -1) {
@@ -55,7 +56,7 @@ func TestEveryCatalogueEntryHasBothLanguages(t *testing.T) {
 			}
 		}
 	}
-	for _, m := range append(messages, accountabilityMessages...) {
+	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages) {
 		check(m.id, m.zh, m.en)
 	}
 	for _, m := range counted {
