@@ -34,11 +34,17 @@ func filterToday(expr string, f policy.CommitmentFilter) string {
 	if !strings.Contains(expr, todayMark) {
 		return expr
 	}
-	today := f.Today
-	if today.IsZero() {
-		today = policy.Today(time.Now())
+	return strings.ReplaceAll(expr, todayMark, "DATE '"+dayOrToday(f.Today).Format("2006-01-02")+"'")
+}
+
+// dayOrToday is day, or today in China when a caller gave none. The server
+// always passes its own clock's day; the fallback serves callers without a
+// clock of their own (the command line, the store's tests).
+func dayOrToday(day time.Time) time.Time {
+	if day.IsZero() {
+		return policy.Today(time.Now())
 	}
-	return strings.ReplaceAll(expr, todayMark, "DATE '"+today.Format("2006-01-02")+"'")
+	return day
 }
 
 // commitmentOrders are the orders of policy.CommitmentSorts, over the aliases

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -64,11 +63,7 @@ func (s *Store) Documents(ctx context.Context, f policy.DocumentFilter) ([]polic
 	if !ok {
 		return nil, policy.Errorf(policy.EINVALID, "unknown document order %q", f.Sort)
 	}
-	today := f.Today
-	if today.IsZero() {
-		today = policy.Today(time.Now())
-	}
-	args := []any{today}
+	args := []any{dayOrToday(f.Today)}
 	where := documentWhere(ctx, f, &args)
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+documentColumns+`,
