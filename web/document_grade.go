@@ -8,6 +8,7 @@ type DocumentExtras struct {
 	MarksOff  bool       // the clean published text, without any marks
 	UpdatedAt *time.Time // the last change to the document or its commitments
 	Grade     GradeForm
+	Evaluated DocumentEvaluations // the proposer's evaluations, follow-ups and (staff) links
 }
 
 // GradeForm is the handling-grade form as submitted, with its errors.

@@ -25,6 +25,9 @@ const (
 	// filters stays well under it, a script cannot hold the CPUs with it.
 	DefaultRenderLimit  = 60
 	DefaultRenderWindow = time.Minute
+	// DefaultEvaluationLinkDays is how long an evaluation link lasts: about
+	// the two months a proposer is given to answer.
+	DefaultEvaluationLinkDays = 60
 )
 
 // Config is the portal's configuration.
@@ -75,6 +78,9 @@ type Config struct {
 	// 0 turns the limit off. PORTAL_RENDER_LIMIT and PORTAL_RENDER_WINDOW.
 	RenderLimit  int
 	RenderWindow time.Duration
+	// EvaluationLinkDays is how many days a proposer's evaluation link stays
+	// usable after staff issue it. PORTAL_EVALUATION_LINK_DAYS.
+	EvaluationLinkDays int
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -137,6 +143,14 @@ func FromEnv() (Config, error) {
 			return cfg, fmt.Errorf("PORTAL_RENDER_LIMIT must be a whole number of pages (0 for no limit), not %q", v)
 		}
 		cfg.RenderLimit = n
+	}
+	cfg.EvaluationLinkDays = DefaultEvaluationLinkDays
+	if v := os.Getenv("PORTAL_EVALUATION_LINK_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			return cfg, fmt.Errorf("PORTAL_EVALUATION_LINK_DAYS must be a whole number of days from 1 to 3650, not %q", v)
+		}
+		cfg.EvaluationLinkDays = n
 	}
 	switch cfg.LogFormat = os.Getenv("PORTAL_LOG_FORMAT"); cfg.LogFormat {
 	case "", "json", "text":

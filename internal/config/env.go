@@ -85,6 +85,10 @@ var Variables = []Variable{
 	{Name: "PORTAL_RENDER_WINDOW", Default: durationText(DefaultRenderWindow), Reader: ReaderPortal,
 		Short: "the window of PORTAL_RENDER_LIMIT",
 		Doc:   "The window over which `PORTAL_RENDER_LIMIT` counts (a sliding window)."},
+	{Name: "PORTAL_EVALUATION_LINK_DAYS", Default: strconv.Itoa(DefaultEvaluationLinkDays), Reader: ReaderPortal,
+		Short: "days a proposer's evaluation link stays usable after it is issued",
+		Doc: "How many days a proposer's personal evaluation link (`/evaluations/{token}`) stays usable after " +
+			"staff issue it; from 1 to 3650."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -18,11 +18,12 @@ const (
 	ETOOLARGE     = "too_large"    // a request body over the cap
 	EMETHOD       = "method"       // a method the address does not accept; the API's published code
 	ETOOMANY      = "too_many"     // a client over its limit of pages rendered outside the cache
+	EGONE         = "gone"         // something that existed and no longer serves: a spent or expired link
 	EINTERNAL     = "internal"
 )
 
 // Codes lists every error code, so that a test can check each has a status.
-var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, ETOOLARGE, EMETHOD, ETOOMANY, EINTERNAL}
+var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, ETOOLARGE, EMETHOD, ETOOMANY, EGONE, EINTERNAL}
 
 // The two conflicts of saving a commitment. Both are ECONFLICT, but a handler
 // answers them differently (a stale form is shown again beside the current

@@ -53,8 +53,13 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	followUps, err := s.store.FollowUps(ctx, 0)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.today()),
-		Map: m, Choice: choice}
+		Map: m, Choice: choice, FollowUps: followUps}
 	for _, d := range choice.Options {
 		if d.Kind == policy.KindReply && d.SignedOn != nil && (choice.Selected == nil || d.Slug == choice.Selected.Slug) {
 			v.ReplyDate = d.SignedOn // the newest reply comes first

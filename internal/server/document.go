@@ -52,6 +52,10 @@ func (s *Server) renderDocument(w http.ResponseWriter, r *http.Request, fd *poli
 		return
 	}
 	x.UpdatedAt = &at
+	if x.Evaluated, err = s.documentEvaluations(r, fd, x.Evaluated); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if x.MarksOff {
 		stripMarks(fd.Paragraphs)
 	}

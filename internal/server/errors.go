@@ -37,6 +37,7 @@ var codeStatus = map[string]int{
 	policy.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	policy.EMETHOD:       http.StatusMethodNotAllowed,
 	policy.ETOOMANY:      http.StatusTooManyRequests,
+	policy.EGONE:         http.StatusGone,
 	policy.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -61,7 +62,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	heading, message := l.T("err.heading"), errorMessage(l, err)
 	switch status {
 	case http.StatusNotFound, http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
-		http.StatusConflict, http.StatusMethodNotAllowed, http.StatusTooManyRequests:
+		http.StatusConflict, http.StatusMethodNotAllowed, http.StatusTooManyRequests, http.StatusGone:
 		// These have a heading of their own in the catalogue: err.heading.404 ...
 		heading = l.T("err.heading." + strconv.Itoa(status))
 	case http.StatusRequestEntityTooLarge:

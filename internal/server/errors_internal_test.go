@@ -22,6 +22,7 @@ func TestErrorCodesMapToTheirStatus(t *testing.T) {
 		policy.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 		policy.EMETHOD:       http.StatusMethodNotAllowed,
 		policy.ETOOMANY:      http.StatusTooManyRequests,
+		policy.EGONE:         http.StatusGone,
 		policy.EINTERNAL:     http.StatusInternalServerError,
 	}
 	for _, code := range policy.Codes {

@@ -35,5 +35,12 @@ func (s *Server) showSection(w http.ResponseWriter, r *http.Request) {
 			inside = append(inside, c.Public())
 		}
 	}
-	s.render(w, r, http.StatusOK, web.SectionPage(fd, sec, fd.Excerpt(sec), inside))
+	var ratings []policy.Evaluation
+	if sec.ParentID == 0 {
+		if ratings, err = s.store.SectionEvaluations(r.Context(), sec.ID); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, web.SectionPage(fd, sec, fd.Excerpt(sec), inside, ratings))
 }

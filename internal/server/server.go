@@ -62,6 +62,7 @@ type Options struct {
 	ListenURL       string        // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
 	RenderLimit     int           // pages one client may have rendered outside the cache per RenderWindow; 0 for no limit
 	RenderWindow    time.Duration // zero takes config.DefaultRenderWindow
+	EvaluationDays  int           // how long an evaluation link lasts; zero takes config.DefaultEvaluationLinkDays
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -70,7 +71,8 @@ func OptionsFrom(cfg config.Config) Options {
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
-		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow}
+		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
+		EvaluationDays: cfg.EvaluationLinkDays}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -160,6 +162,14 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
 
+		// The proposer's evaluation, by a personal link: never cached.
+		r.Group(func(r chi.Router) {
+			r.Use(s.evaluationGuard())
+			r.Get("/evaluations/thanks", s.showEvaluationThanks)
+			r.Get("/evaluations/{token}", s.showEvaluation)
+			r.Post("/evaluations/{token}", s.submitEvaluation)
+		})
+
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireEditor, s.awaitOwnWrites)
 			r.Get("/commitments/new", s.showNewCommitment)
@@ -179,6 +189,10 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{slug}/publish", s.publishDocument)
 			r.Post("/documents/{slug}/unpublish", s.unpublishDocument)
 			r.Post("/documents/{slug}/grade", s.setDocumentGrade)
+			r.Post("/documents/{slug}/evaluation-links", s.issueEvaluationLink)
+			r.Post("/documents/{slug}/evaluation-links/{id}/revoke", s.revokeEvaluationLink)
+			r.Post("/follow-ups/{id}/due", s.setFollowUpDue)
+			r.Post("/follow-ups/{id}/close", s.closeFollowUp)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAdmin, s.awaitOwnWrites)
