@@ -128,7 +128,11 @@ CREATE TRIGGER notify_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON eva
     FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
 
 -- Issuing, revoking, evaluating and the follow-up's changes are audited with
--- these subject types, added to whatever list the log has by now.
+-- these subject types, added to whatever list the log has by now. 00011's
+-- pattern ('([a-z_]+)') finds the names only while the check is still
+-- written IN ('a', 'b'): once 00011 has rewritten it as ANY ('{a,b}'::text[])
+-- it finds none, and the IF quietly adds nothing. This one reads both forms,
+-- and fails rather than guess when it reads nothing.
 -- +goose StatementBegin
 DO $$
 DECLARE
@@ -138,7 +142,10 @@ BEGIN
     FOREACH k IN ARRAY ARRAY['evaluation_link', 'evaluation', 'follow_up'] LOOP
         SELECT array_agg(m[1]) INTO kinds
         FROM regexp_matches((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'audit_log_subject_type_check'),
-                            '''([a-z_]+)''', 'g') AS m;
+                            '[{,'']([a-z_]+)(?=[,}''])', 'g') AS m;
+        IF kinds IS NULL OR NOT 'commitment' = ANY (kinds) THEN
+            RAISE EXCEPTION 'cannot read audit_log_subject_type_check';
+        END IF;
         IF NOT k = ANY (kinds) THEN
             EXECUTE format('ALTER TABLE audit_log DROP CONSTRAINT audit_log_subject_type_check, '
                            'ADD CONSTRAINT audit_log_subject_type_check CHECK (subject_type = ANY (%L::text[]))',
@@ -160,7 +167,10 @@ DECLARE
 BEGIN
     SELECT array_agg(m[1]) INTO kinds
     FROM regexp_matches((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'audit_log_subject_type_check'),
-                        '''([a-z_]+)''', 'g') AS m;
+                        '[{,'']([a-z_]+)(?=[,}''])', 'g') AS m;
+    IF kinds IS NULL OR NOT 'commitment' = ANY (kinds) THEN
+        RAISE EXCEPTION 'cannot read audit_log_subject_type_check';
+    END IF;
     EXECUTE format('ALTER TABLE audit_log DROP CONSTRAINT audit_log_subject_type_check, '
                    'ADD CONSTRAINT audit_log_subject_type_check CHECK (subject_type = ANY (%L::text[])) NOT VALID',
                    array_remove(array_remove(array_remove(kinds, 'evaluation_link'), 'evaluation'), 'follow_up'));
