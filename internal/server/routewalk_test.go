@@ -61,6 +61,16 @@ var validForms = map[string]url.Values{
 	"/documents/{slug}/publish":   {},
 	"/documents/{slug}/unpublish": {},
 	"/documents/{slug}/grade":     {"grade": {"B"}},
+	// Issuing shows a new link each time; revoking link 1 (issued by the
+	// walk's first issue) is a 303, then changes nothing.
+	"/documents/{slug}/evaluation-links":             {"addressee": {"农工党贵州省委员会"}},
+	"/documents/{slug}/evaluation-links/{id}/revoke": {},
+	// The walk's token is well formed but no link's: every submission is a
+	// 404 (or 429 once the client is over the limit), and nothing is saved.
+	"/evaluations/{token}": {"rating": {"satisfied"}, "section-1": {"basically_satisfied"}, "comment": {"答复认真。"}, "comment_public": {"1"}},
+	// No follow-up exists in the walk's database: 404s.
+	"/follow-ups/{id}/due":   {"version": {""}, "due_on": {"2027-03-03"}},
+	"/follow-ups/{id}/close": {"version": {""}, "reply": {replySlug}},
 	// Without confirm and sum the import page only shows its review; nothing is saved.
 	"/documents/import": {"name": {"答复.txt"}, "text": {"关于加快电池材料产业发展的答复\n\n王委员:\n您提出的《关于加快电池材料产业发展的建议》收悉。现答复如下:\n一、加快产业发展\n我们将加快建设电池材料基地。\n\n贵州省工业和信息化厅\n2023年6月28日\n"}},
 }
@@ -159,10 +169,11 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css"}
+	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css",
+		"token": "dGhlIHJvdXRlIHdhbGsgdG9rZW4sIG5vIGxpbmshISE"}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key"} {
+		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key", "token"} {
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself
@@ -300,14 +311,17 @@ func (p *handlerPortal) formFor(t *testing.T, pattern, field, value string) url.
 }
 
 // fingerprint sums up what a refused request must not change: commitments,
-// their units and updates, accounts and the audit log.
+// their units and updates, accounts, the audit log, evaluation links,
+// evaluations and follow-ups.
 func (p *handlerPortal) fingerprint(t *testing.T) string {
 	return scalar[string](t, p.pool, `SELECT concat_ws('|',
 		(SELECT md5(coalesce(string_agg(c::text, ',' ORDER BY c.id), '')) FROM commitments c),
 		(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY u.commitment_id, u.entity_id, u.role), '')) FROM commitment_units u),
 		(SELECT count(*) FROM progress_updates),
 		(SELECT md5(coalesce(string_agg(concat_ws(',', id, email, name, role, disabled_at, password_hash), ';' ORDER BY id), '')) FROM users),
-		(SELECT count(*) FROM audit_log))`)
+		(SELECT count(*) FROM audit_log),
+		(SELECT md5(coalesce(string_agg(concat_ws(',', id, used_at, revoked_at), ';' ORDER BY id), '')) FROM evaluation_links),
+		(SELECT count(*) FROM evaluations), (SELECT md5(coalesce(string_agg(f::text, ',' ORDER BY f.id), '')) FROM follow_ups f))`)
 }
 
 func truncateForLog(s string) string {
