@@ -59,16 +59,6 @@ type EvaluationLinkIssued struct {
 	ExpiresAt time.Time
 }
 
-// sectionName names a top-level section of fd by id.
-func sectionName(fd *policy.FullDocument, id int64) string {
-	for _, s := range fd.Sections {
-		if s.ID == id {
-			return s.Heading()
-		}
-	}
-	return ""
-}
-
 // sectionRatingName finds the section's heading among the document's for
 // the evaluations on the document page.
 func sectionRatingName(sections []*policy.Section, id int64) string {

@@ -63,8 +63,8 @@ var evaluationMessages = []entry{
 	{"elink.back", "返回答复", "Back to the reply"},
 
 	{"fu.heading", "再次办理", "Handled again (follow-up)"},
-	{"fu.opened", "因评价不满意于", "Opened after an unsatisfied evaluation on "},
-	{"fu.due", "办理时限：", "due "},
+	{"fu.opened", "因评价不满意而启动，启动日期：", "Opened after an unsatisfied evaluation on "},
+	{"fu.due", "办理时限：", "Due: "},
 	{"fu.closed", "已再次答复：", "Follow-up reply: "},
 	{"fu.due.set", "办理时限", "Due date"},
 	{"fu.due.save", "保存时限", "Save date"},

@@ -59,6 +59,28 @@ func TestEvaluationLinkFlow(t *testing.T) {
 	p := newTestPortal(t, withStaff(), withClock(evalClock))
 	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
+	issue := base + "/documents/" + replySlug + "/evaluation-links"
+	if r := request(t, browserClient(t), http.MethodPost, issue, url.Values{"addressee": {"农工党贵州省委员会"}}); r.status == http.StatusOK || tokenInPage.MatchString(r.body) {
+		t.Errorf("the public issued a link: status %d", r.status)
+	}
+	long := strings.Repeat("委", 201)
+	if r := request(t, editor, http.MethodPost, issue, url.Values{"addressee": {long}}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, `value="`+long+`"`) || !strings.Contains(r.body, `id="err-addressee"`) {
+		t.Errorf("an addressee of 201 characters: status %d", r.status)
+	}
+	if r := request(t, editor, http.MethodPost, issue, url.Values{"addressee": {" "}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("no addressee: status %d", r.status)
+	}
+	if r := request(t, editor, http.MethodPost, base+"/documents/no-such-reply/evaluation-links", url.Values{"addressee": {"某人"}}); r.status != http.StatusNotFound {
+		t.Errorf("a link for no document: status %d", r.status)
+	}
+	other := scalar[string](t, pool, `SELECT slug FROM documents WHERE kind <> 'reply' AND published_at IS NOT NULL ORDER BY id LIMIT 1`)
+	if r := request(t, editor, http.MethodPost, base+"/documents/"+other+"/evaluation-links", url.Values{"addressee": {"某人"}}); r.status != http.StatusBadRequest {
+		t.Errorf("a link for a document that is not a reply: status %d", r.status)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM evaluation_links`); n != 0 {
+		t.Fatalf("refused issues saved %d links", n)
+	}
 	token := issueLink(t, editor, base)
 
 	sum := sha256.Sum256([]byte(token))
@@ -115,7 +137,7 @@ func TestEvaluationLinkFlow(t *testing.T) {
 	}
 
 	// Refused forms: 422 with what was typed, nothing saved.
-	long := strings.Repeat("意见", 1001) // 2002 characters
+	long = strings.Repeat("意见", 1001) // 2002 characters
 	r = request(t, proposer, http.MethodPost, page, url.Values{"rating": {"unsatisfied"}, "comment": {long}, sectionField: {"satisfied"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, long) || !strings.Contains(r.body, `id="err-comment"`) {
 		t.Errorf("a comment of 2002 characters: status %d, kept %v", r.status, strings.Contains(r.body, long))
