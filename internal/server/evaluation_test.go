@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
 // evalClock is the day the evaluation tests run on: 3 December 2026, 10:00 in China.
@@ -286,5 +288,39 @@ func TestEvaluationLinksThrottled(t *testing.T) {
 	// Other pages are not limited by it.
 	if r := request(t, nil, http.MethodGet, p.URL+"/documents/"+replySlug, nil); r.status != http.StatusOK {
 		t.Errorf("the document page: status %d", r.status)
+	}
+}
+
+// TestCachedPagesShowANewEvaluation: the document, section and dashboard
+// pages kept in the page cache are dropped when an evaluation and its
+// follow-up are written (migration 00016's notifications), while the
+// evaluation page itself never enters the cache.
+func TestCachedPagesShowANewEvaluation(t *testing.T) {
+	p := newTestPortal(t, withStaff(), withClock(evalClock), withChangeListener())
+	base, pool := p.URL, p.Pool
+	token := issueLink(t, loggedIn(t, base, editorEmail), base)
+	anchor := scalar[string](t, pool, `SELECT s.anchor FROM sections s JOIN documents d ON d.id = s.document_id
+		WHERE d.slug = $1 AND s.parent_id IS NULL ORDER BY s.position LIMIT 1`, replySlug)
+	section := scalar[int64](t, pool, `SELECT id FROM sections WHERE anchor = $1 AND document_id = (SELECT id FROM documents WHERE slug = $2)`, anchor, replySlug)
+	pages := []string{"/documents/" + replySlug, "/documents/" + replySlug + "/sections/" + anchor, "/dashboard"}
+	for _, u := range pages {
+		pgtest.WaitFor(t, 10*time.Second, u+" from the cache", func() bool {
+			return anon(t, base+u).header.Get("X-Portal-Cache") == "hit"
+		})
+	}
+	for range 2 {
+		if r := anon(t, base+"/evaluations/"+token); r.status != http.StatusOK || r.header.Get("X-Portal-Cache") != "" {
+			t.Fatalf("the evaluation page: status %d, cache %q", r.status, r.header.Get("X-Portal-Cache"))
+		}
+	}
+	if r := request(t, browserClient(t), http.MethodPost, base+"/evaluations/"+token, url.Values{"rating": {"unsatisfied"},
+		"section-" + itoa(int(section)): {"basically_satisfied"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("sending: status %d", r.status)
+	}
+	want := map[string]string{pages[0]: `data-rating="unsatisfied"`, pages[1]: `data-rating="basically_satisfied"`, pages[2]: `data-follow-up="`}
+	for _, u := range pages {
+		pgtest.WaitFor(t, 10*time.Second, u+" to show the evaluation", func() bool {
+			return strings.Contains(anon(t, base+u).body, want[u])
+		})
 	}
 }
