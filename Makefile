@@ -85,12 +85,12 @@ fuzz: dbcheck
 			$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) ./$$dir; \
 		done; done
 
-## screenshots: run the axe audit and the conflict flow in chromium, saving each page
+## screenshots: run the axe audit, the conflict flow and the evaluation flow in chromium, saving each page
 ## under docs/screenshots/.
 screenshots: dbcheck
 	@if command -v fc-list >/dev/null && [ -z "$$(fc-list :lang=zh)" ]; then \
 		echo "no Chinese font: the screenshots would show boxes; apt-get install fonts-noto-cjk"; exit 1; fi
-	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser' ./internal/server
+	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser|TestProposerEvaluatesInABrowser' ./internal/server
 
 ## bench: load the portal binary with wrk at 64 connections over the seeded reply and 1,000
 ## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md; also a
