@@ -9,11 +9,10 @@ import (
 // EvaluationView is the proposer's evaluation page: the reply, its top-level
 // sections to rate, and the form as sent with its errors.
 type EvaluationView struct {
-	Token     policy.EvaluationToken
-	Document  *policy.FullDocument
-	Link      policy.EvaluationLink
-	Form      EvaluationForm
-	Submitted bool // the evaluation was just recorded: the thank-you page
+	Token    policy.EvaluationToken
+	Document *policy.FullDocument
+	Link     policy.EvaluationLink
+	Form     EvaluationForm
 }
 
 // EvaluationForm is the evaluation form as submitted, with its errors.
