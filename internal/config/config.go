@@ -25,6 +25,9 @@ const (
 	// filters stays well under it, a script cannot hold the CPUs with it.
 	DefaultRenderLimit  = 60
 	DefaultRenderWindow = time.Minute
+	// DefaultEvidenceMaxMB is the largest evidence file, in megabytes
+	// (MiB): a scanned document of some dozens of pages.
+	DefaultEvidenceMaxMB = 20
 )
 
 // Config is the portal's configuration.
@@ -73,8 +76,11 @@ type Config struct {
 	// RenderLimit is how many pages one client (or one staff session) may
 	// have rendered outside the page cache per RenderWindow; more get 429.
 	// 0 turns the limit off. PORTAL_RENDER_LIMIT and PORTAL_RENDER_WINDOW.
-	RenderLimit  int
-	RenderWindow time.Duration
+	RenderLimit int
+	// EvidenceMaxBytes is the largest evidence file one may attach
+	// (PORTAL_EVIDENCE_MAX_MB).
+	EvidenceMaxBytes int64
+	RenderWindow     time.Duration
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -137,6 +143,14 @@ func FromEnv() (Config, error) {
 			return cfg, fmt.Errorf("PORTAL_RENDER_LIMIT must be a whole number of pages (0 for no limit), not %q", v)
 		}
 		cfg.RenderLimit = n
+	}
+	cfg.EvidenceMaxBytes = DefaultEvidenceMaxMB << 20
+	if v := os.Getenv("PORTAL_EVIDENCE_MAX_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			return cfg, fmt.Errorf("PORTAL_EVIDENCE_MAX_MB must be a whole number of megabytes from 1 to 1024, not %q", v)
+		}
+		cfg.EvidenceMaxBytes = int64(n) << 20
 	}
 	switch cfg.LogFormat = os.Getenv("PORTAL_LOG_FORMAT"); cfg.LogFormat {
 	case "", "json", "text":

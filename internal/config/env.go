@@ -85,6 +85,10 @@ var Variables = []Variable{
 	{Name: "PORTAL_RENDER_WINDOW", Default: durationText(DefaultRenderWindow), Reader: ReaderPortal,
 		Short: "the window of PORTAL_RENDER_LIMIT",
 		Doc:   "The window over which `PORTAL_RENDER_LIMIT` counts (a sliding window)."},
+	{Name: "PORTAL_EVIDENCE_MAX_MB", Default: strconv.Itoa(DefaultEvidenceMaxMB), Reader: ReaderPortal,
+		Short: "the largest evidence file staff may attach, in MB",
+		Doc: "The largest evidence file staff may attach to a progress update, in megabytes (MiB, 1 to 1024). " +
+			"A larger upload gets the 413 page before its body is read. Files are kept in PostgreSQL."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -12,9 +12,31 @@ import (
 // UnitKinds are the kinds of entity that can lead or support a commitment.
 var UnitKinds = []policy.EntityKind{"government", "organisation", "institution", "company", "region", "park"}
 
-// Units lists the entities that can lead or support a commitment, by kind and name.
+// Units lists the entities that can lead or support a commitment, by kind and
+// name, each with its short names (aliases) for the unit picker's filter.
 func (s *Store) Units(ctx context.Context) ([]policy.Entity, error) {
-	return s.Entities(ctx, UnitKinds...)
+	units, err := s.Entities(ctx, UnitKinds...)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT e.slug, array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a
+		JOIN entities e ON e.id = a.entity_id WHERE e.kind = ANY($1) AND a.alias <> e.name GROUP BY e.slug`, toStrings(UnitKinds))
+	if err != nil {
+		return nil, err
+	}
+	aliases := map[string][]string{}
+	var slug string
+	var names []string
+	if _, err := pgx.ForEachRow(rows, []any{&slug, &names}, func() error {
+		aliases[slug] = names
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for i := range units {
+		units[i].Aliases = aliases[units[i].Slug]
+	}
+	return units, nil
 }
 
 // setUnits replaces a commitment's lead and supporting units.

@@ -56,6 +56,9 @@ var validForms = map[string]url.Values{
 	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
 	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
 	"/admin/themes/{key}/move":         {"dir": {"up"}},
+	"/admin/units":                     {"slug": {"gz-natural-resources-dept"}, "kind": {"government"}, "name": {"贵州省自然资源厅"}, "short_names": {"省自然资源厅"}, "parent": {""}, "contact_email": {"office@zrzyt.guizhou.gov.cn"}},
+	// Without the current stamp the edit is refused as stale (409), typed values kept.
+	"/admin/units/{unit}": {"stamp": {"0000000000000000"}, "kind": {"government"}, "name": {"省财政"}, "full_name": {"贵州省财政厅"}, "short_names": {""}, "parent": {""}, "contact_email": {"czt@guizhou.gov.cn"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},
@@ -159,10 +162,10 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css"}
+	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "unit": "gz-finance-dept", "*": "style.css"}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key"} {
+		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key", "unit"} {
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself

@@ -62,6 +62,8 @@ type Options struct {
 	ListenURL       string        // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
 	RenderLimit     int           // pages one client may have rendered outside the cache per RenderWindow; 0 for no limit
 	RenderWindow    time.Duration // zero takes config.DefaultRenderWindow
+	// EvidenceMaxBytes is the largest evidence file; zero takes config.DefaultEvidenceMaxMB.
+	EvidenceMaxBytes int64
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -70,7 +72,8 @@ func OptionsFrom(cfg config.Config) Options {
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
-		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow}
+		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
+		EvidenceMaxBytes: cfg.EvidenceMaxBytes}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -190,6 +193,10 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/themes", s.createTheme)
 			r.Post("/admin/themes/{key}", s.updateTheme)
 			r.Post("/admin/themes/{key}/move", s.moveTheme)
+			r.Get("/admin/units", s.listUnits)
+			r.Post("/admin/units", s.createUnit)
+			r.Get("/admin/units/{unit}", s.showUnit)
+			r.Post("/admin/units/{unit}", s.updateUnit)
 		})
 	})
 	return r
