@@ -162,6 +162,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/login", s.showLogin)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
+		r.Get("/evidence/{id}/{name}", s.showEvidence)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireEditor, s.awaitOwnWrites)
@@ -170,6 +171,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
 			r.Post("/commitments/{id}/edit", s.saveCommitment)
 			r.Post("/commitments/{id}/updates", s.addProgressUpdate)
+			r.Post("/commitments/{id}/updates/{update}/evidence", s.addEvidence)
 			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
 			r.Post("/commitments/{id}/restore", s.restoreCommitment)
 			r.Get("/commitments/{id}/anchor", s.showRepin)

@@ -1,0 +1,46 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestUnitPickerFiltersAndKeepsOneRoleInABrowser: on the edit form the
+// picker's script shows the filter box; typing part of a short name leaves
+// only the matching units (and those already chosen); ticking "supports"
+// for the lead unit clears its "leads"; the saved form stores the choice.
+func TestUnitPickerFiltersAndKeepsOneRoleInABrowser(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(p.URL+"/login?next=/commitments/12/edit"),
+		signIn(editorEmail),
+		chromedp.WaitVisible(chromedp.CSS(`#unit-filter`)), // hidden until the script runs
+		chromedp.SendKeys(chromedp.CSS(`#unit-filter`), "应急管理"),
+		chromedp.WaitVisible(`//th[@id="unit-gz-emergency-dept"]`),
+		chromedp.WaitNotVisible(`//th[@id="unit-gz-finance-dept"]`),
+		chromedp.WaitNotVisible(`//th[@id="unit-catl"]`),
+	)
+	// Commitment 12's lead stays in view whatever the filter: it is chosen.
+	lead := must(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('input[name=lead]:checked')).map(e => e.value)`))
+	for _, slug := range lead {
+		steps(t, ctx, chromedp.WaitVisible(`//th[@id="unit-`+slug+`"]`))
+	}
+	screenshot(t, ctx, "unit-picker")
+	steps(t, ctx,
+		chromedp.Click(`//input[@name="lead"][@value="gz-emergency-dept"]`),
+		chromedp.Click(`//input[@name="support"][@value="gz-emergency-dept"]`),
+	)
+	if on := must(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name=lead][value="gz-emergency-dept"]').checked`)); on {
+		t.Fatal("ticking supports left leads ticked")
+	}
+	steps(t, ctx,
+		chromedp.Click(`//form//button[text()="保存"]`),
+		chromedp.WaitVisible(chromedp.CSS(`#timeline-h`)),
+	)
+	if got := scalar[string](t, p.Pool, `SELECT u.role FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		WHERE u.commitment_id = 12 AND e.slug = 'gz-emergency-dept'`); got != "support" {
+		t.Errorf("省应急部门 is saved as %q", got)
+	}
+}
