@@ -12,10 +12,15 @@ import (
 // UnitKinds are the kinds of entity that can lead or support a commitment.
 var UnitKinds = []policy.EntityKind{"government", "organisation", "institution", "company", "region", "park"}
 
-// Units lists the entities that can lead or support a commitment, by kind and
-// name, each with its short names (aliases) for the unit picker's filter.
+// Units lists the entities that can lead or support a commitment, by kind and name.
 func (s *Store) Units(ctx context.Context) ([]policy.Entity, error) {
-	units, err := s.Entities(ctx, UnitKinds...)
+	return s.Entities(ctx, UnitKinds...)
+}
+
+// PickerUnits are Units, each with its short names (aliases) for the unit
+// picker's filter: the forms need them, the lists' facets do not.
+func (s *Store) PickerUnits(ctx context.Context) ([]policy.Entity, error) {
+	units, err := s.Units(ctx)
 	if err != nil {
 		return nil, err
 	}
