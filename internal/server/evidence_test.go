@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 	"github.com/guizhou-portal/portal/internal/server"
 )
 
@@ -313,4 +314,22 @@ type zeros struct{}
 func (zeros) Read(b []byte) (int, error) {
 	clear(b)
 	return len(b), nil
+}
+
+// TestEvidenceReachesTheCachedPublicPage: the public commitment page is
+// served from the page cache; a file attached to a public update shows on
+// it once the change is heard, without waiting for the cache to age.
+func TestEvidenceReachesTheCachedPublicPage(t *testing.T) {
+	p := newTestPortal(t, withStaff(), withChangeListener(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
+	editor := loggedIn(t, p.URL, editorEmail)
+	pub, _ := addUpdates(t, p, editor)
+	pgtest.WaitFor(t, 10*time.Second, "the public page of commitment 12 to be cached", func() bool {
+		return request(t, nil, http.MethodGet, p.URL+"/commitments/12", nil).header.Get("X-Portal-Cache") == "hit"
+	})
+	if r := uploadEvidence(t, editor, p.URL, 12, pub, "验收报告.pdf", testPDF); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	pgtest.WaitFor(t, 10*time.Second, "the cached public page to list the file", func() bool {
+		return strings.Contains(request(t, nil, http.MethodGet, p.URL+"/commitments/12", nil).body, "验收报告.pdf")
+	})
 }

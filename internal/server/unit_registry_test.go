@@ -192,6 +192,9 @@ func TestUnitNotInTextLeadsCommitment(t *testing.T) {
 	if r := request(t, admin, http.MethodPost, p.URL+"/admin/units", newUnitForm()); r.status != http.StatusSeeOther {
 		t.Fatalf("add: %d", r.status)
 	}
+	if r := request(t, nil, http.MethodGet, p.URL+"/entities/gz-natural-resources-dept", nil); r.status != http.StatusOK || !strings.Contains(r.body, "贵州省自然资源厅") {
+		t.Errorf("the new unit's public page: %d", r.status)
+	}
 	editor := loggedIn(t, p.URL, editorEmail)
 	page := request(t, editor, http.MethodGet, p.URL+"/commitments/12/edit", nil)
 	if !strings.Contains(page.body, `name="lead" value="gz-natural-resources-dept"`) || !strings.Contains(page.body, `data-names="贵州省自然资源厅  省自然资源厅 自然资源厅"`) {
