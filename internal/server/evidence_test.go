@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -332,4 +334,47 @@ func TestEvidenceReachesTheCachedPublicPage(t *testing.T) {
 	pgtest.WaitFor(t, 10*time.Second, "the cached public page to list the file", func() bool {
 		return strings.Contains(request(t, nil, http.MethodGet, p.URL+"/commitments/12", nil).body, "验收报告.pdf")
 	})
+}
+
+// TestEvidenceUploadCutOffStoresNothing: a client that sends half of a
+// file and then drops the connection leaves no file, chunk or record.
+func TestEvidenceUploadCutOffStoresNothing(t *testing.T) {
+	logs := &lockedBuffer{}
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)),
+		withLogger(slog.New(slog.NewJSONHandler(logs, nil))))
+	editor := loggedIn(t, p.URL, editorEmail)
+	pub, _ := addUpdates(t, p, editor)
+	u, _ := url.Parse(p.URL)
+	var cookies []string
+	for _, c := range editor.Jar.Cookies(u) {
+		cookies = append(cookies, c.Name+"="+c.Value)
+	}
+	ct, body := uploadBody("批复.pdf", append(append([]byte{}, testPDF...), make([]byte, 4<<20)...))
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /commitments/12/updates/%d/evidence HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nCookie: %s\r\nSec-Fetch-Site: same-origin\r\n\r\n",
+		pub, u.Host, ct, len(body), strings.Join(cookies, "; "))
+	if _, err := conn.Write(body[:len(body)/2]); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	// The handler sees the body end early, says so, and stores nothing.
+	pgtest.WaitFor(t, 10*time.Second, "the handler to see the upload break off", func() bool {
+		for _, rec := range logs.records(t) {
+			if rec["msg"] == "evidence upload broke off" {
+				return true
+			}
+		}
+		return false
+	})
+	if n := scalar[int](t, p.Pool, `SELECT (SELECT count(*) FROM evidence_files) + (SELECT count(*) FROM evidence_chunks)
+		+ (SELECT count(*) FROM audit_log WHERE action = 'evidence.add')`); n != 0 {
+		t.Errorf("a cut-off upload left %d rows", n)
+	}
+	// The same file sent whole is stored: the half was refused for being cut off.
+	if r := uploadEvidence(t, editor, p.URL, 12, pub, "批复.pdf", append(append([]byte{}, testPDF...), make([]byte, 4<<20)...)); r.status != http.StatusSeeOther {
+		t.Errorf("the whole file: %d", r.status)
+	}
 }
