@@ -14,4 +14,8 @@ type CommitmentView struct {
 	// WithdrawReason and WithdrawErrors keep a refused withdrawal form.
 	WithdrawReason string
 	WithdrawErrors FieldErrors
+	// Evidence are the files of each update the viewer may see, by update id;
+	// EvidenceErrors the message of a refused upload, beside its update.
+	Evidence       map[int64][]policy.EvidenceFile
+	EvidenceErrors map[int64]string
 }

@@ -2,8 +2,11 @@ package web
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/a-h/templ"
+
+	"github.com/guizhou-portal/portal/internal/policy"
 )
 
 // FieldErrors holds one message per form field, keyed by the field's name.
@@ -20,3 +23,9 @@ func invalid(errs FieldErrors, name string) templ.Attributes {
 
 // selected reports whether v is among a multiple select's chosen values.
 func selected(values []string, v string) bool { return slices.Contains(values, v) }
+
+// unitSearchNames is what the unit picker's filter matches a unit by: its
+// name, full name and short names, in lower case.
+func unitSearchNames(e policy.Entity) string {
+	return strings.ToLower(strings.Join(append([]string{e.Name, e.FullName}, e.Aliases...), " "))
+}

@@ -28,6 +28,9 @@ const (
 	// DefaultEvaluationLinkDays is how long an evaluation link lasts: about
 	// the two months a proposer is given to answer.
 	DefaultEvaluationLinkDays = 60
+	// DefaultEvidenceMaxMB is the largest evidence file, in megabytes
+	// (MiB): a scanned document of some dozens of pages.
+	DefaultEvidenceMaxMB = 20
 )
 
 // Config is the portal's configuration.
@@ -81,6 +84,9 @@ type Config struct {
 	// EvaluationLinkDays is how many days a proposer's evaluation link stays
 	// usable after staff issue it. PORTAL_EVALUATION_LINK_DAYS.
 	EvaluationLinkDays int
+	// EvidenceMaxBytes is the largest evidence file one may attach
+	// (PORTAL_EVIDENCE_MAX_MB).
+	EvidenceMaxBytes int64
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -151,6 +157,14 @@ func FromEnv() (Config, error) {
 			return cfg, fmt.Errorf("PORTAL_EVALUATION_LINK_DAYS must be a whole number of days from 1 to 3650, not %q", v)
 		}
 		cfg.EvaluationLinkDays = n
+	}
+	cfg.EvidenceMaxBytes = DefaultEvidenceMaxMB << 20
+	if v := os.Getenv("PORTAL_EVIDENCE_MAX_MB"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			return cfg, fmt.Errorf("PORTAL_EVIDENCE_MAX_MB must be a whole number of megabytes from 1 to 1024, not %q", v)
+		}
+		cfg.EvidenceMaxBytes = int64(n) << 20
 	}
 	switch cfg.LogFormat = os.Getenv("PORTAL_LOG_FORMAT"); cfg.LogFormat {
 	case "", "json", "text":

@@ -89,6 +89,10 @@ var Variables = []Variable{
 		Short: "days a proposer's evaluation link stays usable after it is issued",
 		Doc: "How many days a proposer's personal evaluation link (`/evaluations/{token}`) stays usable after " +
 			"staff issue it; from 1 to 3650."},
+	{Name: "PORTAL_EVIDENCE_MAX_MB", Default: strconv.Itoa(DefaultEvidenceMaxMB), Reader: ReaderPortal,
+		Short: "the largest evidence file staff may attach, in MB",
+		Doc: "The largest evidence file staff may attach to a progress update, in megabytes (MiB, 1 to 1024). " +
+			"A larger upload gets the 413 page before its body is read. Files are kept in PostgreSQL."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

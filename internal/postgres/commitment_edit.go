@@ -17,6 +17,33 @@ func (s *Store) Units(ctx context.Context) ([]policy.Entity, error) {
 	return s.Entities(ctx, UnitKinds...)
 }
 
+// PickerUnits are Units, each with its short names (aliases) for the unit
+// picker's filter: the forms need them, the lists' facets do not.
+func (s *Store) PickerUnits(ctx context.Context) ([]policy.Entity, error) {
+	units, err := s.Units(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT e.slug, array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a
+		JOIN entities e ON e.id = a.entity_id WHERE e.kind = ANY($1) AND a.alias <> e.name GROUP BY e.slug`, toStrings(UnitKinds))
+	if err != nil {
+		return nil, err
+	}
+	aliases := map[string][]string{}
+	var slug string
+	var names []string
+	if _, err := pgx.ForEachRow(rows, []any{&slug, &names}, func() error {
+		aliases[slug] = names
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for i := range units {
+		units[i].Aliases = aliases[units[i].Slug]
+	}
+	return units, nil
+}
+
 // setUnits replaces a commitment's lead and supporting units.
 func setUnits(ctx context.Context, tx pgx.Tx, id int64, lead, support []string) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM commitment_units WHERE commitment_id = $1`, id); err != nil {

@@ -25,6 +25,7 @@ const changeSQL = `
 	           WHEN 'user' THEN (SELECT u.name FROM users u WHERE u.id = a.subject_id)
 	           WHEN 'document' THEN (SELECT d.title FROM documents d WHERE d.id = a.subject_id)
 	           WHEN 'theme' THEN (SELECT t.name_zh FROM themes t WHERE t.id = a.subject_id)
+	           WHEN 'entity' THEN (SELECT e.name FROM entities e WHERE e.id = a.subject_id)
 	       END,
 	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
 	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed
@@ -92,6 +93,18 @@ func diffStates(subjectType string, before, after []byte, view ChangeView) ([]po
 			return nil, nil
 		}
 		var b, a *policy.UserState
+		if err := unmarshalState(before, &b); err != nil {
+			return nil, err
+		}
+		if err := unmarshalState(after, &a); err != nil {
+			return nil, err
+		}
+		return policy.Diff(b.Fields(), a.Fields()), nil
+	case "entity":
+		if !view.Staff {
+			return nil, nil
+		}
+		var b, a *policy.UnitState
 		if err := unmarshalState(before, &b); err != nil {
 			return nil, err
 		}

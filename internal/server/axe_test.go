@@ -166,6 +166,8 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"document-grade", "/documents/" + replySlug, "#grade"},
 		{"admin-users", "/admin/users", "main h1"},
 		{"admin-themes", "/admin/themes", "main h1"},
+		{"admin-units", "/admin/units", "main h1"},
+		{"admin-unit", "/admin/units/gz-industry-it-dept", "#contact_email"},
 		{"import", "/documents/import", "main form"},
 	} {
 		check(p.name, p.path, p.wait)

@@ -34,7 +34,7 @@ func (s *Server) commitmentAndUnits(r *http.Request, check func(policy.Commitmen
 	if err != nil {
 		return c, nil, err
 	}
-	units, err := s.store.Units(r.Context())
+	units, err := s.store.PickerUnits(r.Context())
 	return c, units, err
 }
 
@@ -71,7 +71,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	units, err := s.store.Units(ctx)
+	units, err := s.store.PickerUnits(ctx)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -24,7 +24,7 @@ func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewC
 	if err != nil {
 		return v, nil, err
 	}
-	units, err := s.store.Units(r.Context())
+	units, err := s.store.PickerUnits(r.Context())
 	if err != nil {
 		return v, nil, err
 	}

@@ -40,13 +40,15 @@ var unsafeURL = regexp.MustCompile(`(?i)(href|src|action|formaction)\s*=\s*["']?
 // validForms are, per POST route, a form the portal accepts; the walk puts
 // a hostile value into one field at a time. The version is filled in when sent.
 var validForms = map[string]url.Values{
-	"/login":                     {"email": {adminEmail}, "password": {password}, "next": {"/"}},
-	"/logout":                    {},
-	"/commitments":               {"document": {replySlug}, "paragraph": {"4"}, "quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动布局落细落实"}, "kind": {"measure"}, "strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}},
-	"/commitments/{id}/edit":     {"version": {""}, "status": {"in_progress"}, "progress": {"40"}, "lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"}, "public_note": {"已召开项目推进会。"}},
-	"/commitments/{id}/updates":  {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
-	"/commitments/{id}/withdraw": {"version": {""}, "reason": {"重复录入。"}},
-	"/commitments/{id}/restore":  {"version": {""}},
+	"/login":                    {"email": {adminEmail}, "password": {password}, "next": {"/"}},
+	"/logout":                   {},
+	"/commitments":              {"document": {replySlug}, "paragraph": {"4"}, "quote": {"推动“一核两区”规划布局落细落实"}, "title": {"推动布局落细落实"}, "kind": {"measure"}, "strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}},
+	"/commitments/{id}/edit":    {"version": {""}, "status": {"in_progress"}, "progress": {"40"}, "lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"}, "public_note": {"已召开项目推进会。"}},
+	"/commitments/{id}/updates": {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
+	// A file comes as multipart only (evidence_test.go sends real ones): a form is a 400.
+	"/commitments/{id}/updates/{update}/evidence": {"file": {"%PDF-1.4"}},
+	"/commitments/{id}/withdraw":                  {"version": {""}, "reason": {"重复录入。"}},
+	"/commitments/{id}/restore":                   {"version": {""}},
 	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
 	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
 	"/commitments/{id}/anchor/confirm": {},
@@ -56,6 +58,9 @@ var validForms = map[string]url.Values{
 	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
 	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
 	"/admin/themes/{key}/move":         {"dir": {"up"}},
+	"/admin/units":                     {"slug": {"gz-natural-resources-dept"}, "kind": {"government"}, "name": {"贵州省自然资源厅"}, "short_names": {"省自然资源厅"}, "parent": {""}, "contact_email": {"office@zrzyt.guizhou.gov.cn"}},
+	// Without the current stamp the edit is refused as stale (409), typed values kept.
+	"/admin/units/{unit}": {"stamp": {"0000000000000000"}, "kind": {"government"}, "name": {"省财政"}, "full_name": {"贵州省财政厅"}, "short_names": {""}, "parent": {""}, "contact_email": {"czt@guizhou.gov.cn"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},
@@ -169,11 +174,27 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css",
-		"token": "dGhlIHJvdXRlIHdhbGsgdG9rZW4sIG5vIGxpbmshISE"}
+	// valid holds a well-formed value for each path parameter of the routes;
+	// a new route with a new parameter adds one line here.
+	valid := map[string]string{
+		"id":     "12",
+		"slug":   replySlug,
+		"anchor": "s1",
+		"lang":   "en",
+		"n":      "1",
+		"key":    "mineral_exploration",
+		"*":      "style.css",
+		"token":  "dGhlIHJvdXRlIHdhbGsgdG9rZW4sIG5vIGxpbmshISE",
+		"unit":   "gz-finance-dept",
+		"update": "1",
+		"name":   "批复.pdf",
+	}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key", "token"} {
+		for name := range valid {
+			if name == "*" {
+				continue
+			}
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/guizhou-portal/portal/internal/config"
@@ -62,14 +63,18 @@ var hstsValue = []string{"max-age=63072000"}
 // at once, and stops reading any body at the cap.
 func (s *Server) limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBodyBytes {
+		limit, refusal := int64(maxBodyBytes), tooLarge(r)
+		if isEvidenceUpload(r) {
+			limit, refusal = s.evidenceMax()+evidenceOverhead, s.evidenceTooLarge()
+		}
+		if r.ContentLength > limit {
 			// The rest of the body is not read: close the connection after the answer.
 			w.Header().Set("Connection", "close")
-			s.renderError(w, r, tooLarge(r))
+			s.renderError(w, r, refusal)
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -101,6 +106,13 @@ func (s *Server) deadline(next http.Handler) http.Handler {
 			timeout = importTimeout
 			// The server's write timeout allows for the ordinary deadline only.
 			http.NewResponseController(w).SetWriteDeadline(time.Now().Add(timeout + 15*time.Second))
+		}
+		if isEvidenceUpload(r) || strings.HasPrefix(r.URL.Path, "/evidence/") {
+			// A file's body takes longer to send than a form's, either way.
+			timeout = max(timeout, evidenceTimeout)
+			rc := http.NewResponseController(w)
+			rc.SetReadDeadline(time.Now().Add(timeout))
+			rc.SetWriteDeadline(time.Now().Add(timeout + 15*time.Second))
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()

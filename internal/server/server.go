@@ -63,6 +63,8 @@ type Options struct {
 	RenderLimit     int           // pages one client may have rendered outside the cache per RenderWindow; 0 for no limit
 	RenderWindow    time.Duration // zero takes config.DefaultRenderWindow
 	EvaluationDays  int           // how long an evaluation link lasts; zero takes config.DefaultEvaluationLinkDays
+	// EvidenceMaxBytes is the largest evidence file; zero takes config.DefaultEvidenceMaxMB.
+	EvidenceMaxBytes int64
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -72,7 +74,7 @@ func OptionsFrom(cfg config.Config) Options {
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
 		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
-		EvaluationDays: cfg.EvaluationLinkDays}
+		EvaluationDays: cfg.EvaluationLinkDays, EvidenceMaxBytes: cfg.EvidenceMaxBytes}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -161,6 +163,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/login", s.showLogin)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
+		r.Get("/evidence/{id}/{name}", s.showEvidence)
 
 		// The proposer's evaluation, by a personal link: never cached.
 		r.Group(func(r chi.Router) {
@@ -177,6 +180,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
 			r.Post("/commitments/{id}/edit", s.saveCommitment)
 			r.Post("/commitments/{id}/updates", s.addProgressUpdate)
+			r.Post("/commitments/{id}/updates/{update}/evidence", s.addEvidence)
 			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
 			r.Post("/commitments/{id}/restore", s.restoreCommitment)
 			r.Get("/commitments/{id}/anchor", s.showRepin)
@@ -204,6 +208,10 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/themes", s.createTheme)
 			r.Post("/admin/themes/{key}", s.updateTheme)
 			r.Post("/admin/themes/{key}/move", s.moveTheme)
+			r.Get("/admin/units", s.listUnits)
+			r.Post("/admin/units", s.createUnit)
+			r.Get("/admin/units/{unit}", s.showUnit)
+			r.Post("/admin/units/{unit}", s.updateUnit)
 		})
 	})
 	return r
