@@ -24,7 +24,9 @@ type ProgressUpdate struct {
 
 // CommitmentEdit is what staff may change on a commitment through its form.
 type CommitmentEdit struct {
-	Title      string // blank keeps the title
+	Title      string         // blank keeps the title
+	Kind       CommitmentKind // blank keeps the kind
+	Strength   Strength       // blank keeps the strength
 	Status     Status
 	Progress   *int
 	Lead       []string // entity slugs
