@@ -46,7 +46,17 @@ func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
 func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
 	staff := userOf(r).CanEdit()
 	updates, err := s.store.ProgressUpdates(r.Context(), c.ID, staff)
-	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}, err
+	v := web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}
+	// A form typed before the session ended comes back as typed, at the
+	// version it was loaded at.
+	if kept, ok := keptFormFor(r, commitmentPath(c.ID)+"/updates"); ok {
+		version, _ := formVersion(kept)
+		v.UpdateForm = updateFormOf(kept, version)
+	}
+	if kept, ok := keptFormFor(r, commitmentPath(c.ID)+"/withdraw"); ok {
+		v.WithdrawReason = kept.Get("reason")
+	}
+	return v, err
 }
 
 // renderCommitment shows the route's commitment page as it is now, after

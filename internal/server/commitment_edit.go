@@ -22,7 +22,15 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
+	f := web.FormOf(c)
+	if kept, ok := keptFormFor(r, r.URL.Path); ok {
+		// Typed before the session ended: shown as typed, at the version it was
+		// loaded at, so that saving it over a newer version is still a conflict.
+		r.PostForm = kept
+		f, _, _ = parseCommitmentForm(r, unitNames(units))
+		f.Version, _ = formVersion(kept)
+	}
+	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Units: units}))
 }
 
 // commitmentAndUnits loads the request's commitment, checked by check where

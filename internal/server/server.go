@@ -45,6 +45,7 @@ type Server struct {
 	marks       *changes.Marks                  // lets a staff write wait until the cache has heard it
 	tokens      *sessionTokens                  // signed session cookies (session_token.go)
 	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
+	routes      chi.Routes                      // the routes Handler made, to find a form's page (form_recovery.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -109,6 +110,7 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
+	s.routes = r
 	// Operations first (see security.go, middleware.go): an id, the security
 	// headers, metrics and the log line for every response.
 	r.Use(s.assignRequestID, s.secureHeaders, s.observeRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
@@ -161,7 +163,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/logout", s.logout)
 
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireEditor, s.awaitOwnWrites)
+			r.Use(s.requireEditor, s.awaitOwnWrites, s.confirmSaves)
 			r.Get("/commitments/new", s.showNewCommitment)
 			r.Post("/commitments", s.createCommitment)
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
@@ -181,7 +183,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{slug}/grade", s.setDocumentGrade)
 		})
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireAdmin, s.awaitOwnWrites)
+			r.Use(s.requireAdmin, s.awaitOwnWrites, s.confirmSaves)
 			r.Get("/admin/users", s.listUsers)
 			r.Post("/admin/users", s.createUser)
 			r.Post("/admin/users/{id}", s.updateUser)
