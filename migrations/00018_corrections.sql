@@ -12,9 +12,11 @@
 -- +goose Up
 ALTER TABLE progress_updates
     ADD COLUMN corrected_at timestamptz,
-    ADD COLUMN hidden_at    timestamptz;
+    ADD COLUMN hidden_at    timestamptz,
+    ADD COLUMN hide_reason  text CHECK (hide_reason IS NULL OR hidden_at IS NOT NULL);
 
 -- +goose Down
 ALTER TABLE progress_updates
     DROP COLUMN corrected_at,
-    DROP COLUMN hidden_at;
+    DROP COLUMN hidden_at,
+    DROP COLUMN hide_reason;

@@ -96,6 +96,10 @@ func (s *Server) formPage(r *http.Request) string {
 		q := url.Values{"document": {r.PostForm.Get("document")}, "paragraph": {r.PostForm.Get("paragraph")}}
 		return localPath("/commitments/new?" + q.Encode())
 	}
+	if hide, ok := strings.CutSuffix(path, "/hide"); ok && s.routes != nil &&
+		s.routes.Match(chi.NewRouteContext(), http.MethodGet, hide+"/edit") {
+		return localPath(hide + "/edit") // hiding an update is asked on its correction page
+	}
 	for p := path; len(p) > 1; p = p[:strings.LastIndex(p, "/")] {
 		if s.routes != nil && s.routes.Match(chi.NewRouteContext(), http.MethodGet, p) {
 			return localPath(p)

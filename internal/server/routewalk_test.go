@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,16 +47,22 @@ var validForms = map[string]url.Values{
 	"/commitments/{id}/edit":     {"version": {""}, "status": {"in_progress"}, "progress": {"40"}, "lead": {"gz-industry-it-dept"}, "time_frame": {"2023年至2025年"}, "due_on": {"2025-12-31"}, "public_note": {"已召开项目推进会。"}},
 	"/commitments/{id}/updates":  {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
 	"/commitments/{id}/withdraw": {"version": {""}, "reason": {"重复录入。"}},
-	"/commitments/{id}/restore":  {"version": {""}},
+	// The walk's {uid} is an update it adds to commitment 12 first.
+	"/commitments/{id}/updates/{uid}/edit": {"version": {""}, "note": {"完成用地预审(更正)。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/2.html"}},
+	"/commitments/{id}/updates/{uid}/hide": {"version": {""}, "hide": {"1"}, "hide_reason": {"重复录入。"}},
+	"/commitments/{id}/restore":            {"version": {""}},
 	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
 	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
 	"/commitments/{id}/anchor/confirm": {},
 	"/admin/users":                     {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
 	"/admin/users/{id}":                {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
-	"/admin/users/{id}/password":       {"password": {"另一个足够长的密码"}},
-	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
-	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
-	"/admin/themes/{key}/move":         {"dir": {"up"}},
+	// A wrong current password: the change is refused, so the walk's admin
+	// session keeps its token (a change would renew it).
+	"/account/password":          {"current_password": {"不是当前密码的口令"}, "new_password": {"另一个足够长的密码"}, "confirm_password": {"另一个足够长的密码"}},
+	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
+	"/admin/themes":              {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
+	"/admin/themes/{key}":        {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
+	"/admin/themes/{key}/move":   {"dir": {"up"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},
@@ -73,6 +80,8 @@ var validForms = map[string]url.Values{
 func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 	start := time.Now()
 	p := newHandlerPortal(t)
+	uid := scalar[int64](t, p.pool, `INSERT INTO progress_updates (commitment_id, happened_on, status, note, public)
+		VALUES (12, '2026-10-01', 'in_progress', '走查用的进展。', true) RETURNING id`)
 	var routes []struct{ method, pattern string }
 	err := chi.Walk(p.h.(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		routes = append(routes, struct{ method, pattern string }{method, pattern})
@@ -159,10 +168,10 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		}
 	}
 
-	valid := map[string]string{"id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css"}
+	valid := map[string]string{"uid": strconv.FormatInt(uid, 10), "id": "12", "slug": replySlug, "anchor": "s1", "lang": "en", "n": "1", "key": "mineral_exploration", "*": "style.css"}
 	fill := func(pattern string, param, value string) string {
 		out := pattern
-		for _, name := range []string{"id", "slug", "anchor", "lang", "n", "key"} {
+		for _, name := range []string{"id", "uid", "slug", "anchor", "lang", "n", "key"} {
 			v := valid[name]
 			if strings.HasPrefix(pattern, "/admin/users/") && name == "id" {
 				v = "2" // the editor: the admin cannot disable itself

@@ -169,6 +169,9 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
 			r.Post("/commitments/{id}/edit", s.saveCommitment)
 			r.Post("/commitments/{id}/updates", s.addProgressUpdate)
+			r.Get("/commitments/{id}/updates/{uid}/edit", s.showEditUpdate)
+			r.Post("/commitments/{id}/updates/{uid}/edit", s.saveUpdateCorrection)
+			r.Post("/commitments/{id}/updates/{uid}/hide", s.hideUpdate)
 			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
 			r.Post("/commitments/{id}/restore", s.restoreCommitment)
 			r.Get("/commitments/{id}/anchor", s.showRepin)
@@ -181,6 +184,12 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{slug}/publish", s.publishDocument)
 			r.Post("/documents/{slug}/unpublish", s.unpublishDocument)
 			r.Post("/documents/{slug}/grade", s.setDocumentGrade)
+		})
+		r.Group(func(r chi.Router) {
+			// Nothing public changes here, so no write is awaited.
+			r.Use(s.requireAccount, s.confirmSaves)
+			r.Get("/account/password", s.showAccountPassword)
+			r.Post("/account/password", s.changeAccountPassword)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAdmin, s.awaitOwnWrites, s.confirmSaves)
