@@ -44,5 +44,6 @@ var correctionMessages = []entry{
 	{"account.mismatch", "两次输入的新密码不一致。", "The two new passwords differ."},
 	{"account.wrong", "当前密码不正确。", "The current password is wrong."},
 	{"action.user.password_own", "本人修改密码", "Own password changed"},
+	{"fix.repin.link", "重新定位原文", "Pin to other words"},
 	{"fix.strength.hint", "“明确承诺”用于“将”“已”“正在”等确定的表述，“努力方向”用于“力争”“积极”“争取”等。", "Definite for firm words (将, 已, 正在); aspirational for 力争, 积极, 争取 and the like."},
 }

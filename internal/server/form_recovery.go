@@ -53,7 +53,7 @@ type keptKey struct{}
 // login form, 401, holding what was posted and returning to the form's page.
 func (s *Server) askLoginKeepingForm(w http.ResponseWriter, r *http.Request) {
 	l := i18n.From(r.Context())
-	v := web.LoginView{Next: s.formPage(r), Message: l.T("login.expired")}
+	v := web.LoginView{Message: l.T("login.expired")}
 	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
 		if err := parseForm(w, r); err != nil {
 			s.renderError(w, r, err)
@@ -68,6 +68,7 @@ func (s *Server) askLoginKeepingForm(w http.ResponseWriter, r *http.Request) {
 			v.Message = l.T("login.expired.kept")
 		}
 	}
+	v.Next = s.formPage(r) // after the form is read: a new commitment's page needs its paragraph
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusUnauthorized, web.LoginPage(v))
 }

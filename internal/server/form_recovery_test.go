@@ -180,3 +180,32 @@ func attr(attrs, name string) string {
 	}
 	return html.UnescapeString(m[1])
 }
+
+// TestNewCommitmentFormComesBackAfterLogin: a new commitment posted after the
+// session was deleted returns, after the login, to its paragraph's form with
+// the quote and title typed.
+func TestNewCommitmentFormComesBackAfterLogin(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
+	editor := loggedIn(t, base, editorEmail)
+	if _, err := pool.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	const quote, title = "推动“一核两区”规划布局落细落实", "推动布局落细落实(恢复)"
+	f := url.Values{"document": {replySlug}, "paragraph": {"4"}, "quote": {quote}, "title": {title}, "kind": {"measure"},
+		"strength": {"definite"}, "status": {"planned"}, "lead": {"gz-industry-it-dept"}}
+	r := request(t, editor, "POST", base+"/commitments", f)
+	login := hiddenFields(r.body)
+	if r.status != http.StatusUnauthorized || login.Get("next") != "/commitments/new?document="+replySlug+"&paragraph=4" {
+		t.Fatalf("post after the session: %d, next %q", r.status, login.Get("next"))
+	}
+	login.Set("email", editorEmail)
+	login.Set("password", password)
+	if r := request(t, editor, "POST", base+"/login", login); r.status != http.StatusSeeOther {
+		t.Fatalf("login: %d", r.status)
+	}
+	back := request(t, editor, "GET", base+login.Get("next"), nil)
+	if back.status != http.StatusOK || !strings.Contains(back.body, html.EscapeString(title)) || !strings.Contains(back.body, html.EscapeString(quote)) {
+		t.Errorf("the new commitment's form did not come back filled in: %d", back.status)
+	}
+}
