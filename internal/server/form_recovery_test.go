@@ -130,10 +130,24 @@ func TestFormPostedAfterSessionEndsComesBackAfterLogin(t *testing.T) {
 
 	// The edit form's page is itself; a withdrawal's is the commitment's page.
 	expire(editor)
-	r = request(t, editor, "POST", page+"/edit", editForm(t, pool, id))
+	ef := editForm(t, pool, id)
+	ef.Set("public_note", "登录过期前写的公开说明。")
+	ef.Set("kind", "plan")
+	r = request(t, editor, "POST", page+"/edit", ef)
 	if hiddenFields(r.body).Get("next") != commitmentPath(id)+"/edit" {
 		t.Errorf("edit: next = %q", hiddenFields(r.body).Get("next"))
 	}
+	login = hiddenFields(r.body)
+	login.Set("email", editorEmail)
+	login.Set("password", password)
+	if r := request(t, editor, "POST", base+"/login", login); r.status != http.StatusSeeOther {
+		t.Fatalf("login: %d", r.status)
+	}
+	edited := formValues(t, request(t, editor, "GET", page+"/edit", nil).body, `action="`+commitmentPath(id)+`/edit"`)
+	if edited.Get("public_note") != "登录过期前写的公开说明。" || edited.Get("kind") != "plan" || edited.Get("version") != ef.Get("version") {
+		t.Errorf("the edit form came back as %v", edited)
+	}
+	expire(editor)
 	r = request(t, editor, "POST", page+"/withdraw", url.Values{"version": {"1"}, "reason": {"重复"}})
 	if hiddenFields(r.body).Get("next") != commitmentPath(id) {
 		t.Errorf("withdraw: next = %q", hiddenFields(r.body).Get("next"))
