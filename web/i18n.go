@@ -65,7 +65,7 @@ func fieldLabel(ctx context.Context, key, label string) string {
 
 // fieldValues name the coded values of history fields through the catalogue.
 var fieldValues = map[string]string{"status": "status.", "kind": "ckind.", "strength": "strength.", "role": "urole.",
-	"withdrawn": "bool.", "disabled": "bool."}
+	"withdrawn": "bool.", "disabled": "bool.", "update_hidden": "bool."}
 
 // fieldValue writes a recorded value in the reader's language: a code is named
 // through the catalogue, anything else is shown as recorded.

@@ -20,11 +20,18 @@ type ProgressUpdate struct {
 	ID        int64
 	Author    string // empty where the viewer may not see it
 	CreatedAt time.Time
+	// CorrectedAt is when its words or link were last corrected, if ever;
+	// HiddenAt when staff hid it from the public, with their reason.
+	CorrectedAt *time.Time
+	HiddenAt    *time.Time
+	HideReason  string
 }
 
 // CommitmentEdit is what staff may change on a commitment through its form.
 type CommitmentEdit struct {
-	Title      string // blank keeps the title
+	Title      string         // blank keeps the title
+	Kind       CommitmentKind // blank keeps the kind
+	Strength   Strength       // blank keeps the strength
 	Status     Status
 	Progress   *int
 	Lead       []string // entity slugs
@@ -197,11 +204,58 @@ func ActionName(action string) string {
 		ActionCommitmentAnchorConfirm: "确认承诺的新原文",
 		ActionCommitmentRepin:         "手动重新定位承诺",
 		ActionUpdateAdd:               "添加进展",
+		ActionUpdateEdit:              "更正进展",
+		ActionUpdateHide:              "隐藏进展",
+		ActionUpdateShow:              "重新公开进展",
 		ActionUserCreate:              "新建账户",
 		ActionUserUpdate:              "修改账户",
 		ActionUserPassword:            "重设密码",
+		ActionUserOwnPassword:         "本人修改密码",
 	}[action]; ok {
 		return n
 	}
 	return action
+}
+
+// Correction actions of progress updates (issue 16): their audit records have
+// the commitment as subject and an UpdateState before and after.
+const (
+	ActionUpdateEdit = "update.edit"
+	ActionUpdateHide = "update.hide"
+	ActionUpdateShow = "update.show"
+	// ActionUserOwnPassword is a user changing their own password; an admin's
+	// reset is ActionUserPassword.
+	ActionUserOwnPassword = "user.password_own"
+)
+
+// UpdateCorrection is what staff may correct on a progress update: its words
+// and its link. Its date, status and progress are the record of what was
+// reported; a different state is a new update.
+type UpdateCorrection struct {
+	Note        string
+	EvidenceURL string
+}
+
+// UpdateState is a progress update's values as the audit log records them
+// before and after a correction.
+type UpdateState struct {
+	HappenedOn  string `json:"happened_on"` // YYYY-MM-DD
+	Note        string `json:"note"`
+	EvidenceURL string `json:"evidence_url"`
+	Public      bool   `json:"public"`
+	Hidden      bool   `json:"hidden"`
+	HideReason  string `json:"hide_reason"`
+}
+
+// Fields lists the update's values in the order the history shows them.
+func (s *UpdateState) Fields() []Field {
+	if s == nil {
+		return nil
+	}
+	return []Field{
+		{"update_note", "进展说明", s.Note},
+		{"update_evidence", "佐证链接", s.EvidenceURL},
+		{"update_hidden", "已隐藏", strconv.FormatBool(s.Hidden)},
+		{"update_hide_reason", "隐藏原因", s.HideReason},
+	}
 }

@@ -89,8 +89,9 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 	_, err = tx.Exec(ctx, `
 		UPDATE commitments SET status = $2, progress = $3, time_frame = nullif($4, ''), due_on = $5, public_note = nullif($6, ''),
 		       title = coalesce(nullif($7, ''), title),
+		       kind = coalesce(nullif($8, ''), kind), strength = coalesce(nullif($9, ''), strength),
 		       status_basis = CASE WHEN status = $2 THEN status_basis END -- the reply's word no longer supports another status
-		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title)
+		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title, string(e.Kind), string(e.Strength))
 	if err != nil {
 		return err
 	}

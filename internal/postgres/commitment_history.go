@@ -28,7 +28,8 @@ const changeSQL = `
 	           WHEN 'entity' THEN (SELECT e.name FROM entities e WHERE e.id = a.subject_id)
 	       END,
 	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
-	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed
+	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
+	       u.hidden_at IS NOT NULL
 	FROM audit_log a
 	LEFT JOIN progress_updates u ON u.id = (a.detail->>'update_id')::bigint`
 
@@ -41,9 +42,9 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 		var happened *time.Time
 		var uStatus, uNote, uEvidence *string
 		var uProgress *int16
-		var uPublic, uSigned *bool
+		var uPublic, uSigned, uHidden *bool
 		err := r.Scan(&c.ID, &c.At, &c.Actor, &c.Action, &c.SubjectType, &c.SubjectID, &before, &after,
-			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned)
+			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned, &uHidden)
 		if err != nil {
 			return c, err
 		}
@@ -53,11 +54,23 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 		if slug != nil {
 			c.SubjectSlug = *slug
 		}
-		c.Diffs, err = diffStates(c.SubjectType, before, after, view)
+		if isUpdateCorrection(c.Action) {
+			c.Diffs, err = diffUpdates(before, after)
+		} else {
+			c.Diffs, err = diffStates(c.SubjectType, before, after, view)
+		}
 		if err != nil {
 			return c, fmt.Errorf("audit record %d: %w", c.ID, err)
 		}
-		if uID != nil && (view.Staff || *uPublic) {
+		// The public never sees the words of an internal or hidden update, in
+		// any record of it; of a hidden one it sees that it was hidden, and why.
+		publicUpdate := uID != nil && *uPublic && !*uHidden
+		if !view.Staff && isUpdateCorrection(c.Action) && !publicUpdate {
+			c.Diffs = slices.DeleteFunc(c.Diffs, func(d policy.FieldDiff) bool {
+				return !(uID != nil && *uPublic && (d.Key == "update_hidden" || d.Key == "update_hide_reason"))
+			})
+		}
+		if uID != nil && (view.Staff || publicUpdate) {
 			u := &policy.ProgressUpdate{ID: *uID, NewUpdate: policy.NewUpdate{HappenedOn: *happened, Status: policy.Status(*uStatus),
 				Note: *uNote, EvidenceURL: *uEvidence, Public: *uPublic, Signed: *uSigned}}
 			if uProgress != nil {
@@ -71,6 +84,23 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 		}
 		return c, nil
 	}
+}
+
+// isUpdateCorrection reports whether an audit action corrected, hid or showed
+// again a progress update: its states are policy.UpdateState.
+func isUpdateCorrection(action string) bool {
+	return action == policy.ActionUpdateEdit || action == policy.ActionUpdateHide || action == policy.ActionUpdateShow
+}
+
+func diffUpdates(before, after []byte) ([]policy.FieldDiff, error) {
+	var b, a *policy.UpdateState
+	if err := unmarshalState(before, &b); err != nil {
+		return nil, err
+	}
+	if err := unmarshalState(after, &a); err != nil {
+		return nil, err
+	}
+	return policy.Diff(b.Fields(), a.Fields()), nil
 }
 
 func diffStates(subjectType string, before, after []byte, view ChangeView) ([]policy.FieldDiff, error) {

@@ -75,7 +75,7 @@ func (s *Store) PublicUpdates(ctx context.Context, commitmentID int64, limit int
 		JOIN commitments c ON c.id = u.commitment_id
 		JOIN documents d ON d.id = c.document_id
 		LEFT JOIN users a ON a.id = u.author_id
-		WHERE u.public AND c.withdrawn_at IS NULL AND ($1 = 0 OR c.id = $1) AND `+visible(ctx, "d")+`
+		WHERE u.public AND u.hidden_at IS NULL AND c.withdrawn_at IS NULL AND ($1 = 0 OR c.id = $1) AND `+visible(ctx, "d")+`
 		ORDER BY u.created_at DESC, u.id DESC
 		LIMIT $2`, commitmentID, limit)
 	if err != nil {

@@ -56,28 +56,37 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 }
 
 // ProgressUpdates lists a commitment's timeline, newest first. The public sees
-// public updates only, and an author's name only where the update is signed.
+// public updates that are not hidden, and an author's name only where the
+// update is signed; staff see every update, hidden ones marked.
 func (s *Store) ProgressUpdates(ctx context.Context, commitmentID int64, staff bool) ([]policy.ProgressUpdate, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
-		       CASE WHEN $2 OR u.signed THEN coalesce(a.name, '') ELSE '' END, u.created_at
-		FROM progress_updates u LEFT JOIN users a ON a.id = u.author_id
-		WHERE u.commitment_id = $1 AND ($2 OR u.public)
+	rows, err := s.pool.Query(ctx, updateSQL+`
+		WHERE u.commitment_id = $1 AND ($2 OR (u.public AND u.hidden_at IS NULL))
 		  AND `+visibleDocument(ctx, "(SELECT c.document_id FROM commitments c WHERE c.id = u.commitment_id)")+`
 		ORDER BY u.happened_on DESC, u.id DESC`, commitmentID, staff)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.ProgressUpdate, error) {
-		var u policy.ProgressUpdate
-		var progress *int16
-		err := r.Scan(&u.ID, &u.HappenedOn, &u.Status, &progress, &u.Note, &u.EvidenceURL, &u.Public, &u.Signed, &u.Author, &u.CreatedAt)
-		if progress != nil {
-			p := int(*progress)
-			u.Progress = &p
-		}
-		return u, err
-	})
+	return pgx.CollectRows(rows, scanUpdate)
+}
+
+// updateSQL selects progress updates for scanUpdate; $2 is whether the viewer
+// is staff, who see every author's name.
+const updateSQL = `
+		SELECT u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
+		       CASE WHEN $2 OR u.signed THEN coalesce(a.name, '') ELSE '' END, u.created_at,
+		       u.corrected_at, u.hidden_at, coalesce(u.hide_reason, '')
+		FROM progress_updates u LEFT JOIN users a ON a.id = u.author_id`
+
+func scanUpdate(r pgx.CollectableRow) (policy.ProgressUpdate, error) {
+	var u policy.ProgressUpdate
+	var progress *int16
+	err := r.Scan(&u.ID, &u.HappenedOn, &u.Status, &progress, &u.Note, &u.EvidenceURL, &u.Public, &u.Signed, &u.Author, &u.CreatedAt,
+		&u.CorrectedAt, &u.HiddenAt, &u.HideReason)
+	if progress != nil {
+		p := int(*progress)
+		u.Progress = &p
+	}
+	return u, err
 }
 
 // updateDetail is the detail of an update.add record.

@@ -35,11 +35,24 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	return b, err == nil, err
 }
 
+type onlyIfLiveKey struct{}
+
+// OnlyIfLive marks ctx so that a commit under it changes a session that is
+// still live and never makes one again: a write after the request's own work
+// may have ended the session (a password reset ends its owner's sessions).
+func OnlyIfLive(ctx context.Context) context.Context {
+	return context.WithValue(ctx, onlyIfLiveKey{}, true)
+}
+
 // CommitCtx saves a session's data and expiry.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	var user *int64
 	if id := s.UserOf(ctx); id != 0 {
 		user = &id
+	}
+	if only, _ := ctx.Value(onlyIfLiveKey{}).(bool); only {
+		_, err := s.pool.Exec(ctx, `UPDATE sessions SET data = $2, expiry = $3 WHERE token = $1 AND now() < expiry`, token, b, expiry)
+		return err
 	}
 	_, err := s.pool.Exec(ctx, `
 		INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
@@ -73,4 +86,15 @@ func (s *SessionStore) Delete(token string) error {
 func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
 	return tag.RowsAffected(), err
+}
+
+// Owner returns the account a session belonged to, expired or not, while its
+// row is still kept (the sweep deletes expired rows); 0 when unknown.
+func (s *SessionStore) Owner(ctx context.Context, token string) (int64, error) {
+	var id *int64
+	err := s.pool.QueryRow(ctx, `SELECT user_id FROM sessions WHERE token = $1`, token).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) || id == nil {
+		return 0, nil
+	}
+	return *id, err
 }

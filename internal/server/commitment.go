@@ -50,7 +50,17 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 		return web.CommitmentView{}, err
 	}
 	evidence, err := s.store.CommitmentEvidence(r.Context(), c.ID, staff)
-	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now()), Evidence: evidence}, err
+	v := web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now()), Evidence: evidence}
+	// A form typed before the session ended comes back as typed, at the
+	// version it was loaded at.
+	if kept, ok := keptFormFor(r, commitmentPath(c.ID)+"/updates"); ok {
+		version, _ := formVersion(kept)
+		v.UpdateForm = updateFormOf(kept, version)
+	}
+	if kept, ok := keptFormFor(r, commitmentPath(c.ID)+"/withdraw"); ok {
+		v.WithdrawReason = kept.Get("reason")
+	}
+	return v, err
 }
 
 // renderCommitment shows the route's commitment page as it is now, after

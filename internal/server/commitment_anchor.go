@@ -80,6 +80,9 @@ func (s *Server) showRepin(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if kept, ok := keptFormFor(r, r.URL.Path); ok { // typed before the session ended
+		v.Paragraph, v.Quote = kept.Get("paragraph"), kept.Get("quote")
+	}
 	s.render(w, r, http.StatusOK, web.RepinPage(v))
 }
 

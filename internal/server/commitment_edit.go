@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -21,7 +22,15 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
+	f := web.FormOf(c)
+	if kept, ok := keptFormFor(r, r.URL.Path); ok {
+		// Typed before the session ended: shown as typed, at the version it was
+		// loaded at, so that saving it over a newer version is still a conflict.
+		r.PostForm = kept
+		f, _, _ = parseCommitmentForm(r, unitNames(units))
+		f.Version, _ = formVersion(kept)
+	}
+	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Units: units}))
 }
 
 // commitmentAndUnits loads the request's commitment, checked by check where
@@ -44,11 +53,12 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 	errs := fieldErrors{}
 	var e policy.CommitmentEdit
 	f := web.CommitmentForm{
-		Title: form.Get("title"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
+		Title: form.Get("title"), Kind: form.Get("kind"), Strength: form.Get("strength"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
 		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
 	}
 	l := i18n.From(r.Context())
 	e.Title = text(l, errs, form, "title", l.T("field.title"), 60, true, false)
+	e.Kind, e.Strength = kindAndStrength(l, errs, form)
 	e.Status = status(l, errs, form, "status")
 	e.Progress = percent(l, errs, form, "progress")
 	if !e.Status.ProgressFits(e.Progress) {
@@ -116,6 +126,12 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		}
 		return v
 	}
+	vocabName := func(prefix, v string) string {
+		if v != "" && i18n.Has(prefix+v) {
+			return l.T(prefix + v)
+		}
+		return v
+	}
 	withPercent := func(v string) string {
 		if v == "" {
 			return ""
@@ -123,6 +139,8 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		return v + "%"
 	}
 	add("title", cur.Title, submitted.Title)
+	add("kind", vocabName("ckind.", cur.Kind), vocabName("ckind.", submitted.Kind))
+	add("strength", vocabName("strength.", cur.Strength), vocabName("strength.", submitted.Strength))
 	add("status", statusName(cur.Status), statusName(submitted.Status))
 	add("progress", withPercent(cur.Progress), withPercent(submitted.Progress))
 	add("lead", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
@@ -149,4 +167,18 @@ func joinNames(slugs []string, names map[string]string) string {
 		}
 	}
 	return out
+}
+
+// kindAndStrength reads the commitment's kind and strength, the reading of its
+// words that a correction may change. A form without them (an older page, a
+// script) keeps both as they are.
+func kindAndStrength(l *i18n.Localizer, errs fieldErrors, form url.Values) (policy.CommitmentKind, policy.Strength) {
+	k, st := policy.CommitmentKind(form.Get("kind")), policy.Strength(form.Get("strength"))
+	if k != "" && !k.Valid() {
+		errs["kind"] = l.T("form.kind")
+	}
+	if st != "" && !st.Valid() {
+		errs["strength"] = l.T("form.strength")
+	}
+	return k, st
 }

@@ -39,10 +39,19 @@ func (s *Server) newCommitmentView(r *http.Request, values url.Values) (web.NewC
 // showNewCommitment shows the form that pins a new commitment to a paragraph:
 // /commitments/new?document=slug&paragraph=N.
 func (s *Server) showNewCommitment(w http.ResponseWriter, r *http.Request) {
-	v, _, err := s.newCommitmentView(r, r.URL.Query())
+	values := r.URL.Query()
+	kept, restored := keptFormFor(r, "/commitments") // typed before the session ended
+	if restored {
+		values = kept
+	}
+	v, _, err := s.newCommitmentView(r, values)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
+	}
+	if restored {
+		v.Quote, v.Title, v.Kind, v.Strength, v.Status = kept.Get("quote"), kept.Get("title"), kept.Get("kind"), kept.Get("strength"), kept.Get("status")
+		v.Lead, v.Support = kept["lead"], kept["support"]
 	}
 	s.render(w, r, http.StatusOK, web.NewCommitmentPage(v))
 }

@@ -19,7 +19,6 @@ import (
 var (
 	errNotFoundPage = policy.Errorm(policy.ENOTFOUND, "err.page")
 	errMethod       = policy.Errorm(policy.EMETHOD, "err.method")
-	errLoginFirst   = policy.Errorm(policy.EUNAUTHORIZED, "err.login")
 	errForbidden    = policy.Errorm(policy.EFORBIDDEN, "err.forbidden")
 	errCrossOrigin  = policy.Errorm(policy.EFORBIDDEN, "err.crossorigin")
 	errPanic        = errors.New("handler panicked")

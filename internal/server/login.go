@@ -47,6 +47,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		Next:   localPath(r.PostForm.Get("next")),
 		Errors: fieldErrors{},
 	}
+	v.Kept, _ = keptFromLogin(r.PostForm)
 	password := r.PostForm.Get("password")
 	// Any address may be tried, but only something that could be an address is
 	// recorded; the answer still says nothing about whether an account exists.
@@ -110,6 +111,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
+	s.keepFormAfterLogin(ctx, v.Kept, u.ID, v.Next)
 	if err := s.saveSession(w, r, u.ID); err != nil {
 		s.renderError(w, r, err)
 		return

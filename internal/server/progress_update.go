@@ -21,11 +21,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	form := r.PostForm
 	errs := fieldErrors{}
-	f := web.UpdateForm{
-		HappenedOn: form.Get("happened_on"), Status: form.Get("update_status"), Progress: form.Get("update_progress"),
-		Note: form.Get("note"), EvidenceURL: form.Get("evidence_url"), Visibility: form.Get("visibility"),
-		Signed: form.Get("signed") != "", Version: version,
-	}
+	f := updateFormOf(form, version)
 	u := policy.NewUpdate{Signed: f.Signed}
 	l := i18n.From(r.Context())
 	if d := date(l, errs, form, "happened_on", l.T("tr.date"), true); d != nil {
@@ -69,6 +65,15 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	s.logger.InfoContext(r.Context(), "progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID)
 	http.Redirect(w, r, commitmentPath(c.ID)+"#timeline-h", http.StatusSeeOther)
+}
+
+// updateFormOf is the update form as it was typed.
+func updateFormOf(form url.Values, version int) web.UpdateForm {
+	return web.UpdateForm{
+		HappenedOn: form.Get("happened_on"), Status: form.Get("update_status"), Progress: form.Get("update_progress"),
+		Note: form.Get("note"), EvidenceURL: form.Get("evidence_url"), Visibility: form.Get("visibility"),
+		Signed: form.Get("signed") != "", Version: version,
+	}
 }
 
 // evidenceURL reads an optional link to evidence: an absolute http or https URL.

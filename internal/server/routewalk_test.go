@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,16 +50,22 @@ var validForms = map[string]url.Values{
 	"/commitments/{id}/updates/{update}/evidence": {"file": {"%PDF-1.4"}},
 	"/commitments/{id}/withdraw":                  {"version": {""}, "reason": {"重复录入。"}},
 	"/commitments/{id}/restore":                   {"version": {""}},
+	// The walk's {update} is an update it adds to commitment 12 first.
+	"/commitments/{id}/updates/{update}/edit": {"version": {""}, "note": {"完成用地预审(更正)。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/2.html"}},
+	"/commitments/{id}/updates/{update}/hide": {"version": {""}, "hide": {"1"}, "hide_reason": {"重复录入。"}},
 	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
 	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
 	"/commitments/{id}/anchor/confirm": {},
 	"/admin/users":                     {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
 	"/admin/users/{id}":                {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
-	"/admin/users/{id}/password":       {"password": {"另一个足够长的密码"}},
-	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
-	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
-	"/admin/themes/{key}/move":         {"dir": {"up"}},
-	"/admin/units":                     {"slug": {"gz-natural-resources-dept"}, "kind": {"government"}, "name": {"贵州省自然资源厅"}, "short_names": {"省自然资源厅"}, "parent": {""}, "contact_email": {"office@zrzyt.guizhou.gov.cn"}},
+	// A wrong current password: the change is refused, so the walk's admin
+	// session keeps its token (a change would renew it).
+	"/account/password":          {"current_password": {"不是当前密码的口令"}, "new_password": {"另一个足够长的密码"}, "confirm_password": {"另一个足够长的密码"}},
+	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
+	"/admin/themes":              {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
+	"/admin/themes/{key}":        {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
+	"/admin/themes/{key}/move":   {"dir": {"up"}},
+	"/admin/units":               {"slug": {"gz-natural-resources-dept"}, "kind": {"government"}, "name": {"贵州省自然资源厅"}, "short_names": {"省自然资源厅"}, "parent": {""}, "contact_email": {"office@zrzyt.guizhou.gov.cn"}},
 	// Without the current stamp the edit is refused as stale (409), typed values kept.
 	"/admin/units/{unit}": {"stamp": {"0000000000000000"}, "kind": {"government"}, "name": {"省财政"}, "full_name": {"贵州省财政厅"}, "short_names": {""}, "parent": {""}, "contact_email": {"czt@guizhou.gov.cn"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
@@ -88,6 +95,8 @@ var validForms = map[string]url.Values{
 func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 	start := time.Now()
 	p := newHandlerPortal(t)
+	uid := scalar[int64](t, p.pool, `INSERT INTO progress_updates (commitment_id, happened_on, status, note, public)
+		VALUES (12, '2026-10-01', 'in_progress', '走查用的进展。', true) RETURNING id`)
 	var routes []struct{ method, pattern string }
 	err := chi.Walk(p.h.(chi.Routes), func(method, pattern string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		routes = append(routes, struct{ method, pattern string }{method, pattern})
@@ -186,7 +195,7 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		"*":      "style.css",
 		"token":  "dGhlIHJvdXRlIHdhbGsgdG9rZW4sIG5vIGxpbmshISE",
 		"unit":   "gz-finance-dept",
-		"update": "1",
+		"update": strconv.FormatInt(uid, 10),
 		"name":   "批复.pdf",
 	}
 	fill := func(pattern string, param, value string) string {

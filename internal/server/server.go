@@ -45,6 +45,7 @@ type Server struct {
 	marks       *changes.Marks                  // lets a staff write wait until the cache has heard it
 	tokens      *sessionTokens                  // signed session cookies (session_token.go)
 	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
+	routes      chi.Routes                      // the routes Handler made, to find a form's page (form_recovery.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -113,6 +114,7 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 // Handler returns the portal's routes with their middleware.
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
+	s.routes = r
 	// Operations first (see security.go, middleware.go): an id, the security
 	// headers, metrics and the log line for every response.
 	r.Use(s.assignRequestID, s.secureHeaders, s.observeRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
@@ -174,13 +176,16 @@ func (s *Server) Handler() http.Handler {
 		})
 
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireEditor, s.awaitOwnWrites)
+			r.Use(s.requireEditor, s.awaitOwnWrites, s.confirmSaves)
 			r.Get("/commitments/new", s.showNewCommitment)
 			r.Post("/commitments", s.createCommitment)
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
 			r.Post("/commitments/{id}/edit", s.saveCommitment)
 			r.Post("/commitments/{id}/updates", s.addProgressUpdate)
 			r.Post("/commitments/{id}/updates/{update}/evidence", s.addEvidence)
+			r.Get("/commitments/{id}/updates/{update}/edit", s.showEditUpdate)
+			r.Post("/commitments/{id}/updates/{update}/edit", s.saveUpdateCorrection)
+			r.Post("/commitments/{id}/updates/{update}/hide", s.hideUpdate)
 			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
 			r.Post("/commitments/{id}/restore", s.restoreCommitment)
 			r.Get("/commitments/{id}/anchor", s.showRepin)
@@ -199,7 +204,13 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/follow-ups/{id}/close", s.closeFollowUp)
 		})
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireAdmin, s.awaitOwnWrites)
+			// Nothing public changes here, so no write is awaited.
+			r.Use(s.requireAccount, s.confirmSaves)
+			r.Get("/account/password", s.showAccountPassword)
+			r.Post("/account/password", s.changeAccountPassword)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireAdmin, s.awaitOwnWrites, s.confirmSaves)
 			r.Get("/admin/users", s.listUsers)
 			r.Post("/admin/users", s.createUser)
 			r.Post("/admin/users/{id}", s.updateUser)

@@ -56,6 +56,9 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 					// Staff see drafts (policy.Viewer); the public's reads never do.
 					ctx = policy.WithViewer(ctx, policy.Staff)
 				}
+				if r.Method == http.MethodGet {
+					ctx = s.takeOneShots(ctx, r.URL.Path)
+				}
 				r = r.WithContext(ctx)
 				w.Header().Set("Cache-Control", "no-store")
 				// Committing now moves the idle deadline on.
@@ -154,8 +157,9 @@ func (s *Server) requireRole(allowed func(*policy.User) bool, next http.Handler)
 		case u == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		case u == nil:
+			// Most often a session that ended while the form was being filled in.
 			s.logger.WarnContext(r.Context(), "refused: not logged in", "method", r.Method, "path", r.URL.Path, "client", s.clientAddr(r).String())
-			s.renderError(w, r, errLoginFirst)
+			s.askLoginKeepingForm(w, r)
 		case !allowed(u):
 			s.logger.WarnContext(r.Context(), "refused: role", "method", r.Method, "path", r.URL.Path, "user_id", u.ID, "role", string(u.Role))
 			s.renderError(w, r, errForbidden)
