@@ -14,4 +14,17 @@ type CommitmentView struct {
 	// WithdrawReason and WithdrawErrors keep a refused withdrawal form.
 	WithdrawReason string
 	WithdrawErrors FieldErrors
+	// PartTitle, PartStatus and PartErrors keep a refused new part's form.
+	PartTitle  string
+	PartStatus string
+	PartErrors FieldErrors
+}
+
+// partStatus is the status the new part's form shows: what was submitted,
+// else not assessed.
+func partStatus(v CommitmentView) string {
+	if v.PartStatus != "" {
+		return v.PartStatus
+	}
+	return string(policy.StatusNotAssessed)
 }

@@ -47,6 +47,9 @@ var validForms = map[string]url.Values{
 	"/commitments/{id}/updates":  {"version": {""}, "happened_on": {"2026-10-15"}, "update_status": {"in_progress"}, "update_progress": {"60"}, "note": {"完成用地预审。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/1.html"}, "visibility": {"public"}, "signed": {"1"}},
 	"/commitments/{id}/withdraw": {"version": {""}, "reason": {"重复录入。"}},
 	"/commitments/{id}/restore":  {"version": {""}},
+	"/commitments/{id}/parts":    {"title": {"锂电池正极材料"}, "part_status": {"planned"}},
+	// Commitment 12 has no parts: taking its progress from them is refused; "set" is accepted.
+	"/commitments/{id}/progress-source": {"version": {""}, "source": {"set"}},
 	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
 	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
 	"/commitments/{id}/anchor/confirm": {},
