@@ -64,7 +64,9 @@ func TestStaffAddPartsAndTheParentRollsUpTheirProgress(t *testing.T) {
 			t.Fatalf("update of part %d: %d\n%.1500s", parts[i], r.status, r.body)
 		}
 	}
-	progress := func() int { return scalar[int](t, p.Pool, `SELECT coalesce(progress, -1) FROM commitments WHERE id = $1`, parent) }
+	progress := func() int {
+		return scalar[int](t, p.Pool, `SELECT coalesce(progress, -1) FROM commitments WHERE id = $1`, parent)
+	}
 	if got := progress(); got != 75 {
 		t.Errorf("a parent whose progress staff set: %d, want its own 75", got)
 	}
