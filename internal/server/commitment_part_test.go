@@ -5,6 +5,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
 // partsOf is the ids of commitment parent's parts, in creation order.
@@ -195,4 +198,58 @@ func TestBadPartsAreRefusedAndChangeNothing(t *testing.T) {
 	if r := request(t, nil, "POST", p.URL+commitmentPath(parent)+"/parts", url.Values{"title": {"锂"}, "part_status": {"planned"}}); r.status == http.StatusSeeOther {
 		t.Errorf("an anonymous part was accepted")
 	}
+}
+
+// TestAPartsChangeDropsItsParentsCachedPage: the parent's page lists its
+// parts, so a change to a part drops it from the page cache even when the
+// parent's own row does not change (its progress is staff's), and the units
+// pages, which carry no tags, are dropped too.
+func TestAPartsChangeDropsItsParentsCachedPage(t *testing.T) {
+	base, pool := cachingPortal(t)
+	editor := loggedIn(t, base, editorEmail)
+	parent := int64(3)
+	if r := request(t, editor, "POST", base+commitmentPath(parent)+"/parts", url.Values{"title": {"分项一"}, "part_status": {"planned"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("adding a part: %d", r.status)
+	}
+	part := scalar[int64](t, pool, `SELECT id FROM commitments WHERE parent_id = $1`, parent)
+	if _, err := pool.Exec(t.Context(), `UPDATE commitments SET progress_source = 'set' WHERE id = $1`, parent); err != nil {
+		t.Fatal(err)
+	}
+	shows := []string{commitmentPath(parent), "/units", "/units/gz-industry-it-dept"}
+	unrelated := commitmentPath(12)
+	for _, u := range append(shows, unrelated) {
+		anon(t, base+u)
+		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") != "hit" {
+			t.Fatalf("%s: status %d, cache %q before the change", u, r.status, r.header.Get("X-Portal-Cache"))
+		}
+	}
+	before := version(t, pool, parent)
+	f := updateForm(t, pool, part, "分项有进展", "public")
+	f.Set("update_progress", "35")
+	if r := request(t, editor, "POST", base+commitmentPath(part)+"/updates", f); r.status != http.StatusSeeOther {
+		t.Fatalf("update of the part: %d\n%.1000s", r.status, r.body)
+	}
+	if version(t, pool, parent) != before || scalar[string](t, pool, `SELECT progress_source FROM commitments WHERE id = $1`, parent) != "set" {
+		t.Fatal("the parent's own row changed: the test would not show that the part's change reaches its page")
+	}
+	pgtest.WaitFor(t, 5*time.Second, "the parent's page to show the part's progress", func() bool {
+		return strings.Contains(rowOfPart(anon(t, base+commitmentPath(parent)).body, part), "35%")
+	})
+	for _, u := range shows[1:] {
+		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") == "hit" {
+			t.Errorf("%s still served from the cache after the part's change", u)
+		}
+	}
+	if r := anon(t, base+unrelated); r.header.Get("X-Portal-Cache") != "hit" {
+		t.Errorf("%s was dropped by another commitment's part", unrelated)
+	}
+}
+
+// rowOfPart is the row of part id in a parent's table of parts.
+func rowOfPart(body string, id int64) string {
+	i := strings.Index(body, `<tr data-id="`+itoa(int(id))+`"`)
+	if i < 0 {
+		return ""
+	}
+	return body[i : i+strings.Index(body[i:], "</tr>")]
 }
