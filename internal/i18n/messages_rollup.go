@@ -37,7 +37,7 @@ var rollupMessages = []entry{
 	{"err.unit", "没有这个责任单位。", "There is no such responsible unit."},
 	{"err.unit.sort", "无法按“%s”排序。", "Cannot sort by “%s”."},
 
-	{"part.count", "%d 项子承诺", "%d parts"},
+	{"part.count", "%d 项子承诺", "Parts: %d"},
 	{"part.is", "子承诺", "Part"},
 	{"part.title", "子承诺（%d 项）", "Parts (%d)"},
 	{"part.caption", "“%s”的子承诺", "Parts of “%s”"},

@@ -244,3 +244,29 @@ func TestRollupsEqualIndependentSQL(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitPagesRefuseWhatTheyDoNotKnow(t *testing.T) {
+	p := newTestPortal(t)
+	notUnit := scalar[string](t, p.Pool, `SELECT slug FROM entities e WHERE NOT EXISTS
+		(SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id) ORDER BY slug LIMIT 1`)
+	for u, want := range map[string]int{
+		"/units?sort=bogus":             http.StatusBadRequest,
+		"/units?sort=name&sort=overdue": http.StatusBadRequest,
+		"/units/no-such-unit":           http.StatusNotFound,
+		"/units/" + notUnit:             http.StatusNotFound, // an entity, but no commitment names it as a unit
+		"/units/Not_A_Slug":             http.StatusNotFound,
+		"/units?sort=overdue":           http.StatusOK,
+	} {
+		if r := request(t, nil, "GET", p.URL+u, nil); r.status != want {
+			t.Errorf("%s: %d, want %d", u, r.status, want)
+		}
+	}
+	// An entity page links to the scorecard only where there is one.
+	unit := scalar[string](t, p.Pool, `SELECT e.slug FROM entities e JOIN commitment_units u ON u.entity_id = e.id ORDER BY e.slug LIMIT 1`)
+	if r := request(t, nil, "GET", p.URL+"/entities/"+unit, nil); !strings.Contains(r.body, `href="/units/`+unit+`"`) {
+		t.Errorf("the entity page of unit %s does not link to its scorecard", unit)
+	}
+	if r := request(t, nil, "GET", p.URL+"/entities/"+notUnit, nil); strings.Contains(r.body, `href="/units/`) {
+		t.Errorf("the entity page of %s links to a scorecard it does not have", notUnit)
+	}
+}
