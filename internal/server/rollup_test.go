@@ -218,6 +218,17 @@ func TestRollupsEqualIndependentSQL(t *testing.T) {
 		}
 	}
 
+	// The dashboard's timeliness charts, by section of both documents and by unit.
+	dash := request(t, nil, "GET", p.URL+"/dashboard", nil)
+	for slug := range docs {
+		for anchor, want := range rollupSQL(t, p, "top.anchor", "JOIN section_roots sr ON sr.section_id = c.section_id JOIN sections top ON top.id = sr.root_id",
+			"d.slug = $1", slug) {
+			if got := chartRow(t, dash.body, "due-by-section-table", "/documents/"+slug+"/sections/"+anchor); got != [3]int{want.Overdue, want.DueSoon, want.Count} {
+				t.Errorf("dashboard, section %s/%s: overdue, due soon, total %v; SQL %+v", slug, anchor, got, want)
+			}
+		}
+	}
+
 	// The units across both documents: the index, in every order, and each scorecard.
 	units := rollupSQL(t, p, "e.slug", "JOIN commitment_units u ON u.commitment_id = c.id JOIN entities e ON e.id = u.entity_id", "true")
 	if n := scalar[int](t, p.Pool, `SELECT count(DISTINCT c.document_id) FROM commitments c
@@ -233,6 +244,9 @@ func TestRollupsEqualIndependentSQL(t *testing.T) {
 		compareRollups(t, "/units"+sort, tableRows(t, page.body, "units"), units)
 	}
 	for slug, want := range units {
+		if got := chartRow(t, dash.body, "due-by-unit-table", "/units/"+slug); got != [3]int{want.Overdue, want.DueSoon, want.Count} {
+			t.Errorf("dashboard, unit %s: overdue, due soon, total %v; SQL %+v", slug, got, want)
+		}
 		page := request(t, nil, "GET", p.URL+"/units/"+slug, nil)
 		got := factsOf(t, page.body, "unit-rollup")
 		got.Led, got.Supported = -1, -1
@@ -268,5 +282,49 @@ func TestUnitPagesRefuseWhatTheyDoNotKnow(t *testing.T) {
 	}
 	if r := request(t, nil, "GET", p.URL+"/entities/"+notUnit, nil); strings.Contains(r.body, `href="/units/`) {
 		t.Errorf("the entity page of %s links to a scorecard it does not have", notUnit)
+	}
+}
+
+// chartRow reads the overdue, due-soon and total cells of the row linking to
+// href in a dashboard chart's data table.
+func chartRow(t *testing.T, body, tableID, href string) [3]int {
+	t.Helper()
+	i := strings.Index(body, `id="`+tableID+`"`)
+	if i < 0 {
+		t.Fatalf("no table %s on the dashboard", tableID)
+	}
+	table := body[i : i+strings.Index(body[i:], "</table>")]
+	j := strings.Index(table, `<th scope="row"><a href="`+href+`"`)
+	if j < 0 {
+		return [3]int{-1, -1, -1}
+	}
+	row := table[j : j+strings.Index(table[j:], "</tr>")]
+	var out [3]int
+	for k, series := range []string{"overdue", "due_soon", "total"} {
+		m := regexp.MustCompile(`data-series="` + series + `">(?:<a[^>]*>)?(\d+)<`).FindStringSubmatch(row)
+		if m == nil {
+			t.Fatalf("no %s cell in %s's row of %s:\n%s", series, href, tableID, row)
+		}
+		out[k], _ = strconv.Atoi(m[1])
+	}
+	return out
+}
+
+func TestDashboardCountsRepliesByGrade(t *testing.T) {
+	p := newTestPortal(t)
+	if _, err := p.Pool.Exec(t.Context(), `UPDATE documents SET reply_class = 'B' WHERE slug = $1`, replySlug); err != nil {
+		t.Fatal(err)
+	}
+	body := request(t, nil, "GET", p.URL+"/dashboard", nil).body
+	for _, g := range []string{"A", "B", "C", "D", ""} {
+		want := scalar[int](t, p.Pool, `SELECT count(*)::int FROM documents WHERE kind = 'reply' AND NOT synthetic
+			AND published_at IS NOT NULL AND coalesce(reply_class, '') = $1`, g)
+		m := regexp.MustCompile(`<tr data-grade="` + g + `">.*?<td class="num">(\d+)</td>`).FindStringSubmatch(body)
+		if m == nil || m[1] != itoa(want) {
+			t.Errorf("grade %q: dashboard %v, SQL %d", g, m, want)
+		}
+	}
+	if !strings.Contains(body, `href="/documents?grade=B"`) {
+		t.Errorf("the grades table does not link to the documents of a grade")
 	}
 }
