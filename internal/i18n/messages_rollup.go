@@ -48,6 +48,7 @@ var rollupMessages = []entry{
 	{"part.source.set.long", "进度由工作人员直接设定，不随子承诺变化。", "The progress is set by staff and does not follow the parts."},
 	{"part.source.toset", "改为直接设定进度", "Set the progress directly instead"},
 	{"part.source.toparts", "改为按子承诺平均计算进度", "Take the progress from the parts"},
+	{"part.edit.hint", "当前进度按子承诺平均计算；在此改动进度后，将改为直接设定，不再随子承诺变化。", "The progress is now the mean of the parts; changing it here sets it directly, and it no longer follows the parts."},
 	{"part.add", "添加子承诺", "Add a part"},
 	{"part.add.hint", "子承诺沿用本承诺的原文、类型和承诺力度，不单独标注原文。", "A part stands on this commitment's words and takes its kind and strength; it has no quote of its own."},
 	{"part.add.submit", "添加子承诺", "Add part"},

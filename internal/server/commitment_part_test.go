@@ -81,6 +81,9 @@ func TestStaffAddPartsAndTheParentRollsUpTheirProgress(t *testing.T) {
 	if got := progress(); got != 60 {
 		t.Errorf("parent's progress from parts 40 and 80: %d, want 60", got)
 	}
+	if r := request(t, editor, "GET", p.URL+commitmentPath(parent)+"/edit", nil); !strings.Contains(r.body, "当前进度按子承诺平均计算") {
+		t.Errorf("the parent's edit form does not say its progress comes from its parts")
+	}
 	// A part's change rolls up at once; a withdrawn part leaves the mean.
 	f := updateForm(t, p.Pool, parts[1], "又有进展", "public")
 	f.Set("update_progress", "100")
@@ -217,11 +220,11 @@ func TestAPartsChangeDropsItsParentsCachedPage(t *testing.T) {
 	}
 	shows := []string{commitmentPath(parent), "/units", "/units/gz-industry-it-dept"}
 	unrelated := commitmentPath(12)
+	// The setup's own writes are heard a moment later: wait until every page stays cached.
 	for _, u := range append(shows, unrelated) {
-		anon(t, base+u)
-		if r := anon(t, base+u); r.header.Get("X-Portal-Cache") != "hit" {
-			t.Fatalf("%s: status %d, cache %q before the change", u, r.status, r.header.Get("X-Portal-Cache"))
-		}
+		pgtest.WaitFor(t, 5*time.Second, u+" to be served from the cache", func() bool {
+			return anon(t, base+u).header.Get("X-Portal-Cache") == "hit"
+		})
 	}
 	before := version(t, pool, parent)
 	f := updateForm(t, pool, part, "分项有进展", "public")
