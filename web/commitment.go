@@ -18,4 +18,17 @@ type CommitmentView struct {
 	// EvidenceErrors the message of a refused upload, beside its update.
 	Evidence       map[int64][]policy.EvidenceFile
 	EvidenceErrors map[int64]string
+	// PartTitle, PartStatus and PartErrors keep a refused new part's form.
+	PartTitle  string
+	PartStatus string
+	PartErrors FieldErrors
+}
+
+// partStatus is the status the new part's form shows: what was submitted,
+// else not assessed.
+func partStatus(v CommitmentView) string {
+	if v.PartStatus != "" {
+		return v.PartStatus
+	}
+	return string(policy.StatusNotAssessed)
 }

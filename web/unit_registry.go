@@ -6,18 +6,18 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-// UnitsView is the units registry: every unit with what it leads and
+// UnitRegistryView is the units registry: every unit with what it leads and
 // supports, and the form that adds one.
-type UnitsView struct {
+type UnitRegistryView struct {
 	Units  []policy.UnitEntry
 	New    UnitForm
 	Errors FieldErrors
 }
 
-// UnitEditView is the page that edits one unit. Stale is set when the form
+// UnitRegistryEditView is the page that edits one unit. Stale is set when the form
 // was saved over another admin's change: the form then holds what was
 // typed, over the current values' stamp.
-type UnitEditView struct {
+type UnitRegistryEditView struct {
 	Unit   policy.UnitEntry
 	Form   UnitForm
 	Errors FieldErrors

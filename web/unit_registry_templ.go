@@ -16,8 +16,8 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-// UnitsPage is the admin page of the units registry.
-func UnitsPage(v UnitsView) templ.Component {
+// UnitRegistryPage is the admin page of the units registry.
+func UnitRegistryPage(v UnitRegistryView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -393,8 +393,8 @@ func UnitsPage(v UnitsView) templ.Component {
 	})
 }
 
-// UnitEditPage edits one unit of the registry.
-func UnitEditPage(v UnitEditView) templ.Component {
+// UnitRegistryEditPage edits one unit of the registry.
+func UnitRegistryEditPage(v UnitRegistryEditView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

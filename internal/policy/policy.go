@@ -213,7 +213,27 @@ type Commitment struct {
 	// text; Place is only near where they were).
 	AnchorReview  string
 	PreviousQuote string
+
+	// ParentID is the commitment this one is a part of; 0 for a top-level
+	// one. A part stands on its parent's words (issue 15, item 5).
+	ParentID int64
+	// ProgressSource is where a parent's progress comes from: ProgressFromParts
+	// or ProgressSet.
+	ProgressSource string
+	// PartCount is how many parts not withdrawn it has; Parts lists them
+	// where a page shows them (the commitment's own page).
+	PartCount int
+	Parts     []Commitment
 }
+
+// Where a commitment's progress comes from (commitments.progress_source).
+const (
+	ProgressFromParts = "parts" // the rounded mean of its parts' known progress
+	ProgressSet       = "set"   // a value staff gave
+)
+
+// RollsUp reports whether the progress shown is its parts' mean.
+func (c Commitment) RollsUp() bool { return c.PartCount > 0 && c.ProgressSource == ProgressFromParts }
 
 // Label is the short reference used in the text: 承诺 N.
 func (c Commitment) Label() string { return "承诺 " + strconv.Itoa(c.Position) }
@@ -255,6 +275,9 @@ type EntityPage struct {
 	PlaceTotal      int      // all mentions; Places may hold only the first
 	Commitments     []Commitment
 	CommitmentTotal int
+	// IsUnit reports whether commitments name the entity as leading or
+	// supporting them: it then has a scorecard at /units/{slug}.
+	IsUnit bool
 }
 
 // CommitmentFilter selects commitments; an empty field does not filter. Values

@@ -65,6 +65,13 @@ type NewCommitment struct {
 	Support      []string
 }
 
+// NewPart is a part staff add to a commitment: it stands on its parent's
+// words and takes its kind and strength.
+type NewPart struct {
+	Title  string
+	Status Status
+}
+
 // CommitmentState is a commitment's values as the audit log records them before
 // and after a change. Units are kept by name, as they were at the time.
 type CommitmentState struct {

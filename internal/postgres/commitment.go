@@ -21,6 +21,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		return c, notFound(err, "err.commitment")
 	}
 	b := &pgx.Batch{}
+	commitmentParts(ctx, b, id, &c.Parts)
 	b.Queue(figuresSQL+` WHERE f.paragraph_id = (SELECT paragraph_id FROM commitments WHERE id = $1)
 		AND f.start_offset >= (SELECT start_offset FROM commitments WHERE id = $1)
 		AND f.end_offset <= (SELECT end_offset FROM commitments WHERE id = $1)

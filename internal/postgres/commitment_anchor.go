@@ -130,7 +130,7 @@ func (s *Store) RepinCommitment(ctx context.Context, a policy.Actor, id int64, s
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT start_offset, end_offset, '承诺 ' || position || ':' || title FROM commitments
-		WHERE paragraph_id = $1 AND id <> $2 AND withdrawn_at IS NULL AND anchor_review IS DISTINCT FROM 'unplaced'`, paraID, id)
+		WHERE paragraph_id = $1 AND id <> $2 AND parent_id IS NULL AND withdrawn_at IS NULL AND anchor_review IS DISTINCT FROM 'unplaced'`, paraID, id)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func (s *Store) ParagraphForCommitment(ctx context.Context, slug string, seq int
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT start_offset, end_offset, '承诺 ' || position || ':' || title FROM commitments
-		WHERE paragraph_id = $1 AND withdrawn_at IS NULL AND anchor_review IS DISTINCT FROM 'unplaced' ORDER BY start_offset`, p.ID)
+		WHERE paragraph_id = $1 AND parent_id IS NULL AND withdrawn_at IS NULL AND anchor_review IS DISTINCT FROM 'unplaced' ORDER BY start_offset`, p.ID)
 	if err != nil {
 		return d, p, nil, err
 	}
@@ -61,7 +61,7 @@ func (s *Store) CreateCommitment(ctx context.Context, a policy.Actor, n policy.N
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT start_offset, end_offset, '承诺 ' || position || ':' || title FROM commitments
-		WHERE paragraph_id = $1 AND withdrawn_at IS NULL AND anchor_review IS DISTINCT FROM 'unplaced'`, paraID)
+		WHERE paragraph_id = $1 AND parent_id IS NULL AND withdrawn_at IS NULL AND anchor_review IS DISTINCT FROM 'unplaced'`, paraID)
 	if err != nil {
 		return 0, err
 	}

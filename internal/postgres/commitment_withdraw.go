@@ -47,6 +47,7 @@ func (s *Store) setWithdrawn(ctx context.Context, a policy.Actor, id int64, vers
 		err := tx.QueryRow(ctx, `
 			SELECT coalesce(min('承诺 ' || o.position || ':' || o.title), '') FROM commitments c JOIN commitments o
 			  ON o.paragraph_id = c.paragraph_id AND o.id <> c.id AND o.withdrawn_at IS NULL
+			 AND c.parent_id IS NULL AND o.parent_id IS NULL -- parts stand on their parent's words
 			 AND o.anchor_review IS DISTINCT FROM 'unplaced' AND c.anchor_review IS DISTINCT FROM 'unplaced'
 			 AND o.start_offset < c.end_offset AND c.start_offset < o.end_offset
 			WHERE c.id = $1`, id).Scan(&overlap)

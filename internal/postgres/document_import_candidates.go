@@ -197,7 +197,7 @@ func (im *docImport) takenSpans(ctx context.Context) (map[int][]anchor.Taken, er
 	rows, err := im.tx.Query(ctx, `
 		SELECT p.seq, c.start_offset, c.end_offset, '承诺 ' || c.position || ':' || c.title
 		FROM commitments c JOIN paragraphs p ON p.id = c.paragraph_id
-		WHERE c.document_id = $1 AND c.withdrawn_at IS NULL`, im.id)
+		WHERE c.document_id = $1 AND c.parent_id IS NULL AND c.withdrawn_at IS NULL`, im.id)
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,9 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		})
 		return err
 	}
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = $1)`, e.ID).Fn = func(br pgx.BatchResults) error {
+		return br.QueryRow().Scan(&e.IsUnit)
+	}
 	b.Queue(`SELECT `+mentionCount(ctx, "e")+` FROM entities e WHERE e.id = $1`, e.ID).Fn = func(br pgx.BatchResults) error {
 		return br.QueryRow().Scan(&e.PlaceTotal)
 	}

@@ -58,8 +58,15 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	grades, err := s.store.DocumentGrades(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.today()),
-		Map: m, Choice: choice, FollowUps: followUps}
+		Map: m, Choice: choice, FollowUps: followUps, Grades: grades,
+		BySection: policy.RollUpSections(commitments, s.today(), choice.Selected == nil && len(choice.Options) > 1),
+		ByUnit:    policy.RollUpUnits(commitments, s.today())}
 	for _, d := range choice.Options {
 		if d.Kind == policy.KindReply && d.SignedOn != nil && (choice.Selected == nil || d.Slug == choice.Selected.Slug) {
 			v.ReplyDate = d.SignedOn // the newest reply comes first

@@ -54,6 +54,7 @@ var routeParams = map[string][]string{
 	"/dashboard":             {paramDocument},
 	"/map":                   {paramDocument},
 	"/entities":              {"kind"},
+	"/units":                 {paramSort},
 	"/documents/{slug}/diff": {"from", "to"},
 	"/documents/{slug}":      {paramMarks},
 	"/search":                {"q", "kind", "page"},

@@ -53,6 +53,9 @@ var validForms = map[string]url.Values{
 	// The walk's {update} is an update it adds to commitment 12 first.
 	"/commitments/{id}/updates/{update}/edit": {"version": {""}, "note": {"完成用地预审(更正)。"}, "evidence_url": {"https://gxt.guizhou.gov.cn/news/2.html"}},
 	"/commitments/{id}/updates/{update}/hide": {"version": {""}, "hide": {"1"}, "hide_reason": {"重复录入。"}},
+	"/commitments/{id}/parts":                 {"title": {"锂电池正极材料"}, "part_status": {"planned"}},
+	// Commitment 12 has no parts: taking its progress from them is refused; "set" is accepted.
+	"/commitments/{id}/progress-source": {"version": {""}, "source": {"set"}},
 	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
 	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
 	"/commitments/{id}/anchor/confirm": {},

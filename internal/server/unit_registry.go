@@ -14,18 +14,18 @@ import (
 )
 
 // listUnits shows the units registry with the form that adds a unit.
-func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) {
-	s.renderUnits(w, r, http.StatusOK, web.UnitsView{New: web.UnitForm{Kind: string(policy.RegistryKinds[0])}})
+func (s *Server) showUnitRegistry(w http.ResponseWriter, r *http.Request) {
+	s.renderUnitRegistry(w, r, http.StatusOK, web.UnitRegistryView{New: web.UnitForm{Kind: string(policy.RegistryKinds[0])}})
 }
 
-func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, status int, v web.UnitsView) {
+func (s *Server) renderUnitRegistry(w http.ResponseWriter, r *http.Request, status int, v web.UnitRegistryView) {
 	units, err := s.store.RegistryUnits(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	v.Units = units
-	s.render(w, r, status, web.UnitsPage(v))
+	s.render(w, r, status, web.UnitRegistryPage(v))
 }
 
 // readUnit reads a unit's fields from the form, with a message for each one
@@ -108,7 +108,7 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(errs) > 0 {
-		s.renderUnits(w, r, http.StatusUnprocessableEntity, web.UnitsView{New: f, Errors: errs})
+		s.renderUnitRegistry(w, r, http.StatusUnprocessableEntity, web.UnitRegistryView{New: f, Errors: errs})
 		return
 	}
 	s.logger.InfoContext(r.Context(), "unit added", "slug", u.Slug, "by", userOf(r).ID)
@@ -116,23 +116,23 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) {
 }
 
 // showUnit shows the form that edits a unit.
-func (s *Server) showUnit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showUnitRegistryEdit(w http.ResponseWriter, r *http.Request) {
 	u, err := s.unitOf(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.renderUnit(w, r, http.StatusOK, web.UnitEditView{Unit: u, Form: web.UnitFormOf(u)})
+	s.renderUnitRegistryEdit(w, r, http.StatusOK, web.UnitRegistryEditView{Unit: u, Form: web.UnitFormOf(u)})
 }
 
-func (s *Server) renderUnit(w http.ResponseWriter, r *http.Request, status int, v web.UnitEditView) {
+func (s *Server) renderUnitRegistryEdit(w http.ResponseWriter, r *http.Request, status int, v web.UnitRegistryEditView) {
 	units, err := s.store.RegistryUnits(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	v.Units = units
-	s.render(w, r, status, web.UnitEditPage(v))
+	s.render(w, r, status, web.UnitRegistryEditPage(v))
 }
 
 // unitOf is the unit named in the path.
@@ -160,7 +160,7 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) {
 	u, f := readUnit(l, errs, r)
 	u.Slug, f.Slug = current.Slug, current.Slug
 	if len(errs) > 0 {
-		s.renderUnit(w, r, http.StatusUnprocessableEntity, web.UnitEditView{Unit: current, Form: f, Errors: errs})
+		s.renderUnitRegistryEdit(w, r, http.StatusUnprocessableEntity, web.UnitRegistryEditView{Unit: current, Form: f, Errors: errs})
 		return
 	}
 	err = s.store.UpdateUnit(r.Context(), actorOf(r), u, f.Stamp)
@@ -172,11 +172,11 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Stamp = fresh.Stamp()
-		s.renderUnit(w, r, http.StatusConflict, web.UnitEditView{Unit: fresh, Form: f, Stale: true})
+		s.renderUnitRegistryEdit(w, r, http.StatusConflict, web.UnitRegistryEditView{Unit: fresh, Form: f, Stale: true})
 		return
 	case c == policy.ECONFLICT || c == policy.EINVALID:
 		errs[unitConflictField(err)] = errorMessage(l, err)
-		s.renderUnit(w, r, http.StatusUnprocessableEntity, web.UnitEditView{Unit: current, Form: f, Errors: errs})
+		s.renderUnitRegistryEdit(w, r, http.StatusUnprocessableEntity, web.UnitRegistryEditView{Unit: current, Form: f, Errors: errs})
 		return
 	case err != nil:
 		s.renderError(w, r, err)

@@ -1,0 +1,83 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+)
+
+// Units are the entities that commitments name as leading or supporting them
+// (commitment_units). Their roll-ups count as policy.Rollup says: commitments
+// not withdrawn, top-level (parts carry no units), of visible documents.
+
+// UnitRollups rolls up every unit's commitments, judged on the day today, in
+// one query: the /units index. Their order is the caller's (policy.SortUnits).
+func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Rollup, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.slug, e.name, count(*),
+		       count(*) FILTER (WHERE u.role = 'lead'), count(*) FILTER (WHERE u.role = 'support'),
+		       count(*) FILTER (WHERE c.status = 'completed'),
+		       count(*) FILTER (WHERE t.timeliness = 'overdue'), count(*) FILTER (WHERE t.timeliness = 'due_soon'),
+		       count(*) FILTER (WHERE t.timeliness = 'no_date'),
+		       count(c.progress), avg(c.progress)::float8, max(c.updated_at)
+		FROM commitment_units u
+		JOIN commitments c ON c.id = u.commitment_id
+		JOIN documents d ON d.id = c.document_id
+		JOIN entities e ON e.id = u.entity_id
+		CROSS JOIN LATERAL (SELECT `+timelinessSQL("$1::date")+` AS timeliness) t
+		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
+		GROUP BY e.id
+		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Rollup, error) {
+		var u policy.Rollup
+		err := r.Scan(&u.Key, &u.Label, &u.Count, &u.Led, &u.Supported, &u.Completed, &u.Overdue, &u.DueSoon,
+			&u.NoDate, &u.Known, &u.Mean, &u.UpdatedAt)
+		return u, err
+	})
+}
+
+// Unit returns the unit with the slug and every commitment that names it as
+// leading or supporting, top-level and not withdrawn, of the visible
+// documents, in document and reading order. An entity no commitment names
+// as a unit is ENOTFOUND.
+func (s *Store) Unit(ctx context.Context, slug string) (policy.Entity, []policy.Commitment, error) {
+	var e policy.Entity
+	err := s.pool.QueryRow(ctx, `
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, '') FROM entities e
+		WHERE e.slug = $1 AND EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id)`, slug).
+		Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName)
+	if err != nil {
+		return e, nil, notFound(err, "err.unit")
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
+		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
+		  AND c.id IN (SELECT u.commitment_id FROM commitment_units u WHERE u.entity_id = $1)
+		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`, e.ID)
+	if err != nil {
+		return e, nil, err
+	}
+	cs, err := pgx.CollectRows(rows, scanCommitment)
+	return e, cs, err
+}
+
+// DocumentGrades counts the listed replies by their handling grade (A–D),
+// with "" for the ones not graded yet: the dashboard's grades across
+// documents.
+func (s *Store) DocumentGrades(ctx context.Context) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT coalesce(d.reply_class, ''), count(*) FROM documents d
+		WHERE d.kind = 'reply' AND `+documentScope(ctx)+` GROUP BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	var g string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&g, &n}, func() error { out[g] = n; return nil })
+	return out, err
+}
