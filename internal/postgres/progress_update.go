@@ -62,9 +62,9 @@ func (s *Store) ProgressUpdates(ctx context.Context, commitmentID int64, staff b
 		SELECT u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
 		       CASE WHEN $2 OR u.signed THEN coalesce(a.name, '') ELSE '' END, u.created_at
 		FROM progress_updates u LEFT JOIN users a ON a.id = u.author_id
-		WHERE u.commitment_id = $1 AND ($2 OR u.public)
+		WHERE u.commitment_id = $1 AND ($2 OR u.public) AND ($3::timestamptz IS NULL OR u.created_at < $3)
 		  AND `+visibleDocument(ctx, "(SELECT c.document_id FROM commitments c WHERE c.id = u.commitment_id)")+`
-		ORDER BY u.happened_on DESC, u.id DESC`, commitmentID, staff)
+		ORDER BY u.happened_on DESC, u.id DESC`, commitmentID, staff, asOfEnd(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.today()),
+	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.todayFor(r)),
 		Map: m, Choice: choice}
 	for _, d := range choice.Options {
 		if d.Kind == policy.KindReply && d.SignedOn != nil && (choice.Selected == nil || d.Slug == choice.Selected.Slug) {

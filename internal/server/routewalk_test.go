@@ -29,7 +29,7 @@ var megabyte = strings.Repeat("锂<", 1<<20/4)
 
 // walkParams are the query parameters any page or API list reads.
 var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region", "sort",
-	"mineral", "year", "next", "paragraph", "from", "to"}
+	"mineral", "year", "next", "paragraph", "from", "to", "as_of"}
 
 // reflected lists the raw payloads that must never appear verbatim in a page.
 var reflected = []string{"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, `' OR 1=1--`, "\x00"}
