@@ -23,21 +23,41 @@
 -- +goose Up
 
 -- +goose StatementBegin
+-- check_values reads the values a check constraint allows from its
+-- definition, which PostgreSQL prints as ARRAY['a'::text, 'b'::text] for a
+-- list written out but as '{a,b}'::text[] once 00011's pattern has rewritten
+-- it (00011's own regular expression reads only the first form, so a second
+-- migration using it finds nothing and silently adds nothing). No values at
+-- all is an error. It lives in pg_temp: gone with the migration's session.
+CREATE OR REPLACE FUNCTION pg_temp.check_values(constraint_name text) RETURNS text[] LANGUAGE plpgsql AS $f$
+DECLARE
+    def text := (SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = constraint_name);
+    vals text[];
+BEGIN
+    SELECT array_agg(DISTINCT v ORDER BY v) INTO vals FROM (
+        SELECT m[1] AS v FROM regexp_matches(def, '''([a-z_]+)''', 'g') AS m
+        UNION
+        SELECT unnest(string_to_array(m[1], ',')) FROM regexp_matches(def, '''\{([a-z_,]+)\}''', 'g') AS m) s;
+    IF vals IS NULL THEN
+        RAISE EXCEPTION 'no values read from constraint %: %', constraint_name, def;
+    END IF;
+    RETURN vals;
+END
+$f$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 DO $$
 DECLARE
     kinds text[];
 BEGIN
-    SELECT array_agg(m[1]) INTO kinds
-    FROM regexp_matches((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'audit_log_subject_type_check'),
-                        '''([a-z_]+)''', 'g') AS m;
+    kinds := pg_temp.check_values('audit_log_subject_type_check');
     IF NOT 'review' = ANY (kinds) THEN
         EXECUTE format('ALTER TABLE audit_log DROP CONSTRAINT audit_log_subject_type_check, '
                        'ADD CONSTRAINT audit_log_subject_type_check CHECK (subject_type = ANY (%L::text[]))',
                        kinds || 'review'::text);
     END IF;
-    SELECT array_agg(m[1]) INTO kinds
-    FROM regexp_matches((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'users_role_check'),
-                        '''([a-z_]+)''', 'g') AS m;
+    kinds := pg_temp.check_values('users_role_check');
     IF NOT 'reviewer' = ANY (kinds) THEN
         EXECUTE format('ALTER TABLE users DROP CONSTRAINT users_role_check, '
                        'ADD CONSTRAINT users_role_check CHECK (role = ANY (%L::text[]))',
@@ -117,19 +137,39 @@ UPDATE users SET role = 'editor' WHERE role = 'reviewer';
 -- The audit log is append-only, so its review records stay; the narrower
 -- check holds for new rows only.
 -- +goose StatementBegin
+-- check_values reads the values a check constraint allows from its
+-- definition, which PostgreSQL prints as ARRAY['a'::text, 'b'::text] for a
+-- list written out but as '{a,b}'::text[] once 00011's pattern has rewritten
+-- it (00011's own regular expression reads only the first form, so a second
+-- migration using it finds nothing and silently adds nothing). No values at
+-- all is an error. It lives in pg_temp: gone with the migration's session.
+CREATE OR REPLACE FUNCTION pg_temp.check_values(constraint_name text) RETURNS text[] LANGUAGE plpgsql AS $f$
+DECLARE
+    def text := (SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = constraint_name);
+    vals text[];
+BEGIN
+    SELECT array_agg(DISTINCT v ORDER BY v) INTO vals FROM (
+        SELECT m[1] AS v FROM regexp_matches(def, '''([a-z_]+)''', 'g') AS m
+        UNION
+        SELECT unnest(string_to_array(m[1], ',')) FROM regexp_matches(def, '''\{([a-z_,]+)\}''', 'g') AS m) s;
+    IF vals IS NULL THEN
+        RAISE EXCEPTION 'no values read from constraint %: %', constraint_name, def;
+    END IF;
+    RETURN vals;
+END
+$f$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 DO $$
 DECLARE
     kinds text[];
 BEGIN
-    SELECT array_agg(m[1]) INTO kinds
-    FROM regexp_matches((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'audit_log_subject_type_check'),
-                        '''([a-z_]+)''', 'g') AS m;
+    kinds := pg_temp.check_values('audit_log_subject_type_check');
     EXECUTE format('ALTER TABLE audit_log DROP CONSTRAINT audit_log_subject_type_check, '
                    'ADD CONSTRAINT audit_log_subject_type_check CHECK (subject_type = ANY (%L::text[])) NOT VALID',
                    array_remove(kinds, 'review'));
-    SELECT array_agg(m[1]) INTO kinds
-    FROM regexp_matches((SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'users_role_check'),
-                        '''([a-z_]+)''', 'g') AS m;
+    kinds := pg_temp.check_values('users_role_check');
     EXECUTE format('ALTER TABLE users DROP CONSTRAINT users_role_check, '
                    'ADD CONSTRAINT users_role_check CHECK (role = ANY (%L::text[]))',
                    array_remove(kinds, 'reviewer'));

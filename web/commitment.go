@@ -14,4 +14,8 @@ type CommitmentView struct {
 	// WithdrawReason and WithdrawErrors keep a refused withdrawal form.
 	WithdrawReason string
 	WithdrawErrors FieldErrors
+	// Reviews are the changes waiting for review, for staff; VerifyErrors
+	// keep a refused verification form.
+	Reviews      []policy.Review
+	VerifyErrors FieldErrors
 }

@@ -85,6 +85,11 @@ var Variables = []Variable{
 	{Name: "PORTAL_RENDER_WINDOW", Default: durationText(DefaultRenderWindow), Reader: ReaderPortal,
 		Short: "the window of PORTAL_RENDER_LIMIT",
 		Doc:   "The window over which `PORTAL_RENDER_LIMIT` counts (a sliding window)."},
+	{Name: "PORTAL_EDITORS_PUBLISH", Default: "true", Reader: ReaderPortal,
+		Short: "false sends editors' changes to public values for review (/reviews) before they are public",
+		Doc: "Whether an editor's change to a commitment's public values (status, progress, public note, dates) " +
+			"goes public at once. `false` sends it to the review queue at `/reviews`, where a reviewer or an " +
+			"admin approves it or returns it with a comment; the public sees the last approved values only."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -187,8 +187,12 @@ type Commitment struct {
 	Title       string
 	Kind        CommitmentKind
 	Strength    Strength
-	Status      Status
+	Status      Status // as the responsible unit claims it
 	StatusBasis string
+	// VerifiedStatus is the status a reviewer has checked against evidence,
+	// "" until one has; VerifiedAt is when.
+	VerifiedStatus Status
+	VerifiedAt     *time.Time
 	Progress    *int
 	TimeFrame   string
 	PeriodStart *time.Time

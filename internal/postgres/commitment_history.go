@@ -25,9 +25,12 @@ const changeSQL = `
 	           WHEN 'user' THEN (SELECT u.name FROM users u WHERE u.id = a.subject_id)
 	           WHEN 'document' THEN (SELECT d.title FROM documents d WHERE d.id = a.subject_id)
 	           WHEN 'theme' THEN (SELECT t.name_zh FROM themes t WHERE t.id = a.subject_id)
+	           WHEN 'review' THEN (SELECT '审核 ' || r.id || ' · 承诺 ' || c.position || ':' || c.title
+	                               FROM commitment_reviews r JOIN commitments c ON c.id = r.commitment_id WHERE r.id = a.subject_id)
 	       END,
 	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
-	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed
+	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
+	       coalesce(a.detail->>'proposed_by', ''), a.action = 'commitment.update' AND coalesce(a.detail ? 'review_id', false)
 	FROM audit_log a
 	LEFT JOIN progress_updates u ON u.id = (a.detail->>'update_id')::bigint`
 
@@ -42,7 +45,8 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 		var uProgress *int16
 		var uPublic, uSigned *bool
 		err := r.Scan(&c.ID, &c.At, &c.Actor, &c.Action, &c.SubjectType, &c.SubjectID, &before, &after,
-			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned)
+			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned,
+			&c.ProposedBy, &c.Reviewed)
 		if err != nil {
 			return c, err
 		}
@@ -66,7 +70,7 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 			c.Update = u
 		}
 		if !view.Staff {
-			c.Actor = ""
+			c.Actor, c.ProposedBy = "", ""
 		}
 		return c, nil
 	}

@@ -46,7 +46,14 @@ func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
 func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
 	staff := userOf(r).CanEdit()
 	updates, err := s.store.ProgressUpdates(r.Context(), c.ID, staff)
-	return web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}, err
+	if err != nil {
+		return web.CommitmentView{}, err
+	}
+	v := web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}
+	if staff {
+		v.Reviews, err = s.store.Reviews(r.Context(), policy.ReviewPending, c.ID)
+	}
+	return v, err
 }
 
 // renderCommitment shows the route's commitment page as it is now, after

@@ -83,7 +83,19 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Errors: errs, Units: units}))
 		return
 	}
-	err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
+	if s.mustReview(r) {
+		// Sent for review: the commitment, and every public page, stays as
+		// it is until a reviewer approves (review.go).
+		var reviewID int64
+		reviewID, err = s.store.ProposeEdit(ctx, actorOf(r), c.ID, version, edit)
+		if err == nil {
+			s.logger.InfoContext(ctx, "commitment edit sent for review", "commitment_id", c.ID, "review_id", reviewID, "user_id", userOf(r).ID)
+			http.Redirect(w, r, commitmentPath(c.ID), http.StatusSeeOther)
+			return
+		}
+	} else {
+		err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
+	}
 	if errors.Is(err, policy.ErrStale) {
 		s.renderConflict(w, r, f, names)
 		return

@@ -50,12 +50,16 @@ var validForms = map[string]url.Values{
 	// Pinning commitment 12 again to its own words; confirming it is refused (it is not flagged).
 	"/commitments/{id}/anchor":         {"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业,积极引进隔膜、电解液等新能源电池关键材料企业向贵州省聚集"}},
 	"/commitments/{id}/anchor/confirm": {},
-	"/admin/users":                     {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
-	"/admin/users/{id}":                {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
-	"/admin/users/{id}/password":       {"password": {"另一个足够长的密码"}},
-	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
-	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
-	"/admin/themes/{key}/move":         {"dir": {"up"}},
+	"/commitments/{id}/verify":         {"version": {""}, "verified_status": {"in_progress"}},
+	// There is no review 12: approving or returning it is a 404.
+	"/reviews/{id}/approve":      {"comment": {"与证明材料一致。"}},
+	"/reviews/{id}/return":       {"comment": {"请补充证据。"}},
+	"/admin/users":               {"email": {"new@example.gov.cn"}, "name": {"张三"}, "role": {"editor"}, "password": {"至少八个字符的密码"}},
+	"/admin/users/{id}":          {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
+	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
+	"/admin/themes":              {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
+	"/admin/themes/{key}":        {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
+	"/admin/themes/{key}/move":   {"dir": {"up"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},

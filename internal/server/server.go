@@ -62,6 +62,7 @@ type Options struct {
 	ListenURL       string        // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
 	RenderLimit     int           // pages one client may have rendered outside the cache per RenderWindow; 0 for no limit
 	RenderWindow    time.Duration // zero takes config.DefaultRenderWindow
+	ReviewEdits     bool          // editors' changes to public values wait for a reviewer (PORTAL_EDITORS_PUBLISH=false)
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -70,7 +71,8 @@ func OptionsFrom(cfg config.Config) Options {
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
-		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow}
+		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
+		ReviewEdits: !cfg.EditorsPublish}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -179,6 +181,13 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{slug}/publish", s.publishDocument)
 			r.Post("/documents/{slug}/unpublish", s.unpublishDocument)
 			r.Post("/documents/{slug}/grade", s.setDocumentGrade)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireReviewer, s.awaitOwnWrites)
+			r.Get("/reviews", s.listReviews)
+			r.Post("/reviews/{id}/approve", s.approveReview)
+			r.Post("/reviews/{id}/return", s.returnReview)
+			r.Post("/commitments/{id}/verify", s.verifyStatus)
 		})
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireAdmin, s.awaitOwnWrites)
