@@ -193,14 +193,14 @@ type Commitment struct {
 	// "" until one has; VerifiedAt is when.
 	VerifiedStatus Status
 	VerifiedAt     *time.Time
-	Progress    *int
-	TimeFrame   string
-	PeriodStart *time.Time
-	PeriodEnd   *time.Time
-	DueOn       *time.Time
-	Version     int
-	UpdatedAt   time.Time
-	PublicNote  string
+	Progress       *int
+	TimeFrame      string
+	PeriodStart    *time.Time
+	PeriodEnd      *time.Time
+	DueOn          *time.Time
+	Version        int
+	UpdatedAt      time.Time
+	PublicNote     string
 	// WithdrawnAt is set when staff withdrew the commitment: the public no
 	// longer sees it, and its history is kept.
 	WithdrawnAt     *time.Time
