@@ -38,4 +38,13 @@ var reviewMessages = []entry{
 	{"action.review.propose", "提交审核", "Sent for review"},
 	{"action.review.return", "退回修改", "Returned"},
 	{"action.commitment.verify", "核实状态", "Status verified"},
+	{"changes.intro", "台账中承诺事项公开数值的每一次变更，最新的在前。可按日期查看某一时段的变更。", "Every change to the public values of the ledger's commitments, newest first. Choose dates to see what changed between them."},
+	{"changes.intro.staff", "全站的每一次变更及其操作人，最新的在前（公众看到的版本不含操作人、内部进展和账户变更）。", "Every change across the portal with who made it, newest first (the public's version leaves out names, internal updates and accounts)."},
+	{"changes.from", "起始日期", "From"},
+	{"changes.to", "截止日期", "To"},
+	{"changes.show", "查看", "Show"},
+	{"changes.link", "变更记录", "Changes"},
+	{"changes.limited", "只列出最新的 %d 条，请缩小日期范围。", "Only the newest %d are listed; choose a shorter period."},
+	{"err.changes.date", "参数 %s 的日期“%s”无法识别，请写成 YYYY-MM-DD。", "The %s date “%s” is not recognised; write it as YYYY-MM-DD."},
+	{"err.changes.order", "起始日期 %s 晚于截止日期 %s。", "The start date %s is after the end date %s."},
 }

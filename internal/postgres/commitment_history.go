@@ -127,9 +127,27 @@ func (s *Store) History(ctx context.Context, commitmentID int64, view ChangeView
 
 // RecentChanges lists the latest changes across the portal, newest first, for staff.
 func (s *Store) RecentChanges(ctx context.Context, limit int) ([]policy.Change, error) {
-	rows, err := s.pool.Query(ctx, changeSQL+` ORDER BY a.id DESC LIMIT $1`, limit)
+	return s.Changes(ctx, ChangeFilter{Limit: limit}, ChangeView{Staff: true})
+}
+
+// ChangeFilter picks the changes recorded in [From, To); nil ends are open.
+type ChangeFilter struct {
+	From, To *time.Time
+	Limit    int
+}
+
+// Changes lists the changes f picks, newest first. Staff see every change
+// with who made it; the public sees only changes to the commitments of the
+// documents it can see, without names, internal updates or staff-only fields.
+func (s *Store) Changes(ctx context.Context, f ChangeFilter, view ChangeView) ([]policy.Change, error) {
+	where := ` WHERE ($1::timestamptz IS NULL OR a.at >= $1) AND ($2::timestamptz IS NULL OR a.at < $2)`
+	if !view.Staff {
+		where += ` AND a.subject_type = 'commitment' AND ` +
+			visibleDocument(ctx, "(SELECT vc.document_id FROM commitments vc WHERE vc.id = a.subject_id)")
+	}
+	rows, err := s.pool.Query(ctx, changeSQL+where+` ORDER BY a.id DESC LIMIT $3`, f.From, f.To, f.Limit)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, scanChange(ChangeView{Staff: true}))
+	return pgx.CollectRows(rows, scanChange(view))
 }

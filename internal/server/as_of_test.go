@@ -199,6 +199,26 @@ func TestLedgerAsOfReplaysTheAuditLog(t *testing.T) {
 		t.Error("the present list carries the as_of banner")
 	}
 
+	// What changed between two days: the public sees the changes to public
+	// values in that period, without names or staff-only fields; staff see both.
+	period := request(t, public, "GET", base+"/changes?from=2026-11-01&to=2026-11-20", nil)
+	if period.status != http.StatusOK || !strings.Contains(period.body, "过半。") || !strings.Contains(period.body, "撤回承诺") {
+		t.Errorf("public /changes for November 1 to 20: %d, or it lacks the changes of the period", period.status)
+	}
+	for _, not := range []string{"已完成。", "李编辑", "重复录入"} {
+		if strings.Contains(period.body, not) {
+			t.Errorf("public /changes for November 1 to 20 shows %q", not)
+		}
+	}
+	if r := request(t, editor, "GET", base+"/changes?from=2026-11-01&to=2026-11-20", nil); !strings.Contains(r.body, "李编辑") || !strings.Contains(r.body, "重复录入") {
+		t.Error("staff /changes lacks the author or the reason of a withdrawal")
+	}
+	for _, q := range []string{"from=2026-11-31", "to=tomorrow", "from=2026-11-20&to=2026-11-01"} {
+		if r := request(t, public, "GET", base+"/changes?"+q, nil); r.status != http.StatusBadRequest {
+			t.Errorf("/changes?%s: %d, want 400", q, r.status)
+		}
+	}
+
 	for _, c := range []struct{ q, want string }{
 		{"2026-13-01", "无法识别"},
 		{"yesterday", "无法识别"},

@@ -58,6 +58,7 @@ var routeParams = map[string][]string{
 	"/documents/{slug}/diff": {"from", "to"},
 	"/documents/{slug}":      {paramMarks, paramAsOf},
 	"/search":                {"q", "kind", "page"},
+	"/changes":               {"from", "to"},
 	// The API's lists; each refuses any other parameter itself (apiQuery).
 	"/api/v1/documents": {paramPage, paramPerPage},
 	"/api/v1/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,

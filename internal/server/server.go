@@ -153,6 +153,7 @@ func (s *Server) Handler() http.Handler {
 		r.With(s.readAsOf).Get("/dashboard", s.showDashboard)
 		r.Get("/map", s.showMap)
 		r.Get("/search", s.showSearch)
+		r.Get("/changes", s.showChanges)
 	})
 
 	r.Group(func(r chi.Router) {
@@ -175,7 +176,6 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/commitments/{id}/anchor", s.repinCommitment)
 			r.Post("/commitments/{id}/anchor/confirm", s.confirmAnchor)
 			r.Get("/documents/{slug}/anchors", s.showAnchorReview)
-			r.Get("/changes", s.showChanges)
 			r.Get("/documents/import", s.showImport)
 			r.Post("/documents/import", s.importDocument)
 			r.Post("/documents/{slug}/publish", s.publishDocument)
