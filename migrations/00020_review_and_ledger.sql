@@ -2,7 +2,8 @@
 -- date (issue 16, items 5 to 7).
 --
 -- Review: where editors may not publish directly (PORTAL_EDITORS_PUBLISH=false),
--- an edit of a commitment's public values waits in commitment_reviews until a
+-- an edit of a commitment's public values, or a progress update that is public
+-- or moves its status or progress, waits in commitment_reviews until a
 -- reviewer (the new role, or an admin) approves it, which applies it with its
 -- audit record, or returns it with a comment. The commitments table keeps the
 -- approved values only, so the public pages, the API and the CSV never see a
@@ -77,8 +78,9 @@ ALTER TABLE commitments
 CREATE TABLE commitment_reviews (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     commitment_id bigint NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
-    base_version  integer NOT NULL,         -- the commitment's version the edit was made on
-    proposal      jsonb NOT NULL,           -- the edit (policy.CommitmentEdit)
+    kind          text NOT NULL DEFAULT 'edit' CHECK (kind IN ('edit', 'update')),
+    base_version  integer NOT NULL,         -- the commitment's version the change was made on
+    proposal      jsonb NOT NULL,           -- the edit (policy.CommitmentEdit) or the progress update (policy.NewUpdate)
     before        jsonb NOT NULL,           -- the commitment's state when it was proposed
     proposed_by   bigint REFERENCES users (id),
     proposer_name text NOT NULL,

@@ -47,4 +47,5 @@ var reviewMessages = []entry{
 	{"changes.limited", "只列出最新的 %d 条，请缩小日期范围。", "Only the newest %d are listed; choose a shorter period."},
 	{"err.changes.date", "参数 %s 的日期“%s”无法识别，请写成 YYYY-MM-DD。", "The %s date “%s” is not recognised; write it as YYYY-MM-DD."},
 	{"err.changes.order", "起始日期 %s 晚于截止日期 %s。", "The start date %s is after the end date %s."},
+	{"review.kind.update", "进展记录", "Progress update"},
 }

@@ -1,8 +1,15 @@
 package policy
 
 import (
+	"encoding/json"
 	"strconv"
 	"time"
+)
+
+// Review kinds: what a change sent for review is.
+const (
+	ReviewEdit   = "edit"   // an edit of the commitment's form
+	ReviewUpdate = "update" // a progress update
 )
 
 // Review states: a change sent for review waits until a reviewer approves it
@@ -18,9 +25,11 @@ const (
 type Review struct {
 	ID              int64
 	CommitmentID    int64
-	CommitmentLabel string // 承诺 N：title, as it is now
-	BaseVersion     int    // the commitment's version the change was made on
-	Proposal        CommitmentEdit
+	CommitmentLabel string          // 承诺 N：title, as it is now
+	Kind            string          // ReviewEdit or ReviewUpdate
+	BaseVersion     int             // the commitment's version the change was made on
+	Proposal        CommitmentEdit  // an edit's change
+	Update          *NewUpdate      // an update's change
 	Before          CommitmentState // the commitment when the change was sent
 	After           CommitmentState // Before with the change made
 	ProposedBy      string
@@ -29,6 +38,15 @@ type Review struct {
 	DecidedBy       string
 	DecidedAt       *time.Time
 	Comment         string
+}
+
+// SetProposal reads the stored change of the review's kind.
+func (r *Review) SetProposal(b []byte) error {
+	if r.Kind == ReviewUpdate {
+		r.Update = new(NewUpdate)
+		return json.Unmarshal(b, r.Update)
+	}
+	return json.Unmarshal(b, &r.Proposal)
 }
 
 // Diffs lists what the change would alter.
@@ -52,7 +70,7 @@ func (st CommitmentState) Proposed(e CommitmentEdit, lead, support []string) Com
 // ReviewDetail is what the audit log records of a review with the change it
 // approved (commitment.update) or with its own events (review.*).
 type ReviewDetail struct {
-	ReviewID     int64  `json:"review_id"`
+	ReviewID     int64  `json:"review_id,omitempty"`
 	CommitmentID int64  `json:"commitment_id,omitempty"`
 	ProposedBy   string `json:"proposed_by,omitempty"`
 	ProposedAt   string `json:"proposed_at,omitempty"`

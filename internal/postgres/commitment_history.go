@@ -30,7 +30,7 @@ const changeSQL = `
 	       END,
 	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
 	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
-	       coalesce(a.detail->>'proposed_by', ''), a.action = 'commitment.update' AND coalesce(a.detail ? 'review_id', false)
+	       coalesce(a.detail->>'proposed_by', ''), a.action IN ('commitment.update', 'update.add') AND coalesce(a.detail ? 'review_id', false)
 	FROM audit_log a
 	LEFT JOIN progress_updates u ON u.id = (a.detail->>'update_id')::bigint`
 

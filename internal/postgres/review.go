@@ -16,6 +16,17 @@ import (
 // stale version gets policy.ErrStale, a withdrawn commitment
 // policy.ErrWithdrawn.
 func (s *Store) ProposeEdit(ctx context.Context, a policy.Actor, id int64, version int, e policy.CommitmentEdit) (int64, error) {
+	return s.propose(ctx, a, id, version, policy.ReviewEdit, e)
+}
+
+// ProposeUpdate sends a progress update for review instead of adding it, as
+// ProposeEdit does an edit: neither the timeline nor the commitment changes
+// until a reviewer approves it.
+func (s *Store) ProposeUpdate(ctx context.Context, a policy.Actor, id int64, version int, u policy.NewUpdate) (int64, error) {
+	return s.propose(ctx, a, id, version, policy.ReviewUpdate, u)
+}
+
+func (s *Store) propose(ctx context.Context, a policy.Actor, id int64, version int, kind string, change any) (int64, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, err
@@ -28,7 +39,7 @@ func (s *Store) ProposeEdit(ctx context.Context, a policy.Actor, id int64, versi
 	if before.Withdrawn {
 		return 0, policy.ErrWithdrawn
 	}
-	proposal, err := json.Marshal(e)
+	proposal, err := json.Marshal(change)
 	if err != nil {
 		return 0, err
 	}
@@ -38,8 +49,8 @@ func (s *Store) ProposeEdit(ctx context.Context, a policy.Actor, id int64, versi
 	}
 	var reviewID int64
 	err = tx.QueryRow(ctx, `
-		INSERT INTO commitment_reviews (commitment_id, base_version, proposal, before, proposed_by, proposer_name)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, id, version, proposal, before, proposer, actorName(a)).Scan(&reviewID)
+		INSERT INTO commitment_reviews (commitment_id, kind, base_version, proposal, before, proposed_by, proposer_name)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, id, kind, version, proposal, before, proposer, actorName(a)).Scan(&reviewID)
 	if err != nil {
 		return 0, err
 	}
@@ -65,9 +76,10 @@ var errDecided = policy.Errorm(policy.ECONFLICT, "err.review.decided")
 // decide moves a pending review to state inside tx and returns it; a review
 // that is not pending any more is errDecided. The row's lock makes a second
 // decision at the same moment wait here, then find it decided.
-func decide(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, state, comment string) (policy.Review, error) {
+func decide(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, state, comment string) (policy.Review, *int64, error) {
 	var r policy.Review
 	var proposal []byte
+	var proposer *int64
 	var decider *int64
 	if a.UserID != 0 {
 		decider = &a.UserID
@@ -75,23 +87,23 @@ func decide(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, state, com
 	err := tx.QueryRow(ctx, `
 		UPDATE commitment_reviews SET state = $2, decided_by = $3, decider_name = $4, decided_at = now(), comment = nullif($5, '')
 		WHERE id = $1 AND state = 'pending'
-		RETURNING id, commitment_id, base_version, proposal, proposer_name, proposed_at`,
+		RETURNING id, commitment_id, kind, base_version, proposal, proposed_by, proposer_name, proposed_at`,
 		id, state, decider, actorName(a), comment).
-		Scan(&r.ID, &r.CommitmentID, &r.BaseVersion, &proposal, &r.ProposedBy, &r.ProposedAt)
+		Scan(&r.ID, &r.CommitmentID, &r.Kind, &r.BaseVersion, &proposal, &proposer, &r.ProposedBy, &r.ProposedAt)
 	if err == pgx.ErrNoRows {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM commitment_reviews WHERE id = $1)`, id).Scan(&exists); err != nil {
-			return r, err
+			return r, nil, err
 		}
 		if !exists {
-			return r, policy.Errorm(policy.ENOTFOUND, "err.review")
+			return r, nil, policy.Errorm(policy.ENOTFOUND, "err.review")
 		}
-		return r, errDecided
+		return r, nil, errDecided
 	}
 	if err != nil {
-		return r, err
+		return r, nil, err
 	}
-	return r, json.Unmarshal(proposal, &r.Proposal)
+	return r, proposer, r.SetProposal(proposal)
 }
 
 // ApproveReview applies a pending review's edit as the reviewer, with a
@@ -105,12 +117,18 @@ func (s *Store) ApproveReview(ctx context.Context, a policy.Actor, id int64, com
 		return 0, err
 	}
 	defer tx.Rollback(ctx)
-	r, err := decide(ctx, tx, a, id, policy.ReviewApproved, comment)
+	r, proposer, err := decide(ctx, tx, a, id, policy.ReviewApproved, comment)
 	if err != nil {
 		return 0, err
 	}
-	_, err = applyEdit(ctx, tx, a, r.CommitmentID, r.BaseVersion, r.Proposal, policy.ReviewDetail{
-		ReviewID: r.ID, ProposedBy: r.ProposedBy, ProposedAt: r.ProposedAt.In(policy.China).Format(time.DateTime), Comment: comment})
+	detail := policy.ReviewDetail{ReviewID: r.ID, ProposedBy: r.ProposedBy,
+		ProposedAt: r.ProposedAt.In(policy.China).Format(time.DateTime), Comment: comment}
+	if r.Update != nil {
+		// The update is the proposer's: the timeline names them, the record the reviewer.
+		_, err = addUpdate(ctx, tx, a, proposer, r.CommitmentID, r.BaseVersion, *r.Update, &detail)
+	} else {
+		_, err = applyEdit(ctx, tx, a, r.CommitmentID, r.BaseVersion, r.Proposal, detail)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -125,7 +143,7 @@ func (s *Store) ReturnReview(ctx context.Context, a policy.Actor, id int64, comm
 		return 0, err
 	}
 	defer tx.Rollback(ctx)
-	r, err := decide(ctx, tx, a, id, policy.ReviewReturned, comment)
+	r, _, err := decide(ctx, tx, a, id, policy.ReviewReturned, comment)
 	if err != nil {
 		return 0, err
 	}
@@ -140,7 +158,7 @@ func (s *Store) ReturnReview(ctx context.Context, a policy.Actor, id int64, comm
 // first, newest decided first; commitmentID 0 means every commitment.
 func (s *Store) Reviews(ctx context.Context, state string, commitmentID int64) ([]policy.Review, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT r.id, r.commitment_id, '承诺 ' || c.position || ':' || c.title, r.base_version, r.proposal, r.before,
+		SELECT r.id, r.commitment_id, '承诺 ' || c.position || ':' || c.title, r.kind, r.base_version, r.proposal, r.before,
 		       r.proposer_name, r.proposed_at, r.state, coalesce(r.decider_name, ''), r.decided_at, coalesce(r.comment, ''),
 		       coalesce(ARRAY(SELECT e.name FROM entities e WHERE e.slug = ANY (ARRAY(SELECT jsonb_array_elements_text(coalesce(nullif(r.proposal->'Lead', 'null'), '[]'))))
 		                      ORDER BY e.name), '{}'),
@@ -156,17 +174,22 @@ func (s *Store) Reviews(ctx context.Context, state string, commitmentID int64) (
 		var r policy.Review
 		var proposal, before []byte
 		var lead, support []string
-		if err := row.Scan(&r.ID, &r.CommitmentID, &r.CommitmentLabel, &r.BaseVersion, &proposal, &before,
+		if err := row.Scan(&r.ID, &r.CommitmentID, &r.CommitmentLabel, &r.Kind, &r.BaseVersion, &proposal, &before,
 			&r.ProposedBy, &r.ProposedAt, &r.State, &r.DecidedBy, &r.DecidedAt, &r.Comment, &lead, &support); err != nil {
 			return r, err
 		}
-		if err := json.Unmarshal(proposal, &r.Proposal); err != nil {
+		if err := r.SetProposal(proposal); err != nil {
 			return r, err
 		}
 		if err := json.Unmarshal(before, &r.Before); err != nil {
 			return r, err
 		}
-		r.After = r.Before.Proposed(r.Proposal, lead, support)
+		if r.Update != nil {
+			r.After = r.Before
+			r.After.Status, r.After.Progress = r.Update.Status, r.Update.Progress
+		} else {
+			r.After = r.Before.Proposed(r.Proposal, lead, support)
+		}
 		return r, nil
 	})
 }

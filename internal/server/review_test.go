@@ -190,3 +190,59 @@ func TestClaimedAndVerifiedStatusesShowWhereTheyDiffer(t *testing.T) {
 		t.Error("the history does not record the verification")
 	}
 }
+
+func TestAProgressUpdateSentForReviewJoinsTheTimelineOnceApproved(t *testing.T) {
+	p := reviewPortal(t)
+	base, pool := p.URL, p.Pool
+	editor, reviewer, public := loggedIn(t, base, editorEmail), loggedIn(t, base, reviewerEmail), browserClient(t)
+	updates := func() int64 { return scalar[int64](t, pool, `SELECT count(*) FROM progress_updates WHERE commitment_id = 10`) }
+	status := scalar[string](t, pool, `SELECT status FROM commitments WHERE id = 10`)
+
+	f := updateForm(t, pool, 10, "项目一期已投产。", "public")
+	if r := request(t, editor, "POST", base+"/commitments/10/updates", f); r.status != http.StatusSeeOther {
+		t.Fatalf("sending an update for review: %d", r.status)
+	}
+	if updates() != 0 || scalar[string](t, pool, `SELECT status FROM commitments WHERE id = 10`) != status {
+		t.Fatal("the update was added before review")
+	}
+	if r := request(t, public, "GET", base+"/commitments/10", nil); strings.Contains(r.body, "项目一期已投产") {
+		t.Error("the public sees the update waiting for review")
+	}
+	// An internal note that moves nothing the public sees needs no review.
+	f = updateForm(t, pool, 10, "内部：已约谈企业。", "internal")
+	f.Set("update_status", status)
+	f.Del("update_progress")
+	if scalar[*int](t, pool, `SELECT progress::int FROM commitments WHERE id = 10`) != nil {
+		t.Fatal("the seed changed: commitment 10 has a progress")
+	}
+	if r := request(t, editor, "POST", base+"/commitments/10/updates", f); r.status != http.StatusSeeOther || updates() != 1 {
+		t.Fatalf("an internal note: %d, %d updates", r.status, updates())
+	}
+
+	id := scalar[int64](t, pool, `SELECT id FROM commitment_reviews WHERE commitment_id = 10 AND kind = 'update'`)
+	path := base + "/reviews/" + strconv.FormatInt(id, 10) + "/approve"
+	// The internal note moved the version on: the update must be sent again.
+	if r := request(t, reviewer, "POST", path, url.Values{}); r.status != http.StatusConflict {
+		t.Fatalf("approving an update made before another: %d", r.status)
+	}
+	f = updateForm(t, pool, 10, "项目二期已开工。", "public")
+	request(t, editor, "POST", base+"/commitments/10/updates", f)
+	id = scalar[int64](t, pool, `SELECT max(id) FROM commitment_reviews WHERE commitment_id = 10 AND kind = 'update' AND state = 'pending'`)
+	queue := request(t, reviewer, "GET", base+"/reviews", nil)
+	if !strings.Contains(queue.body, "项目二期已开工。") {
+		t.Error("the queue does not show the update's note")
+	}
+	if r := request(t, reviewer, "POST", base+"/reviews/"+strconv.FormatInt(id, 10)+"/approve", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("approving: %d", r.status)
+	}
+	page := request(t, public, "GET", base+"/commitments/10", nil)
+	if !strings.Contains(page.body, "项目二期已开工。") || scalar[string](t, pool, `SELECT status FROM commitments WHERE id = 10`) != "in_progress" {
+		t.Error("the approved update is not public, or did not move the status")
+	}
+	if author := scalar[string](t, pool, `SELECT a.name FROM progress_updates u JOIN users a ON a.id = u.author_id WHERE u.note = '项目二期已开工。'`); author != "李编辑" {
+		t.Errorf("the approved update's author is %q, want the editor who wrote it", author)
+	}
+	if h := request(t, reviewer, "GET", base+"/commitments/10/history", nil); !strings.Contains(h.body, "提交人：李编辑") {
+		t.Error("the history does not say who proposed the update")
+	}
+}
