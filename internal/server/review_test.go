@@ -195,7 +195,9 @@ func TestAProgressUpdateSentForReviewJoinsTheTimelineOnceApproved(t *testing.T) 
 	p := reviewPortal(t)
 	base, pool := p.URL, p.Pool
 	editor, reviewer, public := loggedIn(t, base, editorEmail), loggedIn(t, base, reviewerEmail), browserClient(t)
-	updates := func() int64 { return scalar[int64](t, pool, `SELECT count(*) FROM progress_updates WHERE commitment_id = 10`) }
+	updates := func() int64 {
+		return scalar[int64](t, pool, `SELECT count(*) FROM progress_updates WHERE commitment_id = 10`)
+	}
 	status := scalar[string](t, pool, `SELECT status FROM commitments WHERE id = 10`)
 
 	f := updateForm(t, pool, 10, "项目一期已投产。", "public")
