@@ -121,8 +121,9 @@ LANGUAGE sql STABLE AS $$
                     ORDER BY a.id DESC LIMIT 1),
                    (SELECT jsonb_build_object('state', a.before, 'at', c.created_at) FROM audit_log a
                     WHERE a.subject_type = 'commitment' AND a.subject_id = c.id AND a.at >= t AND a.before IS NOT NULL
-                    ORDER BY a.id LIMIT 1)) AS r) x ON true
-    LEFT JOIN LATERAL (SELECT x.r->'state' AS state, (x.r->>'at')::timestamptz AS at) s ON true
+                    ORDER BY a.id LIMIT 1)) AS r
+        OFFSET 0) x ON true -- OFFSET 0 keeps each lookup one per row: pulled up, every field repeated it
+    LEFT JOIN LATERAL (SELECT x.r->'state' AS state, (x.r->>'at')::timestamptz AS at OFFSET 0) s ON true
     WHERE c.created_at < t
 $$;
 -- +goose StatementEnd
