@@ -18,4 +18,5 @@ type CommitmentView struct {
 	// keep a refused verification form.
 	Reviews      []policy.Review
 	VerifyErrors FieldErrors
+	ForReview    bool // the viewer's changes to public values wait for review
 }

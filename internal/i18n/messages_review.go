@@ -48,4 +48,6 @@ var reviewMessages = []entry{
 	{"err.changes.date", "参数 %s 的日期“%s”无法识别，请写成 YYYY-MM-DD。", "The %s date “%s” is not recognised; write it as YYYY-MM-DD."},
 	{"err.changes.order", "起始日期 %s 晚于截止日期 %s。", "The start date %s is after the end date %s."},
 	{"review.kind.update", "进展记录", "Progress update"},
+	{"review.edit.hint", "保存后，这项修改将送交审核员审核，通过后才会公开。", "Saving sends this change to a reviewer; it becomes public once approved."},
+	{"review.tools.hint", "您的修改和对外公开或改变状态、进度的进展记录，须经审核员审核通过后才会公开。", "Your changes, and progress updates that are public or change the status or progress, become public once a reviewer approves them."},
 }

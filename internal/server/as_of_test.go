@@ -199,6 +199,14 @@ func TestLedgerAsOfReplaysTheAuditLog(t *testing.T) {
 		t.Error("the present list carries the as_of banner")
 	}
 
+	// Staff reading the past get no forms: they would act on the present.
+	if r := request(t, editor, "GET", base+"/commitments/10?as_of=2026-10-10", nil); strings.Contains(r.body, "staff-tools") {
+		t.Error("a staff member's as_of page offers the staff forms")
+	}
+	if r := request(t, editor, "GET", base+"/commitments/10/edit", nil); strings.Contains(r.body, "送交审核") {
+		t.Error("with editors publishing directly, the edit form speaks of review")
+	}
+
 	// What changed between two days: the public sees the changes to public
 	// values in that period, without names or staff-only fields; staff see both.
 	period := request(t, public, "GET", base+"/changes?from=2026-11-01&to=2026-11-20", nil)

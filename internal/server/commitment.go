@@ -51,6 +51,7 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 	}
 	v := web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}
 	if staff {
+		v.ForReview = s.mustReview(r)
 		v.Reviews, err = s.store.Reviews(r.Context(), policy.ReviewPending, c.ID)
 	}
 	return v, err

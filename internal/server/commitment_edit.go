@@ -21,7 +21,7 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units}))
+	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: web.FormOf(c), Units: units, ForReview: s.mustReview(r)}))
 }
 
 // commitmentAndUnits loads the request's commitment, checked by check where
@@ -80,7 +80,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 	f, edit, errs := parseCommitmentForm(r, names)
 	f.Version = version
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Errors: errs, Units: units}))
+		s.render(w, r, http.StatusUnprocessableEntity, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Errors: errs, Units: units, ForReview: s.mustReview(r)}))
 		return
 	}
 	if s.mustReview(r) {
@@ -143,7 +143,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 	add("due_on", cur.DueOn, submitted.DueOn)
 	add("public_note", cur.PublicNote, submitted.PublicNote)
 	submitted.Version = current.Version
-	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{
+	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{ForReview: s.mustReview(r),
 		Commitment: current, Form: submitted, Units: units, Conflict: rows}))
 }
 

@@ -47,6 +47,9 @@ func TestAnEditSentForReviewIsPublicOnlyOnceApproved(t *testing.T) {
 	if r := request(t, editor, "GET", base+"/commitments/10", nil); !strings.Contains(r.body, "等待审核") || !strings.Contains(r.body, "一期工程已竣工投产") {
 		t.Error("the editor's page does not show the change waiting for review")
 	}
+	if r := request(t, editor, "GET", base+"/commitments/10/edit", nil); !strings.Contains(r.body, "送交审核员审核") {
+		t.Error("the edit form does not say that saving sends the change for review")
+	}
 	if r := request(t, editor, "GET", base+"/reviews", nil); r.status != http.StatusForbidden {
 		t.Errorf("an editor opens the review queue: %d", r.status)
 	}
