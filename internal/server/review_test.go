@@ -188,6 +188,14 @@ func TestClaimedAndVerifiedStatusesShowWhereTheyDiffer(t *testing.T) {
 	if !strings.Contains(row10, ","+claimed.Name()+",") || !strings.Contains(row10, ",推进中,") {
 		t.Errorf("CSV row lacks both statuses: %.300s", row10)
 	}
+	// The dashboard's timeline lists the commitments with a stated period.
+	dated := scalar[int64](t, pool, `SELECT id FROM commitments WHERE period_start IS NOT NULL AND status <> 'blocked' ORDER BY id LIMIT 1`)
+	if s := verify(reviewer, dated, "blocked"); s != http.StatusSeeOther {
+		t.Fatalf("verifying %d: %d", dated, s)
+	}
+	if d := request(t, public, "GET", base+"/dashboard", nil); !strings.Contains(d.body, "核实：受阻") {
+		t.Error("the dashboard does not show the verified status beside the claimed one")
+	}
 	// The history records the verification; the ledger at a date replays it.
 	if h := request(t, public, "GET", base+"/commitments/10/history", nil); !strings.Contains(h.body, "核实状态") {
 		t.Error("the history does not record the verification")
