@@ -45,5 +45,8 @@ func WithAsOf(ctx context.Context, a AsOf) context.Context {
 // AsOfFrom is the date ctx's reads are for; ok is false for the present.
 func AsOfFrom(ctx context.Context) (AsOf, bool) {
 	a, ok := ctx.Value(asOfKey{}).(AsOf)
-	return a, ok
+	return a, ok && !a.End.IsZero()
 }
+
+// Present returns ctx whose reads are for the present, whatever date it held.
+func Present(ctx context.Context) context.Context { return WithAsOf(ctx, AsOf{}) }

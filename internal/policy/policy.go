@@ -193,6 +193,7 @@ type Commitment struct {
 	// "" until one has; VerifiedAt is when.
 	VerifiedStatus Status
 	VerifiedAt     *time.Time
+	CreatedAt      time.Time // when it was recorded: the ledger has it from then on
 	Progress       *int
 	TimeFrame      string
 	PeriodStart    *time.Time

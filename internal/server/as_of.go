@@ -44,6 +44,21 @@ func (s *Server) readAsOf(next http.Handler) http.Handler {
 	})
 }
 
+// missingAsOf says why a commitment that exists is not in the ledger at a:
+// recorded later, or withdrawn then; err, the 404, otherwise.
+func (s *Server) missingAsOf(r *http.Request, id int64, a policy.AsOf, err error) error {
+	now, nerr := s.store.Commitment(policy.Present(r.Context()), id)
+	day := a.Day.Format(time.DateOnly)
+	switch {
+	case nerr != nil:
+		return err
+	case !now.CreatedAt.Before(a.End):
+		return policy.Errorm(policy.ENOTFOUND, "err.as_of.notyet", now.Label(), day, now.CreatedAt.In(policy.China).Format(time.DateOnly))
+	default:
+		return policy.Errorm(policy.ENOTFOUND, "err.as_of.withdrawn", now.Label(), day)
+	}
+}
+
 // todayFor is the day a request's timeliness is judged on: the as_of date
 // when it asks for one, today otherwise.
 func (s *Server) todayFor(r *http.Request) time.Time {

@@ -199,6 +199,15 @@ func TestLedgerAsOfReplaysTheAuditLog(t *testing.T) {
 		t.Error("the present list carries the as_of banner")
 	}
 
+	// A commitment not yet recorded, or withdrawn, at the date is a 404 that says so.
+	execSQL(t, pool, `UPDATE commitments SET created_at = '2026-11-10 09:00+08' WHERE id = 13`)
+	if r := request(t, public, "GET", base+"/commitments/13?as_of=2026-11-01", nil); r.status != http.StatusNotFound || !strings.Contains(r.body, "尚未录入台账（录入于 2026-11-10）") {
+		t.Errorf("a commitment recorded later: %d", r.status)
+	}
+	if r := request(t, public, "GET", base+"/commitments/12?as_of=2026-11-21", nil); r.status != http.StatusNotFound || !strings.Contains(r.body, "已撤回") {
+		t.Errorf("a commitment withdrawn then: %d", r.status)
+	}
+
 	// Staff reading the past get no forms: they would act on the present.
 	if r := request(t, editor, "GET", base+"/commitments/10?as_of=2026-10-10", nil); strings.Contains(r.body, "staff-tools") {
 		t.Error("a staff member's as_of page offers the staff forms")

@@ -33,6 +33,9 @@ func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
 	if err == nil && c.WithdrawnAt != nil && !userOf(r).CanEdit() {
 		err = errNoCommitment
 	}
+	if a, ok := policy.AsOfFrom(r.Context()); ok && policy.ErrorCode(err) == policy.ENOTFOUND {
+		err = s.missingAsOf(r, id, a, err)
+	}
 	return c, err
 }
 
