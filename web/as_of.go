@@ -28,3 +28,6 @@ func presentURL(ctx context.Context) string {
 	u.RawQuery = q.Encode()
 	return u.RequestURI()
 }
+
+// asOfParam is the day of t in China, as as_of takes it.
+func asOfParam(t time.Time) string { return t.In(policy.China).Format(time.DateOnly) }

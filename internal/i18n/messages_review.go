@@ -52,4 +52,6 @@ var reviewMessages = []entry{
 	{"review.tools.hint", "您的修改和对外公开或改变状态、进度的进展记录，须经审核员审核通过后才会公开。", "Your changes, and progress updates that are public or change the status or progress, become public once a reviewer approves them."},
 	{"err.as_of.notyet", "%s 在 %s 日终时尚未录入台账（录入于 %s）。", "%s was not yet in the ledger at the end of %s (it was recorded on %s)."},
 	{"err.as_of.withdrawn", "%s 在 %s 日终时已撤回，公众看不到。", "%s had been withdrawn by the end of %s; the public could not see it."},
+	{"as_of.that_day", "当日台账", "Ledger that day"},
+	{"as_of.pick", "查看某日的台账", "See the ledger on a day"},
 }

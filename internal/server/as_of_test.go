@@ -219,6 +219,9 @@ func TestLedgerAsOfReplaysTheAuditLog(t *testing.T) {
 	// What changed between two days: the public sees the changes to public
 	// values in that period, without names or staff-only fields; staff see both.
 	period := request(t, public, "GET", base+"/changes?from=2026-11-01&to=2026-11-20", nil)
+	if !strings.Contains(period.body, `href="/commitments/10?as_of=2026-11-05"`) {
+		t.Error("a change on /changes does not link to the ledger of its day")
+	}
 	if period.status != http.StatusOK || !strings.Contains(period.body, "过半。") || !strings.Contains(period.body, "撤回承诺") {
 		t.Errorf("public /changes for November 1 to 20: %d, or it lacks the changes of the period", period.status)
 	}
