@@ -17,6 +17,7 @@ type CommitmentView struct {
 	// Reviews are the changes waiting for review, for staff; VerifyErrors
 	// keep a refused verification form.
 	Reviews      []policy.Review
+	Returned     []policy.Review // the latest changes returned, with the reviewers' comments
 	VerifyErrors FieldErrors
 	ForReview    bool // the viewer's changes to public values wait for review
 }

@@ -54,4 +54,5 @@ var reviewMessages = []entry{
 	{"err.as_of.withdrawn", "%s 在 %s 日终时已撤回，公众看不到。", "%s had been withdrawn by the end of %s; the public could not see it."},
 	{"as_of.that_day", "当日台账", "Ledger that day"},
 	{"as_of.pick", "查看某日的台账", "See the ledger on a day"},
+	{"review.returned", "%s 提交的修改被 %s 退回", "A change by %s was returned by %s"},
 }

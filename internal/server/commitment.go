@@ -44,6 +44,10 @@ func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
 	s.renderCommitment(w, r, http.StatusOK, nil)
 }
 
+// returnedShown is how many returned changes, newest first, a commitment's
+// page shows staff with the reviewer's comment.
+const returnedShown = 3
+
 // commitmentView gathers a commitment's page: its timeline as the viewer may
 // see it, and for staff an empty update form.
 func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.CommitmentView, error) {
@@ -55,7 +59,16 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 	v := web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now())}
 	if staff {
 		v.ForReview = s.mustReview(r)
-		v.Reviews, err = s.store.Reviews(r.Context(), policy.ReviewPending, c.ID)
+		var reviews []policy.Review
+		reviews, err = s.store.Reviews(r.Context(), "", c.ID)
+		for _, rv := range reviews {
+			switch {
+			case rv.State == policy.ReviewPending:
+				v.Reviews = append(v.Reviews, rv)
+			case rv.State == policy.ReviewReturned && len(v.Returned) < returnedShown:
+				v.Returned = append(v.Returned, rv)
+			}
+		}
 	}
 	return v, err
 }

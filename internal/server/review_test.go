@@ -121,6 +121,9 @@ func TestAnEditSentForReviewIsPublicOnlyOnceApproved(t *testing.T) {
 	if r := request(t, reviewer, "POST", base+"/reviews/"+strconv.FormatInt(ids[1], 10)+"/return", url.Values{"comment": {"请按最新数值重新提交。"}}); r.status != http.StatusSeeOther {
 		t.Errorf("returning it: %d", r.status)
 	}
+	if r := request(t, editor, "GET", base+"/commitments/10", nil); !strings.Contains(r.body, "请按最新数值重新提交。") || !strings.Contains(r.body, "被 赵审核 退回") {
+		t.Error("the editor does not see the returned change with the reviewer's comment")
+	}
 	if got := scalar[string](t, pool, `SELECT public_note FROM commitments WHERE id = 10`); got != "第二次修改。" {
 		t.Errorf("public note %q", got)
 	}
