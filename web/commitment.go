@@ -22,6 +22,12 @@ type CommitmentView struct {
 	PartTitle  string
 	PartStatus string
 	PartErrors FieldErrors
+	// Reviews are the changes waiting for review, for staff; VerifyErrors
+	// keep a refused verification form.
+	Reviews      []policy.Review
+	Returned     []policy.Review // the latest changes returned, with the reviewers' comments
+	VerifyErrors FieldErrors
+	ForReview    bool // the viewer's changes to public values wait for review
 }
 
 // partStatus is the status the new part's form shows: what was submitted,

@@ -49,4 +49,5 @@ type EditView struct {
 	Errors     FieldErrors
 	Units      []policy.Entity
 	Conflict   []policy.FieldDiff
+	ForReview  bool // saving sends the change for review (PORTAL_EDITORS_PUBLISH=false)
 }

@@ -64,7 +64,7 @@ func fieldLabel(ctx context.Context, key, label string) string {
 }
 
 // fieldValues name the coded values of history fields through the catalogue.
-var fieldValues = map[string]string{"status": "status.", "kind": "ckind.", "strength": "strength.", "role": "urole.",
+var fieldValues = map[string]string{"status": "status.", "verified_status": "status.", "kind": "ckind.", "strength": "strength.", "role": "urole.",
 	"withdrawn": "bool.", "disabled": "bool.", "update_hidden": "bool."}
 
 // fieldValue writes a recorded value in the reader's language: a code is named

@@ -5,7 +5,7 @@
 //	portal migrate up|down|status  manage the schema
 //	portal createdb                create the database named in DATABASE_URL
 //	portal dbcheck                 check that the PostgreSQL server answers
-//	portal user add --email E --name N --role admin|editor
+//	portal user add --email E --name N --role admin|reviewer|editor
 //	portal user disable --email E
 //	portal demo-data --documents N --database-url URL
 //	                               fill another database with synthetic replies
@@ -34,7 +34,7 @@ import (
 // usage is the help text; its Environment part is made from
 // config.Variables, the one list of the variables and their defaults.
 var usage = `usage: portal [serve | migrate up|down|status | createdb | dbcheck]
-       portal user add --email E --name N --role admin|editor
+       portal user add --email E --name N --role admin|reviewer|editor
        portal user disable --email E
        portal demo-data --documents N [--database-url URL] [--seed S] [--yes-default]
        portal import [--as EMAIL] [--publish] [--title TITLE] FILE...

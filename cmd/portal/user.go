@@ -33,7 +33,7 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
 	email := fs.String("email", "", "the account's email address")
 	name := fs.String("name", "", "the person's name, as shown to colleagues")
-	role := fs.String("role", "", "admin or editor")
+	role := fs.String("role", "", "admin, reviewer or editor")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func userCommand(ctx context.Context, logger *slog.Logger, cfg config.Config, ar
 			return errors.New("--name: give the person's name, at most 60 characters")
 		}
 		if !policy.Role(*role).Valid() {
-			return errors.New("--role must be admin or editor")
+			return errors.New("--role must be admin, reviewer or editor")
 		}
 		password, err := readPassword(stdin)
 		if err != nil {

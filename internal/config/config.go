@@ -87,6 +87,11 @@ type Config struct {
 	// EvidenceMaxBytes is the largest evidence file one may attach
 	// (PORTAL_EVIDENCE_MAX_MB).
 	EvidenceMaxBytes int64
+	// EditorsPublish says an editor's change to a commitment's public values
+	// goes public at once, as before reviews existed; false sends it to the
+	// review queue (/reviews) for a reviewer or an admin to approve.
+	// PORTAL_EDITORS_PUBLISH.
+	EditorsPublish bool
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -104,6 +109,13 @@ func FromEnv() (Config, error) {
 			return cfg, fmt.Errorf("PORTAL_BASE_URL must be like https://portal.example.gov.cn, not %q", v)
 		}
 		cfg.BaseURL = v
+	}
+	switch v := os.Getenv("PORTAL_EDITORS_PUBLISH"); v {
+	case "", "1", "true":
+		cfg.EditorsPublish = true
+	case "0", "false":
+	default:
+		return cfg, fmt.Errorf("PORTAL_EDITORS_PUBLISH must be true or false, not %q", v)
 	}
 	switch v := os.Getenv("PORTAL_HTTPS"); v {
 	case "", "0", "false":

@@ -93,6 +93,11 @@ var Variables = []Variable{
 		Short: "the largest evidence file staff may attach, in MB",
 		Doc: "The largest evidence file staff may attach to a progress update, in megabytes (MiB, 1 to 1024). " +
 			"A larger upload gets the 413 page before its body is read. Files are kept in PostgreSQL."},
+	{Name: "PORTAL_EDITORS_PUBLISH", Default: "true", Reader: ReaderPortal,
+		Short: "false sends editors' changes to public values for review (/reviews) before they are public",
+		Doc: "Whether an editor's change to a commitment's public values (status, progress, public note, dates) " +
+			"goes public at once. `false` sends it to the review queue at `/reviews`, where a reviewer or an " +
+			"admin approves it or returns it with a comment; the public sees the last approved values only."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -187,16 +187,21 @@ type Commitment struct {
 	Title       string
 	Kind        CommitmentKind
 	Strength    Strength
-	Status      Status
+	Status      Status // as the responsible unit claims it
 	StatusBasis string
-	Progress    *int
-	TimeFrame   string
-	PeriodStart *time.Time
-	PeriodEnd   *time.Time
-	DueOn       *time.Time
-	Version     int
-	UpdatedAt   time.Time
-	PublicNote  string
+	// VerifiedStatus is the status a reviewer has checked against evidence,
+	// "" until one has; VerifiedAt is when.
+	VerifiedStatus Status
+	VerifiedAt     *time.Time
+	CreatedAt      time.Time // when it was recorded: the ledger has it from then on
+	Progress       *int
+	TimeFrame      string
+	PeriodStart    *time.Time
+	PeriodEnd      *time.Time
+	DueOn          *time.Time
+	Version        int
+	UpdatedAt      time.Time
+	PublicNote     string
 	// WithdrawnAt is set when staff withdrew the commitment: the public no
 	// longer sees it, and its history is kept.
 	WithdrawnAt     *time.Time

@@ -88,6 +88,9 @@ type CommitmentState struct {
 	PublicNote      string   `json:"public_note"`
 	Withdrawn       bool     `json:"withdrawn"`
 	WithdrawnReason string   `json:"withdrawn_reason"`
+	// VerifiedStatus is the status a reviewer verified against evidence;
+	// records made before verification existed lack it.
+	VerifiedStatus Status `json:"verified_status,omitempty"`
 }
 
 // UserState is an account's values as the audit log records them.
@@ -128,6 +131,7 @@ func (s *CommitmentState) Fields() []Field {
 		{"public_note", "公开说明", s.PublicNote},
 		{"withdrawn", "已撤回", strconv.FormatBool(s.Withdrawn)},
 		{"withdrawn_reason", "撤回原因", s.WithdrawnReason},
+		{"verified_status", "核实状态", string(s.VerifiedStatus)},
 	}
 }
 
@@ -181,6 +185,10 @@ type Change struct {
 	SubjectSlug  string // a document's slug, for its link
 	Diffs        []FieldDiff
 	Update       *ProgressUpdate // the update an update.add change added, if the viewer may see it
+	// Reviewed says the change was sent for review and approved by Actor;
+	// ProposedBy is who sent it (empty where the viewer may not see it).
+	Reviewed   bool
+	ProposedBy string
 }
 
 // Audit actions.
@@ -198,6 +206,11 @@ const (
 	ActionUserCreate              = "user.create"
 	ActionUserUpdate              = "user.update"
 	ActionUserPassword            = "user.password"
+	// A change sent for review, and returned; an approved one is the
+	// commitment.update it makes, whose detail names who proposed it.
+	ActionReviewPropose    = "review.propose"
+	ActionReviewReturn     = "review.return"
+	ActionCommitmentVerify = "commitment.verify"
 )
 
 // ActionName is the Chinese name of an audit action.
@@ -218,6 +231,9 @@ func ActionName(action string) string {
 		ActionUserUpdate:              "修改账户",
 		ActionUserPassword:            "重设密码",
 		ActionUserOwnPassword:         "本人修改密码",
+		ActionReviewPropose:           "提交审核",
+		ActionReviewReturn:            "退回修改",
+		ActionCommitmentVerify:        "核实状态",
 	}[action]; ok {
 		return n
 	}

@@ -12,7 +12,7 @@ import (
 // names, and other commitments that share those entities. A commitment of a
 // draft is ENOTFOUND unless the context's viewer sees drafts.
 func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = $1 AND `+visible(ctx, "d"), id)
+	rows, err := s.pool.Query(ctx, asOf(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = $1 AND `+visible(ctx, "d")), id)
 	if err != nil {
 		return policy.Commitment{}, err
 	}

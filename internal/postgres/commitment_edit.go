@@ -82,9 +82,20 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 		return err
 	}
 	defer tx.Rollback(ctx)
+	changed, err := applyEdit(ctx, tx, a, id, version, e, nil)
+	if err != nil || !changed {
+		return err // a save that changes nothing leaves no version and no record behind
+	}
+	return tx.Commit(ctx)
+}
+
+// applyEdit makes an edit inside tx with its commitment.update record, whose
+// detail says where the edit came from (an approved review); it reports
+// whether anything changed.
+func applyEdit(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, version int, e policy.CommitmentEdit, detail any) (bool, error) {
 	before, err := lockForChange(ctx, tx, id, version)
 	if err != nil {
-		return err
+		return false, err
 	}
 	_, err = tx.Exec(ctx, `
 		UPDATE commitments SET status = $2, progress = $3, time_frame = nullif($4, ''), due_on = $5, public_note = nullif($6, ''),
@@ -93,20 +104,17 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 		       status_basis = CASE WHEN status = $2 THEN status_basis END -- the reply's word no longer supports another status
 		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title, string(e.Kind), string(e.Strength))
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := setUnits(ctx, tx, id, e.Lead, e.Support); err != nil {
-		return err
+		return false, err
 	}
 	after, _, err := lockCommitment(ctx, tx, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if reflect.DeepEqual(before, after) {
-		return nil // a save that changes nothing leaves no version and no record behind
+		return false, nil
 	}
-	if err := audit(ctx, tx, a, policy.ActionCommitmentUpdate, "commitment", id, before, after, nil); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	return true, audit(ctx, tx, a, policy.ActionCommitmentUpdate, "commitment", id, before, after, detail)
 }

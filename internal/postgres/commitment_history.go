@@ -26,10 +26,13 @@ const changeSQL = `
 	           WHEN 'document' THEN (SELECT d.title FROM documents d WHERE d.id = a.subject_id)
 	           WHEN 'theme' THEN (SELECT t.name_zh FROM themes t WHERE t.id = a.subject_id)
 	           WHEN 'entity' THEN (SELECT e.name FROM entities e WHERE e.id = a.subject_id)
+	           WHEN 'review' THEN (SELECT '审核 ' || r.id || ' · 承诺 ' || c.position || ':' || c.title
+	                               FROM commitment_reviews r JOIN commitments c ON c.id = r.commitment_id WHERE r.id = a.subject_id)
 	       END,
 	       CASE WHEN a.subject_type = 'document' THEN (SELECT d.slug FROM documents d WHERE d.id = a.subject_id) END,
 	       u.id, u.happened_on, u.status, u.progress, u.note, coalesce(u.evidence_url, ''), u.public, u.signed,
-	       u.hidden_at IS NOT NULL
+	       u.hidden_at IS NOT NULL,
+	       coalesce(a.detail->>'proposed_by', ''), a.action IN ('commitment.update', 'update.add') AND coalesce(a.detail ? 'review_id', false)
 	FROM audit_log a
 	LEFT JOIN progress_updates u ON u.id = (a.detail->>'update_id')::bigint`
 
@@ -44,7 +47,8 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 		var uProgress *int16
 		var uPublic, uSigned, uHidden *bool
 		err := r.Scan(&c.ID, &c.At, &c.Actor, &c.Action, &c.SubjectType, &c.SubjectID, &before, &after,
-			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned, &uHidden)
+			&updateID, &label, &slug, &uID, &happened, &uStatus, &uProgress, &uNote, &uEvidence, &uPublic, &uSigned, &uHidden,
+			&c.ProposedBy, &c.Reviewed)
 		if err != nil {
 			return c, err
 		}
@@ -80,7 +84,7 @@ func scanChange(view ChangeView) pgx.RowToFunc[policy.Change] {
 			c.Update = u
 		}
 		if !view.Staff {
-			c.Actor = ""
+			c.Actor, c.ProposedBy = "", ""
 		}
 		return c, nil
 	}
@@ -166,9 +170,27 @@ func (s *Store) History(ctx context.Context, commitmentID int64, view ChangeView
 
 // RecentChanges lists the latest changes across the portal, newest first, for staff.
 func (s *Store) RecentChanges(ctx context.Context, limit int) ([]policy.Change, error) {
-	rows, err := s.pool.Query(ctx, changeSQL+` ORDER BY a.id DESC LIMIT $1`, limit)
+	return s.Changes(ctx, ChangeFilter{Limit: limit}, ChangeView{Staff: true})
+}
+
+// ChangeFilter picks the changes recorded in [From, To); nil ends are open.
+type ChangeFilter struct {
+	From, To *time.Time
+	Limit    int
+}
+
+// Changes lists the changes f picks, newest first. Staff see every change
+// with who made it; the public sees only changes to the commitments of the
+// documents it can see, without names, internal updates or staff-only fields.
+func (s *Store) Changes(ctx context.Context, f ChangeFilter, view ChangeView) ([]policy.Change, error) {
+	where := ` WHERE ($1::timestamptz IS NULL OR a.at >= $1) AND ($2::timestamptz IS NULL OR a.at < $2)`
+	if !view.Staff {
+		where += ` AND a.subject_type = 'commitment' AND ` +
+			visibleDocument(ctx, "(SELECT vc.document_id FROM commitments vc WHERE vc.id = a.subject_id)")
+	}
+	rows, err := s.pool.Query(ctx, changeSQL+where+` ORDER BY a.id DESC LIMIT $3`, f.From, f.To, f.Limit)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, scanChange(ChangeView{Staff: true}))
+	return pgx.CollectRows(rows, scanChange(view))
 }

@@ -27,7 +27,7 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 			SELECT c.id` + commitmentNarrowFrom + `
 			WHERE ` + where + order + fmt.Sprintf(" LIMIT %d OFFSET %d)", f.Limit, max(f.Offset, 0)) + order
 	}
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.pool.Query(ctx, asOf(ctx, q), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +38,7 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 func (s *Store) CountCommitments(ctx context.Context, f policy.CommitmentFilter) (int, error) {
 	where, args := commitmentWhere(ctx, f)
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*)`+commitmentNarrowFrom+` WHERE `+where, args...).Scan(&n)
+	err := s.pool.QueryRow(ctx, asOf(ctx, `SELECT count(*)`+commitmentNarrowFrom+` WHERE `+where), args...).Scan(&n)
 	return n, err
 }
 
@@ -232,7 +232,7 @@ func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter)
 	q := commitmentFacetsSQL(ctx, f) + `, counts AS (` + strings.Join(parts, "\n UNION ALL ") + `)
 	SELECT facet, value, n::int, coalesce(CASE facet ` + strings.Join(labels, " ") + ` ELSE value END, value)
 	FROM counts ORDER BY facet, n DESC, value`
-	rows, err := s.pool.Query(ctx, q, args...)
+	rows, err := s.pool.Query(ctx, asOf(ctx, q), args...)
 	if err != nil {
 		return policy.CommitmentFacets{}, err
 	}

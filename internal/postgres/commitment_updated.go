@@ -12,6 +12,6 @@ import (
 func (s *Store) CommitmentsUpdatedAt(ctx context.Context, f policy.CommitmentFilter) (*time.Time, error) {
 	where, args := commitmentWhere(ctx, f)
 	var at *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT max(c.updated_at)`+commitmentNarrowFrom+` WHERE `+where, args...).Scan(&at)
+	err := s.pool.QueryRow(ctx, asOf(ctx, `SELECT max(c.updated_at)`+commitmentNarrowFrom+` WHERE `+where), args...).Scan(&at)
 	return at, err
 }

@@ -58,10 +58,11 @@ func (s *Store) FullDocument(ctx context.Context, slug string) (*policy.FullDocu
 	}
 	// An unplaced commitment's words are not in the text: nothing to mark. A
 	// part stands on its parent's words, which mark the parent.
-	b.Queue(`SELECT c.paragraph_id, c.start_offset, c.end_offset, '/commitments/' || c.id, 'c' || c.id,
+	b.Queue(asOf(ctx, `SELECT c.paragraph_id, c.start_offset, c.end_offset, '/commitments/' || c.id, 'c' || c.id,
 		            '承诺 ' || c.position || ':' || c.title, c.status, `+commitmentDueSQL+`
-		     FROM commitments c WHERE c.document_id = $1 AND c.withdrawn_at IS NULL AND c.parent_id IS NULL
-		       AND c.anchor_review IS DISTINCT FROM 'unplaced'`, d.ID).Fn = collect(policy.AnnotateCommitment)
+		     FROM commitments c
+		     WHERE c.document_id = $1 AND c.withdrawn_at IS NULL AND c.parent_id IS NULL
+		       AND c.anchor_review IS DISTINCT FROM 'unplaced'`), d.ID).Fn = collect(policy.AnnotateCommitment)
 	b.Queue(`SELECT m.paragraph_id, m.start_offset, m.end_offset, '/entities/' || e.slug, '', e.name, '', NULL::date
 		     FROM mentions m JOIN entities e ON e.id = m.entity_id JOIN paragraphs p ON p.id = m.paragraph_id
 		     WHERE p.document_id = $1`, d.ID).Fn = collect(policy.AnnotateMention)

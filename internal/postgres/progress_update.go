@@ -17,6 +17,20 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 		return 0, err
 	}
 	defer tx.Rollback(ctx)
+	var author *int64
+	if a.UserID != 0 {
+		author = &a.UserID
+	}
+	updateID, err := addUpdate(ctx, tx, a, author, id, version, u, nil)
+	if err != nil {
+		return 0, err
+	}
+	return updateID, tx.Commit(ctx)
+}
+
+// addUpdate adds an update written by author inside tx, with the update.add
+// record of a, whose detail also names the review that approved it, if any.
+func addUpdate(ctx context.Context, tx pgx.Tx, a policy.Actor, author *int64, id int64, version int, u policy.NewUpdate, review *policy.ReviewDetail) (int64, error) {
 	before, err := lockForChange(ctx, tx, id, version)
 	if err != nil {
 		return 0, err
@@ -38,10 +52,6 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 		after.Status, after.Progress = u.Status, u.Progress
 	}
 	var updateID int64
-	var author *int64
-	if a.UserID != 0 {
-		author = &a.UserID
-	}
 	err = tx.QueryRow(ctx, `
 		INSERT INTO progress_updates (commitment_id, happened_on, status, progress, note, evidence_url, public, signed, author_id)
 		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9) RETURNING id`,
@@ -49,10 +59,14 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 	if err != nil {
 		return 0, err
 	}
-	if err := audit(ctx, tx, a, policy.ActionUpdateAdd, "commitment", id, before, &after, updateDetail{updateID}); err != nil {
+	detail := updateDetail{UpdateID: updateID}
+	if review != nil {
+		detail.ReviewDetail = *review
+	}
+	if err := audit(ctx, tx, a, policy.ActionUpdateAdd, "commitment", id, before, &after, detail); err != nil {
 		return 0, err
 	}
-	return updateID, tx.Commit(ctx)
+	return updateID, nil
 }
 
 // ProgressUpdates lists a commitment's timeline, newest first. The public sees
@@ -60,9 +74,9 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 // update is signed; staff see every update, hidden ones marked.
 func (s *Store) ProgressUpdates(ctx context.Context, commitmentID int64, staff bool) ([]policy.ProgressUpdate, error) {
 	rows, err := s.pool.Query(ctx, updateSQL+`
-		WHERE u.commitment_id = $1 AND ($2 OR (u.public AND u.hidden_at IS NULL))
+		WHERE u.commitment_id = $1 AND ($2 OR (u.public AND u.hidden_at IS NULL)) AND ($3::timestamptz IS NULL OR u.created_at < $3)
 		  AND `+visibleDocument(ctx, "(SELECT c.document_id FROM commitments c WHERE c.id = u.commitment_id)")+`
-		ORDER BY u.happened_on DESC, u.id DESC`, commitmentID, staff)
+		ORDER BY u.happened_on DESC, u.id DESC`, commitmentID, staff, asOfEnd(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +103,9 @@ func scanUpdate(r pgx.CollectableRow) (policy.ProgressUpdate, error) {
 	return u, err
 }
 
-// updateDetail is the detail of an update.add record.
+// updateDetail is the detail of an update.add record: the update, and the
+// review that approved it where there was one.
 type updateDetail struct {
 	UpdateID int64 `json:"update_id"`
+	policy.ReviewDetail
 }

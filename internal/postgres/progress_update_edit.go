@@ -88,7 +88,7 @@ func (s *Store) changeUpdate(ctx context.Context, a policy.Actor, commitmentID, 
 	if _, err := tx.Exec(ctx, sql, append([]any{commitmentID, updateID}, args...)...); err != nil {
 		return err
 	}
-	if err := audit(ctx, tx, a, action, "commitment", commitmentID, before, &after, updateDetail{updateID}); err != nil {
+	if err := audit(ctx, tx, a, action, "commitment", commitmentID, before, &after, updateDetail{UpdateID: updateID}); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)

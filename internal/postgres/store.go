@@ -61,7 +61,8 @@ const commitmentColumns = `
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'support'), '{}'),
 	coalesce(c.anchor_review, ''), coalesce(c.previous_quote, ''),
 	coalesce(c.parent_id, 0), c.progress_source,
-	(SELECT count(*) FROM commitments k WHERE k.parent_id = c.id AND k.withdrawn_at IS NULL)`
+	(SELECT count(*) FROM commitments k WHERE k.parent_id = c.id AND k.withdrawn_at IS NULL),
+	coalesce(c.verified_status, ''), c.verified_at, c.created_at`
 
 // The top section is found by walking up from the commitment's own section;
 // the view section_roots walks every section of every document first, which
@@ -92,7 +93,8 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 		&c.Section.ID, &c.Section.Anchor, &c.Section.Kind, &c.Section.Label, &c.Section.Title,
 		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName, &themeNameEN,
 		&c.Place.ParagraphSeq, &c.Place.ParagraphText, &c.Place.Start, &c.Place.End, &lead, &support,
-		&c.AnchorReview, &c.PreviousQuote, &c.ParentID, &c.ProgressSource, &c.PartCount)
+		&c.AnchorReview, &c.PreviousQuote, &c.ParentID, &c.ProgressSource, &c.PartCount,
+		&c.VerifiedStatus, &c.VerifiedAt, &c.CreatedAt)
 	if progress != nil {
 		v := int(*progress)
 		c.Progress = &v

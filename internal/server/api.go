@@ -50,9 +50,9 @@ func (s *Server) apiRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.cached) // the data, the same for everyone: from the page cache
 		r.Get("/documents", s.apiDocuments)
-		r.Get("/documents/{slug}", s.apiDocument)
-		r.Get("/commitments", s.apiCommitments)
-		r.Get("/commitments/{id}", s.apiCommitment)
+		r.With(s.readAsOf).Get("/documents/{slug}", s.apiDocument)
+		r.With(s.readAsOf).Get("/commitments", s.apiCommitments)
+		r.With(s.readAsOf).Get("/commitments/{id}", s.apiCommitment)
 		r.Get("/entities", s.apiEntities)
 		r.Get("/entities/{slug}", s.apiEntity)
 	})
@@ -277,7 +277,11 @@ func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
-	slug, err := apiSlug(r, errNoDocument)
+	_, err := apiQuery(r, paramAsOf) // the document's commitments at a past date
+	var slug string
+	if err == nil {
+		slug, err = urlSlug(r, errNoDocument)
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -308,7 +312,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 	q, p, err := apiListQuery(r, paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
-		paramRegion, paramMineral, paramYear, paramDue, paramSort)
+		paramRegion, paramMineral, paramYear, paramDue, paramSort, paramAsOf)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -340,7 +344,7 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
-	if _, err := apiQuery(r); err != nil {
+	if _, err := apiQuery(r, paramAsOf); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
@@ -364,7 +368,7 @@ func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := toAPICommitmentDetail(c, updates)
-	d.Timeliness = string(c.TimelinessOn(s.today()))
+	d.Timeliness = string(c.TimelinessOn(s.todayFor(r)))
 	s.writeJSON(w, r, d)
 }
 

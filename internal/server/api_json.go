@@ -132,36 +132,41 @@ type apiSectionRef struct {
 }
 
 type apiCommitment struct {
-	ID           int64         `json:"id"`
-	Label        string        `json:"label"`
-	Position     int           `json:"position"`
-	Title        string        `json:"title"`
-	Quote        string        `json:"quote"`
-	Kind         string        `json:"kind"`
-	KindName     string        `json:"kind_name"`
-	Strength     string        `json:"strength"`
-	StrengthName string        `json:"strength_name"`
-	Status       string        `json:"status"`
-	StatusName   string        `json:"status_name"`
-	StatusBasis  string        `json:"status_basis"`
-	Progress     *int          `json:"progress"`
-	TimeFrame    string        `json:"time_frame"`
-	PeriodStart  *string       `json:"period_start"`
-	PeriodEnd    *string       `json:"period_end"`
-	DueOn        *string       `json:"due_on"`
-	Timeliness   string        `json:"timeliness,omitempty"` // on the server's day: overdue, due_soon, on_time, no_date
-	PublicNote   string        `json:"public_note"`
-	UpdatedAt    string        `json:"updated_at"`
-	Document     apiDocRef     `json:"document"`
-	Section      apiSectionRef `json:"section"`
-	TopSection   apiSectionRef `json:"top_section"`
-	Place        *apiSpan      `json:"place"` // null while an import's change to its words waits for staff
-	AnchorReview string        `json:"anchor_review,omitempty"`
-	AnchorNote   string        `json:"anchor_note,omitempty"`
-	Lead         []apiRef      `json:"lead"`
-	Support      []apiRef      `json:"support"`
-	URL          string        `json:"url"`
-	APIURL       string        `json:"api_url"`
+	ID           int64  `json:"id"`
+	Label        string `json:"label"`
+	Position     int    `json:"position"`
+	Title        string `json:"title"`
+	Quote        string `json:"quote"`
+	Kind         string `json:"kind"`
+	KindName     string `json:"kind_name"`
+	Strength     string `json:"strength"`
+	StrengthName string `json:"strength_name"`
+	Status       string `json:"status"`
+	StatusName   string `json:"status_name"`
+	StatusBasis  string `json:"status_basis"`
+	// The status a reviewer verified against evidence, beside the one the
+	// unit claims (Status); null until verified.
+	VerifiedStatus     *string       `json:"verified_status"`
+	VerifiedStatusName string        `json:"verified_status_name"`
+	VerifiedAt         *string       `json:"verified_at"`
+	Progress           *int          `json:"progress"`
+	TimeFrame          string        `json:"time_frame"`
+	PeriodStart        *string       `json:"period_start"`
+	PeriodEnd          *string       `json:"period_end"`
+	DueOn              *string       `json:"due_on"`
+	Timeliness         string        `json:"timeliness,omitempty"` // on the server's day: overdue, due_soon, on_time, no_date
+	PublicNote         string        `json:"public_note"`
+	UpdatedAt          string        `json:"updated_at"`
+	Document           apiDocRef     `json:"document"`
+	Section            apiSectionRef `json:"section"`
+	TopSection         apiSectionRef `json:"top_section"`
+	Place              *apiSpan      `json:"place"` // null while an import's change to its words waits for staff
+	AnchorReview       string        `json:"anchor_review,omitempty"`
+	AnchorNote         string        `json:"anchor_note,omitempty"`
+	Lead               []apiRef      `json:"lead"`
+	Support            []apiRef      `json:"support"`
+	URL                string        `json:"url"`
+	APIURL             string        `json:"api_url"`
 }
 
 type apiCommitmentDetail struct {
@@ -402,6 +407,10 @@ func toAPICommitment(c policy.Commitment) apiCommitment {
 	}
 	if c.Placed() {
 		a.Place = &apiSpan{c.Place.ParagraphSeq, c.Place.Start, c.Place.End}
+	}
+	if c.VerifiedStatus != "" {
+		v, at := string(c.VerifiedStatus), c.VerifiedAt.UTC().Format(time.RFC3339)
+		a.VerifiedStatus, a.VerifiedStatusName, a.VerifiedAt = &v, c.VerifiedStatus.Name(), &at
 	}
 	if c.AnchorReview != "" {
 		a.AnchorReview, a.AnchorNote = c.AnchorReview, i18n.For("zh").T("anc.public."+c.AnchorReview)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/guizhou-portal/portal/internal/policy"
 )
 
 // axeDir holds the pinned axe-core (package.json and package-lock.json);
@@ -115,7 +117,14 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // no serious or critical violation. With PORTAL_SCREENSHOTS=1 it also saves
 // each page's screenshot under docs/screenshots/.
 func TestMainPagesPassAxe(t *testing.T) {
-	base := newTestPortal(t, withStaff()).URL
+	p := newTestPortal(t, withStaff())
+	base := p.URL
+	// A change waiting in the review queue, so that its page shows its forms.
+	progress := 60
+	if _, err := p.Store.ProposeEdit(t.Context(), policy.Actor{Name: "李编辑"}, 43, version(t, p.Pool, 43),
+		policy.CommitmentEdit{Status: policy.Status("in_progress"), Progress: &progress, PublicNote: "已召开推进会。"}); err != nil {
+		t.Fatal(err)
+	}
 	ctx := browserFor(t, 5*time.Minute) // twenty pages, on a busy machine
 	axe := axeScript(t)
 	pages := []struct{ name, path, wait string }{
@@ -140,6 +149,8 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"search-help", "/search", "main h1"},
 		{"login", "/login", "#email"},
 		{"not-found", "/commitments/99999", "main h1"},
+		{"changes-public", "/changes", "main h1"},
+		{"commitment-as-of", "/commitments/43?as_of=" + time.Now().In(policy.China).Format(time.DateOnly), ".as-of-banner"},
 	}
 	check := func(name, path, wait string) {
 		t.Helper()
@@ -163,6 +174,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"edit", "/commitments/12/edit", "#public_note"},
 		{"new-commitment", "/commitments/new?document=" + replySlug + "&paragraph=4", "main form"},
 		{"changes", "/changes", "main h1"},
+		{"reviews", "/reviews", "main h1"},
 		{"document-grade", "/documents/" + replySlug, "#grade"},
 		{"admin-users", "/admin/users", "main h1"},
 		{"admin-themes", "/admin/themes", "main h1"},

@@ -33,6 +33,9 @@ func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
 	if err == nil && c.WithdrawnAt != nil && !userOf(r).CanEdit() {
 		err = errNoCommitment
 	}
+	if a, ok := policy.AsOfFrom(r.Context()); ok && policy.ErrorCode(err) == policy.ENOTFOUND {
+		err = s.missingAsOf(r, id, a, err)
+	}
 	return c, err
 }
 
@@ -40,6 +43,10 @@ func (s *Server) visibleCommitment(r *http.Request) (policy.Commitment, error) {
 func (s *Server) showCommitment(w http.ResponseWriter, r *http.Request) {
 	s.renderCommitment(w, r, http.StatusOK, nil)
 }
+
+// returnedShown is how many returned changes, newest first, a commitment's
+// page shows staff with the reviewer's comment.
+const returnedShown = 3
 
 // commitmentView gathers a commitment's page: its timeline as the viewer may
 // see it, and for staff an empty update form.
@@ -50,6 +57,9 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 		return web.CommitmentView{}, err
 	}
 	evidence, err := s.store.CommitmentEvidence(r.Context(), c.ID, staff)
+	if err != nil {
+		return web.CommitmentView{}, err
+	}
 	v := web.CommitmentView{Commitment: c, Updates: updates, UpdateForm: web.NewUpdateForm(c, s.now()), Evidence: evidence}
 	// A form typed before the session ended comes back as typed, at the
 	// version it was loaded at.
@@ -59,6 +69,19 @@ func (s *Server) commitmentView(r *http.Request, c policy.Commitment) (web.Commi
 	}
 	if kept, ok := keptFormFor(r, commitmentPath(c.ID)+"/withdraw"); ok {
 		v.WithdrawReason = kept.Get("reason")
+	}
+	if staff {
+		v.ForReview = s.mustReview(r)
+		var reviews []policy.Review
+		reviews, err = s.store.Reviews(r.Context(), "", c.ID)
+		for _, rv := range reviews {
+			switch {
+			case rv.State == policy.ReviewPending:
+				v.Reviews = append(v.Reviews, rv)
+			case rv.State == policy.ReviewReturned && len(v.Returned) < returnedShown:
+				v.Returned = append(v.Returned, rv)
+			}
+		}
 	}
 	return v, err
 }

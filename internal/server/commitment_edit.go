@@ -30,7 +30,7 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 		f, _, _ = parseCommitmentForm(r, unitNames(units))
 		f.Version, _ = formVersion(kept)
 	}
-	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Units: units}))
+	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Units: units, ForReview: s.mustReview(r)}))
 }
 
 // commitmentAndUnits loads the request's commitment, checked by check where
@@ -90,10 +90,22 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 	f, edit, errs := parseCommitmentForm(r, names)
 	f.Version = version
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Errors: errs, Units: units}))
+		s.render(w, r, http.StatusUnprocessableEntity, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Errors: errs, Units: units, ForReview: s.mustReview(r)}))
 		return
 	}
-	err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
+	if s.mustReview(r) {
+		// Sent for review: the commitment, and every public page, stays as
+		// it is until a reviewer approves (review.go).
+		var reviewID int64
+		reviewID, err = s.store.ProposeEdit(ctx, actorOf(r), c.ID, version, edit)
+		if err == nil {
+			s.logger.InfoContext(ctx, "commitment edit sent for review", "commitment_id", c.ID, "review_id", reviewID, "user_id", userOf(r).ID)
+			http.Redirect(w, r, commitmentPath(c.ID), http.StatusSeeOther)
+			return
+		}
+	} else {
+		err = s.store.UpdateCommitment(ctx, actorOf(r), c.ID, version, edit)
+	}
 	if errors.Is(err, policy.ErrStale) {
 		s.renderConflict(w, r, f, names)
 		return
@@ -149,7 +161,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 	add("due_on", cur.DueOn, submitted.DueOn)
 	add("public_note", cur.PublicNote, submitted.PublicNote)
 	submitted.Version = current.Version
-	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{
+	s.render(w, r, http.StatusConflict, web.EditCommitmentPage(web.EditView{ForReview: s.mustReview(r),
 		Commitment: current, Form: submitted, Units: units, Conflict: rows}))
 }
 

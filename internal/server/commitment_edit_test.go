@@ -84,7 +84,7 @@ func TestEveryStateChangingRouteByRole(t *testing.T) {
 		pool.Exec(t.Context(), `DELETE FROM commitments WHERE created_by IS NOT NULL`)
 	}
 	t.Run("staff pages", func(t *testing.T) {
-		for _, path := range []string{"/changes", "/admin/users", "/commitments/1/edit", "/commitments/new?document=" + replySlug + "&paragraph=4"} {
+		for _, path := range []string{"/admin/users", "/commitments/1/edit", "/commitments/new?document=" + replySlug + "&paragraph=4"} {
 			for _, role := range []string{"public", "editor", "admin"} {
 				email := map[string]string{"public": "", "editor": editorEmail, "admin": adminEmail}[role]
 				r := request(t, loggedIn(t, base, email), "GET", base+path, nil)

@@ -153,6 +153,9 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 		f.Years = append(f.Years, n)
 	}
 	f.Today = s.today()
+	if a, ok := policy.AsOfFrom(ctx); ok {
+		f.Today = a.Day // what was late then
+	}
 	sort, err := parseCommitmentSort(l, q)
 	f.Sort = sort
 	return cq, err

@@ -17,7 +17,8 @@ const utf8BOM = "\ufeff"
 // csvHeader names the columns of /commitments.csv, in Chinese for the
 // spreadsheet users it is for.
 var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章节", "小节", "主题", "原文", "类型", "承诺力度",
-	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址"}
+	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址",
+	"核实状态", "核实日期"} // 状态 is what the unit claims; 核实状态 what a reviewer verified, empty until then
 
 // exportCommitments serves /commitments.csv: the commitments /commitments
 // would show for the same query, one row each, UTF-8 with a BOM.
@@ -81,7 +82,11 @@ func csvRow(c policy.Commitment, figures []policy.Figure, base string, today tim
 		c.TopSection.Heading(), sub, theme, c.Quote, c.Kind.Name(), c.Strength.Name(),
 		c.Status.Name(), c.StatusBasis, progress, entityNames(c.Lead), entityNames(c.Support), c.TimeFrame,
 		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timelinessNames[c.TimelinessOn(today)], strings.Join(figs, ";"), c.PublicNote,
-		base + "/commitments/" + strconv.FormatInt(c.ID, 10)} // absolute, so that a spreadsheet can open it
+		base + "/commitments/" + strconv.FormatInt(c.ID, 10), // absolute, so that a spreadsheet can open it
+		"", ""}
+	if c.VerifiedStatus != "" {
+		row[len(row)-2], row[len(row)-1] = c.VerifiedStatus.Name(), c.VerifiedAt.In(policy.China).Format(time.DateOnly)
+	}
 	for i, v := range row {
 		row[i] = spreadsheetSafe(v)
 	}

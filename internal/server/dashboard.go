@@ -63,10 +63,10 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.today()),
+	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.todayFor(r)),
 		Map: m, Choice: choice, FollowUps: followUps, Grades: grades,
-		BySection: policy.RollUpSections(commitments, s.today(), choice.Selected == nil && len(choice.Options) > 1),
-		ByUnit:    policy.RollUpUnits(commitments, s.today())}
+		BySection: policy.RollUpSections(commitments, s.todayFor(r), choice.Selected == nil && len(choice.Options) > 1),
+		ByUnit:    policy.RollUpUnits(commitments, s.todayFor(r))}
 	for _, d := range choice.Options {
 		if d.Kind == policy.KindReply && d.SignedOn != nil && (choice.Selected == nil || d.Slug == choice.Selected.Slug) {
 			v.ReplyDate = d.SignedOn // the newest reply comes first

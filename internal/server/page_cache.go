@@ -49,20 +49,24 @@ func (s *Server) cached(next http.Handler) http.Handler {
 // kept, so random parameters cannot fill the cache with copies. A route that
 // learns a parameter must be added here, or its pages are not cached.
 var routeParams = map[string][]string{
-	"/commitments":           {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear, paramDue, paramSort},
+	"/commitments":           {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead, paramRegion, paramMineral, paramYear, paramDue, paramSort, paramAsOf},
+	"/commitments/{id}":      {paramAsOf},
 	"/documents":             {paramKind, paramYear, paramText, paramSort, paramGrade},
-	"/dashboard":             {paramDocument},
+	"/dashboard":             {paramDocument, paramAsOf},
 	"/map":                   {paramDocument},
 	"/entities":              {"kind"},
 	"/units":                 {paramSort},
 	"/documents/{slug}/diff": {"from", "to"},
-	"/documents/{slug}":      {paramMarks},
+	"/documents/{slug}":      {paramMarks, paramAsOf},
 	"/search":                {"q", "kind", "page"},
+	"/changes":               {"from", "to"},
 	// The API's lists; each refuses any other parameter itself (apiQuery).
 	"/api/v1/documents": {paramPage, paramPerPage},
 	"/api/v1/commitments": {paramDocument, paramSection, paramStatus, paramKind, paramStrength, paramLead,
-		paramRegion, paramMineral, paramYear, paramDue, paramSort, paramPage, paramPerPage},
-	"/api/v1/entities": {"kind", paramPage, paramPerPage},
+		paramRegion, paramMineral, paramYear, paramDue, paramSort, paramPage, paramPerPage, paramAsOf},
+	"/api/v1/commitments/{id}": {paramAsOf},
+	"/api/v1/documents/{slug}": {paramAsOf},
+	"/api/v1/entities":         {"kind", paramPage, paramPerPage},
 }
 
 // routeTakes reports whether r's route reads the query parameter name.

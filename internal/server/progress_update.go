@@ -50,7 +50,14 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
+	// Where editors' changes wait for review, an update waits too when the
+	// public would see it, or when it moves the status or progress they see.
+	review := s.mustReview(r) && (u.Public || u.Status != c.Status || !sameProgress(u.Progress, c.Progress))
+	if review {
+		_, err = s.store.ProposeUpdate(ctx, actorOf(r), c.ID, version, u)
+	} else {
+		_, err = s.store.AddProgressUpdate(ctx, actorOf(r), c.ID, version, u)
+	}
 	if errors.Is(err, policy.ErrStale) {
 		// The page shows the current values; the typed update waits, at the current version.
 		s.renderCommitment(w, r, http.StatusConflict, func(v *web.CommitmentView) {
@@ -63,7 +70,7 @@ func (s *Server) addProgressUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.logger.InfoContext(r.Context(), "progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID)
+	s.logger.InfoContext(r.Context(), "progress update added", "commitment_id", c.ID, "user_id", userOf(r).ID, "for_review", review)
 	http.Redirect(w, r, commitmentPath(c.ID)+"#timeline-h", http.StatusSeeOther)
 }
 
@@ -74,6 +81,11 @@ func updateFormOf(form url.Values, version int) web.UpdateForm {
 		Note: form.Get("note"), EvidenceURL: form.Get("evidence_url"), Visibility: form.Get("visibility"),
 		Signed: form.Get("signed") != "", Version: version,
 	}
+}
+
+// sameProgress reports whether two optional percentages are equal.
+func sameProgress(a, b *int) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
 
 // evidenceURL reads an optional link to evidence: an absolute http or https URL.

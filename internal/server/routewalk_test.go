@@ -30,7 +30,7 @@ var megabyte = strings.Repeat("锂<", 1<<20/4)
 
 // walkParams are the query parameters any page or API list reads.
 var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region", "sort",
-	"mineral", "year", "next", "paragraph", "from", "to"}
+	"mineral", "year", "next", "paragraph", "from", "to", "as_of"}
 
 // reflected lists the raw payloads that must never appear verbatim in a page.
 var reflected = []string{"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, `' OR 1=1--`, "\x00"}
@@ -63,7 +63,11 @@ var validForms = map[string]url.Values{
 	"/admin/users/{id}":                {"name": {"李编辑"}, "role": {"editor"}, "state": {"enabled"}},
 	// A wrong current password: the change is refused, so the walk's admin
 	// session keeps its token (a change would renew it).
-	"/account/password":          {"current_password": {"不是当前密码的口令"}, "new_password": {"另一个足够长的密码"}, "confirm_password": {"另一个足够长的密码"}},
+	"/account/password":        {"current_password": {"不是当前密码的口令"}, "new_password": {"另一个足够长的密码"}, "confirm_password": {"另一个足够长的密码"}},
+	"/commitments/{id}/verify": {"version": {""}, "verified_status": {"in_progress"}},
+	// There is no review 12: approving or returning it is a 404.
+	"/reviews/{id}/approve":      {"comment": {"与证明材料一致。"}},
+	"/reviews/{id}/return":       {"comment": {"请补充证据。"}},
 	"/admin/users/{id}/password": {"password": {"另一个足够长的密码"}},
 	"/admin/themes":              {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
 	"/admin/themes/{key}":        {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},

@@ -66,6 +66,7 @@ type Options struct {
 	EvaluationDays  int           // how long an evaluation link lasts; zero takes config.DefaultEvaluationLinkDays
 	// EvidenceMaxBytes is the largest evidence file; zero takes config.DefaultEvidenceMaxMB.
 	EvidenceMaxBytes int64
+	ReviewEdits      bool // editors' changes to public values wait for a reviewer (PORTAL_EDITORS_PUBLISH=false)
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -75,7 +76,8 @@ func OptionsFrom(cfg config.Config) Options {
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
 		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
-		EvaluationDays: cfg.EvaluationLinkDays, EvidenceMaxBytes: cfg.EvidenceMaxBytes}
+		EvaluationDays: cfg.EvaluationLinkDays, EvidenceMaxBytes: cfg.EvidenceMaxBytes,
+		ReviewEdits: !cfg.EditorsPublish}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -134,7 +136,7 @@ func (s *Server) Handler() http.Handler {
 	static, _ := fs.Sub(web.Static, "static")
 	r.Handle("/static/*", http.StripPrefix("/static/", s.staticFiles(static)))
 	r.Route("/api/v1", s.apiRoutes)
-	r.Get("/commitments.csv", s.exportCommitments)
+	r.With(s.readAsOf).Get("/commitments.csv", s.exportCommitments)
 	r.Get("/updates.atom", s.showUpdatesFeed)
 	r.Get("/commitments/{id}/updates.atom", s.showCommitmentFeed)
 
@@ -144,21 +146,22 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.cached, s.loadSession)
 		r.Get("/", s.showHome)
 		r.Get("/documents", s.listDocuments)
-		r.Get("/documents/{slug}", s.showDocument)
+		r.With(s.readAsOf).Get("/documents/{slug}", s.showDocument)
 		r.Get("/documents/{slug}/sections/{anchor}", s.showSection)
 		r.Get("/documents/{slug}/versions", s.listVersions)
 		r.Get("/documents/{slug}/versions/{n}", s.showVersion)
 		r.Get("/documents/{slug}/diff", s.showDiff)
-		r.Get("/commitments", s.listCommitments)
-		r.Get("/commitments/{id}", s.showCommitment)
+		r.With(s.readAsOf).Get("/commitments", s.listCommitments)
+		r.With(s.readAsOf).Get("/commitments/{id}", s.showCommitment)
 		r.Get("/commitments/{id}/history", s.showHistory)
 		r.Get("/entities", s.listEntities)
 		r.Get("/entities/{slug}", s.showEntity)
 		r.Get("/units", s.listUnits)
 		r.Get("/units/{slug}", s.showUnit)
-		r.Get("/dashboard", s.showDashboard)
+		r.With(s.readAsOf).Get("/dashboard", s.showDashboard)
 		r.Get("/map", s.showMap)
 		r.Get("/search", s.showSearch)
+		r.Get("/changes", s.showChanges)
 	})
 
 	r.Group(func(r chi.Router) {
@@ -196,7 +199,6 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/commitments/{id}/anchor", s.repinCommitment)
 			r.Post("/commitments/{id}/anchor/confirm", s.confirmAnchor)
 			r.Get("/documents/{slug}/anchors", s.showAnchorReview)
-			r.Get("/changes", s.showChanges)
 			r.Get("/documents/import", s.showImport)
 			r.Post("/documents/import", s.importDocument)
 			r.Post("/documents/{slug}/publish", s.publishDocument)
@@ -206,6 +208,13 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/documents/{slug}/evaluation-links/{id}/revoke", s.revokeEvaluationLink)
 			r.Post("/follow-ups/{id}/due", s.setFollowUpDue)
 			r.Post("/follow-ups/{id}/close", s.closeFollowUp)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireReviewer, s.awaitOwnWrites, s.confirmSaves)
+			r.Get("/reviews", s.listReviews)
+			r.Post("/reviews/{id}/approve", s.approveReview)
+			r.Post("/reviews/{id}/return", s.returnReview)
+			r.Post("/commitments/{id}/verify", s.verifyStatus)
 		})
 		r.Group(func(r chi.Router) {
 			// Nothing public changes here, so no write is awaited.
