@@ -34,7 +34,6 @@ var unitsMessages = []entry{
 	{"unit.short.many", "简称最多 %d 个。", "At most %d short names."},
 	{"unit.parent.unknown", "请从列表中选择上级单位。", "Choose the parent unit from the list."},
 	{"unit.parent.cycle", "上级单位不能是这个单位本身或它的下级。", "The parent cannot be the unit itself or one of its own units."},
-	{"err.unit", "没有这个单位。", "No such unit."},
 	{"action.unit.create", "添加单位", "Unit added"},
 	{"action.unit.update", "修改单位", "Unit changed"},
 	{"picker.filter", "筛选单位", "Filter units"},
