@@ -14,8 +14,8 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 	base := newTestPortal(t).URL
 	r := request(t, nil, "GET", base+"/commitments", nil)
 	for _, want := range []string{`name="region"`, `name="mineral"`, `name="year"`, "共 51 项",
-		`value="tongren"> 铜仁 <span class="count" aria-label="筛选后 2 项">2</span>`,
-		`value="2025"> 2025年 <span class="count" aria-label="筛选后 3 项">3</span>`} {
+		`value="tongren"> 铜仁 <span class="count" aria-hidden="true">2</span><span class="visually-hidden">筛选后 2 项</span>`,
+		`value="2025"> 2025年 <span class="count" aria-hidden="true">3</span><span class="visually-hidden">筛选后 3 项</span>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("/commitments lacks %s", want)
 		}
