@@ -179,9 +179,9 @@ type MoneyGroupView struct {
 type MoneyChart struct {
 	Groups     []MoneyGroupView
 	Magnitudes []policy.MoneyFigure // orders of magnitude: listed beside the chart, never drawn
-	Height float64
-	Max    *big.Rat
-	Ticks  []MoneyTick
+	Height     float64
+	Max        *big.Rat
+	Ticks      []MoneyTick
 }
 
 // MoneyTick is a gridline of the money chart's scale.
