@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -67,6 +68,35 @@ func vnu(t *testing.T) string {
 // regexpNonWord turns a path into a file name.
 var regexpNonWord = regexp.MustCompile(`[^A-Za-z0-9]+`)
 
+// landmark finds the navigation and search landmarks of a page with their
+// names (aria-label, or the id aria-labelledby points at).
+var landmark = regexp.MustCompile(`<(nav|form)\b([^>]*)>`)
+
+// repeatedLandmark returns the first navigation or search landmark of body
+// that has no name or the same name as another of its kind, or "".
+func repeatedLandmark(body string) string {
+	seen := map[string]bool{}
+	for _, m := range landmark.FindAllStringSubmatch(body, -1) {
+		kind, attrs := m[1], m[2]
+		if kind == "form" {
+			if !strings.Contains(attrs, `role="search"`) {
+				continue
+			}
+			kind = "search"
+		}
+		name := ""
+		if a := regexp.MustCompile(`aria-label(?:ledby)?="([^"]*)"`).FindStringSubmatch(attrs); a != nil {
+			name = a[1]
+		}
+		key := kind + " " + strconv.Quote(name)
+		if name == "" || seen[key] {
+			return key
+		}
+		seen[key] = true
+	}
+	return ""
+}
+
 // nuMessage is one message of the checker's JSON output.
 type nuMessage struct {
 	Type, SubType, URL, Message, Extract string
@@ -75,7 +105,8 @@ type nuMessage struct {
 
 // TestEveryPageTypePassesNuChecker fetches every page type in both
 // languages, public and staff, refused forms (422) and error pages among
-// them, and runs the Nu HTML checker once over all of them: no error.
+// them, and runs the Nu HTML checker once over all of them: no error. Every
+// navigation and search landmark is named, and no two alike share a name.
 func TestEveryPageTypePassesNuChecker(t *testing.T) {
 	jar := vnu(t)
 	p := newTestPortal(t, withStaff())
@@ -99,6 +130,9 @@ func TestEveryPageTypePassesNuChecker(t *testing.T) {
 	n := 0
 	save := func(lang, name, body string) {
 		n++
+		if dup := repeatedLandmark(body); dup != "" {
+			t.Errorf("%s (%s): two landmarks, or one unnamed, as %s", name, lang, dup)
+		}
 		file := fmt.Sprintf("%03d-%s-%s.html", n, lang, strings.Trim(regexpNonWord.ReplaceAllString(name, "_"), "_"))
 		if len(file) > 120 {
 			file = file[:120] + ".html"
@@ -181,4 +215,18 @@ func TestEveryPageTypePassesNuChecker(t *testing.T) {
 		t.Errorf("%d× %s\n\t%s%s", len(byMessage[m]), m, strings.Join(where, "\n\t"), more)
 	}
 	t.Logf("%d pages checked", n)
+}
+
+// TestRepeatedLandmark keeps the landmark check honest on both sides.
+func TestRepeatedLandmark(t *testing.T) {
+	for body, want := range map[string]string{
+		`<nav aria-label="主导航"></nav><form role="search" aria-label="搜索全站"></form>`:                                             "",
+		`<form role="search" aria-label="搜索全站"></form><form class="search-form" role="search" method="get"></form>`:             `search ""`,
+		`<nav aria-label="位置"></nav><nav aria-label="位置"></nav>`:                                                                `nav "位置"`,
+		`<nav class="toc" aria-labelledby="toc-h"></nav><nav aria-label="x"></nav><form method="post" action="/logout"></form>`: "",
+	} {
+		if got := repeatedLandmark(body); got != want {
+			t.Errorf("repeatedLandmark(%s) = %q, want %q", body, got, want)
+		}
+	}
 }
