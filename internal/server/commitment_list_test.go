@@ -125,7 +125,7 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 	}
 	// A lead unit filter.
 	r = request(t, nil, "GET", base+"/commitments?lead=gz-big-data-bureau", nil)
-	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位:省大数据局") {
+	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位：省大数据局") {
 		t.Errorf("lead filter: status %d, %d listed", r.status, count(r.body))
 	}
 }

@@ -231,7 +231,7 @@ func TestWithdrawnCommitmentsLeaveTheCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := request(t, nil, "GET", base+"/dashboard", nil)
-	if !strings.Contains(r.body, "50 项 · 完成 18(36%)") {
+	if !strings.Contains(r.body, "50 项 · 完成 18（36%）") {
 		t.Error("the dashboard still counts the withdrawn commitment")
 	}
 	r = request(t, nil, "GET", base+"/map", nil)
