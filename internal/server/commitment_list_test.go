@@ -26,7 +26,7 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 
 	// What did the reply promise 铜仁? Combined with a year, then removed one by one.
 	r = request(t, nil, "GET", base+"/commitments?region=tongren", nil)
-	if r.status != 200 || listed(r.body) != 2 || !strings.Contains(r.body, "共 2 项") || !strings.Contains(r.body, "地区:铜仁 ✕") {
+	if r.status != 200 || listed(r.body) != 2 || !strings.Contains(r.body, "共 2 项") || !strings.Contains(r.body, "地区：铜仁 ✕") {
 		t.Fatalf("region=tongren: status %d, %d listed", r.status, listed(r.body))
 	}
 	r = request(t, nil, "GET", base+"/commitments?region=tongren&year=2023&mineral=lithium", nil)
@@ -107,7 +107,7 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 	if strings.Contains(r.body, "未评估</span>") {
 		t.Errorf("status filter let a not-assessed commitment through")
 	}
-	for _, want := range []string{`value="completed" checked`, `value="talent_technology" checked`, "状态:已完成", "章节主题:人才与科技支撑",
+	for _, want := range []string{`value="completed" checked`, `value="talent_technology" checked`, "状态：已完成", "章节主题：人才与科技支撑",
 		`href="/commitments?section=talent_technology"`, `href="/commitments?status=completed"`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("filtered page lacks %s", want)
