@@ -90,7 +90,7 @@ fuzz: dbcheck
 screenshots: dbcheck
 	@if command -v fc-list >/dev/null && [ -z "$$(fc-list :lang=zh)" ]; then \
 		echo "no Chinese font: the screenshots would show boxes; apt-get install fonts-noto-cjk"; exit 1; fi
-	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser|TestProposerEvaluatesInABrowser' ./internal/server
+	PORTAL_SCREENSHOTS=1 PORTAL_REQUIRE_BROWSER=1 $(GO) test -count=1 -run 'TestMainPagesPassAxe|TestEditorsConflictInABrowser|TestProposerEvaluatesInABrowser|TestPhonesGetACompactHeaderAndTheText' ./internal/server
 
 ## bench: load the portal binary with wrk at 64 connections over the seeded reply and 1,000
 ## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md; also a

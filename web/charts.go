@@ -168,19 +168,20 @@ type MoneyBar struct {
 	Y, W   float64
 }
 
-// MoneyGroupView is the bars of one theme with the group's heading.
+// MoneyGroupView is the bars of one kind of money with the group's heading.
 type MoneyGroupView struct {
 	Group policy.MoneyGroup
 	Y     float64 // of the heading
 	Bars  []MoneyBar
 }
 
-// MoneyChart is every sum of money, in 亿元 on one linear scale, grouped by theme.
+// MoneyChart is every sum of money, in 亿元 on one linear scale, grouped by kind.
 type MoneyChart struct {
-	Groups []MoneyGroupView
-	Height float64
-	Max    *big.Rat
-	Ticks  []MoneyTick
+	Groups     []MoneyGroupView
+	Magnitudes []policy.MoneyFigure // orders of magnitude: listed beside the chart, never drawn
+	Height     float64
+	Max        *big.Rat
+	Ticks      []MoneyTick
 }
 
 // MoneyTick is a gridline of the money chart's scale.
@@ -196,7 +197,7 @@ const (
 )
 
 func moneyChart(d *policy.Dashboard) MoneyChart {
-	c := MoneyChart{Max: d.MoneyMax}
+	c := MoneyChart{Max: d.MoneyMax, Magnitudes: d.Magnitudes}
 	y := 24.0 // below the scale
 	maxF, _ := d.MoneyMax.Float64()
 	for _, g := range d.Money {

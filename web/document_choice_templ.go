@@ -260,7 +260,7 @@ func documentOptionLabel(d policy.DocumentSummary) string {
 		name = d.ShortTitle
 	}
 	if d.DocNumber != "" {
-		return name + "(" + d.DocNumber + ")"
+		return name + "（" + d.DocNumber + "）" // a Chinese title: Chinese parentheses
 	}
 	return name
 }

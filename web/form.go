@@ -3,6 +3,7 @@ package web
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -19,6 +20,20 @@ func invalid(errs FieldErrors, name string) templ.Attributes {
 		return templ.Attributes{}
 	}
 	return templ.Attributes{"aria-invalid": "true", "aria-describedby": "err-" + name}
+}
+
+// dateInput gives a date field its type: a date picker for an empty or valid
+// day, and a text field for anything else a refused form sends back, so that
+// the reader sees what they typed (a date input cannot hold an invalid value,
+// and the HTML checker refuses one).
+func dateInput(value string) templ.Attributes {
+	if value == "" {
+		return templ.Attributes{"type": "date"}
+	}
+	if _, err := time.Parse(time.DateOnly, value); err == nil {
+		return templ.Attributes{"type": "date"}
+	}
+	return templ.Attributes{"type": "text", "inputmode": "numeric", "placeholder": "YYYY-MM-DD"}
 }
 
 // selected reports whether v is among a multiple select's chosen values.

@@ -126,6 +126,25 @@ func WithPath(ctx context.Context, path string) context.Context {
 	return context.WithValue(ctx, pathKey{}, path)
 }
 
+// maxReturnPath is the longest request URI a link repeats to come back to
+// the page (the language switch, the login link).
+const maxReturnPath = 512
+
+// returnPath is the page to come back to: the request's path and query, the
+// path alone when that is longer than maxReturnPath (a pasted 10,000-character
+// search comes back to the page, not the query), and "" when even the path is
+// longer, so that no page grows with its request.
+func returnPath(ctx context.Context) string {
+	p, _ := ctx.Value(pathKey{}).(string)
+	if len(p) > maxReturnPath {
+		p, _, _ = strings.Cut(p, "?")
+	}
+	if len(p) > maxReturnPath {
+		return ""
+	}
+	return p
+}
+
 // otherLang is the code of the language the switch offers.
 func otherLang(ctx context.Context) string {
 	if english(ctx) {
@@ -136,12 +155,9 @@ func otherLang(ctx context.Context) string {
 
 // switchURL is the link that sets the other language and returns to this page.
 func switchURL(ctx context.Context) string {
-	next, _ := ctx.Value(pathKey{}).(string)
+	next := returnPath(ctx)
 	if next == "" {
 		next = "/"
-	}
-	if len(next) > 1000 { // a pasted 10,000-character search: come back to the page, not the query
-		next, _, _ = strings.Cut(next, "?")
 	}
 	return "/lang/" + otherLang(ctx) + "?next=" + url.QueryEscape(next)
 }
@@ -149,3 +165,20 @@ func switchURL(ctx context.Context) string {
 // interfaceLang is the interface language's tag, for marking interface text
 // inside an element that holds the documents' Chinese.
 func interfaceLang(ctx context.Context) string { return i18n.From(ctx).HTMLLang() }
+
+// paren puts s in parentheses as the interface language writes them:
+// full-width and without a space in Chinese, half-width after a space in English.
+func paren(ctx context.Context, s string) string {
+	if english(ctx) {
+		return " (" + s + ")"
+	}
+	return "（" + s + "）"
+}
+
+// colon is the colon between a label and its value: full-width in Chinese.
+func colon(ctx context.Context) string {
+	if english(ctx) {
+		return ": "
+	}
+	return "："
+}

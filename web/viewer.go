@@ -24,7 +24,7 @@ func UserFrom(ctx context.Context) *policy.User {
 
 // loginURL is the login page, returning to the current page afterwards.
 func loginURL(ctx context.Context) string {
-	p, _ := ctx.Value(pathKey{}).(string)
+	p := returnPath(ctx)
 	if p == "" || p == "/" || strings.HasPrefix(p, "/login") {
 		return "/login"
 	}

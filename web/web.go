@@ -46,6 +46,9 @@ func baseAmount(ctx context.Context, f policy.Figure) string {
 	if !ok {
 		return f.BaseValue
 	}
+	if f.BaseUnit == "yuan" {
+		return moneyAmount(ctx, r)
+	}
 	s := r.FloatString(0)
 	if !r.IsInt() {
 		s = strings.TrimRight(strings.TrimRight(r.FloatString(4), "0"), ".")
@@ -62,6 +65,29 @@ func baseAmount(ctx context.Context, f policy.Figure) string {
 		b.WriteString("." + frac)
 	}
 	return b.String() + " " + T(ctx, "unit."+f.BaseUnit)
+}
+
+// moneyAmount is a sum of yuan as its readers count money: in 亿元 (10^8
+// yuan) in Chinese, which is how the documents write large sums, and in
+// billions or millions of yuan in English; never a twelve-digit number.
+func moneyAmount(ctx context.Context, yuan *big.Rat) string {
+	trim := func(r *big.Rat) string {
+		s := r.FloatString(6)
+		return strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if !english(ctx) {
+		if yuan.Cmp(big.NewRat(10_000, 1)) < 0 {
+			return trim(yuan) + " 元"
+		}
+		return trim(new(big.Rat).Quo(yuan, policy.YuanPerYi)) + " 亿元"
+	}
+	if yuan.Cmp(big.NewRat(1_000_000_000, 1)) >= 0 {
+		return trim(new(big.Rat).Quo(yuan, big.NewRat(1_000_000_000, 1))) + " billion yuan"
+	}
+	if yuan.Cmp(big.NewRat(1_000_000, 1)) >= 0 {
+		return trim(new(big.Rat).Quo(yuan, big.NewRat(1_000_000, 1))) + " million yuan"
+	}
+	return trim(yuan) + " yuan"
 }
 
 // wholeParagraph is a context width larger than any paragraph, for showing a

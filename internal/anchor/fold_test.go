@@ -65,10 +65,10 @@ func TestLocateSaysWhereTheQuoteStopsMatching(t *testing.T) {
 		message              string
 	}{
 		{"a changed figure", "省财政安排39932.83万元专项资金", "省财政安排39932.8", "2万元专项资金,实施地质…", "3万元专项资金",
-			"引文在“省财政安排39932.8”之后与原文不同:原文是“2万元专项资金,实施地质…”,您输入的是“3万元专项资金”。"},
+			"引文在“省财政安排39932.8”之后与原文不同：原文是“2万元专项资金,实施地质…”，您输入的是“3万元专项资金”。"},
 		{"a full-width comma then a wrong word", "专项资金，实施矿产项目", "专项资金,实施", "地质找矿项目51个。", "矿产项目", ""},
 		{"past the end of the paragraph", "项目51个。此外", "项目51个。", "", "此外",
-			"引文在“项目51个。”之后与原文不同:这一段到此结束,您输入的还有“此外”。"},
+			"引文在“项目51个。”之后与原文不同：这一段到此结束，您输入的还有“此外”。"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Locate(text, c.quote, nil)

@@ -132,3 +132,27 @@ func bodyTag(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }
+
+// Negotiate picks the coding for a response of size bytes made for one
+// request (the CSV export, the API), as cached pages pick theirs: br or gzip,
+// whichever the client prefers, and "" under compressMin or when the client
+// takes neither. varies says whether the response varies by Accept-Encoding
+// (it is large enough to be compressed); its ETag carries the coding's suffix
+// (-br, -gzip) as a Page's does.
+func Negotiate(r *http.Request, size int) (coding string, varies bool) {
+	if size < compressMin {
+		return "", false
+	}
+	return chooseEncoding(r), true
+}
+
+// Compress is body in coding (br or gzip; anything else leaves it as it is).
+func Compress(coding string, body []byte) []byte {
+	switch coding {
+	case "br":
+		return compressBrotli(body)
+	case "gzip":
+		return compressGzip(body)
+	}
+	return body
+}

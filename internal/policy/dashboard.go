@@ -2,6 +2,7 @@ package policy
 
 import (
 	"math/big"
+	"strings"
 	"time"
 )
 
@@ -12,9 +13,12 @@ import (
 type Dashboard struct {
 	Themes   []ThemeTally // in theme order, then commitments without a theme
 	Total    ThemeTally   // all commitments
-	Money    []MoneyGroup // by theme, in theme order; only themes with money
+	Money    []MoneyGroup // by kind (funds, investment, output); only kinds with amounts
 	MoneyMax *big.Rat     // the largest single amount, in 亿元, the scale of the bars
-	Timeline []TimelineEntry
+	// Magnitudes are the orders of magnitude (千亿级) the text names: no
+	// amount, so neither drawn to scale nor added to one.
+	Magnitudes []MoneyFigure
+	Timeline   []TimelineEntry
 	// Mentions are every date and time frame in the documents' text.
 	Mentions []TimeMention
 	Today    time.Time
@@ -49,11 +53,39 @@ type MoneyFigure struct {
 	Yi       *big.Rat
 }
 
-// MoneyGroup is the money figures of one section theme and their arithmetic sum.
+// MoneyKind is what a sum of money is: only sums of one kind are added up.
+type MoneyKind string
+
+// The kinds of money a reply names, in the order the dashboard shows them.
+const (
+	MoneyFunds      MoneyKind = "funds"      // public funds, special bonds, funds raised: money spent
+	MoneyInvestment MoneyKind = "investment" // contracted investment
+	MoneyOutput     MoneyKind = "output"     // output value, the size of an industry
+)
+
+// MoneyKinds lists the kinds in the dashboard's order.
+var MoneyKinds = []MoneyKind{MoneyFunds, MoneyInvestment, MoneyOutput}
+
+// MoneyKindOf reads the kind of a sum from its measure as the text words it:
+// 产值 and 规模 are output, 投资 is investment, anything else (资金, 专项债,
+// 基金) is funds.
+func MoneyKindOf(measure string) MoneyKind {
+	switch {
+	case strings.Contains(measure, "产值") || strings.Contains(measure, "规模"):
+		return MoneyOutput
+	case strings.Contains(measure, "投资"):
+		return MoneyInvestment
+	}
+	return MoneyFunds
+}
+
+// MoneyGroup is the sums of money of one kind and their arithmetic sum.
+// Amounts the text gives as a lower bound (超过) make the sum one too.
 type MoneyGroup struct {
-	Theme   Theme
+	Kind    MoneyKind
 	Figures []MoneyFigure
 	Sum     *big.Rat // in 亿元
+	AtLeast bool     // some amount is "more than": the sum is a lower bound
 }
 
 // YuanPerYi is the number of yuan in one 亿元.
@@ -131,23 +163,32 @@ func NewDashboard(themes []Theme, commitments []Commitment, money []MoneyFigure,
 	}
 	d.Themes = kept
 
-	groups := map[string]int{}
+	// Sums of money by kind, never one kind added to another; an order of
+	// magnitude (千亿级) is no amount at all: it is listed, not drawn or added.
 	d.MoneyMax = new(big.Rat)
-	for _, t := range themes {
+	for _, k := range MoneyKinds {
+		g := MoneyGroup{Kind: k, Sum: new(big.Rat)}
 		for _, f := range money {
-			if f.ThemeKey != t.Key {
+			if MoneyKindOf(f.Measure) != k {
 				continue
 			}
-			if _, ok := groups[t.Key]; !ok {
-				groups[t.Key] = len(d.Money)
-				d.Money = append(d.Money, MoneyGroup{Theme: t, Sum: new(big.Rat)})
+			if f.Qualifier == "order_of" {
+				continue
 			}
-			g := &d.Money[groups[t.Key]]
 			g.Figures = append(g.Figures, f)
 			g.Sum.Add(g.Sum, f.Yi)
+			g.AtLeast = g.AtLeast || f.Qualifier == "more_than"
 			if f.Yi.Cmp(d.MoneyMax) > 0 {
 				d.MoneyMax.Set(f.Yi)
 			}
+		}
+		if len(g.Figures) > 0 {
+			d.Money = append(d.Money, g)
+		}
+	}
+	for _, f := range money {
+		if f.Qualifier == "order_of" {
+			d.Magnitudes = append(d.Magnitudes, f)
 		}
 	}
 	return d

@@ -377,6 +377,36 @@ func (fd *FullDocument) Section(anchor string) *Section {
 	return find(fd.Sections)
 }
 
+// Around returns the sections before and after s in reading order (the
+// contents flattened: a section, then its sub-items, then the next section)
+// and the section s belongs to; each is nil where there is none.
+func (fd *FullDocument) Around(s *Section) (prev, next, parent *Section) {
+	var order []*Section
+	var walk func([]*Section, *Section)
+	walk = func(ss []*Section, up *Section) {
+		for _, c := range ss {
+			if c == s {
+				parent = up
+			}
+			order = append(order, c)
+			walk(c.Children, c)
+		}
+	}
+	walk(fd.Sections, nil)
+	for i, c := range order {
+		if c != s {
+			continue
+		}
+		if i > 0 {
+			prev = order[i-1]
+		}
+		if i+1 < len(order) {
+			next = order[i+1]
+		}
+	}
+	return prev, next, parent
+}
+
 // Excerpt returns the parts of the document's paragraphs that the section
 // covers: whole paragraphs, or the slice of one where a sub-item begins or ends
 // inside it, with annotations shifted and clipped to the slice.

@@ -106,16 +106,42 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	s.writeCached(w, r, "application/json; charset=utf-8", buf.Bytes())
 }
 
-// writeCached sends body with its ETag, honouring If-None-Match.
+// writeCached sends body with its ETag, honouring If-None-Match, for a route
+// the page cache holds: the cache compresses what it keeps.
 func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	s.writeTagged(w, r, contentType, body, false)
+}
+
+// writeCompressed sends body as writeCached does, compressed as the page
+// cache would (br or gzip, whichever the client prefers), for a route outside
+// the cache: the CSV export, the feeds, the API description.
+func (s *Server) writeCompressed(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
+	s.writeTagged(w, r, contentType, body, true)
+}
+
+func (s *Server) writeTagged(w http.ResponseWriter, r *http.Request, contentType string, body []byte, compress bool) {
 	sum := sha256.Sum256(body)
 	tag := hex.EncodeToString(sum[:16])
 	h := w.Header()
-	h.Set("ETag", `"`+tag+`"`)
 	h.Set("Cache-Control", apiCacheControl)
-	if pagecache.NoneMatch(r.Header.Get("If-None-Match"), tag) {
+	enc, varies := "", false
+	if compress {
+		enc, varies = pagecache.Negotiate(r, len(body))
+	}
+	if varies {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	if enc != "" {
+		tag += "-" + enc // another representation, another tag; If-None-Match matches either
+	}
+	h.Set("ETag", `"`+tag+`"`)
+	if pagecache.NoneMatch(r.Header.Get("If-None-Match"), strings.TrimSuffix(strings.TrimSuffix(tag, "-br"), "-gzip")) {
 		w.WriteHeader(http.StatusNotModified)
 		return
+	}
+	if enc != "" {
+		body = pagecache.Compress(enc, body)
+		h.Set("Content-Encoding", enc)
 	}
 	h.Set("Content-Type", contentType)
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -221,7 +247,7 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeCached(w, r, "application/json; charset=utf-8", openAPISpec)
+	s.writeCompressed(w, r, "application/json; charset=utf-8", openAPISpec)
 }
 
 // apiListQuery reads a list's query: the filters it allows, then its page.

@@ -113,8 +113,8 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// TestMainPagesPassAxe runs axe-core on every main page, public and staff:
-// no serious or critical violation. With PORTAL_SCREENSHOTS=1 it also saves
+// TestMainPagesPassAxe runs axe-core on every main page, public and staff,
+// and on the public ones in English too: no serious or critical violation. With PORTAL_SCREENSHOTS=1 it also saves
 // each page's screenshot under docs/screenshots/.
 func TestMainPagesPassAxe(t *testing.T) {
 	p := newTestPortal(t, withStaff())
@@ -125,7 +125,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		policy.CommitmentEdit{Status: policy.Status("in_progress"), Progress: &progress, PublicNote: "已召开推进会。"}); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browserFor(t, 5*time.Minute) // twenty pages, on a busy machine
+	ctx := browserFor(t, 8*time.Minute) // fifty pages, on a busy machine
 	axe := axeScript(t)
 	pages := []struct{ name, path, wait string }{
 		{"home", "/", "main h1"},
@@ -163,6 +163,15 @@ func TestMainPagesPassAxe(t *testing.T) {
 	for _, p := range pages {
 		check(p.name, p.path, p.wait)
 	}
+	// The same pages in English, whose screenshots are not kept.
+	steps(t, ctx, chromedp.Navigate(base+"/lang/en?next=/"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	for _, p := range pages {
+		steps(t, ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+		for _, v := range audit(t, ctx, axe) {
+			t.Errorf("%s in English (%s): %s %s: %s\n\t%s", p.name, p.path, v.Impact, v.ID, v.Help, strings.Join(v.Nodes, "\n\t"))
+		}
+	}
+	steps(t, ctx, chromedp.Navigate(base+"/lang/zh?next=/"), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 	// Staff pages, signed in as the admin.
 	steps(t, ctx,
 		chromedp.Navigate(base+"/login"),

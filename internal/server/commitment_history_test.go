@@ -29,7 +29,7 @@ func TestTimelineAndHistoryShowThePublicOnlyWhatIsPublic(t *testing.T) {
 	must303(request(t, editor, "POST", base+"/commitments/10/updates", f))
 
 	page := request(t, public, "GET", base+"/commitments/10", nil)
-	for _, want := range []string{"进展记录", "项目一期已投产。", "二期完成环评。", "记录人:李编辑", "已召开项目推进会。", "https://gxt.guizhou.gov.cn/news/1.html"} {
+	for _, want := range []string{"进展记录", "项目一期已投产。", "二期完成环评。", "记录人：李编辑", "已召开项目推进会。", "https://gxt.guizhou.gov.cn/news/1.html"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("public commitment page lacks %q", want)
 		}

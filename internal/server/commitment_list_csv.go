@@ -58,7 +58,7 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="commitments.csv"; filename*=UTF-8''%E6%89%BF%E8%AF%BA%E4%BA%8B%E9%A1%B9.csv`)
-	s.writeCached(w, r, "text/csv; charset=utf-8", buf.Bytes())
+	s.writeCompressed(w, r, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 func csvRow(c policy.Commitment, figures []policy.Figure, base string, today time.Time) []string {

@@ -14,8 +14,8 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 	base := newTestPortal(t).URL
 	r := request(t, nil, "GET", base+"/commitments", nil)
 	for _, want := range []string{`name="region"`, `name="mineral"`, `name="year"`, "共 51 项",
-		`value="tongren"> 铜仁 <span class="count" aria-label="筛选后 2 项">2</span>`,
-		`value="2025"> 2025年 <span class="count" aria-label="筛选后 3 项">3</span>`} {
+		`value="tongren"> 铜仁 <span class="count" aria-hidden="true">2</span><span class="visually-hidden">筛选后 2 项</span>`,
+		`value="2025"> 2025年 <span class="count" aria-hidden="true">3</span><span class="visually-hidden">筛选后 3 项</span>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("/commitments lacks %s", want)
 		}
@@ -26,7 +26,7 @@ func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
 
 	// What did the reply promise 铜仁? Combined with a year, then removed one by one.
 	r = request(t, nil, "GET", base+"/commitments?region=tongren", nil)
-	if r.status != 200 || listed(r.body) != 2 || !strings.Contains(r.body, "共 2 项") || !strings.Contains(r.body, "地区:铜仁 ✕") {
+	if r.status != 200 || listed(r.body) != 2 || !strings.Contains(r.body, "共 2 项") || !strings.Contains(r.body, "地区：铜仁 ✕") {
 		t.Fatalf("region=tongren: status %d, %d listed", r.status, listed(r.body))
 	}
 	r = request(t, nil, "GET", base+"/commitments?region=tongren&year=2023&mineral=lithium", nil)
@@ -107,7 +107,7 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 	if strings.Contains(r.body, "未评估</span>") {
 		t.Errorf("status filter let a not-assessed commitment through")
 	}
-	for _, want := range []string{`value="completed" checked`, `value="talent_technology" checked`, "状态:已完成", "章节主题:人才与科技支撑",
+	for _, want := range []string{`value="completed" checked`, `value="talent_technology" checked`, "状态：已完成", "章节主题：人才与科技支撑",
 		`href="/commitments?section=talent_technology"`, `href="/commitments?status=completed"`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("filtered page lacks %s", want)
@@ -125,7 +125,7 @@ func TestCommitmentFiltersAreShareableAndRemovable(t *testing.T) {
 	}
 	// A lead unit filter.
 	r = request(t, nil, "GET", base+"/commitments?lead=gz-big-data-bureau", nil)
-	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位:省大数据局") {
+	if r.status != 200 || count(r.body) == 0 || count(r.body) >= total || !strings.Contains(r.body, "牵头单位：省大数据局") {
 		t.Errorf("lead filter: status %d, %d listed", r.status, count(r.body))
 	}
 }

@@ -12,7 +12,7 @@ import (
 // commitment's words, the public page, the API and the CSV keep its words
 // confirmed before, with a note; once a further version drops its paragraph
 // it shows no paragraph anywhere public (not the unrelated one it points
-// near), with 原文已修改,待重新定位. Staff's anchors page shows the working state.
+// near), with 原文已修改，待重新定位. Staff's anchors page shows the working state.
 func TestUnconfirmedWordsStayOffThePublicPages(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool
@@ -66,7 +66,7 @@ func TestUnconfirmedWordsStayOffThePublicPages(t *testing.T) {
 		t.Errorf("CSV while changed: %s", row)
 	}
 	r := request(t, nil, "GET", base+"/commitments/"+ids, nil)
-	if !strings.Contains(r.body, "原文已修改,工作人员正在核对") || !strings.Contains(r.body, quote) || strings.Contains(r.body, changed) {
+	if !strings.Contains(r.body, "原文已修改，工作人员正在核对") || !strings.Contains(r.body, quote) || strings.Contains(r.body, changed) {
 		t.Errorf("public page while changed shows the unconfirmed words or no note")
 	}
 	if r := request(t, editor, "GET", base+"/documents/"+replySlug+"/anchors", nil); !strings.Contains(r.body, changed) {
@@ -80,7 +80,7 @@ func TestUnconfirmedWordsStayOffThePublicPages(t *testing.T) {
 		t.Fatalf("anchor_review %q", st)
 	}
 	m = apiCommitment()
-	if m["place"] != nil || m["paragraph_text"] != nil || m["anchor_review"] != "unplaced" || m["anchor_note"] != "原文已修改,待重新定位" {
+	if m["place"] != nil || m["paragraph_text"] != nil || m["anchor_review"] != "unplaced" || m["anchor_note"] != "原文已修改，待重新定位" {
 		t.Errorf("API while unplaced: place %v, paragraph_text %v, note %v", m["place"], m["paragraph_text"], m["anchor_note"])
 	}
 	r = request(t, nil, "GET", base+"/api/v1/documents/"+replySlug, nil)
@@ -106,10 +106,10 @@ func TestUnconfirmedWordsStayOffThePublicPages(t *testing.T) {
 	}
 	row := table[j:]
 	row = row[:strings.Index(row, "</tr>")]
-	if !strings.Contains(row, "原文已修改,待重新定位") || strings.Contains(row, "第") && strings.Contains(row, "段") {
+	if !strings.Contains(row, "原文已修改，待重新定位") || strings.Contains(row, "第") && strings.Contains(row, "段") {
 		t.Errorf("the table's row: %s", row)
 	}
-	if r := request(t, nil, "GET", base+"/commitments/"+ids, nil); !strings.Contains(r.body, "原文已修改,待重新定位") {
+	if r := request(t, nil, "GET", base+"/commitments/"+ids, nil); !strings.Contains(r.body, "原文已修改，待重新定位") {
 		t.Error("the public page lacks the note")
 	}
 }

@@ -18,7 +18,7 @@ func TestCommitmentPageShowsItsQuoteStatusAndContext(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("status %d", r.status)
 	}
-	for _, want := range []string{"39932.82万元", "399,328,200 元", "51个", "2022年至2023年", "2022年1月1日", "2023年12月31日",
+	for _, want := range []string{"39932.82万元", "3.993282 亿元", "51个", "2022年至2023年", "2022年1月1日", "2023年12月31日",
 		"未评估", "原文未表明进展", "省财政", "二、加大找矿力度,巩固资源优势", "找矿与资源保障", "/documents/" + replySlug + "#c"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("commitment page lacks %q", want)

@@ -94,7 +94,7 @@ func TestLateCommitmentsShowOnEveryPage(t *testing.T) {
 		if n == 0 {
 			t.Fatalf("%s: nothing to count", due)
 		}
-		facet := `value="` + due + `"> ` + label + ` <span class="count" aria-label="筛选后 ` + itoa(n) + ` 项">` + itoa(n) + `</span>`
+		facet := `value="` + due + `"> ` + label + ` <span class="count" aria-hidden="true">` + itoa(n) + `</span><span class="visually-hidden">筛选后 ` + itoa(n) + ` 项</span>`
 		if !strings.Contains(r.body, facet) {
 			t.Errorf("/commitments lacks the facet %s", facet)
 		}
@@ -289,14 +289,14 @@ func TestPagesSayWhenTheyLastChangedRightAfterAnEdit(t *testing.T) {
 		t.Fatalf("edit: status %d", r.status)
 	}
 	day := chinaDate(t, pool, `SELECT updated_at FROM commitments WHERE id = 2`)
-	want := `最后更新:<time datetime="` + day + `">`
+	want := `最后更新：<time datetime="` + day + `">`
 	for _, u := range []string{commitmentPath(2), "/documents/" + replySlug, "/commitments", "/dashboard"} {
 		if r := request(t, nil, "GET", base+u, nil); r.status != 200 || !strings.Contains(r.body, want) {
 			t.Errorf("%s: status %d, lacks %s", u, r.status, want)
 		}
 	}
 	// A commitment not edited keeps its own date.
-	if r := request(t, nil, "GET", base+commitmentPath(3), nil); !strings.Contains(r.body, `最后更新:<time datetime="2024-03-01">`) {
+	if r := request(t, nil, "GET", base+commitmentPath(3), nil); !strings.Contains(r.body, `最后更新：<time datetime="2024-03-01">`) {
 		t.Errorf("commitment 3 does not say it last changed on 2024-03-01")
 	}
 	// The edit made it overdue (due 2025-12-31, under way): its page says so at once.

@@ -37,7 +37,7 @@ func TestStaleAndWithdrawnEditsGetTheirOwn409(t *testing.T) {
 		t.Errorf("editing a withdrawn commitment: status %d, want 409 saying it is withdrawn, in English\n%.2000s", r.status, r.body)
 	}
 	r = request(t, c, "POST", base+"/commitments/7/edit", editForm(t, pool, 7))
-	if r.status != http.StatusConflict || !strings.Contains(r.body, "这项承诺已撤回;请先在承诺页面恢复它,再修改。") {
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "这项承诺已撤回；请先在承诺页面恢复它，再修改。") {
 		t.Errorf("editing a withdrawn commitment: status %d, want 409 saying it is withdrawn, in Chinese", r.status)
 	}
 }

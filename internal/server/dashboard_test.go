@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/guizhou-portal/portal/internal/policy"
 )
 
 // chinaNoon is noon, China time, on day (2006-01-02).
@@ -97,53 +99,50 @@ func TestDashboardChartsAddUpToTheDatabase(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(r.body, "51 项 · 完成 18(35%)") {
+	if !strings.Contains(r.body, "51 项 · 完成 18（35%）") {
 		t.Error("the overall bar does not say 51 commitments, 18 completed (35%)")
 	}
 
-	// Every sum of money, in 亿元, and the sum per theme.
-	rows, err := pool.Query(ctx, `
-		SELECT t.key, (f.base_value / 100000000)::text
-		FROM figures f
-		JOIN paragraphs p ON p.id = f.paragraph_id
-		JOIN sections x ON x.document_id = p.document_id AND x.parent_id IS NULL
-		JOIN paragraphs ps ON ps.id = x.start_paragraph_id
-		JOIN paragraphs pe ON pe.id = x.end_paragraph_id
-		JOIN themes t ON t.key = x.theme_key
-		WHERE f.kind = 'money'
-		  AND (ps.seq, x.start_offset) <= (p.seq, f.start_offset) AND (p.seq, f.end_offset) <= (pe.seq, x.end_offset)`)
+	// Every sum of money, in 亿元, and the sum per kind: funds, investment and
+	// output apart; an order of magnitude (千亿级) is listed, never added.
+	rows, err := pool.Query(ctx, `SELECT measure, qualifier, quote, (base_value / 100000000)::text FROM figures WHERE kind = 'money'`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sums := map[string]*big.Rat{}
-	var amounts []string
+	sums := map[policy.MoneyKind]*big.Rat{}
+	var amounts, magnitudes []string
 	for rows.Next() {
-		var key, yi string
-		if err := rows.Scan(&key, &yi); err != nil {
+		var measure, qualifier, quote, yi string
+		if err := rows.Scan(&measure, &qualifier, &quote, &yi); err != nil {
 			t.Fatal(err)
 		}
-		v, _ := new(big.Rat).SetString(yi)
-		if sums[key] == nil {
-			sums[key] = new(big.Rat)
+		if qualifier == "order_of" {
+			magnitudes = append(magnitudes, quote)
+			continue
 		}
-		sums[key].Add(sums[key], v)
+		v, _ := new(big.Rat).SetString(yi)
+		k := policy.MoneyKindOf(measure)
+		if sums[k] == nil {
+			sums[k] = new(big.Rat)
+		}
+		sums[k].Add(sums[k], v)
 		amounts = append(amounts, v.FloatString(7))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if len(amounts) != 8 {
-		t.Errorf("the database has %d sums of money, want the reply's 8", len(amounts))
+	if len(amounts) != 7 || len(magnitudes) != 1 {
+		t.Errorf("the database has %d sums of money and %d orders of magnitude, want the reply's 7 and 1", len(amounts), len(magnitudes))
 	}
 	for key, sum := range sums {
-		m := regexp.MustCompile(`data-sum="` + key + `">([0-9.]+)<`).FindStringSubmatch(r.body)
+		m := regexp.MustCompile(`data-sum="` + string(key) + `">(?:超过 )?([0-9.]+)<`).FindStringSubmatch(r.body)
 		if m == nil {
-			t.Errorf("no sum for theme %s", key)
+			t.Errorf("no sum for %s", key)
 			continue
 		}
 		got, _ := new(big.Rat).SetString(m[1])
 		if got.Cmp(sum) != 0 {
-			t.Errorf("theme %s sums to %s 亿元 on the page, %s in the database", key, m[1], sum.FloatString(7))
+			t.Errorf("%s sums to %s 亿元 on the page, %s in the database", key, m[1], sum.FloatString(7))
 		}
 	}
 	var shown []string
@@ -156,12 +155,19 @@ func TestDashboardChartsAddUpToTheDatabase(t *testing.T) {
 	if strings.Join(shown, " ") != strings.Join(amounts, " ") {
 		t.Errorf("amounts on the page %v, in the database %v", shown, amounts)
 	}
-	// The figures the reply gives, as 亿元: 39932.82万元 is 3.993282亿元.
-	for _, w := range []string{`data-sum="mineral_exploration">3.993282<`, `data-sum="investment_attraction">588.7<`,
-		`data-sum="facilities_funding">18.11<`, `data-sum="industrial_layout">1000<`} {
+	// The figures the reply gives, as 亿元: 39932.82万元 is 3.993282亿元, with
+	// 10亿元 and 8.11亿元 of funds; 388.7亿元 of investment; more than
+	// 50 + 100 + 50 亿元 of output. 千亿级 stands apart, drawn as no bar.
+	for _, w := range []string{`data-sum="funds">22.103282<`, `data-sum="investment">388.7<`, `data-sum="output">超过 200<`} {
 		if !strings.Contains(r.body, w) {
 			t.Errorf("page lacks %s", w)
 		}
+	}
+	money := r.body[strings.Index(r.body, `id="money-h"`):]
+	money = money[:strings.Index(money, "</section>")]
+	drawn := money[:strings.Index(money, "</svg>")]
+	if strings.Contains(drawn, "千亿级") || !strings.Contains(money, `<strong class="amount" lang="zh-CN">千亿级</strong>`) {
+		t.Error("千亿级 is drawn in the money chart, or not listed apart as an order of magnitude")
 	}
 
 	// The timeline has every commitment with a time frame; two are past their period.
@@ -225,7 +231,7 @@ func TestWithdrawnCommitmentsLeaveTheCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := request(t, nil, "GET", base+"/dashboard", nil)
-	if !strings.Contains(r.body, "50 项 · 完成 18(36%)") {
+	if !strings.Contains(r.body, "50 项 · 完成 18（36%）") {
 		t.Error("the dashboard still counts the withdrawn commitment")
 	}
 	r = request(t, nil, "GET", base+"/map", nil)

@@ -46,15 +46,15 @@ func TestReplyThreadShowsOnBothEnds(t *testing.T) {
 	}
 	link := func(slug string) string { return `href="/documents/` + slug + `"` }
 	later := page(followUp)
-	if !strings.Contains(later, "本答复接续此前的答复:") || !strings.Contains(later, link(replySlug)) || !strings.Contains(later, link(proposal)) {
+	if !strings.Contains(later, "本答复接续此前的答复：") || !strings.Contains(later, link(replySlug)) || !strings.Contains(later, link(proposal)) {
 		t.Errorf("the follow-up's thread lacks the earlier reply or the proposal:\n%s", later)
 	}
 	earlier := page(replySlug)
-	if !strings.Contains(earlier, "本答复回应:") || !strings.Contains(earlier, "后续答复:") || !strings.Contains(earlier, link(followUp)) || !strings.Contains(earlier, link(proposal)) {
+	if !strings.Contains(earlier, "本答复回应：") || !strings.Contains(earlier, "后续答复：") || !strings.Contains(earlier, link(followUp)) || !strings.Contains(earlier, link(proposal)) {
 		t.Errorf("the earlier reply's thread lacks its proposal or its follow-up:\n%s", earlier)
 	}
 	first := page(proposal)
-	if !strings.Contains(first, "对本文件的答复:") || !strings.Contains(first, link(replySlug)) || !strings.Contains(first, link(followUp)) {
+	if !strings.Contains(first, "对本文件的答复：") || !strings.Contains(first, link(replySlug)) || !strings.Contains(first, link(followUp)) {
 		t.Errorf("the proposal's thread lacks its replies:\n%s", first)
 	}
 	// In order: the proposal, the reply, the follow-up.

@@ -38,9 +38,9 @@ func TestImportReviewShowsCandidatesAndThemesToChoose(t *testing.T) {
 	for _, want := range []string{
 		`name="cand-1-accept"`, `name="cand-4-accept"`, `form="confirm-import"`, `name="cand-2-title"`, `name="cand-3-due"`,
 		`name="cand-1-lead"`, `name="accept_all"`, `name="theme-s1"`, `name="theme-s2"`,
-		`<option value="mineral_exploration" selected>`, `<option value="talent_technology" selected>`, "(推荐)",
+		`<option value="mineral_exploration" selected>`, `<option value="talent_technology" selected>`, "（推荐）",
 		// What the reader could not find, field by field.
-		`id="import-unread"`, "未能读出:文号、索引号、联系人", "没有读到索引号", "落款单位", "贵州省某某厅",
+		`id="import-unread"`, "未能读出：文号、索引号、联系人", "没有读到索引号", "落款单位", "贵州省某某厅",
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("review lacks %s", want)
@@ -233,9 +233,9 @@ func TestImportReviewOfTheSeedAgain(t *testing.T) {
 		t.Fatalf("review: %d", r.status)
 	}
 	for _, want := range []string{
-		`<select id="theme-s2" name="theme-s2" form="confirm-import"><option value="">(不设主题)</option> <option value="industrial_layout">产业集群与布局</option><option value="mineral_exploration">找矿与资源保障 (推荐)</option>`,
+		`<select id="theme-s2" name="theme-s2" form="confirm-import"><option value="">（不设主题）</option> <option value="industrial_layout">产业集群与布局</option><option value="mineral_exploration">找矿与资源保障 （推荐）</option>`,
 		`<option value="factor_guarantees" selected>`,
-		`<select id="cand-1-lead" name="cand-1-lead" form="confirm-import"><option value="">(未指定)</option> <optgroup label="政府部门"><option value="gz-industry-it-dept" selected>`,
+		`<select id="cand-1-lead" name="cand-1-lead" form="confirm-import"><option value="">（未指定）</option> <optgroup label="政府部门"><option value="gz-industry-it-dept" selected>`,
 		"已有承诺 1 在这里",
 	} {
 		if !strings.Contains(r.body, want) {

@@ -125,8 +125,8 @@ func TestImportPageReviewsThenSaves(t *testing.T) {
 		t.Fatalf("review: %d\n%s", r.status, r.body)
 	}
 	for _, want := range []string{
-		"确认后将新建文件(地址 /documents/reply-2024-7)", "黔某提复字〔2024〕7号", "关于省政协某号提案的答复", "2024-03-05",
-		"一、关于锰矿开发", "(二)精深加工", "数字(4 处)", "<td>20%</td>", "<td>比例</td>", "3.5亿元",
+		"确认后将新建文件（地址 /documents/reply-2024-7）", "黔某提复字〔2024〕7号", "关于省政协某号提案的答复", "2024-03-05",
+		"一、关于锰矿开发", "(二)精深加工", "数字（4 处）", "<td>20%</td>", "<td>比例</td>", "3.5亿元",
 		"《贵州省锰产业高质量发展实施方案》", "新文件", `href="/entities/tongren"`, "候选承诺", "将推动高纯锰材料产能提升20%", "确认导入",
 	} {
 		if !strings.Contains(r.body, want) {
@@ -215,7 +215,7 @@ func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
 
 	// Unparseable: the line at fault, 422, the text kept in the form.
 	r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {"答复\n各位:\n一、甲\n三、丙\n"}})
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 4 行:章节编号不连续") || !strings.Contains(r.body, "三、丙") {
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 4 行：章节编号不连续") || !strings.Contains(r.body, "三、丙") {
 		t.Errorf("parse error: %d\n%s", r.status, r.body)
 	}
 	if r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {"  "}}); r.status != http.StatusUnprocessableEntity {
@@ -239,7 +239,7 @@ func TestImportPageRefusesWhatItCannotSave(t *testing.T) {
 	}
 	before = rows()
 	r = upload(t, editor, base+"/documents/import", "changed.txt", changed)
-	if r.status != http.StatusConflict || !strings.Contains(r.body, "changed.txt:“关于省政协某号提案的答复”与已有的 2 份文件相同") || strings.Contains(r.body, `name="confirm"`) {
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "changed.txt：“关于省政协某号提案的答复”与已有的 2 份文件相同") || strings.Contains(r.body, `name="confirm"`) {
 		t.Errorf("refusal: %d\n%s", r.status, r.body)
 	}
 	// Confirming it anyway is refused the same way.
@@ -315,7 +315,7 @@ func TestImportFormDoesNotEchoControlCharacters(t *testing.T) {
 	base := newTestPortal(t, withStaff()).URL
 	editor := loggedIn(t, base, editorEmail)
 	r := request(t, editor, "POST", base+"/documents/import", url.Values{"text": {"答复\n各位:\n收\x00悉\x1b[31m。\u0085\x7f\t完\r\n"}})
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 3 行:") || !strings.Contains(r.body, "U+0000") {
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "第 3 行：") || !strings.Contains(r.body, "U+0000") {
 		t.Fatalf("status %d\n%s", r.status, r.body)
 	}
 	if i := strings.IndexFunc(r.body, func(c rune) bool { return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c >= 0x7f && c <= 0x9f }); i >= 0 {
@@ -449,7 +449,7 @@ func TestImportPageRefusesAStaleReview(t *testing.T) {
 	}
 	audits := scalar[int](t, pool, `SELECT count(*) FROM audit_log`)
 	r = postMultipart(t, editor, base+"/documents/import", first)
-	if r.status != http.StatusConflict || !strings.Contains(r.body, "审阅之后,门户里的文件已有变动") ||
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "审阅之后，门户里的文件已有变动") ||
 		!strings.Contains(r.body, `id="import-unchanged"`) || strings.Contains(r.body, "⟦") {
 		t.Fatalf("stale confirmation: %d\n%s", r.status, r.body)
 	}
@@ -484,7 +484,7 @@ func TestImportPageListsWhatWouldBeLost(t *testing.T) {
 	}
 	editor := loggedIn(t, base, editorEmail)
 	r := upload(t, editor, base+"/documents/import", "changed.txt", strings.Replace(string(src), "39932.82万元", "一笔资金", 1))
-	if r.status != http.StatusOK || !strings.Contains(r.body, `id="import-losses"`) || !strings.Contains(r.body, "将不再保留:39932.82万元") {
+	if r.status != http.StatusOK || !strings.Contains(r.body, `id="import-losses"`) || !strings.Contains(r.body, "将不再保留：39932.82万元") {
 		t.Errorf("review (%d) does not list the lost measure", r.status)
 	}
 }

@@ -347,7 +347,7 @@ func TestFilterRefusalsAndEmptyDocument(t *testing.T) {
 	p := newTestPortal(t)
 	for u, want := range map[string]string{
 		"/documents?q=%ff":                         "不是有效的 UTF-8",
-		"/documents?q=%00":                         "控制字符(U+0000)",
+		"/documents?q=%00":                         "控制字符（U+0000）",
 		"/documents?q=" + strings.Repeat("字", 101): "最多 100 个字符",
 	} {
 		if r := request(t, nil, "GET", p.URL+u, nil); r.status != 400 || !strings.Contains(r.body, want) {

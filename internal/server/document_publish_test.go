@@ -224,7 +224,7 @@ func TestDraftIsInvisibleToThePublic(t *testing.T) {
 		t.Errorf("publish of an unknown document: %d", r.status)
 	}
 	if r := request(t, editor, http.MethodPost, base+"/documents/"+draftSlug+"/unpublish", url.Values{}); r.status != http.StatusConflict ||
-		!strings.Contains(r.body, "这份文件是草稿,尚未发布。") {
+		!strings.Contains(r.body, "这份文件是草稿，尚未发布。") {
 		t.Errorf("unpublish of a draft: %d", r.status)
 	}
 

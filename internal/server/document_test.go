@@ -105,3 +105,28 @@ func TestPlainTextIsTheDocumentRebuiltFromTheDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestFiguresTableCountsMoneyAsReadersDo: the figures table gives each sum
+// of money as the text writes it and, beside it, in 亿元 (Chinese) or in
+// billions and millions of yuan (English), never as a twelve-digit number of
+// yuan; neither breaks across lines.
+func TestFiguresTableCountsMoneyAsReadersDo(t *testing.T) {
+	base := newTestPortal(t).URL
+	for _, c := range []struct{ lang, quote, normal string }{
+		{"zh", "388.7亿元", "388.7 亿元"},
+		{"zh", "39932.82万元", "3.993282 亿元"},
+		{"en", "388.7亿元", "38.87 billion yuan"},
+		{"en", "39932.82万元", "399.3282 million yuan"},
+	} {
+		r := request(t, nil, "GET", base+"/documents/"+replySlug, nil, "Accept-Language", c.lang)
+		table := r.body[strings.Index(r.body, `id="figures-h"`):]
+		table = table[:strings.Index(table, "</table>")]
+		row := regexp.MustCompile(`<td class="amount">` + regexp.QuoteMeta(c.quote) + `</td>.*?</tr>`).FindString(table)
+		if row == "" || !strings.Contains(row, `<td class="num amount">`+c.normal+`</td>`) {
+			t.Errorf("%s: the row of %s does not give %s beside it: %q", c.lang, c.quote, c.normal, row)
+		}
+		if strings.Contains(table, "38,870,000,000") {
+			t.Errorf("%s: the table still counts 388.7亿元 in yuan", c.lang)
+		}
+	}
+}

@@ -108,7 +108,7 @@ func TestCorrectedSeedThroughTheImportPage(t *testing.T) {
 	// (previous_quote): the public never sees words staff did not confirm.
 	before := scalar[string](t, pool, `SELECT previous_quote FROM commitments WHERE id = $1`, changed[1])
 	if r := request(t, public, "GET", base+"/commitments/"+strconv.FormatInt(changed[1], 10), nil); !strings.Contains(r.body, `id="anchor-review"`) ||
-		!strings.Contains(r.body, "原文已修改,工作人员正在核对") || !strings.Contains(r.body, before) || len(marked(r.body, "del")) != 0 {
+		!strings.Contains(r.body, "原文已修改，工作人员正在核对") || !strings.Contains(r.body, before) || len(marked(r.body, "del")) != 0 {
 		t.Error("the re-anchored commitment's page does not say so")
 	}
 	if r := request(t, public, "GET", base+"/commitments/"+strconv.FormatInt(changed[0], 10), nil); strings.Contains(r.body, `id="anchor-review"`) {
@@ -141,7 +141,7 @@ func TestCorrectedSeedThroughTheImportPage(t *testing.T) {
 		!slices.Equal(inss, []string{"390.1", "1200"}) {
 		t.Errorf("diff: %d, deleted %q, inserted %q", r.status, dels, inss)
 	}
-	if !strings.Contains(r.body, `id="diff-legend"`) || !strings.Contains(r.body, "[删:") || !strings.Contains(r.body, "[增:") {
+	if !strings.Contains(r.body, `id="diff-legend"`) || !strings.Contains(r.body, "[删：") || !strings.Contains(r.body, "[增：") {
 		t.Error("the diff lacks its legend or its marks in words")
 	}
 	if r := request(t, public, "GET", base+"/documents/"+replySlug+"/diff?from=2&to=2", nil); r.status != http.StatusOK || !strings.Contains(r.body, "两版文本相同") {

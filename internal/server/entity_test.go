@@ -39,7 +39,7 @@ func TestCrossReferencesLinkEntitiesCommitmentsAndCitedDocuments(t *testing.T) {
 	base := newTestPortal(t).URL
 	// 宁德时代 is named in paragraphs 14 and 18, each linked to its anchor.
 	r := request(t, nil, "GET", base+"/entities/catl", nil)
-	for _, want := range []string{"文中提及(2)", `#p14"`, `#p18"`, "相关承诺事项("} {
+	for _, want := range []string{"文中提及（2）", `#p14"`, `#p18"`, "相关承诺事项（"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("/entities/catl lacks %s", want)
 		}
@@ -82,7 +82,7 @@ func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
 		t.Errorf("the home page lists synthetic documents, or lost the reply")
 	}
 	// So is the dashboard.
-	if dash := request(t, nil, "GET", base+"/dashboard", nil); !strings.Contains(dash.body, "51 项 · 完成 18(35%)") {
+	if dash := request(t, nil, "GET", base+"/dashboard", nil); !strings.Contains(dash.body, "51 项 · 完成 18（35%）") {
 		t.Errorf("the dashboard counts synthetic commitments")
 	}
 	// Search finds them last, labelled.
@@ -96,7 +96,7 @@ func TestEntityPagesSpanEveryDocumentRealOnesFirst(t *testing.T) {
 func TestEntityAndRegionPagesListMentionsParksAndCommitments(t *testing.T) {
 	base := newTestPortal(t).URL
 	r := request(t, nil, "GET", base+"/entities/catl", nil)
-	for _, want := range []string{"宁德时代", "企业", "文中提及(2)", "<mark>宁德时代</mark>", "相关承诺事项"} {
+	for _, want := range []string{"宁德时代", "企业", "文中提及（2）", "<mark>宁德时代</mark>", "相关承诺事项"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("entity page lacks %q", want)
 		}

@@ -121,7 +121,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, commitmentID 
 		s.renderError(w, r, err)
 		return
 	}
-	s.writeCached(w, r, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), append(body, '\n')...))
+	s.writeCompressed(w, r, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), append(body, '\n')...))
 }
 
 // feedEntry is one update as an entry. Its id is the update's anchor on the

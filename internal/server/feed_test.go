@@ -186,7 +186,7 @@ func TestUpdatesFeedsAreValidAtom(t *testing.T) {
 		"/commitments": "/updates.atom",
 		"/commitments/" + strconv.FormatInt(a, 10): "/commitments/" + strconv.FormatInt(a, 10) + "/updates.atom",
 	} {
-		if r := request(t, nil, "GET", base+path, nil); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅(Atom)" href="`+feed+`">`) {
+		if r := request(t, nil, "GET", base+path, nil); !strings.Contains(r.body, `<link rel="alternate" type="application/atom+xml" title="进展订阅（Atom）" href="`+feed+`">`) {
 			t.Errorf("%s does not announce %s", path, feed)
 		}
 	}

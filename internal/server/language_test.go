@@ -27,7 +27,7 @@ func crawl(t *testing.T, base string, header ...string) map[string]response {
 		seen[p] = r
 		for _, m := range hrefRE.FindAllStringSubmatch(r.body, -1) {
 			next := html.UnescapeString(m[1])
-			if strings.HasPrefix(next, "/static/") || strings.HasPrefix(next, "/lang/") || strings.HasSuffix(next, ".txt") ||
+			if strings.HasPrefix(next, "/static/") || next == "/favicon.ico" || strings.HasPrefix(next, "/lang/") || strings.HasSuffix(next, ".txt") ||
 				isDataLink(next) {
 				continue
 			}

@@ -60,3 +60,14 @@ func TestMapShowsTheNineDivisionsByTheirRole(t *testing.T) {
 		t.Error("the map does not credit its boundary source or say it needs a 审图号 for publication")
 	}
 }
+
+// TestMapTableQuotesTheReplyOnce: the basis column holds the reply's words
+// as written, under a heading that says so, without quotation marks of its
+// own around words that begin with the reply's “黔西南州-六盘水”.
+func TestMapTableQuotesTheReplyOnce(t *testing.T) {
+	base := newTestPortal(t).URL
+	r := request(t, nil, "GET", base+"/map", nil)
+	if strings.Contains(r.body, "““") || strings.Contains(r.body, "””") || !strings.Contains(r.body, `lang="zh-CN">“黔西南州-六盘水”以义龙新区为重点`) {
+		t.Error("the map's table doubles its quotation marks, or lost the reply's words")
+	}
+}

@@ -33,7 +33,7 @@ func TestSearchPageLinksToParagraphsAndCommitmentsWithMarkedSnippets(t *testing.
 		`href="/documents/qgxtfz-2023-4#p11"`,    // the paragraph, at its anchor
 		`重点突破黏土型<mark class="hit">锂矿</mark>提取技术`, // the snippet, marked
 		`href="/commitments/`,                    // the commitment on extraction technology
-		"正文段落(1)", "承诺事项(1)",
+		"正文段落（1）", "承诺事项（1）",
 		`value="锂矿"`, // the query stays in the box
 	} {
 		if !strings.Contains(r.body, want) {
@@ -50,11 +50,11 @@ func TestSearchPageLinksToParagraphsAndCommitmentsWithMarkedSnippets(t *testing.
 	}
 	// Entities and documents have their own groups.
 	r = request(t, nil, "GET", base+searchPath("铜仁"), nil)
-	if !strings.Contains(r.body, "主体与地区(") || !strings.Contains(r.body, `href="/entities/tongren"`) {
+	if !strings.Contains(r.body, "主体与地区（") || !strings.Contains(r.body, `href="/entities/tongren"`) {
 		t.Errorf("results for 铜仁 lack the entity")
 	}
 	r = request(t, nil, "GET", base+searchPath("黔工信提复字"), nil)
-	if !strings.Contains(r.body, "文件(1)") || !strings.Contains(r.body, `<mark class="hit">黔工信提复字</mark>〔2023〕4号`) {
+	if !strings.Contains(r.body, "文件（1）") || !strings.Contains(r.body, `<mark class="hit">黔工信提复字</mark>〔2023〕4号`) {
 		t.Errorf("results for 黔工信提复字 lack the document with its 文号 marked")
 	}
 }
@@ -75,7 +75,7 @@ func TestSearchOrdersParagraphsExactPhraseFirst(t *testing.T) {
 func TestSearchOneKindPageByPage(t *testing.T) {
 	base := newTestPortal(t).URL
 	r := request(t, nil, "GET", base+searchPath("电池")+"&kind=paragraph", nil)
-	if r.status != 200 || !strings.Contains(r.body, "正文段落(10)") || strings.Contains(r.body, "承诺事项(") {
+	if r.status != 200 || !strings.Contains(r.body, "正文段落（10）") || strings.Contains(r.body, "承诺事项（") {
 		t.Errorf("kind=paragraph: status %d, want only the ten paragraphs", r.status)
 	}
 	if r := request(t, nil, "GET", base+searchPath("电池")+"&kind=paragraph&page=2", nil); r.status != 404 || !strings.Contains(r.body, "没有第 2 页") {
@@ -96,7 +96,7 @@ func TestSearchAnswersEveryInputWithoutAServerError(t *testing.T) {
 		{"absent term", "q=" + url.QueryEscape("石墨"), 200, "没有找到同时含有"},
 		{"markup", "q=" + url.QueryEscape(`<script>alert("x")</script>`), 200, "&lt;script&gt;"},
 		{"markup in the box", "q=" + url.QueryEscape(`"><b>x`), 200, `value="&#34;&gt;&lt;b&gt;x"`},
-		{"10,000 characters", "q=" + strings.Repeat("锂", 10000), 400, "搜索词太长(10,000 个字符)"},
+		{"10,000 characters", "q=" + strings.Repeat("锂", 10000), 400, "搜索词太长（10,000 个字符）"},
 		{"null byte", "q=%E9%94%82%00", 400, "控制字符"},
 		{"escape character", "q=%1B%5B31m", 400, "控制字符"},
 		{"invalid UTF-8", "q=%FF%FE", 400, "UTF-8"},

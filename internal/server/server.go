@@ -120,7 +120,7 @@ func (s *Server) Handler() http.Handler {
 	// Operations first (see security.go, middleware.go): an id, the security
 	// headers, metrics and the log line for every response.
 	r.Use(s.assignRequestID, s.secureHeaders, s.observeRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
-	r.Use(middleware.RedirectSlashes, middleware.GetHead)
+	r.Use(redirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, errNotFoundPage)
@@ -134,7 +134,12 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.readyz)
 	r.Get("/metrics", s.metricsOnMain)
 	static, _ := fs.Sub(web.Static, "static")
-	r.Handle("/static/*", http.StripPrefix("/static/", s.staticFiles(static)))
+	files := s.staticFiles(static)
+	r.Handle("/static/*", http.StripPrefix("/static/", files))
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = "favicon.ico" // browsers ask at the root; the file lives with the others
+		files.ServeHTTP(w, r)
+	})
 	r.Route("/api/v1", s.apiRoutes)
 	r.With(s.readAsOf).Get("/commitments.csv", s.exportCommitments)
 	r.Get("/updates.atom", s.showUpdatesFeed)
@@ -239,6 +244,20 @@ func (s *Server) Handler() http.Handler {
 		})
 	})
 	return r
+}
+
+// redirectSlashes sends /commitments/ to /commitments, except under /static/:
+// there a trailing slash names no file, and a redirect to /static would only
+// lead to the same 404 one hop later.
+func redirectSlashes(next http.Handler) http.Handler {
+	redirect := middleware.RedirectSlashes(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		redirect.ServeHTTP(w, r)
+	})
 }
 
 // crossOriginProtection refuses state-changing requests that a browser marks
