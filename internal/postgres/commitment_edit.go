@@ -80,5 +80,11 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 	if err := audit(ctx, tx, a, policy.ActionCommitmentUpdate, "commitment", id, before, after, nil); err != nil {
 		return err
 	}
+	if before.Status != after.Status || !reflect.DeepEqual(before.Progress, after.Progress) || before.PublicNote != after.PublicNote {
+		ch := policy.CommitmentChange{CommitmentID: id, Action: policy.ActionCommitmentUpdate, Note: e.PublicNote}
+		if err := s.changed(ctx, tx, ch, before, after); err != nil {
+			return err
+		}
+	}
 	return tx.Commit(ctx)
 }

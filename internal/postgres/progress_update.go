@@ -52,6 +52,13 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 	if err := audit(ctx, tx, a, policy.ActionUpdateAdd, "commitment", id, before, &after, updateDetail{updateID}); err != nil {
 		return 0, err
 	}
+	ch := policy.CommitmentChange{CommitmentID: id, Action: policy.ActionUpdateAdd}
+	if u.Public { // an internal update's words stay internal; its status and progress are public anyway
+		ch.Note, ch.EvidenceURL = u.Note, u.EvidenceURL
+	}
+	if err := s.changed(ctx, tx, ch, before, &after); err != nil {
+		return 0, err
+	}
 	return updateID, tx.Commit(ctx)
 }
 
