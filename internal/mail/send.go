@@ -44,7 +44,9 @@ type sendWorker struct {
 }
 
 // Timeout bounds one delivery: a slow server fails the attempt, which retries.
-func (w *sendWorker) Timeout(*river.Job[sendArgs]) time.Duration { return w.m.cfg.SendTimeout + 5*time.Second }
+func (w *sendWorker) Timeout(*river.Job[sendArgs]) time.Duration {
+	return w.m.cfg.SendTimeout + 5*time.Second
+}
 
 // Work sends the mail. A temporary failure (server down, slow, 4xx) returns
 // the error and river retries later; a permanent refusal of the recipient

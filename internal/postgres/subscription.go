@@ -197,7 +197,6 @@ func (s *Store) Subscribers(ctx context.Context, commitmentID int64) ([]policy.S
 	return pgx.CollectRows(rows, scanSubscription)
 }
 
-
 // InTx runs fn in a transaction, committed when fn returns nil.
 func (s *Store) InTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.pool, fn)
