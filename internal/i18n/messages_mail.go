@@ -13,7 +13,7 @@ var mailMessages = []entry{
 	{"sub.follow.entity", "此单位或地区", "this unit or place"},
 	{"sub.follow.list", "当前筛选结果", "this filtered list"},
 	{"sub.sent.title", "请查收确认邮件", "Check your inbox"},
-	{"sub.sent.body", "如果该地址可以订阅，我们已向 %s 发送了一封确认邮件。请点击邮件中的链接完成订阅。", "If this address can be subscribed, we have sent a confirmation link to %s. Follow it to start receiving updates."},
+	{"sub.sent.body", "如果该地址可以订阅，我们已向它发送了一封确认邮件。请点击邮件中的链接完成订阅。", "If this address can be subscribed, we have sent it a confirmation link. Follow it to start receiving updates."},
 	{"sub.back", "返回", "Back"},
 	{"sub.err.email", "请输入一个有效的电子邮箱地址（最多 254 个字符）。", "Enter one valid email address (at most 254 characters)."},
 	{"sub.err.target", "无法订阅该页面。", "This page cannot be followed."},

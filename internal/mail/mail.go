@@ -119,6 +119,14 @@ func New(pool *pgxpool.Pool, store *postgres.Store, key func(ctx context.Context
 	return m, nil
 }
 
+// SetBaseURL sets the address links in mails start with, when the
+// configuration gave none; call it before Start.
+func (m *Mailer) SetBaseURL(u string) {
+	if m.cfg.BaseURL == "" {
+		m.cfg.BaseURL = strings.TrimSuffix(u, "/")
+	}
+}
+
 // Start works the queues until Stop (or ctx ends).
 func (m *Mailer) Start(ctx context.Context) error { return m.client.Start(ctx) }
 

@@ -29,7 +29,7 @@ var megabyte = strings.Repeat("锂<", 1<<20/4)
 
 // walkParams are the query parameters any page or API list reads.
 var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region", "sort",
-	"mineral", "year", "next", "paragraph", "from", "to"}
+	"mineral", "year", "next", "paragraph", "from", "to", "token", "state", "back"}
 
 // reflected lists the raw payloads that must never appear verbatim in a page.
 var reflected = []string{"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, `' OR 1=1--`, "\x00"}
@@ -56,6 +56,13 @@ var validForms = map[string]url.Values{
 	"/admin/themes":                    {"key": {"education"}, "name_zh": {"教育"}, "name_en": {"Education"}, "keywords": {"学校、教师"}},
 	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
 	"/admin/themes/{key}/move":         {"dir": {"up"}},
+	"/admin/mail/{id}/retry":           {},
+	// Subscribing queues a confirmation mail (no table the fingerprint reads);
+	// the personal links' routes get no valid token, so they answer 404.
+	"/subscriptions":             {"email": {"reader@example.cn"}, "kind": {"commitment"}, "key": {"12"}},
+	"/subscriptions/confirm":     {},
+	"/subscriptions/manage":      {"frequency": {"daily"}},
+	"/subscriptions/unsubscribe": {"List-Unsubscribe": {"One-Click"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},

@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/changes"
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/mail"
 	"github.com/guizhou-portal/portal/internal/metrics"
 	"github.com/guizhou-portal/portal/internal/pagecache"
 	"github.com/guizhou-portal/portal/internal/postgres"
@@ -45,6 +47,7 @@ type Server struct {
 	marks       *changes.Marks                  // lets a staff write wait until the cache has heard it
 	tokens      *sessionTokens                  // signed session cookies (session_token.go)
 	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
+	mail        *mail.Mailer                    // the mail queue of this instance (subscription.go, mail_queue.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -62,6 +65,10 @@ type Options struct {
 	ListenURL       string        // a direct connection for LISTEN when the pool goes through a transaction pooler; "" uses the pool's
 	RenderLimit     int           // pages one client may have rendered outside the cache per RenderWindow; 0 for no limit
 	RenderWindow    time.Duration // zero takes config.DefaultRenderWindow
+	SMTPURL         string        // where mail goes; "" keeps it in the queue
+	MailFrom        string        // the From of the portal's mail; "" takes config.DefaultMailFrom
+	MailRetryBase   time.Duration // the first retry's delay of a failed mail; zero takes 30 s
+	MailPoll        time.Duration // how often the queue is polled besides notifications; zero takes 1 s
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -70,7 +77,8 @@ func OptionsFrom(cfg config.Config) Options {
 		SessionIdle: cfg.SessionIdle, SessionLifetime: cfg.SessionLifetime,
 		RequestTimeout: cfg.RequestTimeout, ShutdownGrace: cfg.ShutdownGrace,
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
-		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow}
+		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
+		SMTPURL: cfg.SMTPURL, MailFrom: cfg.MailFrom}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -99,8 +107,29 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	s.renders = s.renderLimit()
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
+	from := cmp.Or(opts.MailFrom, config.DefaultMailFrom)
+	mailer, err := mail.New(pool, s.store, func(ctx context.Context) ([]byte, error) { return s.sessionStore.SigningKey(ctx, "mail") },
+		mail.Config{SMTPURL: opts.SMTPURL, From: from, BaseURL: opts.BaseURL, RetryBase: opts.MailRetryBase,
+			PollInterval: opts.MailPoll, Now: func() time.Time { return s.now() }, Logger: logger})
+	if err != nil {
+		panic("mail queue: " + err.Error()) // only a configuration river refuses, fixed in this code
+	}
+	s.mail = mailer
 	return s
 }
+
+// StartMail starts working the mail queue, with baseURL for the links in
+// mails when Options.BaseURL is unset, until StopMail.
+func (s *Server) StartMail(ctx context.Context, baseURL string) error {
+	s.mail.SetBaseURL(baseURL)
+	return s.mail.Start(ctx)
+}
+
+// StopMail lets the mails in hand finish, within ctx.
+func (s *Server) StopMail(ctx context.Context) error { return s.mail.Stop(ctx) }
+
+// Mailer is the server's mail queue, for tests and tools.
+func (s *Server) Mailer() *mail.Mailer { return s.mail }
 
 // SetClock replaces the server's clock, by which the dashboard decides what is
 // due soon or overdue and forms take today's date; tests use it to fix the date.
@@ -159,6 +188,13 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/login", s.showLogin)
 		r.Post("/login", s.login)
 		r.Post("/logout", s.logout)
+		r.Post("/subscriptions", s.subscribe)
+		r.Get("/subscriptions/sent", s.showSubscriptionSent)
+		r.Get("/subscriptions/confirm", s.showConfirm)
+		r.Post("/subscriptions/confirm", s.confirmSubscription)
+		r.Get("/subscriptions/manage", s.showSubscription)
+		r.Post("/subscriptions/manage", s.saveSubscription)
+		r.Post("/subscriptions/unsubscribe", s.unsubscribe)
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireEditor, s.awaitOwnWrites)
@@ -190,6 +226,9 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/themes", s.createTheme)
 			r.Post("/admin/themes/{key}", s.updateTheme)
 			r.Post("/admin/themes/{key}/move", s.moveTheme)
+			r.Get("/admin/mail", s.listMailQueue)
+			r.Get("/admin/mail/{id}", s.showMailJob)
+			r.Post("/admin/mail/{id}/retry", s.retryMailJob)
 		})
 	})
 	return r
