@@ -117,7 +117,7 @@ func randomNonce() int64 {
 	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
 }
 
-const subscriptionColumns = `id, email, lang, target_kind, target_key, frequency, confirmed_at IS NOT NULL, nonce, filter, confirmed_at`
+const subscriptionColumns = `s.id, s.email, s.lang, s.target_kind, s.target_key, s.frequency, s.confirmed_at IS NOT NULL, s.nonce, s.filter, s.confirmed_at`
 
 func scanSubscription(r pgx.CollectableRow) (policy.Subscription, error) {
 	var sub policy.Subscription
@@ -133,7 +133,7 @@ func scanSubscription(r pgx.CollectableRow) (policy.Subscription, error) {
 // ConfirmSubscription confirms the subscription whose confirmation token this
 // is. A token that is unknown, forged or already used is ENOTFOUND.
 func (s *Store) ConfirmSubscription(ctx context.Context, token string) (policy.Subscription, error) {
-	rows, err := s.pool.Query(ctx, `UPDATE subscriptions SET confirmed_at = now(), confirm_hash = NULL
+	rows, err := s.pool.Query(ctx, `UPDATE subscriptions s SET confirmed_at = now(), confirm_hash = NULL
 		WHERE confirm_hash = $1 RETURNING `+subscriptionColumns, TokenHash(token))
 	if err != nil {
 		return policy.Subscription{}, err
@@ -144,7 +144,7 @@ func (s *Store) ConfirmSubscription(ctx context.Context, token string) (policy.S
 
 // Subscription returns a subscription by id (ENOTFOUND when gone).
 func (s *Store) Subscription(ctx context.Context, id int64) (policy.Subscription, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+subscriptionColumns+` FROM subscriptions WHERE id = $1`, id)
+	rows, err := s.pool.Query(ctx, `SELECT `+subscriptionColumns+` FROM subscriptions s WHERE s.id = $1`, id)
 	if err != nil {
 		return policy.Subscription{}, err
 	}

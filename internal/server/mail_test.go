@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -29,6 +30,7 @@ type catcher struct {
 	addr   string
 	mu     sync.Mutex
 	srv    *smtp.Server
+	ln     net.Listener
 	mails  []caught
 	refuse string // recipients containing this get 550
 }
@@ -60,17 +62,18 @@ func (c *catcher) serve(ln net.Listener) {
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	c.mu.Lock()
-	c.srv = srv
+	c.srv, c.ln = srv, ln
 	c.mu.Unlock()
 	go srv.Serve(ln)
 }
 
 func (c *catcher) stop() {
 	c.mu.Lock()
-	srv := c.srv
-	c.srv = nil
+	srv, ln := c.srv, c.ln
+	c.srv, c.ln = nil, nil
 	c.mu.Unlock()
 	if srv != nil {
+		ln.Close() // Close alone misses a listener Serve has not registered yet
 		srv.Close()
 	}
 }
@@ -309,5 +312,228 @@ func TestSubscribeFormLimits(t *testing.T) {
 	}
 	if n := len(c.to("known@example.cn")); n != 1 {
 		t.Errorf("the subscribed address got %d mails, want only its first confirmation", n)
+	}
+}
+
+// confirmedSubscription adds a confirmed subscription directly, for tests
+// about delivery rather than the form.
+func confirmedSubscription(t *testing.T, pool *pgxpool.Pool, email, kind, key, frequency string) {
+	t.Helper()
+	_, err := pool.Exec(context.Background(), `INSERT INTO subscriptions (email, lang, target_kind, target_key, frequency, nonce, confirmed_at)
+		VALUES ($1, 'zh', $2, $3, $4, 1, now())`, email, kind, key, frequency)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// distinctNotes are the notes of the mails received, each counted once per mail.
+func notesIn(t *testing.T, mails []caught, notes []string) map[string]int {
+	seen := map[string]int{}
+	for _, m := range mails {
+		text := parseMail(t, m).Text
+		for _, n := range notes {
+			if strings.Contains(text, n) {
+				seen[n]++
+			}
+		}
+	}
+	return seen
+}
+
+// The SMTP server is down while three updates are saved: the mails wait in
+// the queue (the admin page shows the error), and once the server is back
+// each arrives exactly once.
+func TestMailWaitsOutAnSMTPOutageAndArrivesOnce(t *testing.T) {
+	c := startCatcher(t)
+	c.stop()
+	p := newTestPortal(t, withStaff(), withMail(c.URL()))
+	const reader = "outage@example.cn"
+	confirmedSubscription(t, p.Pool, reader, "document", replySlug, "immediate")
+	editor := loggedIn(t, p.URL, editorEmail)
+	notes := []string{"第一次进展。", "第二次进展。", "第三次进展。"}
+	for _, n := range notes {
+		if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, n, "public")); r.status != http.StatusSeeOther {
+			t.Fatalf("update: %d", r.status)
+		}
+	}
+	defer func() {
+		if t.Failed() {
+			rows, _ := p.Pool.Query(context.Background(), `SELECT id, kind, state, attempt, errors::text FROM river_job ORDER BY id`)
+			for rows.Next() {
+				var id int64
+				var kind, state string
+				var attempt int
+				var errs *string
+				rows.Scan(&id, &kind, &state, &attempt, &errs)
+				t.Logf("job %d %s %s %d %v", id, kind, state, attempt, errs)
+			}
+		}
+	}()
+	pgtest.WaitFor(t, 20*time.Second, "three failed attempts", func() bool {
+		return scalar[int](t, p.Pool, `SELECT count(*) FROM river_job WHERE kind = 'mail' AND cardinality(errors) > 0 AND state <> 'completed'`) == 3
+	})
+	admin := loggedIn(t, p.URL, adminEmail)
+	page := request(t, admin, http.MethodGet, p.URL+"/admin/mail", nil)
+	if page.status != http.StatusOK || !strings.Contains(page.body, reader) || !strings.Contains(page.body, "connection refused") {
+		t.Fatalf("the queue page does not show the failed mails with their error: %d\n%.2000s", page.status, page.body)
+	}
+	c.restart(t)
+	mails := c.wait(t, reader, 3)
+	jobsDone(t, p.Pool, "mail")
+	time.Sleep(time.Second) // a duplicate would arrive now
+	mails = c.to(reader)
+	if len(mails) != 3 {
+		t.Fatalf("%d mails after the outage, want 3", len(mails))
+	}
+	for n, k := range notesIn(t, mails, notes) {
+		if k != 1 {
+			t.Errorf("%s arrived %d times", n, k)
+		}
+	}
+}
+
+// Two instances work one queue: each event is mailed once.
+func TestTwoInstancesSendOneMailPerEvent(t *testing.T) {
+	c := startCatcher(t)
+	a := newTestPortal(t, withStaff(), withMail(c.URL()))
+	b := newTestPortal(t, withPool(a.Pool), withMail(c.URL()))
+	const reader = "twice@example.cn"
+	confirmedSubscription(t, a.Pool, reader, "commitment", "12", "immediate")
+	notes := []string{"甲。", "乙。", "丙。", "丁。", "戊。", "己。"}
+	ea, eb := loggedIn(t, a.URL, editorEmail), loggedIn(t, b.URL, editorEmail)
+	for i, n := range notes {
+		p, e := a, ea
+		if i%2 == 1 {
+			p, e = b, eb
+		}
+		if r := request(t, e, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, n, "public")); r.status != http.StatusSeeOther {
+			t.Fatalf("update: %d", r.status)
+		}
+	}
+	c.wait(t, reader, len(notes))
+	jobsDone(t, a.Pool, "commitment_change")
+	jobsDone(t, a.Pool, "mail")
+	time.Sleep(time.Second)
+	mails := c.to(reader)
+	if len(mails) != len(notes) {
+		t.Fatalf("%d mails for %d events", len(mails), len(notes))
+	}
+	for n, k := range notesIn(t, mails, notes) {
+		if k != 1 {
+			t.Errorf("%s arrived %d times", n, k)
+		}
+	}
+	workers := scalar[int](t, a.Pool, `SELECT count(DISTINCT attempted_by[1]) FROM river_job WHERE kind IN ('mail', 'commitment_change')`)
+	t.Logf("jobs worked by %d instances", workers)
+}
+
+// A daily subscriber gets nothing at once and one mail with every change
+// when the day's digest runs.
+func TestDailyDigest(t *testing.T) {
+	c := startCatcher(t)
+	p := newTestPortal(t, withStaff(), withMail(c.URL()))
+	const reader = "daily@example.cn"
+	confirmedSubscription(t, p.Pool, reader, "document", replySlug, "daily")
+	editor := loggedIn(t, p.URL, editorEmail)
+	for _, n := range []string{"上午的进展。", "下午的进展。"} {
+		if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, n, "public")); r.status != http.StatusSeeOther {
+			t.Fatalf("update: %d", r.status)
+		}
+	}
+	jobsDone(t, p.Pool, "commitment_change")
+	if n := len(c.to(reader)); n != 0 {
+		t.Fatalf("a daily subscriber got %d mails at once", n)
+	}
+	if err := p.Server.Mailer().RunDigest(context.Background(), "2026-10-15"); err != nil {
+		t.Fatal(err)
+	}
+	m := parseMail(t, c.wait(t, reader, 1)[0])
+	if !strings.Contains(m.Text, "上午的进展。") || !strings.Contains(m.Text, "下午的进展。") || !strings.Contains(m.Subject, "2") {
+		t.Errorf("the digest lacks a change: %s\n%s", m.Subject, m.Text)
+	}
+	if m.Header.Get("List-Unsubscribe-Post") == "" {
+		t.Error("the digest has no one-click unsubscribe")
+	}
+	// The same day's digest again (another instance, a restart) sends nothing.
+	if err := p.Server.Mailer().RunDigest(context.Background(), "2026-10-15"); err != nil {
+		t.Fatal(err)
+	}
+	jobsDone(t, p.Pool, "digest")
+	jobsDone(t, p.Pool, "mail")
+	if n := len(c.to(reader)); n != 1 {
+		t.Errorf("%d digests, want 1", n)
+	}
+}
+
+// Reminders go to the lead unit's contact address 30 and 7 days before a
+// commitment falls due and weekly once it is overdue, one mail per unit.
+func TestRemindersToResponsibleUnits(t *testing.T) {
+	c := startCatcher(t)
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	p := newTestPortal(t, withClock(day("2026-06-01").Add(2*time.Hour)), withMail(c.URL()))
+	const unit = "ban@unit.example.gov.cn"
+	ctx := context.Background()
+	// Test data, not the document's: the unit's address and two due dates,
+	// on the unit leading the most open commitments.
+	slug := scalar[string](t, p.Pool, `SELECT e.slug FROM commitments c JOIN commitment_units u ON u.commitment_id = c.id AND u.role = 'lead'
+		JOIN entities e ON e.id = u.entity_id WHERE c.status NOT IN ('completed', 'dropped') GROUP BY e.slug ORDER BY count(*) DESC, e.slug LIMIT 1`)
+	if _, err := p.Pool.Exec(ctx, `UPDATE entities SET contact_email = $1 WHERE slug = $2`, unit, slug); err != nil {
+		t.Fatal(err)
+	}
+	// It leads one open commitment in the seed; it is made to lead a second.
+	if _, err := p.Pool.Exec(ctx, `INSERT INTO commitment_units (commitment_id, entity_id, role)
+		SELECT c.id, e.id, 'lead' FROM commitments c, entities e WHERE e.slug = $1 AND c.status NOT IN ('completed', 'dropped')
+		AND NOT EXISTS (SELECT FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = e.id)
+		ORDER BY c.id LIMIT 1`, slug); err != nil {
+		t.Fatal(err)
+	}
+	ids := scalar[[]int64](t, p.Pool, `SELECT array_agg(c.id ORDER BY c.id) FROM commitments c JOIN commitment_units u ON u.commitment_id = c.id
+		JOIN entities e ON e.id = u.entity_id WHERE e.slug = $1 AND u.role = 'lead' AND c.status NOT IN ('completed', 'dropped')`, slug)
+	if len(ids) < 2 {
+		t.Fatalf("the unit leads %d open commitments", len(ids))
+	}
+	if _, err := p.Pool.Exec(ctx, `UPDATE commitments SET due_on = NULL WHERE id <> ALL($1)`, ids[:2]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Pool.Exec(ctx, `UPDATE commitments SET due_on = CASE WHEN id = $1 THEN date '2026-06-20' ELSE date '2026-05-20' END WHERE id = ANY($2)`, ids[0], ids[:2]); err != nil {
+		t.Fatal(err)
+	}
+	mailer := p.Server.Mailer()
+	run := func(d string) {
+		if err := mailer.RunReminders(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		jobsDone(t, p.Pool, "unit_reminders")
+		jobsDone(t, p.Pool, "mail")
+	}
+	run("2026-06-01")
+	mails := c.wait(t, unit, 1)
+	if len(mails) != 1 {
+		t.Fatalf("%d reminders, want one for both commitments", len(mails))
+	}
+	m := parseMail(t, mails[0])
+	for _, want := range []string{"2026-06-20", "30 天内到期", "2026-05-20", "已逾期", "/commitments/" + itoa(int(ids[0]))} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the reminder lacks %q\n%s", want, m.Text)
+		}
+	}
+	run("2026-06-01") // the same day again: nothing
+	run("2026-06-02") // nothing new is due
+	if n := len(c.to(unit)); n != 1 {
+		t.Fatalf("%d reminders after re-runs, want 1", n)
+	}
+	run("2026-06-08") // a week overdue: the overdue one again, and 12 days before the other: its 7-day one not yet
+	mails = c.wait(t, unit, 2)
+	m = parseMail(t, mails[1])
+	if !strings.Contains(m.Text, "2026-05-20") || strings.Contains(m.Text, "2026-06-20") {
+		t.Errorf("the second reminder should name only the overdue commitment\n%s", m.Text)
+	}
+	run("2026-06-13") // 7 days before the first
+	m = parseMail(t, c.wait(t, unit, 3)[2])
+	if !strings.Contains(m.Text, "7 天内到期") || strings.Contains(m.Text, "2026-05-20") {
+		t.Errorf("the third reminder should be the 7-day one alone\n%s", m.Text)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM unit_reminders WHERE email = $1`, unit); n != 4 {
+		t.Errorf("%d reminders recorded, want 4", n)
 	}
 }
