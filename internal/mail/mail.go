@@ -87,7 +87,7 @@ func New(pool *pgxpool.Pool, store *postgres.Store, key func(ctx context.Context
 	river.AddWorker(workers, &reminderWorker{m: m})
 	queues := map[string]river.QueueConfig{QueueWork: {MaxWorkers: 2}}
 	if cfg.SMTPURL != "" {
-		queues[QueueMail] = river.QueueConfig{MaxWorkers: 4}
+		queues[QueueMail] = river.QueueConfig{MaxWorkers: 8}
 	}
 	rc := &river.Config{
 		Queues:                      queues,

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	netmail "net/mail"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -470,15 +471,22 @@ func TestDailyDigest(t *testing.T) {
 func TestRemindersToResponsibleUnits(t *testing.T) {
 	c := startCatcher(t)
 	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	p := newTestPortal(t, withClock(day("2026-06-01").Add(2*time.Hour)), withMail(c.URL()))
+	p := newTestPortal(t, withStaff(), withClock(day("2026-06-01").Add(2*time.Hour)), withMail(c.URL()))
 	const unit = "ban@unit.example.gov.cn"
 	ctx := context.Background()
 	// Test data, not the document's: the unit's address and two due dates,
 	// on the unit leading the most open commitments.
 	slug := scalar[string](t, p.Pool, `SELECT e.slug FROM commitments c JOIN commitment_units u ON u.commitment_id = c.id AND u.role = 'lead'
 		JOIN entities e ON e.id = u.entity_id WHERE c.status NOT IN ('completed', 'dropped') GROUP BY e.slug ORDER BY count(*) DESC, e.slug LIMIT 1`)
-	if _, err := p.Pool.Exec(ctx, `UPDATE entities SET contact_email = $1 WHERE slug = $2`, unit, slug); err != nil {
-		t.Fatal(err)
+	admin := loggedIn(t, p.URL, adminEmail)
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/contacts", url.Values{"unit": {slug}, "contact_email": {"ban@x\r\nBcc: y@z.cn"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a contact address with a line break: %d, want 422", r.status)
+	}
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/contacts", url.Values{"unit": {slug}, "contact_email": {unit}}); r.status != http.StatusSeeOther {
+		t.Fatalf("setting the unit's contact address: %d\n%.500s", r.status, r.body)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM audit_log WHERE action = 'entity.contact' AND subject_type = 'entity'`); n != 1 {
+		t.Errorf("%d audit records of the contact address, want 1", n)
 	}
 	// It leads one open commitment in the seed; it is made to lead a second.
 	if _, err := p.Pool.Exec(ctx, `INSERT INTO commitment_units (commitment_id, entity_id, role)
@@ -536,4 +544,35 @@ func TestRemindersToResponsibleUnits(t *testing.T) {
 	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM unit_reminders WHERE email = $1`, unit); n != 4 {
 		t.Errorf("%d reminders recorded, want 4", n)
 	}
+}
+
+// TestMailThroughput measures, with MAIL_TIMING set, how fast one instance
+// delivers to a local SMTP server: one update followed by 300 addresses.
+func TestMailThroughput(t *testing.T) {
+	if os.Getenv("MAIL_TIMING") == "" {
+		t.Skip("set MAIL_TIMING=1 to measure delivery")
+	}
+	const n = 300
+	c := startCatcher(t)
+	p := newTestPortal(t, withStaff(), withMail(c.URL()))
+	_, err := p.Pool.Exec(context.Background(), `INSERT INTO subscriptions (email, lang, target_kind, target_key, frequency, nonce, confirmed_at)
+		SELECT 'reader' || i || '@example.cn', 'zh', 'document', $1, 'immediate', i, now() FROM generate_series(1, $2) i`, replySlug, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := loggedIn(t, p.URL, editorEmail)
+	saved := time.Now()
+	if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, "测量。", "public")); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	pgtest.WaitFor(t, 120*time.Second, "every mail", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return len(c.mails) >= n
+	})
+	c.mu.Lock()
+	first, last := c.mails[0].At, c.mails[n-1].At
+	c.mu.Unlock()
+	t.Logf("%d mails: first arrived %v after the save, last %v; %.0f mails/s from first to last",
+		n, first.Sub(saved).Round(time.Millisecond), last.Sub(saved).Round(time.Millisecond), float64(n-1)/last.Sub(first).Seconds())
 }
