@@ -576,3 +576,41 @@ func TestMailThroughput(t *testing.T) {
 	t.Logf("%d mails: first arrived %v after the save, last %v; %.0f mails/s from first to last",
 		n, first.Sub(saved).Round(time.Millisecond), last.Sub(saved).Round(time.Millisecond), float64(n-1)/last.Sub(first).Seconds())
 }
+
+// A recipient the server refuses for good is given up at once, with the
+// error on the queue page; the other mails go; once the address works, an
+// admin's "retry now" sends it.
+func TestRefusedRecipientAndRetryNow(t *testing.T) {
+	c := startCatcher(t)
+	c.mu.Lock()
+	c.refuse = "gone@"
+	c.mu.Unlock()
+	p := newTestPortal(t, withStaff(), withMail(c.URL()))
+	confirmedSubscription(t, p.Pool, "gone@example.cn", "commitment", "12", "immediate")
+	confirmedSubscription(t, p.Pool, "here@example.cn", "commitment", "12", "immediate")
+	editor := loggedIn(t, p.URL, editorEmail)
+	if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, "拒收测试。", "public")); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	c.wait(t, "here@example.cn", 1)
+	jobsDone(t, p.Pool, "mail")
+	id := scalar[int64](t, p.Pool, `SELECT id FROM river_job WHERE kind = 'mail' AND args->'message'->>'to' = 'gone@example.cn'`)
+	if st := scalar[string](t, p.Pool, `SELECT state::text FROM river_job WHERE id = $1`, id); st != "cancelled" {
+		t.Fatalf("the refused mail is %s, want cancelled after one attempt", st)
+	}
+	admin := loggedIn(t, p.URL, adminEmail)
+	page := request(t, admin, http.MethodGet, p.URL+"/admin/mail/"+itoa(int(id)), nil)
+	if page.status != http.StatusOK || !strings.Contains(page.body, "no such user") || !strings.Contains(page.body, "拒收测试。") {
+		t.Fatalf("the mail's page lacks its error or text: %d\n%.1500s", page.status, page.body)
+	}
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/999999/retry", url.Values{}); r.status != http.StatusNotFound {
+		t.Errorf("retrying no such mail: %d, want 404", r.status)
+	}
+	c.mu.Lock()
+	c.refuse = ""
+	c.mu.Unlock()
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(id))+"/retry", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("retry now: %d", r.status)
+	}
+	c.wait(t, "gone@example.cn", 1)
+}
