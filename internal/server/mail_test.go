@@ -33,7 +33,8 @@ type catcher struct {
 	srv    *smtp.Server
 	ln     net.Listener
 	mails  []caught
-	refuse string // recipients containing this get 550
+	refuse string        // recipients containing this get 550
+	delay  time.Duration // how long the server takes before answering DATA
 }
 
 // caught is one mail as the server received it.
@@ -115,6 +116,15 @@ func (s *catcherSession) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	s.c.mu.Lock()
+	delay := s.c.delay
+	s.c.mu.Unlock()
+	time.Sleep(delay)
+	if delay > 0 {
+		// A client that gave up waiting has closed the connection: this
+		// server, like a real one, then keeps nothing (see the test below).
+		return &smtp.SMTPError{Code: 451, Message: "too slow"}
 	}
 	s.c.mu.Lock()
 	defer s.c.mu.Unlock()
@@ -613,4 +623,33 @@ func TestRefusedRecipientAndRetryNow(t *testing.T) {
 		t.Fatalf("retry now: %d", r.status)
 	}
 	c.wait(t, "gone@example.cn", 1)
+}
+
+// A server slower than the portal's limit fails the attempt (no 500
+// anywhere, nothing lost); once it answers in time the mail arrives once.
+func TestSlowSMTPServerRetriesAndDeliversOnce(t *testing.T) {
+	c := startCatcher(t)
+	c.mu.Lock()
+	c.delay = 2 * time.Second
+	c.mu.Unlock()
+	p := newTestPortal(t, withStaff(), withMail(c.URL()), func(pc *portalConfig) { pc.opts.MailTimeout = 500 * time.Millisecond })
+	confirmedSubscription(t, p.Pool, "slow@example.cn", "commitment", "12", "immediate")
+	editor := loggedIn(t, p.URL, editorEmail)
+	if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, "慢服务器。", "public")); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	pgtest.WaitFor(t, 20*time.Second, "a timed-out attempt", func() bool {
+		return scalar[int](t, p.Pool, `SELECT count(*) FROM river_job WHERE kind = 'mail' AND cardinality(errors) > 0`) == 1
+	})
+	errText := scalar[string](t, p.Pool, `SELECT errors[1]->>'error' FROM river_job WHERE kind = 'mail'`)
+	t.Logf("the attempt failed with: %s", errText)
+	c.mu.Lock()
+	c.delay = 0
+	c.mu.Unlock()
+	c.wait(t, "slow@example.cn", 1)
+	jobsDone(t, p.Pool, "mail")
+	time.Sleep(time.Second)
+	if n := len(c.to("slow@example.cn")); n != 1 {
+		t.Errorf("%d mails, want 1", n)
+	}
 }

@@ -69,6 +69,7 @@ type Options struct {
 	MailFrom        string        // the From of the portal's mail; "" takes config.DefaultMailFrom
 	MailRetryBase   time.Duration // the first retry's delay of a failed mail; zero takes 30 s
 	MailPoll        time.Duration // how often the queue is polled besides notifications; zero takes 1 s
+	MailTimeout     time.Duration // the limit of one SMTP conversation; zero takes 30 s
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -110,7 +111,7 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	from := cmp.Or(opts.MailFrom, config.DefaultMailFrom)
 	mailer, err := mail.New(pool, s.store, func(ctx context.Context) ([]byte, error) { return s.sessionStore.SigningKey(ctx, "mail") },
 		mail.Config{SMTPURL: opts.SMTPURL, From: from, BaseURL: opts.BaseURL, RetryBase: opts.MailRetryBase,
-			PollInterval: opts.MailPoll, Now: func() time.Time { return s.now() }, Logger: logger})
+			PollInterval: opts.MailPoll, SendTimeout: opts.MailTimeout, Now: func() time.Time { return s.now() }, Logger: logger})
 	if err != nil {
 		panic("mail queue: " + err.Error()) // only a configuration river refuses, fixed in this code
 	}
