@@ -166,6 +166,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"document-grade", "/documents/" + replySlug, "#grade"},
 		{"admin-users", "/admin/users", "main h1"},
 		{"admin-themes", "/admin/themes", "main h1"},
+		{"admin-mail", "/admin/mail", "main h1"},
 		{"import", "/documents/import", "main form"},
 	} {
 		check(p.name, p.path, p.wait)
