@@ -64,36 +64,7 @@ CREATE TABLE unit_reminders (
 );
 CREATE INDEX unit_reminders_idx ON unit_reminders (entity_id, commitment_id, kind, sent_on DESC);
 
--- Setting a unit's contact address (/admin/mail, until the units registry
--- has its own page) is audited with subject type entity, added to the list as
--- it stands (other migrations widen it too).
--- +goose StatementBegin
-DO $$
-DECLARE
-    kinds text[];
-BEGIN
-    -- After 00011 the check reads ANY ('{a,b}'::text[]), in which 00011's own
-    -- pattern (each value quoted) finds nothing: read either form.
-    SELECT coalesce(
-        (SELECT string_to_array(m[1], ',') FROM regexp_matches(c.def, '''\{([a-z_,]*)\}''') AS m),
-        (SELECT array_agg(m[1]) FROM regexp_matches(c.def, '''([a-z_]+)''', 'g') AS m))
-    INTO kinds
-    FROM (SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conname = 'audit_log_subject_type_check') c;
-    IF kinds IS NULL THEN
-        RAISE EXCEPTION 'cannot read the subject types of audit_log';
-    END IF;
-    IF NOT 'entity' = ANY (kinds) THEN
-        EXECUTE format('ALTER TABLE audit_log DROP CONSTRAINT audit_log_subject_type_check, '
-                       'ADD CONSTRAINT audit_log_subject_type_check CHECK (subject_type = ANY (%L::text[]))',
-                       kinds || 'entity'::text);
-    END IF;
-END
-$$;
--- +goose StatementEnd
-
 -- +goose Down
--- The audit log is append-only: its entity records stay, so the subject type
--- entity stays allowed (another migration may rely on it too).
 DROP TABLE unit_reminders;
 DROP TABLE confirmation_sends;
 DROP TABLE digest_items;

@@ -57,17 +57,7 @@ type MailQueueView struct {
 	Filter     string // "", pending, sent, failed
 	Delivering bool
 	Retried    bool
-	// The form that sets a unit's contact address, for reminders.
-	Units        []policy.Entity
-	Contacts     []UnitContact
-	Unit         string
-	ContactEmail string
-	ContactSaved bool
-	Errors       FieldErrors
 }
-
-// UnitContact is a unit with the address its reminders go to.
-type UnitContact struct{ Slug, Name, Email string }
 
 var chinaZone = policy.China
 

@@ -87,11 +87,4 @@ var mailMessages = []entry{
 	{"mailq.filter.sent", "已发送", "Sent"},
 	{"mailq.filter.failed", "失败", "Failed"},
 	{"nav.mail", "邮件队列", "Mail queue"},
-	{"mailq.contacts", "单位联系邮箱（催办提醒）", "Units' contact addresses (reminders)"},
-	{"mailq.contacts.lead", "承诺事项到期前 30 天、7 天以及逾期后每周，向牵头单位的联系邮箱发送一封汇总提醒。", "A unit's contact address gets one summary reminder 30 and 7 days before a commitment it leads falls due, and weekly while it is overdue."},
-	{"mailq.unit", "单位", "Unit"},
-	{"mailq.contact", "联系邮箱", "Contact address"},
-	{"mailq.contact.hint", "留空则删除该单位的联系邮箱。", "Leave empty to remove the unit's address."},
-	{"mailq.err.unit", "请选择一个单位。", "Choose a unit."},
-	{"action.entity.contact", "设置单位联系邮箱", "Unit contact address set"},
 }

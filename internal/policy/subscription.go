@@ -118,6 +118,3 @@ func ReminderDue(today, due time.Time, last map[string]time.Time) string {
 	}
 	return ""
 }
-
-// ActionEntityContact is the audit action of setting a unit's contact address.
-const ActionEntityContact = "entity.contact"

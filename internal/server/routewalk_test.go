@@ -57,7 +57,6 @@ var validForms = map[string]url.Values{
 	"/admin/themes/{key}":              {"name_zh": {"找矿与资源保障"}, "name_en": {"Mineral exploration"}, "keywords": {"找矿、勘查"}},
 	"/admin/themes/{key}/move":         {"dir": {"up"}},
 	"/admin/mail/{id}/retry":           {},
-	"/admin/mail/contacts":             {"unit": {"gz-industry-it-dept"}, "contact_email": {"ban@gxt.example.gov.cn"}},
 	// Subscribing queues a confirmation mail (no table the fingerprint reads);
 	// the personal links' routes get no valid token, so they answer 404.
 	"/subscriptions":             {"email": {"reader@example.cn"}, "kind": {"commitment"}, "key": {"12"}},

@@ -230,7 +230,6 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/admin/mail", s.listMailQueue)
 			r.Get("/admin/mail/{id}", s.showMailJob)
 			r.Post("/admin/mail/{id}/retry", s.retryMailJob)
-			r.Post("/admin/mail/contacts", s.setUnitContact)
 		})
 	})
 	return r
