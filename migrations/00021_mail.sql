@@ -40,8 +40,9 @@ CREATE TABLE digest_items (
 );
 CREATE INDEX digest_items_subscription_idx ON digest_items (subscription_id, id);
 
--- confirmation_sends records each confirmation mail queued, by address and by
--- client, so that a flood gets a message instead of mail.
+-- confirmation_sends records each subscription request, by address and by
+-- client (whether it sent a confirmation mail or, the address being subscribed
+-- already, nothing), so that a flood gets a message instead of mail.
 CREATE TABLE confirmation_sends (
     email   text NOT NULL,
     client  text NOT NULL,

@@ -12,8 +12,8 @@ const EmailMax = 254
 // Limits on confirmation mails: a flood of subscriptions for one address, or
 // from one client, gets a message and sends nothing.
 const (
-	ConfirmationsPerAddress = 3  // confirmation mails one address may receive per day
-	ConfirmationsPerClient  = 10 // confirmation mails one client address may ask for per day
+	ConfirmationsPerAddress = 3  // subscription requests (confirmation mails) for one address per day
+	ConfirmationsPerClient  = 10 // subscription requests from one client address per day
 )
 
 // The things one can follow with a subscription.

@@ -49,10 +49,11 @@ func TokenHash(token string) []byte {
 // Subscribe records sub unconfirmed, with the hash of its confirmation token,
 // and calls enqueue in the same transaction to queue the confirmation mail.
 // An address already confirmed for the same thing is left alone and nothing
-// is sent (send false); the caller answers the same either way, so the form
-// never tells whether an address is subscribed. Over the day's limit of
-// confirmation mails for the address or the client it returns
-// ErrTooManyConfirmations and changes nothing.
+// is sent (send false); the caller answers the same either way, and the
+// request counts towards the limits all the same, so neither the answer nor
+// the limit tells whether an address is subscribed. Over the day's limit of
+// requests for the address or the client it returns ErrTooManyConfirmations
+// and changes nothing.
 func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmToken, client string,
 	enqueue func(tx pgx.Tx, sub policy.Subscription) error) (send bool, err error) {
 	tx, err := s.pool.Begin(ctx)
@@ -64,15 +65,6 @@ func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmT
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal.subscribe:' || $1))`, sub.Email); err != nil {
 		return false, err
 	}
-	var confirmed bool
-	err = tx.QueryRow(ctx, `SELECT confirmed_at IS NOT NULL FROM subscriptions WHERE email = $1 AND target_kind = $2 AND target_key = $3`,
-		sub.Email, sub.Kind, sub.Key).Scan(&confirmed)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return false, err
-	}
-	if confirmed {
-		return false, nil
-	}
 	var byAddress, byClient int
 	err = tx.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM confirmation_sends WHERE email = $1 AND sent_at > now() - interval '1 day'),
@@ -83,6 +75,20 @@ func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmT
 	}
 	if byAddress >= policy.ConfirmationsPerAddress || byClient >= policy.ConfirmationsPerClient {
 		return false, ErrTooManyConfirmations
+	}
+	// Every request counts, mail or not: were a subscribed address exempt, the
+	// limit would tell who is subscribed.
+	if _, err := tx.Exec(ctx, `INSERT INTO confirmation_sends (email, client) VALUES ($1, $2)`, sub.Email, client); err != nil {
+		return false, err
+	}
+	var confirmed bool
+	err = tx.QueryRow(ctx, `SELECT confirmed_at IS NOT NULL FROM subscriptions WHERE email = $1 AND target_kind = $2 AND target_key = $3`,
+		sub.Email, sub.Kind, sub.Key).Scan(&confirmed)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return false, err
+	}
+	if confirmed {
+		return false, tx.Commit(ctx)
 	}
 	var filter []byte
 	if sub.Filter != nil {
@@ -100,9 +106,6 @@ func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmT
 		RETURNING id`,
 		sub.Email, sub.Lang, sub.Kind, sub.Key, sub.Frequency, filter, TokenHash(confirmToken), sub.Nonce).Scan(&sub.ID)
 	if err != nil {
-		return false, err
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO confirmation_sends (email, client) VALUES ($1, $2)`, sub.Email, client); err != nil {
 		return false, err
 	}
 	if err := enqueue(tx, sub); err != nil {
