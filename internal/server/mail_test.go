@@ -654,3 +654,21 @@ func TestSlowSMTPServerRetriesAndDeliversOnce(t *testing.T) {
 		t.Errorf("%d mails, want 1", n)
 	}
 }
+
+// A reader of the English interface gets English mail.
+func TestMailIsInTheSubscribersLanguage(t *testing.T) {
+	c := startCatcher(t)
+	p := newTestPortal(t, withMail(c.URL()))
+	r := request(t, nil, http.MethodPost, p.URL+"/subscriptions", url.Values{"email": {"en@example.cn"}, "kind": {"entity"}, "key": {"tongren"}},
+		"Accept-Language", "en-GB,en;q=0.9")
+	if r.status != http.StatusOK { // the default client follows the redirect to /subscriptions/sent
+		t.Fatalf("subscribe: %d", r.status)
+	}
+	m := parseMail(t, c.wait(t, "en@example.cn", 1)[0])
+	if m.Subject != "Please confirm your subscription" || !strings.Contains(m.Text, "If it was not you") {
+		t.Errorf("an English reader's confirmation: %q\n%s", m.Subject, m.Text)
+	}
+	if lang := scalar[string](t, p.Pool, `SELECT lang FROM subscriptions WHERE email = 'en@example.cn'`); lang != "en" {
+		t.Errorf("subscription language %q", lang)
+	}
+}
