@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,10 +57,12 @@ type Config struct {
 
 // Mailer owns the river client of one portal instance.
 type Mailer struct {
-	cfg    Config
-	store  *postgres.Store
-	client *river.Client[pgx.Tx]
-	key    func(ctx context.Context) ([]byte, error)
+	cfg     Config
+	store   *postgres.Store
+	client  *river.Client[pgx.Tx]
+	loadKey func(ctx context.Context) ([]byte, error)
+	keyMu   sync.Mutex
+	keyVal  []byte // the signing key once loaded: it never changes
 }
 
 // New prepares the queue's client over pool and makes store call it inside
@@ -79,7 +82,7 @@ func New(pool *pgxpool.Pool, store *postgres.Store, key func(ctx context.Context
 		cfg.SendTimeout = 30 * time.Second
 	}
 	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
-	m := &Mailer{cfg: cfg, store: store, key: key}
+	m := &Mailer{cfg: cfg, store: store, loadKey: key}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{m: m})
 	river.AddWorker(workers, &notifyWorker{m: m})
@@ -183,6 +186,20 @@ func (d dailyAt) Next(t time.Time) time.Time {
 }
 
 var chinaTime = policy.China
+
+// key is the shared signing key of personal links, read once.
+func (m *Mailer) key(ctx context.Context) ([]byte, error) {
+	m.keyMu.Lock()
+	defer m.keyMu.Unlock()
+	if m.keyVal == nil {
+		k, err := m.loadKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		m.keyVal = k
+	}
+	return m.keyVal, nil
+}
 
 // Personal links: id "." base64url(HMAC-SHA256(key, "manage:" id ":" nonce)).
 
