@@ -51,6 +51,7 @@ type CommitmentsView struct {
 	Sort        string     // the order asked for; empty for reading order
 	Sorts       []SortLink // the orders offered
 	UpdatedAt   *time.Time // the last change to any commitment listed; nil if none
+	FollowKey   string     // the filters as a query string, which a subscription to this list follows
 }
 
 // SortLink is an order of a list, as a link that keeps its filters.

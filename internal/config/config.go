@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -67,6 +68,11 @@ type Config struct {
 	// MetricsToken, when set, also serves /metrics on the main address to
 	// requests carrying "Authorization: Bearer <token>". PORTAL_METRICS_TOKEN.
 	MetricsToken string
+	// SMTPURL is where mail is delivered (PORTAL_SMTP_URL); empty keeps mail
+	// in the queue. Checked by CheckSMTPURL.
+	SMTPURL string
+	// MailFrom is the From address of the portal's mail. PORTAL_MAIL_FROM.
+	MailFrom string
 	// DBRole is the role serve's queries run as (SET ROLE at connection), with
 	// only the privileges the portal needs; "none" runs them as the user of
 	// DATABASE_URL. PORTAL_DB_ROLE.
@@ -188,6 +194,14 @@ func FromEnv() (Config, error) {
 	if cfg.MetricsToken != "" && len(cfg.MetricsToken) < 16 {
 		return cfg, fmt.Errorf("PORTAL_METRICS_TOKEN must be at least 16 characters")
 	}
+	cfg.SMTPURL = os.Getenv("PORTAL_SMTP_URL")
+	if err := CheckSMTPURL(cfg.SMTPURL); err != nil {
+		return cfg, err
+	}
+	cfg.MailFrom = getenv("PORTAL_MAIL_FROM", DefaultMailFrom)
+	if a, err := mail.ParseAddress(cfg.MailFrom); err != nil || strings.ContainsAny(cfg.MailFrom, "\r\n") || a.Address == "" {
+		return cfg, fmt.Errorf("PORTAL_MAIL_FROM must be one mail address, not %q", cfg.MailFrom)
+	}
 	cfg.DBRole = getenv("PORTAL_DB_ROLE", DefaultDBRole)
 	if cfg.DBRole == "none" {
 		cfg.DBRole = ""
@@ -227,4 +241,37 @@ func getenv(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// DefaultMailFrom is the From address when PORTAL_MAIL_FROM is unset.
+const DefaultMailFrom = "portal@localhost"
+
+// CheckSMTPURL accepts "" (no delivery), smtp://[user:pass@]host[:port] with
+// STARTTLS required, the same ending in ?tls=none (clear text, for a local
+// catcher) and smtps:// (TLS from the start).
+func CheckSMTPURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("PORTAL_SMTP_URL: %w", err)
+	}
+	if u.Scheme != "smtp" && u.Scheme != "smtps" {
+		return fmt.Errorf("PORTAL_SMTP_URL must start with smtp:// or smtps://, not %q", u.Scheme+"://")
+	}
+	if u.Hostname() == "" {
+		return fmt.Errorf("PORTAL_SMTP_URL names no host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("PORTAL_SMTP_URL has a bad port %q", p)
+		}
+	}
+	for k, v := range u.Query() {
+		if k != "tls" || len(v) != 1 || v[0] != "none" || u.Scheme == "smtps" {
+			return fmt.Errorf("PORTAL_SMTP_URL takes only ?tls=none (on smtp://), not %q", u.RawQuery)
+		}
+	}
+	return nil
 }

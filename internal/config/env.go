@@ -116,6 +116,15 @@ var Variables = []Variable{
 		Short: "the database without a transaction pooler, for LISTEN and migrations",
 		Doc: "The same database reached without a pooler in transaction mode, for what needs a session of its " +
 			"own: the change listener (LISTEN) and migrations under their advisory lock (see [scaling](scaling.md))."},
+	{Name: "PORTAL_SMTP_URL", Unset: "no delivery: mail waits in the queue", Reader: ReaderPortal,
+		Short: "smtp://user:pass@host:587 for mail; ?tls=none only for a local catcher",
+		Doc: "Where mail is delivered, such as `smtp://user:pass@host:587` (STARTTLS required) or " +
+			"`smtps://user:pass@host:465` (TLS from the start). `?tls=none` sends in clear text, for a local " +
+			"catcher such as mailpit (`smtp://127.0.0.1:1025?tls=none`). Unset: subscriptions still work, and " +
+			"mail waits in the queue, shown at `/admin/mail`, until an instance with this set sends it (see [mail](mail.md))."},
+	{Name: "PORTAL_MAIL_FROM", Default: DefaultMailFrom, Reader: ReaderPortal,
+		Short: "the From address of the portal's mail",
+		Doc:   "The `From` address of every mail the portal sends."},
 	{Name: "PORTAL_PPROF_ADDR", Unset: "none", Reader: ReaderPortal,
 		Short: "serve Go's profiles on this private address, e.g. 127.0.0.1:6060",
 		Doc: "Serve Go's profiles (`/debug/pprof/`) on this address, which must stay private, " +
@@ -131,6 +140,9 @@ var Variables = []Variable{
 	{Name: "PORTAL_SCREENSHOTS", Unset: "no screenshots", Reader: ReaderTests,
 		Short: "1 saves the browser tests' pages under docs/screenshots/",
 		Doc:   "`1` makes the browser tests save each main page under `docs/screenshots/` (`make screenshots`)."},
+	{Name: "MAIL_TIMING", Unset: "skipped", Reader: ReaderTests,
+		Short: "measure mail delivery in internal/server",
+		Doc:   "Any value runs the test that measures mail delivery to a local SMTP server (see [mail](mail.md)); it measures, it does not judge."},
 	{Name: "IMPORT_TIMING", Unset: "skipped", Reader: ReaderTests,
 		Short: "time large imports in internal/postgres",
 		Doc:   "Any value runs the test that times large imports in `internal/postgres`; it measures, it does not judge."},

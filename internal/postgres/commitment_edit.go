@@ -82,7 +82,7 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 		return err
 	}
 	defer tx.Rollback(ctx)
-	changed, err := applyEdit(ctx, tx, a, id, version, e, nil)
+	changed, err := s.applyEdit(ctx, tx, a, id, version, e, nil)
 	if err != nil || !changed {
 		return err // a save that changes nothing leaves no version and no record behind
 	}
@@ -92,7 +92,7 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 // applyEdit makes an edit inside tx with its commitment.update record, whose
 // detail says where the edit came from (an approved review); it reports
 // whether anything changed.
-func applyEdit(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, version int, e policy.CommitmentEdit, detail any) (bool, error) {
+func (s *Store) applyEdit(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, version int, e policy.CommitmentEdit, detail any) (bool, error) {
 	before, err := lockForChange(ctx, tx, id, version)
 	if err != nil {
 		return false, err
@@ -116,5 +116,15 @@ func applyEdit(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64, version
 	if reflect.DeepEqual(before, after) {
 		return false, nil
 	}
-	return true, audit(ctx, tx, a, policy.ActionCommitmentUpdate, "commitment", id, before, after, detail)
+	if err := audit(ctx, tx, a, policy.ActionCommitmentUpdate, "commitment", id, before, after, detail); err != nil {
+		return false, err
+	}
+	// Subscribers hear of a public change, in the same transaction as it.
+	if before.Status != after.Status || !reflect.DeepEqual(before.Progress, after.Progress) || before.PublicNote != after.PublicNote {
+		ch := policy.CommitmentChange{CommitmentID: id, Action: policy.ActionCommitmentUpdate, Note: e.PublicNote}
+		if err := s.changed(ctx, tx, ch, before, after); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }

@@ -14,13 +14,18 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/guizhou-portal/portal/migrations"
 )
 
-// Migrator applies the embedded migrations. Up and Down hold a PostgreSQL
-// advisory lock, so two portals starting at once never migrate together.
+// Migrator applies the embedded migrations, then river's (the mail queue's
+// tables, issue 17), which river's own migrator keeps in step with the river
+// module in go.mod. Up and Down hold a PostgreSQL advisory lock, so two
+// portals starting at once never migrate together.
 type Migrator struct {
+	pool     *pgxpool.Pool
 	db       *sql.DB
 	provider *goose.Provider
 	logger   *slog.Logger
@@ -39,19 +44,49 @@ func NewMigrator(pool *pgxpool.Pool, logger *slog.Logger) (*Migrator, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Migrator{db: db, provider: p, logger: logger}, nil
+	return &Migrator{pool: pool, db: db, provider: p, logger: logger}, nil
 }
 
 // Close releases the migrator's connection handle (not the pool).
 func (m *Migrator) Close() error { return m.db.Close() }
 
-// Up applies every pending migration and logs each one.
+// Up applies every pending migration, the portal's and then river's, and logs each one.
 func (m *Migrator) Up(ctx context.Context) error {
 	results, err := m.provider.Up(ctx)
 	for _, r := range results {
 		m.logger.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return m.river(ctx, rivermigrate.DirectionUp, nil)
+}
+
+// river runs river's migrations (each in its own transaction: an enum value
+// added by one is used by the next) under a session advisory lock of its own,
+// as river's migrator takes none.
+func (m *Migrator) river(ctx context.Context, direction rivermigrate.Direction, opts *rivermigrate.MigrateOpts) error {
+	rm, err := rivermigrate.New(riverpgxv5.New(m.pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	conn, err := m.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('portal.river_migrate'))`); err != nil {
+		return err
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('portal.river_migrate'))`)
+	res, err := rm.Migrate(ctx, direction, opts)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	for _, v := range res.Versions {
+		m.logger.Info("river migration applied", "version", v.Version, "name", v.Name, "direction", direction)
+	}
+	return nil
 }
 
 // Down rolls back the most recent migration.
@@ -63,8 +98,13 @@ func (m *Migrator) Down(ctx context.Context) error {
 	return err
 }
 
-// DownTo rolls back every migration above version (0 for all).
+// DownTo rolls back every migration above version (0 for all, river's tables too).
 func (m *Migrator) DownTo(ctx context.Context, version int64) error {
+	if version == 0 {
+		if err := m.river(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1}); err != nil {
+			return err
+		}
+	}
 	_, err := m.provider.DownTo(ctx, version)
 	return err
 }

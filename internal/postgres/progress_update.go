@@ -21,7 +21,7 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 	if a.UserID != 0 {
 		author = &a.UserID
 	}
-	updateID, err := addUpdate(ctx, tx, a, author, id, version, u, nil)
+	updateID, err := s.addUpdate(ctx, tx, a, author, id, version, u, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -30,7 +30,7 @@ func (s *Store) AddProgressUpdate(ctx context.Context, a policy.Actor, id int64,
 
 // addUpdate adds an update written by author inside tx, with the update.add
 // record of a, whose detail also names the review that approved it, if any.
-func addUpdate(ctx context.Context, tx pgx.Tx, a policy.Actor, author *int64, id int64, version int, u policy.NewUpdate, review *policy.ReviewDetail) (int64, error) {
+func (s *Store) addUpdate(ctx context.Context, tx pgx.Tx, a policy.Actor, author *int64, id int64, version int, u policy.NewUpdate, review *policy.ReviewDetail) (int64, error) {
 	before, err := lockForChange(ctx, tx, id, version)
 	if err != nil {
 		return 0, err
@@ -64,6 +64,13 @@ func addUpdate(ctx context.Context, tx pgx.Tx, a policy.Actor, author *int64, id
 		detail.ReviewDetail = *review
 	}
 	if err := audit(ctx, tx, a, policy.ActionUpdateAdd, "commitment", id, before, &after, detail); err != nil {
+		return 0, err
+	}
+	ch := policy.CommitmentChange{CommitmentID: id, Action: policy.ActionUpdateAdd}
+	if u.Public { // an internal update's words stay internal; its status and progress are public anyway
+		ch.Note, ch.EvidenceURL = u.Note, u.EvidenceURL
+	}
+	if err := s.changed(ctx, tx, ch, before, &after); err != nil {
 		return 0, err
 	}
 	return updateID, nil

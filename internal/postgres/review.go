@@ -125,9 +125,9 @@ func (s *Store) ApproveReview(ctx context.Context, a policy.Actor, id int64, com
 		ProposedAt: r.ProposedAt.In(policy.China).Format(time.DateTime), Comment: comment}
 	if r.Update != nil {
 		// The update is the proposer's: the timeline names them, the record the reviewer.
-		_, err = addUpdate(ctx, tx, a, proposer, r.CommitmentID, r.BaseVersion, *r.Update, &detail)
+		_, err = s.addUpdate(ctx, tx, a, proposer, r.CommitmentID, r.BaseVersion, *r.Update, &detail)
 	} else {
-		_, err = applyEdit(ctx, tx, a, r.CommitmentID, r.BaseVersion, r.Proposal, detail)
+		_, err = s.applyEdit(ctx, tx, a, r.CommitmentID, r.BaseVersion, r.Proposal, detail)
 	}
 	if err != nil {
 		return 0, err

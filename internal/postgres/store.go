@@ -12,7 +12,8 @@ import (
 // Store reads the policy-document model. Its methods return *policy.Error with
 // ENOTFOUND for unknown slugs and ids, and plain errors for database failures.
 type Store struct {
-	pool *pgxpool.Pool
+	pool     *pgxpool.Pool
+	onChange ChangeHook
 }
 
 // NewStore returns a store over pool.

@@ -189,6 +189,7 @@ func TestMainPagesPassAxe(t *testing.T) {
 		{"admin-themes", "/admin/themes", "main h1"},
 		{"admin-units", "/admin/units", "main h1"},
 		{"admin-unit", "/admin/units/gz-industry-it-dept", "#contact_email"},
+		{"admin-mail", "/admin/mail", "main h1"},
 		{"import", "/documents/import", "main form"},
 	} {
 		check(p.name, p.path, p.wait)

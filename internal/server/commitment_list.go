@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -201,6 +202,9 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 	v := web.CommitmentsView{Documents: docs, Commitments: list, Total: facets.Total, CSVURL: "/commitments.csv"}
 	if len(q) > 0 {
 		v.CSVURL += "?" + q.Encode()
+		follow := maps.Clone(q)
+		delete(follow, "sort")
+		v.FollowKey = follow.Encode()
 	}
 	group := func(param, legend string, keys []string, labels map[string]string) {
 		g := web.FilterGroup{Param: param, Legend: legend}

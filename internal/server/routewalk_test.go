@@ -30,7 +30,7 @@ var megabyte = strings.Repeat("锂<", 1<<20/4)
 
 // walkParams are the query parameters any page or API list reads.
 var walkParams = []string{"q", "kind", "page", "per_page", "document", "section", "status", "strength", "lead", "region", "sort",
-	"mineral", "year", "next", "paragraph", "from", "to", "as_of"}
+	"mineral", "year", "next", "paragraph", "from", "to", "as_of", "token", "state", "back"}
 
 // reflected lists the raw payloads that must never appear verbatim in a page.
 var reflected = []string{"<script>alert(1)</script>", `"><img src=x onerror=alert(1)>`, `' OR 1=1--`, "\x00"}
@@ -74,7 +74,14 @@ var validForms = map[string]url.Values{
 	"/admin/themes/{key}/move":   {"dir": {"up"}},
 	"/admin/units":               {"slug": {"gz-natural-resources-dept"}, "kind": {"government"}, "name": {"贵州省自然资源厅"}, "short_names": {"省自然资源厅"}, "parent": {""}, "contact_email": {"office@zrzyt.guizhou.gov.cn"}},
 	// Without the current stamp the edit is refused as stale (409), typed values kept.
-	"/admin/units/{unit}": {"stamp": {"0000000000000000"}, "kind": {"government"}, "name": {"省财政"}, "full_name": {"贵州省财政厅"}, "short_names": {""}, "parent": {""}, "contact_email": {"czt@guizhou.gov.cn"}},
+	"/admin/units/{unit}":    {"stamp": {"0000000000000000"}, "kind": {"government"}, "name": {"省财政"}, "full_name": {"贵州省财政厅"}, "short_names": {""}, "parent": {""}, "contact_email": {"czt@guizhou.gov.cn"}},
+	"/admin/mail/{id}/retry": {},
+	// Subscribing queues a confirmation mail (no table the fingerprint reads);
+	// the personal links' routes get no valid token, so they answer 404.
+	"/subscriptions":             {"email": {"reader@example.cn"}, "kind": {"commitment"}, "key": {"12"}},
+	"/subscriptions/confirm":     {},
+	"/subscriptions/manage":      {"frequency": {"daily"}},
+	"/subscriptions/unsubscribe": {"List-Unsubscribe": {"One-Click"}},
 	// The walk's slug is the seeded reply: published, so publishing it is a
 	// 409; unpublishing it succeeds and the next publish undoes it.
 	"/documents/{slug}/publish":   {},

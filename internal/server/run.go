@@ -62,6 +62,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go s.sweepSessions(ctx)
 	go s.ListenForChanges(ctx)
+	if err := s.StartMail(ctx, "http://"+ln.Addr().String()); err != nil {
+		// The site works without its mail queue; the queue page says so.
+		s.logger.Error("mail queue not started", "err", err)
+	}
 	s.logger.Info("portal listening", "addr", "http://"+ln.Addr().String())
 	select {
 	case err := <-errc:
@@ -82,6 +86,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			s.logger.Warn("grace period over: closing the connections still open", "grace", grace.String())
 			srv.Close()
 		}
+	}
+	if err := s.StopMail(shutdown); err != nil {
+		s.logger.Warn("mail queue stopped with jobs in hand; they run again later", "err", err)
 	}
 	s.logger.Info("shut down")
 	return nil

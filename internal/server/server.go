@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/changes"
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/mail"
 	"github.com/guizhou-portal/portal/internal/metrics"
 	"github.com/guizhou-portal/portal/internal/pagecache"
 	"github.com/guizhou-portal/portal/internal/postgres"
@@ -46,6 +48,7 @@ type Server struct {
 	tokens      *sessionTokens                  // signed session cookies (session_token.go)
 	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
 	routes      chi.Routes                      // the routes Handler made, to find a form's page (form_recovery.go)
+	mail        *mail.Mailer                    // the mail queue of this instance (subscription.go, mail_queue.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -66,7 +69,12 @@ type Options struct {
 	EvaluationDays  int           // how long an evaluation link lasts; zero takes config.DefaultEvaluationLinkDays
 	// EvidenceMaxBytes is the largest evidence file; zero takes config.DefaultEvidenceMaxMB.
 	EvidenceMaxBytes int64
-	ReviewEdits      bool // editors' changes to public values wait for a reviewer (PORTAL_EDITORS_PUBLISH=false)
+	ReviewEdits      bool          // editors' changes to public values wait for a reviewer (PORTAL_EDITORS_PUBLISH=false)
+	SMTPURL          string        // where mail goes; "" keeps it in the queue
+	MailFrom         string        // the From of the portal's mail; "" takes config.DefaultMailFrom
+	MailRetryBase    time.Duration // the first retry's delay of a failed mail; zero takes 30 s
+	MailPoll         time.Duration // how often the queue is polled besides notifications; zero takes 1 s
+	MailTimeout      time.Duration // the limit of one SMTP conversation; zero takes 30 s
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -77,7 +85,9 @@ func OptionsFrom(cfg config.Config) Options {
 		MetricsAddr: cfg.MetricsAddr, MetricsToken: cfg.MetricsToken,
 		ListenURL: cfg.DirectDatabaseURL, RenderLimit: cfg.RenderLimit, RenderWindow: cfg.RenderWindow,
 		EvaluationDays: cfg.EvaluationLinkDays, EvidenceMaxBytes: cfg.EvidenceMaxBytes,
-		ReviewEdits: !cfg.EditorsPublish}
+		ReviewEdits: !cfg.EditorsPublish,
+
+		SMTPURL: cfg.SMTPURL, MailFrom: cfg.MailFrom}
 }
 
 // New returns a server over pool with the default options. latest is the
@@ -106,8 +116,29 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	s.renders = s.renderLimit()
 	s.sessions = newSessionManager(s.sessionStore, opts.SessionIdle, opts.SessionLifetime)
 	s.mapGeometry, s.mapErr = web.LoadMap()
+	from := cmp.Or(opts.MailFrom, config.DefaultMailFrom)
+	mailer, err := mail.New(pool, s.store, func(ctx context.Context) ([]byte, error) { return s.sessionStore.SigningKey(ctx, "mail") },
+		mail.Config{SMTPURL: opts.SMTPURL, From: from, BaseURL: opts.BaseURL, RetryBase: opts.MailRetryBase,
+			PollInterval: opts.MailPoll, SendTimeout: opts.MailTimeout, Now: func() time.Time { return s.now() }, Logger: logger})
+	if err != nil {
+		panic("mail queue: " + err.Error()) // only a configuration river refuses, fixed in this code
+	}
+	s.mail = mailer
 	return s
 }
+
+// StartMail starts working the mail queue, with baseURL for the links in
+// mails when Options.BaseURL is unset, until StopMail.
+func (s *Server) StartMail(ctx context.Context, baseURL string) error {
+	s.mail.SetBaseURL(baseURL)
+	return s.mail.Start(ctx)
+}
+
+// StopMail lets the mails in hand finish, within ctx.
+func (s *Server) StopMail(ctx context.Context) error { return s.mail.Stop(ctx) }
+
+// Mailer is the server's mail queue, for tests and tools.
+func (s *Server) Mailer() *mail.Mailer { return s.mail }
 
 // SetClock replaces the server's clock, by which the dashboard decides what is
 // due soon or overdue and forms take today's date; tests use it to fix the date.
@@ -185,6 +216,14 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/evaluations/{token}", s.submitEvaluation)
 		})
 
+		r.Post("/subscriptions", s.subscribe)
+		r.Get("/subscriptions/sent", s.showSubscriptionSent)
+		r.Get("/subscriptions/confirm", s.showConfirm)
+		r.Post("/subscriptions/confirm", s.confirmSubscription)
+		r.Get("/subscriptions/manage", s.showSubscription)
+		r.Post("/subscriptions/manage", s.saveSubscription)
+		r.Post("/subscriptions/unsubscribe", s.unsubscribe)
+
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireEditor, s.awaitOwnWrites, s.confirmSaves)
 			r.Get("/commitments/new", s.showNewCommitment)
@@ -241,6 +280,9 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/units", s.createUnit)
 			r.Get("/admin/units/{unit}", s.showUnitRegistryEdit)
 			r.Post("/admin/units/{unit}", s.updateUnit)
+			r.Get("/admin/mail", s.listMailQueue)
+			r.Get("/admin/mail/{id}", s.showMailJob)
+			r.Post("/admin/mail/{id}/retry", s.retryMailJob)
 		})
 	})
 	return r

@@ -58,6 +58,7 @@ type portalConfig struct {
 	staff      bool
 	panicRoute bool
 	listen     bool
+	mail       bool
 }
 
 // portalOption changes how newTestPortal builds the portal.
@@ -87,6 +88,17 @@ func withPanicRoute() portalOption { return func(c *portalConfig) { c.panicRoute
 // withChangeListener listens for changes as `portal serve` does, and returns
 // only once the page cache serves the home page.
 func withChangeListener() portalOption { return func(c *portalConfig) { c.listen = true } }
+
+// withMail delivers mail to smtpURL ("" keeps it in the queue) and works
+// the queue as `portal serve` does, retrying failures after a fraction of a
+// second instead of 30.
+func withMail(smtpURL string) portalOption {
+	return func(c *portalConfig) {
+		c.mail = true
+		c.opts.SMTPURL, c.opts.MailFrom = smtpURL, "portal@example.gov.cn"
+		c.opts.MailRetryBase, c.opts.MailPoll = 300*time.Millisecond, 100*time.Millisecond
+	}
+}
 
 // newTestPortal starts the portal, by default over a fresh seeded database
 // with no accounts, and stops it when the test ends.
@@ -121,6 +133,18 @@ func newTestPortal(t testing.TB, options ...portalOption) *testPortal {
 	p := &testPortal{Pool: c.pool, Store: postgres.NewStore(c.pool), Server: s, Handler: h}
 	ts := httptest.NewServer(h)
 	p.URL = ts.URL
+	if c.mail {
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := s.StartMail(ctx, ts.URL); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, done := context.WithTimeout(context.Background(), 5*time.Second)
+			s.StopMail(stop)
+			done()
+			cancel()
+		})
+	}
 	if !c.listen {
 		t.Cleanup(ts.Close)
 		return p
