@@ -30,18 +30,18 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		return err
 	}
 	b.Queue(`
-		SELECT DISTINCT e.id, e.slug, e.kind, e.name
+		SELECT DISTINCT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') AS name_en
 		FROM commitments c
 		JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
 		JOIN entities e ON e.id = m.entity_id
 		WHERE c.id = $1
 		UNION
-		SELECT e.id, e.slug, e.kind, e.name FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
 		ORDER BY kind, name`, id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Entities, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
 			var e policy.Entity
-			return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name)
+			return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.NameEN)
 		})
 		return err
 	}
