@@ -152,7 +152,9 @@ func (p Paragraph) Anchor() string { return "p" + strconv.Itoa(p.Seq) }
 type Place struct {
 	DocumentSlug  string
 	DocumentTitle string
-	ParagraphSeq  int
+	// DocumentTitleEN is the document's English title, empty when none.
+	DocumentTitleEN string
+	ParagraphSeq    int
 	ParagraphText string
 	Start, End    int
 	DocumentDraft bool // the document is not published yet (only staff see it)

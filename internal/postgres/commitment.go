@@ -60,17 +60,17 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		         SELECT u.commitment_id, u.entity_id
 		         FROM mine JOIN commitment_units u ON u.entity_id = mine.entity_id
 		         WHERE u.commitment_id <> $1)
-		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared
+		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared, coalesce(o.title_en, '')
 		FROM theirs JOIN commitments o ON o.id = theirs.commitment_id
 		WHERE o.withdrawn_at IS NULL AND `+visibleDocument(ctx, "o.document_id")+`
-		GROUP BY o.id, o.position, o.title, o.status
+		GROUP BY o.id, o.position, o.title, o.status, o.title_en
 		ORDER BY shared DESC, o.position
 		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Related, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Commitment, error) {
 			var o policy.Commitment
 			var shared int
-			return o, r.Scan(&o.ID, &o.Position, &o.Title, &o.Status, &shared)
+			return o, r.Scan(&o.ID, &o.Position, &o.Title, &o.Status, &shared, &o.TitleEN)
 		})
 		return err
 	}

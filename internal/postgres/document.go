@@ -171,7 +171,7 @@ func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
 		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &l.To.PublishedAt, &seq, &text, &start, &end,
 		&l.From.TitleEN, &l.To.TitleEN)
 	if seq != nil {
-		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, ParagraphSeq: *seq,
+		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, DocumentTitleEN: l.From.TitleEN, ParagraphSeq: *seq,
 			ParagraphText: *text, Start: *start, End: *end}
 	}
 	return l, err

@@ -81,7 +81,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		Fn = func(br pgx.BatchResults) error {
 		return br.QueryRow().Scan(&e.CommitmentTotal)
 	}
-	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset, d.published_at IS NULL
+	b.Queue(`SELECT d.slug, d.title, p.seq, p.text, m.start_offset, m.end_offset, d.published_at IS NULL, coalesce(d.title_en, '')
 		     FROM mentions m JOIN paragraphs p ON p.id = m.paragraph_id JOIN documents d ON d.id = p.document_id
 		     WHERE m.entity_id = $1 AND `+visible(ctx, "d")+` ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, m.start_offset
 		     LIMIT $2`, e.ID, EntityListLimit).
@@ -89,7 +89,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 		rows, _ := br.Query()
 		e.Places, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Place, error) {
 			var p policy.Place
-			return p, r.Scan(&p.DocumentSlug, &p.DocumentTitle, &p.ParagraphSeq, &p.ParagraphText, &p.Start, &p.End, &p.DocumentDraft)
+			return p, r.Scan(&p.DocumentSlug, &p.DocumentTitle, &p.ParagraphSeq, &p.ParagraphText, &p.Start, &p.End, &p.DocumentDraft, &p.DocumentTitleEN)
 		})
 		return err
 	}

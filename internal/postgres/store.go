@@ -102,7 +102,7 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 	if themeKey != "" {
 		c.TopSection.Theme = &policy.Theme{Key: themeKey, NameZH: themeName, NameEN: themeNameEN}
 	}
-	c.Place.DocumentSlug, c.Place.DocumentTitle = c.Document.Slug, c.Document.Title
+	c.Place.DocumentSlug, c.Place.DocumentTitle, c.Place.DocumentTitleEN = c.Document.Slug, c.Document.Title, c.Document.TitleEN
 	c.Lead, c.Support = unitList(lead), unitList(support)
 	return c, err
 }

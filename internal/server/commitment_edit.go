@@ -76,7 +76,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	names := unitNames(units)
+	names := unitNames(units, i18n.From(ctx).English())
 	f, edit, errs := parseCommitmentForm(r, names)
 	f.Version = version
 	if len(errs) > 0 {
