@@ -208,7 +208,9 @@ func commitmentTitle(ctx context.Context, c policy.Commitment) string {
 }
 
 // documentTitle is a document's title in the reader's language where it has one.
-func documentTitle(ctx context.Context, d policy.Document) string { return pick(ctx, d.Title, d.TitleEN) }
+func documentTitle(ctx context.Context, d policy.Document) string {
+	return pick(ctx, d.Title, d.TitleEN)
+}
 
 // documentShortName is how lists name a document: its 文号 where it has one
 // (which stays Chinese: it is an identifier as issued), else its short title.

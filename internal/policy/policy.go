@@ -155,9 +155,9 @@ type Place struct {
 	// DocumentTitleEN is the document's English title, empty when none.
 	DocumentTitleEN string
 	ParagraphSeq    int
-	ParagraphText string
-	Start, End    int
-	DocumentDraft bool // the document is not published yet (only staff see it)
+	ParagraphText   string
+	Start, End      int
+	DocumentDraft   bool // the document is not published yet (only staff see it)
 }
 
 // Anchor is the paragraph's fragment id.
