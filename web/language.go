@@ -251,12 +251,13 @@ func Named(zh, en string) templ.Component {
 	})
 }
 
-// colon is the colon after a label: full-width in Chinese, ": " in English.
+// colon is the colon after a label: ": " in English; in Chinese the colon
+// the Chinese copy uses.
 func colon(ctx context.Context) string {
 	if english(ctx) {
 		return ": "
 	}
-	return "："
+	return ":"
 }
 
 // displayTitle is a document's title as lists show it: the Chinese in 《》,
