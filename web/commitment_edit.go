@@ -11,6 +11,7 @@ import (
 // typed is shown again when it is refused.
 type CommitmentForm struct {
 	Title      string // a new version's figures may make the old title wrong
+	TitleEN    string
 	Status     string
 	Progress   string
 	Lead       []string // entity slugs
@@ -23,7 +24,7 @@ type CommitmentForm struct {
 
 // FormOf fills the edit form with a commitment's current values.
 func FormOf(c policy.Commitment) CommitmentForm {
-	f := CommitmentForm{Title: c.Title, Status: string(c.Status), TimeFrame: c.TimeFrame, PublicNote: c.PublicNote, Version: c.Version}
+	f := CommitmentForm{Title: c.Title, TitleEN: c.TitleEN, Status: string(c.Status), TimeFrame: c.TimeFrame, PublicNote: c.PublicNote, Version: c.Version}
 	if c.Progress != nil {
 		f.Progress = strconv.Itoa(*c.Progress)
 	}

@@ -46,6 +46,14 @@ func setUnits(ctx context.Context, tx pgx.Tx, id int64, lead, support []string) 
 	return nil
 }
 
+// deref is the string p points to, or "".
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 // UpdateCommitment saves an edit made on a form loaded at version, with its
 // audit record, in one transaction. A stale version gets policy.ErrStale, a
 // withdrawn commitment policy.ErrWithdrawn; either changes nothing.
@@ -62,8 +70,9 @@ func (s *Store) UpdateCommitment(ctx context.Context, a policy.Actor, id int64, 
 	_, err = tx.Exec(ctx, `
 		UPDATE commitments SET status = $2, progress = $3, time_frame = nullif($4, ''), due_on = $5, public_note = nullif($6, ''),
 		       title = coalesce(nullif($7, ''), title),
+		       title_en = CASE WHEN $8::boolean THEN nullif($9, '') ELSE title_en END,
 		       status_basis = CASE WHEN status = $2 THEN status_basis END -- the reply's word no longer supports another status
-		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title)
+		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title, e.TitleEN != nil, deref(e.TitleEN))
 	if err != nil {
 		return err
 	}

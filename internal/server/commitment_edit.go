@@ -3,6 +3,9 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -44,11 +47,14 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 	errs := fieldErrors{}
 	var e policy.CommitmentEdit
 	f := web.CommitmentForm{
-		Title: form.Get("title"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
+		Title: form.Get("title"), TitleEN: form.Get("title_en"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
 		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
 	}
 	l := i18n.From(r.Context())
 	e.Title = text(l, errs, form, "title", l.T("field.title"), 60, true, false)
+	if _, sent := form["title_en"]; sent {
+		e.TitleEN = englishTitle(l, errs, form.Get("title_en"))
+	}
 	e.Status = status(l, errs, form, "status")
 	e.Progress = percent(l, errs, form, "progress")
 	if !e.Status.ProgressFits(e.Progress) {
@@ -123,6 +129,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 		return v + "%"
 	}
 	add("title", cur.Title, submitted.Title)
+	add("title_en", cur.TitleEN, submitted.TitleEN)
 	add("status", statusName(cur.Status), statusName(submitted.Status))
 	add("progress", withPercent(cur.Progress), withPercent(submitted.Progress))
 	add("lead", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
@@ -149,4 +156,17 @@ func joinNames(slugs []string, names map[string]string) string {
 		}
 	}
 	return out
+}
+
+// englishTitleMax is the longest English title, as the column allows.
+const englishTitleMax = 200
+
+// englishTitle reads the English title: optional, at most englishTitleMax
+// characters, and English: Chinese characters belong in the title itself.
+func englishTitle(l *i18n.Localizer, errs fieldErrors, raw string) *string {
+	v := text(l, errs, url.Values{"title_en": {raw}}, "title_en", l.T("field.title_en"), englishTitleMax, false, false)
+	if _, bad := errs["title_en"]; !bad && strings.ContainsFunc(v, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		errs["title_en"] = l.T("form.title_en.han")
+	}
+	return &v
 }
