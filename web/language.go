@@ -268,3 +268,17 @@ func displayTitle(ctx context.Context, d policy.Document) string {
 	}
 	return d.DisplayTitle()
 }
+
+// LocalSVG is Local inside an SVG <text>, where a part's language is marked
+// on a <tspan>.
+func LocalSVG(s string) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		var b strings.Builder
+		if err := writeLocal(ctx, &b, s); err != nil {
+			return err
+		}
+		out := strings.ReplaceAll(b.String(), "<span lang=", "<tspan lang=")
+		_, err := io.WriteString(w, strings.ReplaceAll(out, "</span>", "</tspan>"))
+		return err
+	})
+}
