@@ -273,7 +273,9 @@ func apiSlug(r *http.Request, notFound error) (string, error) {
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 	serveAPIList(s, w, r, nil, func(url.Values) ([]policy.DocumentSummary, error) {
 		return s.store.Documents(r.Context(), policy.DocumentFilter{Today: s.today()})
-	}, func(d policy.DocumentSummary) apiDocumentSummary { return toAPIDocumentSummary(i18n.From(r.Context()), d) })
+	}, func(d policy.DocumentSummary) apiDocumentSummary {
+		return toAPIDocumentSummary(i18n.From(r.Context()), d)
+	})
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
