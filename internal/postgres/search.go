@@ -214,7 +214,7 @@ var searchQueries = map[policy.SearchKind]string{
 		SELECT %[1]s AS phrase, e.slug, e.kind, e.name, coalesce(e.full_name, ''),
 		       coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a
 		                 WHERE a.entity_id = e.id AND a.alias <> e.name), '{}'),
-		       count(*) OVER ()
+		       coalesce(e.name_en, ''), count(*) OVER ()
 		FROM entities e WHERE %[2]s
 		ORDER BY search_normalize(e.name) = search_normalize(%[3]s) DESC, phrase DESC, char_length(e.name), e.name
 		%[4]s`,
@@ -348,6 +348,6 @@ var scanners = map[policy.SearchKind]hitScanner{
 	},
 	policy.HitEntity: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		e := &h.Entity
-		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, total)
+		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, &e.NameEN, total)
 	},
 }
