@@ -13,6 +13,7 @@ type CommitmentForm struct {
 	Title      string // a new version's figures may make the old title wrong
 	Kind       string // a correction of how the commitment was read
 	Strength   string
+	TitleEN    string
 	Status     string
 	Progress   string
 	Lead       []string // entity slugs
@@ -25,7 +26,7 @@ type CommitmentForm struct {
 
 // FormOf fills the edit form with a commitment's current values.
 func FormOf(c policy.Commitment) CommitmentForm {
-	f := CommitmentForm{Title: c.Title, Kind: string(c.Kind), Strength: string(c.Strength), Status: string(c.Status), TimeFrame: c.TimeFrame, PublicNote: c.PublicNote, Version: c.Version}
+	f := CommitmentForm{Title: c.Title, TitleEN: c.TitleEN, Kind: string(c.Kind), Strength: string(c.Strength), Status: string(c.Status), TimeFrame: c.TimeFrame, PublicNote: c.PublicNote, Version: c.Version}
 	if c.Progress != nil {
 		f.Progress = strconv.Itoa(*c.Progress)
 	}

@@ -42,6 +42,10 @@ type Document struct {
 	// Grade is a reply's handling grade (办理结果), one of Grades, or empty
 	// when neither the text nor staff give one.
 	Grade Grade
+	// TitleEN and ShortTitleEN are the portal's English translations of the
+	// titles, empty when there is none; the Chinese stays authoritative.
+	TitleEN      string
+	ShortTitleEN string
 }
 
 // Draft reports whether d is not published yet.
@@ -88,6 +92,7 @@ type Section struct {
 	Kind     SectionKind
 	Label    string // as numbered in the text: 一, (一), 一是
 	Title    string
+	TitleEN  string // the portal's English translation of Title, empty when none
 	Anchor   string
 	Theme    *Theme // top-level sections only
 	Start    TextPoint
@@ -147,10 +152,12 @@ func (p Paragraph) Anchor() string { return "p" + strconv.Itoa(p.Seq) }
 type Place struct {
 	DocumentSlug  string
 	DocumentTitle string
-	ParagraphSeq  int
-	ParagraphText string
-	Start, End    int
-	DocumentDraft bool // the document is not published yet (only staff see it)
+	// DocumentTitleEN is the document's English title, empty when none.
+	DocumentTitleEN string
+	ParagraphSeq    int
+	ParagraphText   string
+	Start, End      int
+	DocumentDraft   bool // the document is not published yet (only staff see it)
 }
 
 // Anchor is the paragraph's fragment id.
@@ -185,6 +192,7 @@ type Commitment struct {
 	Quote       string
 	Position    int
 	Title       string
+	TitleEN     string // the portal's English translation of Title, empty when none
 	Kind        CommitmentKind
 	Strength    Strength
 	Status      Status // as the responsible unit claims it
@@ -264,6 +272,7 @@ type Entity struct {
 	Slug        string
 	Kind        EntityKind
 	Name        string
+	NameEN      string // the portal's English name, empty when none
 	FullName    string
 	Description string
 	Parent      *Entity

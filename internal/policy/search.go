@@ -126,6 +126,10 @@ type SearchGroup struct {
 type SearchResults struct {
 	Query  SearchQuery
 	Groups []SearchGroup
+	// Typed is the query as typed when English words in it were searched
+	// as the Chinese they stand for (lithium as 锂): Query is then what was
+	// searched. Empty when nothing was translated.
+	Typed string
 }
 
 // Total is the number of results of every kind.

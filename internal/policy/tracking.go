@@ -29,9 +29,12 @@ type ProgressUpdate struct {
 
 // CommitmentEdit is what staff may change on a commitment through its form.
 type CommitmentEdit struct {
-	Title      string         // blank keeps the title
-	Kind       CommitmentKind // blank keeps the kind
-	Strength   Strength       // blank keeps the strength
+	Title    string         // blank keeps the title
+	Kind     CommitmentKind // blank keeps the kind
+	Strength Strength       // blank keeps the strength
+	// TitleEN is the English title, blank to have none; nil keeps it (a
+	// client that does not send the field changes nothing).
+	TitleEN    *string
 	Status     Status
 	Progress   *int
 	Lead       []string // entity slugs
@@ -76,6 +79,7 @@ type NewPart struct {
 // and after a change. Units are kept by name, as they were at the time.
 type CommitmentState struct {
 	Title           string   `json:"title"`
+	TitleEN         string   `json:"title_en,omitempty"`
 	Quote           string   `json:"quote"`
 	Kind            string   `json:"kind"`
 	Strength        string   `json:"strength"`
@@ -119,6 +123,7 @@ func (s *CommitmentState) Fields() []Field {
 	}
 	return []Field{
 		{"title", "标题", s.Title},
+		{"title_en", "英文标题", s.TitleEN},
 		{"quote", "原文", s.Quote},
 		{"kind", "类型", s.Kind},
 		{"strength", "承诺力度", s.Strength},

@@ -31,18 +31,18 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		return err
 	}
 	b.Queue(`
-		SELECT DISTINCT e.id, e.slug, e.kind, e.name
+		SELECT DISTINCT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') AS name_en
 		FROM commitments c
 		JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
 		JOIN entities e ON e.id = m.entity_id
 		WHERE c.id = $1
 		UNION
-		SELECT e.id, e.slug, e.kind, e.name FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
 		ORDER BY kind, name`, id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Entities, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
 			var e policy.Entity
-			return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name)
+			return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.NameEN)
 		})
 		return err
 	}
@@ -61,17 +61,17 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		         SELECT u.commitment_id, u.entity_id
 		         FROM mine JOIN commitment_units u ON u.entity_id = mine.entity_id
 		         WHERE u.commitment_id <> $1)
-		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared
+		SELECT o.id, o.position, o.title, o.status, count(DISTINCT entity_id) AS shared, coalesce(o.title_en, '')
 		FROM theirs JOIN commitments o ON o.id = theirs.commitment_id
 		WHERE o.withdrawn_at IS NULL AND `+visibleDocument(ctx, "o.document_id")+`
-		GROUP BY o.id, o.position, o.title, o.status
+		GROUP BY o.id, o.position, o.title, o.status, o.title_en
 		ORDER BY shared DESC, o.position
 		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Related, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Commitment, error) {
 			var o policy.Commitment
 			var shared int
-			return o, r.Scan(&o.ID, &o.Position, &o.Title, &o.Status, &shared)
+			return o, r.Scan(&o.ID, &o.Position, &o.Title, &o.Status, &shared, &o.TitleEN)
 		})
 		return err
 	}

@@ -73,6 +73,14 @@ func setUnits(ctx context.Context, tx pgx.Tx, id int64, lead, support []string) 
 	return nil
 }
 
+// deref is the string p points to, or "".
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 // UpdateCommitment saves an edit made on a form loaded at version, with its
 // audit record, in one transaction. A stale version gets policy.ErrStale, a
 // withdrawn commitment policy.ErrWithdrawn; either changes nothing.
@@ -101,8 +109,10 @@ func (s *Store) applyEdit(ctx context.Context, tx pgx.Tx, a policy.Actor, id int
 		UPDATE commitments SET status = $2, progress = $3, time_frame = nullif($4, ''), due_on = $5, public_note = nullif($6, ''),
 		       title = coalesce(nullif($7, ''), title),
 		       kind = coalesce(nullif($8, ''), kind), strength = coalesce(nullif($9, ''), strength),
+		       title_en = CASE WHEN $10::boolean THEN nullif($11, '') ELSE title_en END,
 		       status_basis = CASE WHEN status = $2 THEN status_basis END -- the reply's word no longer supports another status
-		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title, string(e.Kind), string(e.Strength))
+		WHERE id = $1`, id, e.Status, e.Progress, e.TimeFrame, e.DueOn, e.PublicNote, e.Title, string(e.Kind), string(e.Strength),
+		e.TitleEN != nil, deref(e.TitleEN))
 	if err != nil {
 		return false, err
 	}

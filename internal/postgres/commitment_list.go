@@ -253,15 +253,15 @@ func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter)
 // LeadUnits lists the entities that lead at least one commitment, for the filter.
 func (s *Store) LeadUnits(ctx context.Context) ([]policy.Entity, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT e.slug, e.name, count(*) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		SELECT e.slug, e.name, count(*), coalesce(e.name_en, '') FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		JOIN commitments c ON c.id = u.commitment_id
-		WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND `+visibleDocument(ctx, "c.document_id")+` GROUP BY e.slug, e.name ORDER BY count(*) DESC, e.name`)
+		WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND `+visibleDocument(ctx, "c.document_id")+` GROUP BY e.slug, e.name, e.name_en ORDER BY count(*) DESC, e.name`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
 		var e policy.Entity
-		return e, r.Scan(&e.Slug, &e.Name, &e.Mentions)
+		return e, r.Scan(&e.Slug, &e.Name, &e.Mentions, &e.NameEN)
 	})
 }
 

@@ -85,7 +85,7 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division, 
 		out[i].Division = d
 		facts := &out[i]
 		b.Queue(areaSQL+`
-			SELECT e.slug, e.kind, e.name, `+mentionCount(ctx, "e")+`
+			SELECT e.slug, e.kind, e.name, `+mentionCount(ctx, "e")+`, coalesce(e.name_en, '')
 			FROM entities e JOIN area USING (id)
 			WHERE e.kind IN ('region', 'park')
 			ORDER BY e.kind DESC, array_position($1::text[], e.slug), e.name`, d.Regions, d.Places).
@@ -93,7 +93,7 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division, 
 			rows, _ := br.Query()
 			es, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
 				var e policy.Entity
-				return e, r.Scan(&e.Slug, &e.Kind, &e.Name, &e.Mentions)
+				return e, r.Scan(&e.Slug, &e.Kind, &e.Name, &e.Mentions, &e.NameEN)
 			})
 			for _, e := range es {
 				if e.Kind == "park" {

@@ -139,7 +139,7 @@ func buildTree(all []*policy.Section) []*policy.Section {
 const sectionsSQL = `
 	SELECT x.id, coalesce(x.parent_id, 0), x.position, x.kind, x.label, x.title, x.anchor,
 	       coalesce(x.theme_key, ''), coalesce(t.name_zh, ''), coalesce(t.name_en, ''),
-	       ps.seq, x.start_offset, pe.seq, x.end_offset
+	       ps.seq, x.start_offset, pe.seq, x.end_offset, coalesce(x.title_en, '')
 	FROM sections x
 	JOIN paragraphs ps ON ps.id = x.start_paragraph_id
 	JOIN paragraphs pe ON pe.id = x.end_paragraph_id
@@ -149,7 +149,7 @@ func scanSection(r pgx.CollectableRow) (*policy.Section, error) {
 	var s policy.Section
 	var th policy.Theme
 	err := r.Scan(&s.ID, &s.ParentID, &s.Position, &s.Kind, &s.Label, &s.Title, &s.Anchor,
-		&th.Key, &th.NameZH, &th.NameEN, &s.Start.ParagraphSeq, &s.Start.Offset, &s.End.ParagraphSeq, &s.End.Offset)
+		&th.Key, &th.NameZH, &th.NameEN, &s.Start.ParagraphSeq, &s.Start.Offset, &s.End.ParagraphSeq, &s.End.Offset, &s.TitleEN)
 	if th.Key != "" {
 		s.Theme = &th
 	}
@@ -159,7 +159,7 @@ func scanSection(r pgx.CollectableRow) (*policy.Section, error) {
 const linksSQL = `
 	SELECT l.relation, f.slug, f.title, f.kind, coalesce(f.doc_number, ''), f.published_at,
 	       t.slug, t.title, t.kind, coalesce(t.doc_number, ''), t.published_at,
-	       p.seq, p.text, l.start_offset, l.end_offset
+	       p.seq, p.text, l.start_offset, l.end_offset, coalesce(f.title_en, ''), coalesce(t.title_en, '')
 	FROM document_links l
 	JOIN documents f ON f.id = l.from_document_id
 	JOIN documents t ON t.id = l.to_document_id
@@ -170,9 +170,10 @@ func scanLink(r pgx.CollectableRow) (policy.DocumentLink, error) {
 	var seq, start, end *int
 	var text *string
 	err := r.Scan(&l.Relation, &l.From.Slug, &l.From.Title, &l.From.Kind, &l.From.DocNumber, &l.From.PublishedAt,
-		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &l.To.PublishedAt, &seq, &text, &start, &end)
+		&l.To.Slug, &l.To.Title, &l.To.Kind, &l.To.DocNumber, &l.To.PublishedAt, &seq, &text, &start, &end,
+		&l.From.TitleEN, &l.To.TitleEN)
 	if seq != nil {
-		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, ParagraphSeq: *seq,
+		l.Place = &policy.Place{DocumentSlug: l.From.Slug, DocumentTitle: l.From.Title, DocumentTitleEN: l.From.TitleEN, ParagraphSeq: *seq,
 			ParagraphText: *text, Start: *start, End: *end}
 	}
 	return l, err

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -33,6 +35,13 @@ func (s *Store) search(ctx context.Context, q policy.SearchQuery, kinds []policy
 	if q.Empty() {
 		return res, nil
 	}
+	zh, err := s.chineseQuery(ctx, q)
+	if err != nil {
+		return res, err
+	}
+	if !slices.Equal(zh.Terms, q.Terms) {
+		res.Query, res.Typed, q = zh, q.Text, zh
+	}
 	// The kinds are independent: asking them on separate connections at once
 	// makes the slowest, not the sum, the wait.
 	groups := make([]policy.SearchGroup, len(kinds))
@@ -49,6 +58,58 @@ func (s *Store) search(ctx context.Context, q policy.SearchQuery, kinds []policy
 	}
 	res.Groups = groups
 	return res, nil
+}
+
+// chineseQuery is q with its English words replaced by the Chinese they
+// stand for, so that an English reader finds what the Chinese finds: the
+// English names of entities (lithium → 锂, CATL → 宁德时代) and the words of
+// search_terms_en (Guiyang → 贵阳), compared as search_normalize compares
+// text. The whole query is tried first (lithium-ion batteries, two words),
+// then each term; a term holding a Chinese character is left as typed.
+func (s *Store) chineseQuery(ctx context.Context, q policy.SearchQuery) (policy.SearchQuery, error) {
+	whole := strings.Join(q.Terms, " ")
+	keys := []string{whole}
+	for _, t := range q.Terms {
+		if !hasHan(t) {
+			keys = append(keys, t)
+		}
+	}
+	if hasHan(whole) && len(keys) == 1 {
+		return q, nil
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT DISTINCT ON (k) k, zh FROM (
+		    SELECT search_normalize(name_en) AS k, name AS zh, 1 AS pref FROM entities WHERE name_en IS NOT NULL
+		    UNION ALL
+		    SELECT term, term_zh, 2 FROM search_terms_en) t
+		WHERE k = ANY (ARRAY(SELECT search_normalize(x) FROM unnest($1::text[]) x))
+		ORDER BY k, pref, zh`, keys)
+	if err != nil {
+		return q, err
+	}
+	found := map[string]string{}
+	var k, zh string
+	if _, err := pgx.ForEachRow(rows, []any{&k, &zh}, func() error { found[k] = zh; return nil }); err != nil {
+		return q, err
+	}
+	if zh, ok := found[policy.FoldSearch(whole)]; ok && len(q.Terms) > 1 {
+		return policy.SearchQuery{Text: zh, Terms: []string{zh}}, nil
+	}
+	var out policy.SearchQuery
+	for _, t := range q.Terms {
+		if zh, ok := found[policy.FoldSearch(t)]; ok && !hasHan(t) {
+			t = zh
+		}
+		if !slices.Contains(out.Terms, t) {
+			out.Terms = append(out.Terms, t)
+		}
+	}
+	out.Text = strings.Join(out.Terms, " ")
+	return out, nil
+}
+
+func hasHan(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) }) >= 0
 }
 
 // walkThreshold is the number of hits from which a single-term search of
@@ -153,7 +214,7 @@ var searchQueries = map[policy.SearchKind]string{
 		SELECT %[1]s AS phrase, e.slug, e.kind, e.name, coalesce(e.full_name, ''),
 		       coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM entity_aliases a
 		                 WHERE a.entity_id = e.id AND a.alias <> e.name), '{}'),
-		       count(*) OVER ()
+		       coalesce(e.name_en, ''), count(*) OVER ()
 		FROM entities e WHERE %[2]s
 		ORDER BY search_normalize(e.name) = search_normalize(%[3]s) DESC, phrase DESC, char_length(e.name), e.name
 		%[4]s`,
@@ -287,6 +348,6 @@ var scanners = map[policy.SearchKind]hitScanner{
 	},
 	policy.HitEntity: func(rows pgx.Rows, h *policy.SearchHit, total *int) error {
 		e := &h.Entity
-		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, total)
+		return rows.Scan(&h.Phrase, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.Aliases, &e.NameEN, total)
 	},
 }

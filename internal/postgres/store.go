@@ -37,13 +37,14 @@ const documentColumns = `d.id, d.slug, d.kind, coalesce(d.genre, ''), d.title, c
 	coalesce(d.doc_number, ''), coalesce(d.index_number, ''), coalesce(d.info_category, ''), coalesce(d.issuer, ''),
 	coalesce(d.addressee, ''), coalesce(d.proposer, ''), coalesce(d.proposal_no, ''), coalesce(d.session_name, ''),
 	d.signed_on, d.generated_at, coalesce(d.disclosure, ''), coalesce(d.validity, ''),
-	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic, d.published_at, coalesce(d.reply_class, '')`
+	coalesce(d.contact_person, ''), coalesce(d.contact_phone, ''), coalesce(d.source_name, ''), d.synthetic, d.published_at, coalesce(d.reply_class, ''),
+	coalesce(d.title_en, ''), coalesce(d.short_title_en, '')`
 
 func documentDest(d *policy.Document) []any {
 	return []any{&d.ID, &d.Slug, &d.Kind, &d.Genre, &d.Title, &d.ShortTitle, &d.DocNumber, &d.IndexNumber,
 		&d.InfoCategory, &d.Issuer, &d.Addressee, &d.Proposer, &d.ProposalNo, &d.SessionName,
 		&d.SignedOn, &d.GeneratedAt, &d.Disclosure, &d.Validity, &d.ContactPerson, &d.ContactPhone,
-		&d.SourceName, &d.Synthetic, &d.PublishedAt, &d.Grade}
+		&d.SourceName, &d.Synthetic, &d.PublishedAt, &d.Grade, &d.TitleEN, &d.ShortTitleEN}
 }
 
 // commitmentColumns are a commitment's columns with its document, sections,
@@ -56,14 +57,15 @@ const commitmentColumns = `
 	x.id, x.anchor, x.kind, x.label, x.title,
 	top.id, top.anchor, top.label, top.title, coalesce(top.theme_key, ''), coalesce(t.name_zh, ''), coalesce(t.name_en, ''),
 	p.seq, p.text, c.start_offset, c.end_offset,
-	coalesce((SELECT array_agg(e.slug || '|' || e.name ORDER BY e.name) FROM commitment_units u
+	coalesce((SELECT array_agg(e.slug || '|' || e.name || '|' || coalesce(e.name_en, '') ORDER BY e.name) FROM commitment_units u
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'lead'), '{}'),
-	coalesce((SELECT array_agg(e.slug || '|' || e.name ORDER BY e.name) FROM commitment_units u
+	coalesce((SELECT array_agg(e.slug || '|' || e.name || '|' || coalesce(e.name_en, '') ORDER BY e.name) FROM commitment_units u
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'support'), '{}'),
 	coalesce(c.anchor_review, ''), coalesce(c.previous_quote, ''),
 	coalesce(c.parent_id, 0), c.progress_source,
 	(SELECT count(*) FROM commitments k WHERE k.parent_id = c.id AND k.withdrawn_at IS NULL),
-	coalesce(c.verified_status, ''), c.verified_at, c.created_at`
+	coalesce(c.verified_status, ''), c.verified_at, c.created_at,
+	coalesce(c.title_en, ''), coalesce(d.title_en, ''), coalesce(d.short_title_en, ''), coalesce(x.title_en, ''), coalesce(top.title_en, '')`
 
 // The top section is found by walking up from the commitment's own section;
 // the view section_roots walks every section of every document first, which
@@ -95,7 +97,8 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 		&c.TopSection.ID, &c.TopSection.Anchor, &c.TopSection.Label, &c.TopSection.Title, &themeKey, &themeName, &themeNameEN,
 		&c.Place.ParagraphSeq, &c.Place.ParagraphText, &c.Place.Start, &c.Place.End, &lead, &support,
 		&c.AnchorReview, &c.PreviousQuote, &c.ParentID, &c.ProgressSource, &c.PartCount,
-		&c.VerifiedStatus, &c.VerifiedAt, &c.CreatedAt)
+		&c.VerifiedStatus, &c.VerifiedAt, &c.CreatedAt,
+		&c.TitleEN, &c.Document.TitleEN, &c.Document.ShortTitleEN, &c.Section.TitleEN, &c.TopSection.TitleEN)
 	if progress != nil {
 		v := int(*progress)
 		c.Progress = &v
@@ -104,7 +107,7 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 	if themeKey != "" {
 		c.TopSection.Theme = &policy.Theme{Key: themeKey, NameZH: themeName, NameEN: themeNameEN}
 	}
-	c.Place.DocumentSlug, c.Place.DocumentTitle = c.Document.Slug, c.Document.Title
+	c.Place.DocumentSlug, c.Place.DocumentTitle, c.Place.DocumentTitleEN = c.Document.Slug, c.Document.Title, c.Document.TitleEN
 	c.Lead, c.Support = unitList(lead), unitList(support)
 	return c, err
 }
@@ -112,8 +115,9 @@ func scanCommitment(r pgx.CollectableRow) (policy.Commitment, error) {
 func unitList(pairs []string) []policy.Entity {
 	out := make([]policy.Entity, 0, len(pairs))
 	for _, p := range pairs {
-		slug, name, _ := strings.Cut(p, "|")
-		out = append(out, policy.Entity{Slug: slug, Name: name})
+		slug, rest, _ := strings.Cut(p, "|")
+		name, nameEN, _ := strings.Cut(rest, "|")
+		out = append(out, policy.Entity{Slug: slug, Name: name, NameEN: nameEN})
 	}
 	return out
 }

@@ -299,7 +299,9 @@ func apiSlug(r *http.Request, notFound error) (string, error) {
 func (s *Server) apiDocuments(w http.ResponseWriter, r *http.Request) {
 	serveAPIList(s, w, r, nil, func(url.Values) ([]policy.DocumentSummary, error) {
 		return s.store.Documents(r.Context(), policy.DocumentFilter{Today: s.today()})
-	}, toAPIDocumentSummary)
+	}, func(d policy.DocumentSummary) apiDocumentSummary {
+		return toAPIDocumentSummary(i18n.From(r.Context()), d)
+	})
 }
 
 func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
@@ -333,7 +335,7 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, toAPIDocument(fd, figures, mentions, policy.PublicCommitments(commitments)))
+	s.writeJSON(w, r, toAPIDocument(i18n.From(ctx), fd, figures, mentions, policy.PublicCommitments(commitments)))
 }
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
@@ -363,7 +365,7 @@ func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeJSON(w, r, apiList[apiCommitment]{convertAll(policy.PublicCommitments(list), func(c policy.Commitment) apiCommitment {
-		out := toAPICommitment(c)
+		out := toAPICommitment(i18n.From(r.Context()), c)
 		out.Timeliness = string(c.TimelinessOn(cq.filter.Today))
 		return out
 	}), pageMeta(r, total, p)})
@@ -393,7 +395,7 @@ func (s *Server) apiCommitment(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	d := toAPICommitmentDetail(c, updates)
+	d := toAPICommitmentDetail(i18n.From(r.Context()), c, updates)
 	d.Timeliness = string(c.TimelinessOn(s.todayFor(r)))
 	s.writeJSON(w, r, d)
 }
@@ -410,7 +412,7 @@ func (s *Server) apiEntities(w http.ResponseWriter, r *http.Request) {
 			kinds = append(kinds, policy.EntityKind(k))
 		}
 		return s.store.Entities(r.Context(), kinds...)
-	}, toAPIEntity)
+	}, func(e policy.Entity) apiEntity { return toAPIEntity(i18n.From(r.Context()), e) })
 }
 
 func (s *Server) apiEntity(w http.ResponseWriter, r *http.Request) {
@@ -424,5 +426,5 @@ func (s *Server) apiEntity(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, toAPIEntityDetail(e))
+	s.writeJSON(w, r, toAPIEntityDetail(i18n.From(r.Context()), e))
 }

@@ -228,6 +228,7 @@ type apiEntityRef struct {
 	Kind     string `json:"kind"`
 	KindName string `json:"kind_name"`
 	Name     string `json:"name"`
+	NameEN   string `json:"name_en,omitempty"` // the portal's English name, where there is one
 }
 
 type apiLink struct {
@@ -282,9 +283,9 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func toAPIDocumentMeta(d policy.Document) apiDocumentMeta {
+func toAPIDocumentMeta(l *i18n.Localizer, d policy.Document) apiDocumentMeta {
 	m := apiDocumentMeta{
-		Slug: d.Slug, Kind: string(d.Kind), KindName: d.Kind.Name(), Genre: d.Genre, Title: d.Title, ShortTitle: d.ShortTitle,
+		Slug: d.Slug, Kind: string(d.Kind), KindName: vocabName(l, "dkind.", string(d.Kind), d.Kind.Name()), Genre: d.Genre, Title: d.Title, ShortTitle: d.ShortTitle,
 		DocNumber: d.DocNumber, IndexNumber: d.IndexNumber, InfoCategory: d.InfoCategory, Issuer: d.Issuer,
 		Addressee: d.Addressee, Proposer: d.Proposer, ProposalNo: d.ProposalNo, SessionName: d.SessionName,
 		SignedOn: dateString(d.SignedOn), Disclosure: d.Disclosure, Validity: d.Validity,
@@ -298,8 +299,8 @@ func toAPIDocumentMeta(d policy.Document) apiDocumentMeta {
 	return m
 }
 
-func toAPIDocumentSummary(d policy.DocumentSummary) apiDocumentSummary {
-	return apiDocumentSummary{toAPIDocumentMeta(d.Document), apiDocumentCounts{
+func toAPIDocumentSummary(l *i18n.Localizer, d policy.DocumentSummary) apiDocumentSummary {
+	return apiDocumentSummary{toAPIDocumentMeta(l, d.Document), apiDocumentCounts{
 		d.Paragraphs, d.Sections, d.Commitments, d.Figures, d.Entities, d.CitedBy, d.Completed, d.Overdue}, d.UpdatedAt.UTC()}
 }
 
@@ -342,7 +343,7 @@ func toAPILinks(ls []policy.DocumentLink, incoming bool) []apiLink {
 	return out
 }
 
-func toAPIDocument(fd *policy.FullDocument, figures []policy.Figure, mentions []postgres.Mention, cs []policy.Commitment) apiDocument {
+func toAPIDocument(l *i18n.Localizer, fd *policy.FullDocument, figures []policy.Figure, mentions []postgres.Mention, cs []policy.Commitment) apiDocument {
 	anchors := map[int64]string{}
 	var walk func([]*policy.Section)
 	walk = func(ss []*policy.Section) {
@@ -353,7 +354,7 @@ func toAPIDocument(fd *policy.FullDocument, figures []policy.Figure, mentions []
 	}
 	walk(fd.Sections)
 	d := apiDocument{
-		apiDocumentMeta: toAPIDocumentMeta(fd.Document),
+		apiDocumentMeta: toAPIDocumentMeta(l, fd.Document),
 		Sections:        toAPISections(fd.Slug, fd.Sections),
 		Paragraphs:      make([]apiParagraph, 0, len(fd.Paragraphs)),
 		Commitments:     make([]apiCommitment, 0, len(cs)),
@@ -366,13 +367,13 @@ func toAPIDocument(fd *policy.FullDocument, figures []policy.Figure, mentions []
 		d.Paragraphs = append(d.Paragraphs, apiParagraph{p.Seq, string(p.Role), anchors[p.SectionID], p.Text})
 	}
 	for _, c := range cs {
-		d.Commitments = append(d.Commitments, toAPICommitment(c))
+		d.Commitments = append(d.Commitments, toAPICommitment(l, c))
 	}
 	for _, f := range figures {
-		d.Figures = append(d.Figures, toAPIFigure(f))
+		d.Figures = append(d.Figures, toAPIFigure(l, f))
 	}
 	for _, m := range mentions {
-		d.Mentions = append(d.Mentions, apiMention{toAPIEntityRef(m.Entity), m.Quote, apiSpan{m.Place.ParagraphSeq, m.Place.Start, m.Place.End}})
+		d.Mentions = append(d.Mentions, apiMention{toAPIEntityRef(l, m.Entity), m.Quote, apiSpan{m.Place.ParagraphSeq, m.Place.Start, m.Place.End}})
 	}
 	return d
 }
@@ -389,7 +390,7 @@ func toAPIRefs(es []policy.Entity) []apiRef {
 	return out
 }
 
-func toAPICommitment(c policy.Commitment) apiCommitment {
+func toAPICommitment(l *i18n.Localizer, c policy.Commitment) apiCommitment {
 	id := strconv.FormatInt(c.ID, 10)
 	top := toAPISectionRef(c.TopSection)
 	if top.Theme != nil {
@@ -397,8 +398,8 @@ func toAPICommitment(c policy.Commitment) apiCommitment {
 	}
 	a := apiCommitment{
 		ID: c.ID, Label: c.Label(), Position: c.Position, Title: c.Title, Quote: c.Quote,
-		Kind: string(c.Kind), KindName: c.Kind.Name(), Strength: string(c.Strength), StrengthName: c.Strength.Name(),
-		Status: string(c.Status), StatusName: c.Status.Name(), StatusBasis: c.StatusBasis, Progress: c.Progress,
+		Kind: string(c.Kind), KindName: vocabName(l, "ckind.", string(c.Kind), c.Kind.Name()), Strength: string(c.Strength), StrengthName: vocabName(l, "strength.", string(c.Strength), c.Strength.Name()),
+		Status: string(c.Status), StatusName: vocabName(l, "status.", string(c.Status), c.Status.Name()), StatusBasis: c.StatusBasis, Progress: c.Progress,
 		TimeFrame: c.TimeFrame, PeriodStart: dateString(c.PeriodStart), PeriodEnd: dateString(c.PeriodEnd),
 		DueOn: dateString(c.DueOn), PublicNote: c.PublicNote, UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
 		Document: toAPIDocRef(c.Document), Section: toAPISectionRef(c.Section), TopSection: top,
@@ -418,9 +419,9 @@ func toAPICommitment(c policy.Commitment) apiCommitment {
 	return a
 }
 
-func toAPICommitmentDetail(c policy.Commitment, updates []policy.ProgressUpdate) apiCommitmentDetail {
+func toAPICommitmentDetail(l *i18n.Localizer, c policy.Commitment, updates []policy.ProgressUpdate) apiCommitmentDetail {
 	d := apiCommitmentDetail{
-		apiCommitment: toAPICommitment(c),
+		apiCommitment: toAPICommitment(l, c),
 		Figures:       make([]apiFigure, 0, len(c.Figures)),
 		Entities:      make([]apiEntityRef, 0, len(c.Entities)),
 		Related:       make([]apiRelated, 0, len(c.Related)),
@@ -430,13 +431,13 @@ func toAPICommitmentDetail(c policy.Commitment, updates []policy.ProgressUpdate)
 		ParagraphText: paragraphText(c),
 	}
 	for _, f := range c.Figures {
-		d.Figures = append(d.Figures, toAPIFigure(f))
+		d.Figures = append(d.Figures, toAPIFigure(l, f))
 	}
 	for _, e := range c.Entities {
-		d.Entities = append(d.Entities, toAPIEntityRef(e))
+		d.Entities = append(d.Entities, toAPIEntityRef(l, e))
 	}
 	for _, o := range c.Related {
-		d.Related = append(d.Related, apiRelated{o.ID, o.Label(), o.Title, string(o.Status), o.Status.Name(),
+		d.Related = append(d.Related, apiRelated{o.ID, o.Label(), o.Title, string(o.Status), vocabName(l, "status.", string(o.Status), o.Status.Name()),
 			"/api/v1/commitments/" + strconv.FormatInt(o.ID, 10)})
 	}
 	for _, u := range updates {
@@ -444,7 +445,7 @@ func toAPICommitmentDetail(c policy.Commitment, updates []policy.ProgressUpdate)
 			continue // the store gives the public only public updates; never rely on it alone
 		}
 		a := apiUpdate{ID: u.ID, HappenedOn: u.HappenedOn.Format(time.DateOnly), Status: string(u.Status),
-			StatusName: u.Status.Name(), Progress: u.Progress, Note: u.Note, EvidenceURL: u.EvidenceURL,
+			StatusName: vocabName(l, "status.", string(u.Status), u.Status.Name()), Progress: u.Progress, Note: u.Note, EvidenceURL: u.EvidenceURL,
 			CreatedAt: u.CreatedAt.UTC().Format(time.RFC3339)}
 		if u.Signed && u.Author != "" {
 			a.Author = &u.Author
@@ -454,24 +455,24 @@ func toAPICommitmentDetail(c policy.Commitment, updates []policy.ProgressUpdate)
 	return d
 }
 
-func toAPIFigure(f policy.Figure) apiFigure {
-	return apiFigure{Quote: f.Quote, Kind: string(f.Kind), KindName: f.Kind.Name(), Value: f.Value, Unit: f.Unit,
-		BaseValue: f.BaseValue, BaseUnit: f.BaseUnit, Qualifier: f.Qualifier, QualifierName: policy.QualifierName(f.Qualifier),
+func toAPIFigure(l *i18n.Localizer, f policy.Figure) apiFigure {
+	return apiFigure{Quote: f.Quote, Kind: string(f.Kind), KindName: vocabName(l, "fkind.", string(f.Kind), f.Kind.Name()), Value: f.Value, Unit: f.Unit,
+		BaseValue: f.BaseValue, BaseUnit: f.BaseUnit, Qualifier: f.Qualifier, QualifierName: qualifierName(l, f.Qualifier),
 		Measure: f.Measure, Period: f.Period, DocumentSlug: f.Place.DocumentSlug,
 		Place: apiSpan{f.Place.ParagraphSeq, f.Place.Start, f.Place.End}}
 }
 
-func toAPIEntityRef(e policy.Entity) apiEntityRef {
-	return apiEntityRef{e.Slug, string(e.Kind), e.Kind.Name(), e.Name}
+func toAPIEntityRef(l *i18n.Localizer, e policy.Entity) apiEntityRef {
+	return apiEntityRef{e.Slug, string(e.Kind), vocabName(l, "ekind1.", string(e.Kind), e.Kind.Name()), e.Name, e.NameEN}
 }
 
-func toAPIEntity(e policy.Entity) apiEntity {
-	return apiEntity{toAPIEntityRef(e), e.FullName, e.Description, e.Mentions, "/entities/" + e.Slug, "/api/v1/entities/" + e.Slug}
+func toAPIEntity(l *i18n.Localizer, e policy.Entity) apiEntity {
+	return apiEntity{toAPIEntityRef(l, e), e.FullName, e.Description, e.Mentions, "/entities/" + e.Slug, "/api/v1/entities/" + e.Slug}
 }
 
-func toAPIEntityDetail(e *policy.EntityPage) apiEntityDetail {
+func toAPIEntityDetail(l *i18n.Localizer, e *policy.EntityPage) apiEntityDetail {
 	d := apiEntityDetail{
-		apiEntityRef: toAPIEntityRef(e.Entity), FullName: e.FullName, Description: e.Description,
+		apiEntityRef: toAPIEntityRef(l, e.Entity), FullName: e.FullName, Description: e.Description,
 		Aliases: nonNil(e.Aliases), Children: make([]apiEntityRef, 0, len(e.Children)),
 		Mentions: make([]apiPlace, 0, len(e.Places)), Commitments: make([]apiCommitment, 0, len(e.Commitments)),
 		MentionTotal: e.PlaceTotal, CommitmentTotal: e.CommitmentTotal, URL: "/entities/" + e.Slug,
@@ -480,7 +481,7 @@ func toAPIEntityDetail(e *policy.EntityPage) apiEntityDetail {
 		d.Parent = &apiRef{e.Parent.Slug, e.Parent.Name}
 	}
 	for _, c := range e.Children {
-		d.Children = append(d.Children, toAPIEntityRef(c))
+		d.Children = append(d.Children, toAPIEntityRef(l, c))
 	}
 	for _, p := range e.Places {
 		_, quote, _ := p.Context(0)
@@ -488,7 +489,7 @@ func toAPIEntityDetail(e *policy.EntityPage) apiEntityDetail {
 			apiSpan{p.ParagraphSeq, p.Start, p.End}})
 	}
 	for _, c := range e.Commitments {
-		d.Commitments = append(d.Commitments, toAPICommitment(c))
+		d.Commitments = append(d.Commitments, toAPICommitment(l, c))
 	}
 	return d
 }
@@ -500,4 +501,22 @@ func paragraphText(c policy.Commitment) *string {
 		return nil
 	}
 	return &c.Place.ParagraphText
+}
+
+// vocabName names a coded value in the request's language: the catalogue's
+// English for English requests, the Chinese name otherwise (as the API
+// always gave it).
+func vocabName(l *i18n.Localizer, prefix, code, zh string) string {
+	if l.English() && i18n.Has(prefix+code) {
+		return l.T(prefix + code)
+	}
+	return zh
+}
+
+// qualifierName reads a figure's qualifier in the request's language.
+func qualifierName(l *i18n.Localizer, q string) string {
+	if l.English() {
+		return map[string]string{"more_than": "more than", "order_of": "order of magnitude"}[q]
+	}
+	return policy.QualifierName(q)
 }

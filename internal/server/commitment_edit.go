@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode"
 
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -27,7 +29,7 @@ func (s *Server) showEditCommitment(w http.ResponseWriter, r *http.Request) {
 		// Typed before the session ended: shown as typed, at the version it was
 		// loaded at, so that saving it over a newer version is still a conflict.
 		r.PostForm = kept
-		f, _, _ = parseCommitmentForm(r, unitNames(units))
+		f, _, _ = parseCommitmentForm(r, unitNames(units, i18n.From(r.Context()).English()))
 		f.Version, _ = formVersion(kept)
 	}
 	s.render(w, r, http.StatusOK, web.EditCommitmentPage(web.EditView{Commitment: c, Form: f, Units: units, ForReview: s.mustReview(r)}))
@@ -53,12 +55,15 @@ func parseCommitmentForm(r *http.Request, unitNames map[string]string) (web.Comm
 	errs := fieldErrors{}
 	var e policy.CommitmentEdit
 	f := web.CommitmentForm{
-		Title: form.Get("title"), Kind: form.Get("kind"), Strength: form.Get("strength"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
+		Title: form.Get("title"), TitleEN: form.Get("title_en"), Kind: form.Get("kind"), Strength: form.Get("strength"), Status: form.Get("status"), Progress: form.Get("progress"), Lead: form["lead"], Support: form["support"],
 		TimeFrame: form.Get("time_frame"), DueOn: form.Get("due_on"), PublicNote: form.Get("public_note"),
 	}
 	l := i18n.From(r.Context())
 	e.Title = text(l, errs, form, "title", l.T("field.title"), 60, true, false)
 	e.Kind, e.Strength = kindAndStrength(l, errs, form)
+	if _, sent := form["title_en"]; sent {
+		e.TitleEN = englishTitle(l, errs, form.Get("title_en"))
+	}
 	e.Status = status(l, errs, form, "status")
 	e.Progress = percent(l, errs, form, "progress")
 	if !e.Status.ProgressFits(e.Progress) {
@@ -86,7 +91,7 @@ func (s *Server) saveCommitment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	names := unitNames(units)
+	names := unitNames(units, i18n.From(ctx).English())
 	f, edit, errs := parseCommitmentForm(r, names)
 	f.Version = version
 	if len(errs) > 0 {
@@ -153,6 +158,7 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, submitte
 	add("title", cur.Title, submitted.Title)
 	add("kind", vocabName("ckind.", cur.Kind), vocabName("ckind.", submitted.Kind))
 	add("strength", vocabName("strength.", cur.Strength), vocabName("strength.", submitted.Strength))
+	add("title_en", cur.TitleEN, submitted.TitleEN)
 	add("status", statusName(cur.Status), statusName(submitted.Status))
 	add("progress", withPercent(cur.Progress), withPercent(submitted.Progress))
 	add("lead", joinNames(cur.Lead, names), joinNames(submitted.Lead, names))
@@ -193,4 +199,17 @@ func kindAndStrength(l *i18n.Localizer, errs fieldErrors, form url.Values) (poli
 		errs["strength"] = l.T("form.strength")
 	}
 	return k, st
+}
+
+// englishTitleMax is the longest English title, as the column allows.
+const englishTitleMax = 200
+
+// englishTitle reads the English title: optional, at most englishTitleMax
+// characters, and English: Chinese characters belong in the title itself.
+func englishTitle(l *i18n.Localizer, errs fieldErrors, raw string) *string {
+	v := text(l, errs, url.Values{"title_en": {raw}}, "title_en", l.T("field.title_en"), englishTitleMax, false, false)
+	if _, bad := errs["title_en"]; !bad && strings.ContainsFunc(v, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+		errs["title_en"] = l.T("form.title_en.han")
+	}
+	return &v
 }

@@ -75,7 +75,7 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 	}
 	cq.leadNames = map[string]string{}
 	for _, e := range leads {
-		cq.leadNames[e.Slug] = e.Name
+		cq.leadNames[e.Slug] = e.NameFor(l.English())
 	}
 	// Any unit may be asked for: a shared link stays valid, with an empty
 	// result, after the last commitment a unit leads is withdrawn. The list of
@@ -87,7 +87,7 @@ func (s *Server) parseCommitmentQuery(ctx context.Context, q url.Values) (commit
 			if err != nil {
 				return cq, err
 			}
-			anyLead = unitNames(units)
+			anyLead = unitNames(units, l.English())
 			break
 		}
 	}
@@ -224,8 +224,13 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		labels := map[string]string{}
 		for _, fv := range facets.Values[param] {
 			ks, labels[fv.Value] = append(ks, fv.Value), fv.Label
-			if param == paramYear {
+			switch param {
+			case paramYear:
 				labels[fv.Value] = l.T("c.year.value", fv.Value)
+			case paramRegion, paramMineral: // in the reader's language
+				if name := map[string]string{paramRegion: regionNames[fv.Value], paramMineral: mineralNames[fv.Value]}[param]; name != "" {
+					labels[fv.Value] = name
+				}
 			}
 		}
 		for _, sel := range q[param] {
@@ -330,9 +335,10 @@ func (s *Server) entityNames(ctx context.Context, kind policy.EntityKind) (map[s
 	if err != nil {
 		return nil, err
 	}
+	english := i18n.From(ctx).English()
 	m := make(map[string]string, len(es))
 	for _, e := range es {
-		m[e.Slug] = e.Name
+		m[e.Slug] = e.NameFor(english)
 	}
 	return m, nil
 }

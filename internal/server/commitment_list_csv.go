@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
@@ -15,16 +17,42 @@ import (
 const utf8BOM = "\ufeff"
 
 // csvHeader names the columns of /commitments.csv, in Chinese for the
-// spreadsheet users it is for.
+// spreadsheet users it is chiefly for.
 var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章节", "小节", "主题", "原文", "类型", "承诺力度",
 	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址",
 	"核实状态", "核实日期"} // 状态 is what the unit claims; 核实状态 what a reviewer verified, empty until then
+
+// csvHeaderEN names the columns of the English CSV: the same columns, with
+// the Chinese title after the English one. The quote, the status basis, the
+// time frame as written, the figures and the 文号 stay as the text has them.
+var csvHeaderEN = []string{"ID", "Commitment", "Title", "Title (Chinese)", "Document", "Document number", "Section", "Sub-item",
+	"Theme", "Quote (Chinese)", "Kind", "Strength", "Status", "Status basis (Chinese)", "Progress (%)", "Lead units",
+	"Supporting units", "Time frame (as written)", "Period start", "Period end", "Due on", "Timeliness",
+	"Figures (as written)", "Public note", "URL"}
+
+// csvLocalizer is the language of the CSV: its lang parameter (zh or en)
+// where given, else the request's, as for the pages.
+func csvLocalizer(r *http.Request, q url.Values) (*i18n.Localizer, error) {
+	switch lang := q.Get("lang"); lang {
+	case "":
+		return i18n.From(r.Context()), nil
+	case "zh", "en":
+		return i18n.For(lang), nil
+	default:
+		return nil, policy.Errorm(policy.EINVALID, "err.csv.lang", truncate(lang, 40))
+	}
+}
 
 // exportCommitments serves /commitments.csv: the commitments /commitments
 // would show for the same query, one row each, UTF-8 with a BOM.
 func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	_, cq, err := s.requestCommitmentQuery(r)
+	q, cq, err := s.requestCommitmentQuery(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	l, err := csvLocalizer(r, q)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -48,9 +76,17 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 	buf.WriteString(utf8BOM)
 	cw := csv.NewWriter(&buf)
 	cw.UseCRLF = true // what Excel writes and expects
-	cw.Write(csvHeader)
+	if l.English() {
+		cw.Write(csvHeaderEN)
+	} else {
+		cw.Write(csvHeader)
+	}
 	for _, c := range policy.PublicCommitments(list) {
-		cw.Write(csvRow(c, figures[c.ID], base, cq.filter.Today))
+		if l.English() {
+			cw.Write(csvRowEN(l, c, figures[c.ID], base, cq.filter.Today))
+		} else {
+			cw.Write(csvRow(c, figures[c.ID], base, cq.filter.Today))
+		}
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -58,6 +94,10 @@ func (s *Server) exportCommitments(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="commitments.csv"; filename*=UTF-8''%E6%89%BF%E8%AF%BA%E4%BA%8B%E9%A1%B9.csv`)
+	if l.English() {
+		w.Header().Set("Content-Disposition", `attachment; filename="commitments.csv"`)
+	}
+	w.Header().Set("Content-Language", l.HTMLLang())
 	s.writeCompressed(w, r, "text/csv; charset=utf-8", buf.Bytes())
 }
 
@@ -99,10 +139,65 @@ var timelinessNames = map[policy.Timeliness]string{
 	policy.TimelinessOnTime: "未逾期", policy.TimelinessNoDate: "无明确时限",
 }
 
-func entityNames(es []policy.Entity) string {
+// csvRowEN is csvRow for English readers: English names and titles where
+// there are some, the vocabulary (kind, strength, status, timeliness) in
+// English, and the Chinese title beside the English one.
+func csvRowEN(l *i18n.Localizer, c policy.Commitment, figures []policy.Figure, base string, today time.Time) []string {
+	pick := func(zh, en string) string {
+		if en != "" {
+			return en
+		}
+		return zh
+	}
+	heading := func(s policy.Section) string {
+		if s.TitleEN == "" {
+			return s.Heading()
+		}
+		return policy.SectionHeadingEN(s.Kind, s.Label, s.TitleEN)
+	}
+	theme := ""
+	if c.TopSection.Theme != nil {
+		theme = pick(c.TopSection.Theme.NameZH, c.TopSection.Theme.NameEN)
+	}
+	sub := ""
+	if c.Section.ID != c.TopSection.ID {
+		sub = heading(c.Section)
+	}
+	progress := ""
+	if c.Progress != nil {
+		progress = strconv.Itoa(*c.Progress)
+	}
+	var figs []string
+	for _, f := range figures {
+		figs = append(figs, f.Quote+"("+f.Measure+")")
+	}
+	timeliness := ""
+	if t := c.TimelinessOn(today); t != "" {
+		timeliness = l.T("due." + string(t))
+	}
+	row := []string{strconv.FormatInt(c.ID, 10), l.T("c.label", c.Position), pick(c.Title, c.TitleEN), c.Title,
+		pick(c.Document.Title, c.Document.TitleEN), c.Document.DocNumber, heading(c.TopSection), sub, theme, c.Quote,
+		l.T("ckind." + string(c.Kind)), l.T("strength." + string(c.Strength)), l.T("status." + string(c.Status)),
+		c.StatusBasis, progress, entityNamesIn(c.Lead, true), entityNamesIn(c.Support, true), c.TimeFrame,
+		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timeliness, strings.Join(figs, "; "), c.PublicNote,
+		base + "/commitments/" + strconv.FormatInt(c.ID, 10)}
+	for i, v := range row {
+		row[i] = spreadsheetSafe(v)
+	}
+	return row
+}
+
+func entityNames(es []policy.Entity) string { return entityNamesIn(es, false) }
+
+// entityNamesIn lists units by name, in English (comma-separated) or in
+// Chinese (with 、).
+func entityNamesIn(es []policy.Entity, english bool) string {
 	names := make([]string, len(es))
 	for i, e := range es {
-		names[i] = e.Name
+		names[i] = e.NameFor(english)
+	}
+	if english {
+		return strings.Join(names, ", ")
 	}
 	return strings.Join(names, "、")
 }

@@ -90,7 +90,7 @@ func (s *Server) createCommitment(w http.ResponseWriter, r *http.Request) {
 		errs["strength"] = l.T("form.strength")
 	}
 	n.Status = status(l, errs, form, "status")
-	n.Lead, n.Support = units(l, errs, form, unitNames(v.Units))
+	n.Lead, n.Support = units(l, errs, form, unitNames(v.Units, l.English()))
 	if len(errs) > 0 {
 		v.Errors = errs
 		s.render(w, r, http.StatusUnprocessableEntity, web.NewCommitmentPage(v))

@@ -137,10 +137,10 @@ func units(l *i18n.Localizer, errs fieldErrors, form url.Values, valid map[strin
 }
 
 // unitNames maps the units' slugs to their names: the valid values of units.
-func unitNames(units []policy.Entity) map[string]string {
+func unitNames(units []policy.Entity, english bool) map[string]string {
 	m := make(map[string]string, len(units))
 	for _, e := range units {
-		m[e.Slug] = e.Name
+		m[e.Slug] = e.NameFor(english)
 	}
 	return m
 }
