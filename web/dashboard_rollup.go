@@ -23,7 +23,7 @@ func timelinessChart(ctx context.Context, id, title string, rows []policy.Rollup
 	for _, r := range rows {
 		values := map[policy.Timeliness]int{policy.TimelinessOverdue: r.Overdue, policy.TimelinessDueSoon: r.DueSoon,
 			policy.TimelinessOnTime: r.OnTime(), policy.TimelinessNoDate: r.NoDate}
-		row := BarRow{Label: r.Label, Href: href(r), Total: r.Count, Note: l.T("dash.due.note", r.Count, r.Overdue)}
+		row := BarRow{Label: pick(ctx, r.Label, r.LabelEN), Href: href(r), Total: r.Count, Note: l.T("dash.due.note", r.Count, r.Overdue)}
 		for _, s := range c.Series {
 			if n := values[policy.Timeliness(s.Key)]; n > 0 {
 				row.Segments = append(row.Segments, BarSegment{Series: s, Value: n, Href: segment(r, policy.Timeliness(s.Key))})

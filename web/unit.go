@@ -28,7 +28,7 @@ type UnitView struct {
 // leads and which it supports.
 func NewUnitView(e policy.Entity, cs []policy.Commitment, today time.Time) UnitView {
 	v := UnitView{Unit: e, Commitments: cs, Rollup: policy.RollUp(cs, today)}
-	v.Rollup.Key, v.Rollup.Label = e.Slug, e.Name
+	v.Rollup.Key, v.Rollup.Label, v.Rollup.LabelEN = e.Slug, e.Name, e.NameEN
 	for _, c := range cs {
 		if !c.Counts() {
 			continue

@@ -18,9 +18,10 @@ import (
 
 // Rollup is a roll-up of commitments: a section's, a document's, a unit's.
 type Rollup struct {
-	Key   string // the section anchor, document slug or unit slug it is for; "" for a total
-	Label string
-	Count int
+	Key     string // the section anchor, document slug or unit slug it is for; "" for a total
+	Label   string
+	LabelEN string // the label in English where every part of it has an English name; "" otherwise
+	Count   int
 	// Completed counts by status; Overdue, DueSoon and NoDate by
 	// timeliness on the roll-up's day.
 	Completed int
@@ -186,14 +187,27 @@ func RollUpSections(cs []Commitment, today time.Time, withDocument bool) []Rollu
 			i = len(out)
 			idx[key] = i
 			label := c.TopSection.Heading()
+			var labelEN string
+			if c.TopSection.TitleEN != "" {
+				labelEN = SectionHeadingEN(c.TopSection.Kind, c.TopSection.Label, c.TopSection.TitleEN)
+			}
 			if withDocument {
 				name := c.Document.ShortTitle
 				if name == "" {
 					name = c.Document.Title
 				}
 				label = name + " · " + label
+				nameEN := c.Document.ShortTitleEN
+				if nameEN == "" {
+					nameEN = c.Document.TitleEN
+				}
+				if nameEN == "" {
+					labelEN = ""
+				} else if labelEN != "" {
+					labelEN = nameEN + " · " + labelEN
+				}
 			}
-			out = append(out, Rollup{Key: key, Label: label})
+			out = append(out, Rollup{Key: key, Label: label, LabelEN: labelEN})
 		}
 		out[i].Add(c, today)
 	}
@@ -211,7 +225,7 @@ func RollUpUnits(cs []Commitment, today time.Time) []Rollup {
 		if !ok {
 			i = len(out)
 			idx[e.Slug] = i
-			out = append(out, Rollup{Key: e.Slug, Label: e.Name})
+			out = append(out, Rollup{Key: e.Slug, Label: e.Name, LabelEN: e.NameEN})
 		}
 		out[i].Add(c, today)
 		if lead {

@@ -17,7 +17,7 @@ import (
 // one query: the /units index. Their order is the caller's (policy.SortUnits).
 func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Rollup, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT e.slug, e.name, count(*),
+		SELECT e.slug, e.name, coalesce(e.name_en, ''), count(*),
 		       count(*) FILTER (WHERE u.role = 'lead'), count(*) FILTER (WHERE u.role = 'support'),
 		       count(*) FILTER (WHERE c.status = 'completed'),
 		       count(*) FILTER (WHERE t.timeliness = 'overdue'), count(*) FILTER (WHERE t.timeliness = 'due_soon'),
@@ -36,7 +36,7 @@ func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Roll
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Rollup, error) {
 		var u policy.Rollup
-		err := r.Scan(&u.Key, &u.Label, &u.Count, &u.Led, &u.Supported, &u.Completed, &u.Overdue, &u.DueSoon,
+		err := r.Scan(&u.Key, &u.Label, &u.LabelEN, &u.Count, &u.Led, &u.Supported, &u.Completed, &u.Overdue, &u.DueSoon,
 			&u.NoDate, &u.Known, &u.Mean, &u.UpdatedAt)
 		return u, err
 	})
