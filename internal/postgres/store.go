@@ -61,7 +61,7 @@ const commitmentColumns = `
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'support'), '{}'),
 	coalesce(c.anchor_review, ''), coalesce(c.previous_quote, ''),
 	coalesce(c.parent_id, 0), c.progress_source,
-	(SELECT count(*) FROM commitments k WHERE k.parent_id = c.id AND k.withdrawn_at IS NULL)`
+	c.parts_count`
 
 // The top section is found by walking up from the commitment's own section;
 // the view section_roots walks every section of every document first, which

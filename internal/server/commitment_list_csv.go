@@ -17,7 +17,8 @@ const utf8BOM = "\ufeff"
 // csvHeader names the columns of /commitments.csv, in Chinese for the
 // spreadsheet users it is for.
 var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章节", "小节", "主题", "原文", "类型", "承诺力度",
-	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址"}
+	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址",
+	"上级承诺编号", "子承诺数"}
 
 // exportCommitments serves /commitments.csv: the commitments /commitments
 // would show for the same query, one row each, UTF-8 with a BOM.
@@ -81,11 +82,21 @@ func csvRow(c policy.Commitment, figures []policy.Figure, base string, today tim
 		c.TopSection.Heading(), sub, theme, c.Quote, c.Kind.Name(), c.Strength.Name(),
 		c.Status.Name(), c.StatusBasis, progress, entityNames(c.Lead), entityNames(c.Support), c.TimeFrame,
 		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timelinessNames[c.TimelinessOn(today)], strings.Join(figs, ";"), c.PublicNote,
-		base + "/commitments/" + strconv.FormatInt(c.ID, 10)} // absolute, so that a spreadsheet can open it
+		base + "/commitments/" + strconv.FormatInt(c.ID, 10), // absolute, so that a spreadsheet can open it
+		parentID(c), strconv.Itoa(c.PartCount)}
 	for i, v := range row {
 		row[i] = spreadsheetSafe(v)
 	}
 	return row
+}
+
+// parentID is the 上级承诺编号 column: the id of the commitment c is a part
+// of, "" for a top-level one.
+func parentID(c policy.Commitment) string {
+	if c.ParentID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(c.ParentID, 10)
 }
 
 // timelinessNames are the 时限 column's values, in Chinese as the header.
