@@ -76,3 +76,28 @@ type gradeRow struct {
 	Key   string // A–D, "" for not graded
 	Count int
 }
+
+// satisfactionRows are the dashboard's satisfaction counts in the order of
+// the ratings, then the replies not yet evaluated ("").
+func satisfactionRows(sat map[string]int) []gradeRow {
+	out := make([]gradeRow, 0, 4)
+	for _, r := range policy.Ratings {
+		out = append(out, gradeRow{Key: string(r), Count: sat[string(r)]})
+	}
+	return append(out, gradeRow{Key: "", Count: sat[""]})
+}
+
+// followUpCounts counts the open follow-ups and those of them overdue on
+// the request's day.
+func followUpCounts(ctx context.Context, fs []policy.FollowUp) (open, overdue int) {
+	for _, f := range fs {
+		if f.ClosedAt != nil {
+			continue
+		}
+		open++
+		if f.TimelinessOn(today(ctx)) == policy.TimelinessOverdue {
+			overdue++
+		}
+	}
+	return open, overdue
+}

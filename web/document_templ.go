@@ -168,7 +168,7 @@ func DocumentPage(fd *policy.FullDocument, figures []policy.Figure, commitments 
 				return templ_7745c5c3_Err
 			}
 			if len(commitments) > 0 {
-				templ_7745c5c3_Err = documentRollup(fd, commitments).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = documentRollup(fd, commitments, x.Evaluated.Evaluations).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

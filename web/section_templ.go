@@ -312,7 +312,7 @@ func SectionPage(fd *policy.FullDocument, s *policy.Section, paras []policy.Para
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = rollupFacts("section-rollup", policy.RollUp(commitments, today(ctx))).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = rollupFacts("section-rollup", sectionRollup(ctx, commitments, ratings)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

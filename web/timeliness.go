@@ -29,13 +29,15 @@ func timeliness(ctx context.Context, c policy.Commitment) policy.Timeliness {
 }
 
 // timelinessGlyph marks a timeliness besides its colour and words, so that
-// it reads in black and white and without colour vision.
+// it reads in black and white and without colour vision. Due soon has no
+// character: "⏳" is in no CJK font (Noto CJK drew a box), so style.css
+// draws an hourglass from borders in its empty span.
 func timelinessGlyph(t policy.Timeliness) string {
 	switch t {
 	case policy.TimelinessOverdue:
 		return "⚠"
 	case policy.TimelinessDueSoon:
-		return "⏳"
+		return ""
 	case policy.TimelinessNoDate:
 		return "–"
 	}

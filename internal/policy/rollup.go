@@ -33,16 +33,64 @@ type Rollup struct {
 	Led       int        // for a unit: the commitments it leads
 	Supported int        // for a unit: the commitments it supports
 	UpdatedAt *time.Time // the last change to any of them
-	// Satisfaction is the hook for the proposers' evaluations (issue 15,
-	// item 4, built on branch h-eval): nil until evaluations exist. The
-	// roll-up then counts the evaluations of its commitments' replies here.
+	// Satisfaction counts the proposers' evaluations under the roll-up
+	// (SatisfactionOf, SectionSatisfaction; a unit's from the store); nil
+	// when there are none.
 	Satisfaction *RollupSatisfaction
 }
 
 // RollupSatisfaction counts proposers' evaluations under a roll-up: 满意,
-// 基本满意, 不满意. Reserved for the evaluations; nothing fills it yet.
+// 基本满意, 不满意. A document's counts each evaluation of it by its rating
+// of the reply as a whole; a top-level section's counts the ratings given
+// to that section; a unit's counts the evaluations of the replies in which
+// it leads a counted commitment (each evaluation once per unit).
 type RollupSatisfaction struct {
 	Satisfied, Basic, Unsatisfied int
+}
+
+// Total is how many evaluations (or section ratings) were counted.
+func (s RollupSatisfaction) Total() int { return s.Satisfied + s.Basic + s.Unsatisfied }
+
+// Add counts one rating.
+func (s *RollupSatisfaction) Add(r Rating) {
+	switch r {
+	case RatingSatisfied:
+		s.Satisfied++
+	case RatingBasically:
+		s.Basic++
+	case RatingUnsatisfied:
+		s.Unsatisfied++
+	}
+}
+
+// SatisfactionOf counts evals by their rating of the reply as a whole; nil
+// for none.
+func SatisfactionOf(evals []Evaluation) *RollupSatisfaction {
+	if len(evals) == 0 {
+		return nil
+	}
+	var s RollupSatisfaction
+	for _, e := range evals {
+		s.Add(e.Rating)
+	}
+	return &s
+}
+
+// SectionSatisfaction counts the ratings evals give the section with the
+// id; nil when none rates it.
+func SectionSatisfaction(evals []Evaluation, sectionID int64) *RollupSatisfaction {
+	var s RollupSatisfaction
+	for _, e := range evals {
+		for _, r := range e.Sections {
+			if r.SectionID == sectionID {
+				s.Add(r.Rating)
+			}
+		}
+	}
+	if s.Total() == 0 {
+		return nil
+	}
+	return &s
 }
 
 // Counts reports whether the commitment counts in roll-ups: live and top-level.
@@ -118,6 +166,23 @@ func RollUpBySection(sections []*Section, cs []Commitment, today time.Time) []Ro
 		}
 	}
 	return slices.DeleteFunc(out, func(r Rollup) bool { return r.Count == 0 })
+}
+
+// RollUpDocument is a document's roll-up and its top-level sections' (as
+// RollUp and RollUpBySection), with the satisfaction its evaluations give
+// the document and each section.
+func RollUpDocument(sections []*Section, cs []Commitment, evals []Evaluation, today time.Time) (Rollup, []Rollup) {
+	doc := RollUp(cs, today)
+	doc.Satisfaction = SatisfactionOf(evals)
+	rows := RollUpBySection(sections, cs, today)
+	ids := map[string]int64{}
+	for _, s := range sections {
+		ids[s.Anchor] = s.ID
+	}
+	for i := range rows {
+		rows[i].Satisfaction = SectionSatisfaction(evals, ids[rows[i].Key])
+	}
+	return doc, rows
 }
 
 // UnitSort is an order of the units index.

@@ -63,7 +63,7 @@ const commitmentColumns = `
 	          JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = c.id AND u.role = 'support'), '{}'),
 	coalesce(c.anchor_review, ''), coalesce(c.previous_quote, ''),
 	coalesce(c.parent_id, 0), c.progress_source,
-	(SELECT count(*) FROM commitments k WHERE k.parent_id = c.id AND k.withdrawn_at IS NULL),
+	c.parts_count,
 	coalesce(c.verified_status, ''), c.verified_at, c.created_at,
 	coalesce(c.title_en, ''), coalesce(d.title_en, ''), coalesce(d.short_title_en, ''), coalesce(x.title_en, ''), coalesce(top.title_en, '')`
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,17 +18,20 @@ import (
 // one query: the /units index. Their order is the caller's (policy.SortUnits).
 func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Rollup, error) {
 	rows, err := s.pool.Query(ctx, `
+		WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
 		SELECT e.slug, e.name, coalesce(e.name_en, ''), count(*),
 		       count(*) FILTER (WHERE u.role = 'lead'), count(*) FILTER (WHERE u.role = 'support'),
 		       count(*) FILTER (WHERE c.status = 'completed'),
 		       count(*) FILTER (WHERE t.timeliness = 'overdue'), count(*) FILTER (WHERE t.timeliness = 'due_soon'),
 		       count(*) FILTER (WHERE t.timeliness = 'no_date'),
-		       count(c.progress), avg(c.progress)::float8, max(c.updated_at)
+		       count(c.progress), avg(c.progress)::float8, max(c.updated_at),
+		       min(sat.satisfied), min(sat.basic), min(sat.unsatisfied)
 		FROM commitment_units u
 		JOIN commitments c ON c.id = u.commitment_id
 		JOIN documents d ON d.id = c.document_id
 		JOIN entities e ON e.id = u.entity_id
 		CROSS JOIN LATERAL (SELECT `+timelinessSQL("$1::date")+` AS timeliness) t
+		LEFT JOIN sat ON sat.entity_id = e.id
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
 		GROUP BY e.id
 		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"))
@@ -36,10 +40,71 @@ func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Roll
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Rollup, error) {
 		var u policy.Rollup
+		var sat [3]*int
 		err := r.Scan(&u.Key, &u.Label, &u.LabelEN, &u.Count, &u.Led, &u.Supported, &u.Completed, &u.Overdue, &u.DueSoon,
-			&u.NoDate, &u.Known, &u.Mean, &u.UpdatedAt)
+			&u.NoDate, &u.Known, &u.Mean, &u.UpdatedAt, &sat[0], &sat[1], &sat[2])
+		u.Satisfaction = satisfaction(sat)
 		return u, err
 	})
+}
+
+// unitSatisfactionSQL counts, per unit (entity_id), the proposers'
+// evaluations of the visible replies in which the unit leads a counted
+// commitment (not withdrawn, top-level): each evaluation once per unit, by
+// its rating of the reply as a whole. A unit that only supports is not
+// judged by the reply's evaluation: the lead unit answers for the reply.
+func unitSatisfactionSQL(ctx context.Context) string {
+	return `SELECT l.entity_id,
+		       count(*) FILTER (WHERE ev.rating = 'satisfied') AS satisfied,
+		       count(*) FILTER (WHERE ev.rating = 'basically_satisfied') AS basic,
+		       count(*) FILTER (WHERE ev.rating = 'unsatisfied') AS unsatisfied
+		FROM (SELECT DISTINCT u.entity_id, c.document_id FROM commitment_units u
+		      JOIN commitments c ON c.id = u.commitment_id
+		      WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND c.parent_id IS NULL) l
+		JOIN evaluations ev ON ev.document_id = l.document_id
+		JOIN documents d ON d.id = ev.document_id
+		WHERE ` + visible(ctx, "d") + `
+		GROUP BY l.entity_id`
+}
+
+// satisfaction is the counts read from unitSatisfactionSQL's row, nil for a
+// unit without evaluations.
+func satisfaction(n [3]*int) *policy.RollupSatisfaction {
+	if n[0] == nil {
+		return nil
+	}
+	return &policy.RollupSatisfaction{Satisfied: *n[0], Basic: *n[1], Unsatisfied: *n[2]}
+}
+
+// UnitSatisfaction counts the evaluations under the unit with the slug as
+// unitSatisfactionSQL says; nil for none.
+func (s *Store) UnitSatisfaction(ctx context.Context, slug string) (*policy.RollupSatisfaction, error) {
+	var n [3]*int
+	err := s.pool.QueryRow(ctx, `WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
+		SELECT sat.satisfied, sat.basic, sat.unsatisfied FROM entities e LEFT JOIN sat ON sat.entity_id = e.id
+		WHERE e.slug = $1`, slug).Scan(&n[0], &n[1], &n[2])
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, err
+	}
+	return satisfaction(n), nil
+}
+
+// DocumentSatisfaction counts the listed replies by the rating of their
+// latest evaluation ("" for the ones not evaluated yet): the dashboard's
+// satisfaction across documents.
+func (s *Store) DocumentSatisfaction(ctx context.Context) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT coalesce(ev.rating, ''), count(*) FROM documents d
+		LEFT JOIN LATERAL (SELECT e.rating FROM evaluations e WHERE e.document_id = d.id
+		                   ORDER BY e.submitted_at DESC, e.id DESC LIMIT 1) ev ON true
+		WHERE d.kind = 'reply' AND `+documentScope(ctx)+` GROUP BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	var g string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&g, &n}, func() error { out[g] = n; return nil })
+	return out, err
 }
 
 // Unit returns the unit with the slug and every commitment that names it as

@@ -335,7 +335,14 @@ func (s *Server) apiDocument(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, toAPIDocument(i18n.From(ctx), fd, figures, mentions, policy.PublicCommitments(commitments)))
+	var evals []policy.Evaluation
+	if fd.Kind == policy.KindReply {
+		if evals, err = s.store.Evaluations(ctx, fd.ID); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	s.writeJSON(w, r, toAPIDocument(i18n.From(ctx), fd, figures, mentions, policy.PublicCommitments(commitments), evals))
 }
 
 func (s *Server) apiCommitments(w http.ResponseWriter, r *http.Request) {

@@ -60,13 +60,14 @@ type apiDocumentMeta struct {
 
 type apiDocument struct {
 	apiDocumentMeta
-	Sections    []apiSection    `json:"sections"`
-	Paragraphs  []apiParagraph  `json:"paragraphs"`
-	Commitments []apiCommitment `json:"commitments"`
-	Figures     []apiFigure     `json:"figures"`
-	Mentions    []apiMention    `json:"mentions"`
-	Links       []apiLink       `json:"links"`
-	CitedBy     []apiLink       `json:"cited_by"`
+	Sections    []apiSection         `json:"sections"`
+	Paragraphs  []apiParagraph       `json:"paragraphs"`
+	Commitments []apiCommitment      `json:"commitments"`
+	Figures     []apiFigure          `json:"figures"`
+	Mentions    []apiMention         `json:"mentions"`
+	Links       []apiLink            `json:"links"`
+	CitedBy     []apiLink            `json:"cited_by"`
+	Evaluation  apiEvaluationSummary `json:"evaluation"`
 }
 
 type apiSection struct {
@@ -165,8 +166,33 @@ type apiCommitment struct {
 	AnchorNote         string        `json:"anchor_note,omitempty"`
 	Lead               []apiRef      `json:"lead"`
 	Support            []apiRef      `json:"support"`
+	ParentID           *int64        `json:"parent_id"`   // the commitment this is a part of; null for a top-level one
+	PartsCount         int           `json:"parts_count"` // its parts not withdrawn
 	URL                string        `json:"url"`
 	APIURL             string        `json:"api_url"`
+}
+
+// apiEvaluationSummary is a reply's proposers' evaluations: counts by
+// rating, the latest rating ("" for none), and each evaluation with its
+// comment only where the proposer made it public.
+type apiEvaluationSummary struct {
+	Satisfied          int             `json:"satisfied"`
+	BasicallySatisfied int             `json:"basically_satisfied"`
+	Unsatisfied        int             `json:"unsatisfied"`
+	Latest             string          `json:"latest"`
+	Evaluations        []apiEvaluation `json:"evaluations"`
+}
+
+type apiEvaluation struct {
+	Rating      string             `json:"rating"`
+	SubmittedAt string             `json:"submitted_at"`
+	Comment     string             `json:"comment"` // "" unless public
+	Sections    []apiSectionRating `json:"sections"`
+}
+
+type apiSectionRating struct {
+	Section string `json:"section"` // the top-level section's anchor
+	Rating  string `json:"rating"`
 }
 
 type apiCommitmentDetail struct {
@@ -343,7 +369,7 @@ func toAPILinks(ls []policy.DocumentLink, incoming bool) []apiLink {
 	return out
 }
 
-func toAPIDocument(l *i18n.Localizer, fd *policy.FullDocument, figures []policy.Figure, mentions []postgres.Mention, cs []policy.Commitment) apiDocument {
+func toAPIDocument(l *i18n.Localizer, fd *policy.FullDocument, figures []policy.Figure, mentions []postgres.Mention, cs []policy.Commitment, evals []policy.Evaluation) apiDocument {
 	anchors := map[int64]string{}
 	var walk func([]*policy.Section)
 	walk = func(ss []*policy.Section) {
@@ -362,6 +388,7 @@ func toAPIDocument(l *i18n.Localizer, fd *policy.FullDocument, figures []policy.
 		Mentions:        make([]apiMention, 0, len(mentions)),
 		Links:           toAPILinks(fd.Outgoing, false),
 		CitedBy:         toAPILinks(fd.Incoming, true),
+		Evaluation:      toAPIEvaluations(evals, anchors),
 	}
 	for _, p := range fd.Paragraphs {
 		d.Paragraphs = append(d.Paragraphs, apiParagraph{p.Seq, string(p.Role), anchors[p.SectionID], p.Text})
@@ -376,6 +403,26 @@ func toAPIDocument(l *i18n.Localizer, fd *policy.FullDocument, figures []policy.
 		d.Mentions = append(d.Mentions, apiMention{toAPIEntityRef(l, m.Entity), m.Quote, apiSpan{m.Place.ParagraphSeq, m.Place.Start, m.Place.End}})
 	}
 	return d
+}
+
+// toAPIEvaluations summarises evals (newest first), keeping a comment only
+// where it is public.
+func toAPIEvaluations(evals []policy.Evaluation, anchors map[int64]string) apiEvaluationSummary {
+	out := apiEvaluationSummary{Evaluations: make([]apiEvaluation, 0, len(evals))}
+	if sat := policy.SatisfactionOf(evals); sat != nil {
+		out.Satisfied, out.BasicallySatisfied, out.Unsatisfied = sat.Satisfied, sat.Basic, sat.Unsatisfied
+		out.Latest = string(evals[0].Rating)
+	}
+	for _, e := range evals {
+		e = e.Public()
+		a := apiEvaluation{Rating: string(e.Rating), SubmittedAt: e.SubmittedAt.UTC().Format(time.RFC3339), Comment: e.Comment,
+			Sections: make([]apiSectionRating, 0, len(e.Sections))}
+		for _, sr := range e.Sections {
+			a.Sections = append(a.Sections, apiSectionRating{anchors[sr.SectionID], string(sr.Rating)})
+		}
+		out.Evaluations = append(out.Evaluations, a)
+	}
+	return out
 }
 
 func toAPISectionRef(s policy.Section) apiSectionRef {
@@ -403,15 +450,19 @@ func toAPICommitment(l *i18n.Localizer, c policy.Commitment) apiCommitment {
 		TimeFrame: c.TimeFrame, PeriodStart: dateString(c.PeriodStart), PeriodEnd: dateString(c.PeriodEnd),
 		DueOn: dateString(c.DueOn), PublicNote: c.PublicNote, UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
 		Document: toAPIDocRef(c.Document), Section: toAPISectionRef(c.Section), TopSection: top,
-		Lead: toAPIRefs(c.Lead), Support: toAPIRefs(c.Support),
+		Lead: toAPIRefs(c.Lead), Support: toAPIRefs(c.Support), PartsCount: c.PartCount,
 		URL: "/commitments/" + id, APIURL: "/api/v1/commitments/" + id,
+	}
+	if c.ParentID != 0 {
+		parent := c.ParentID
+		a.ParentID = &parent
 	}
 	if c.Placed() {
 		a.Place = &apiSpan{c.Place.ParagraphSeq, c.Place.Start, c.Place.End}
 	}
 	if c.VerifiedStatus != "" {
 		v, at := string(c.VerifiedStatus), c.VerifiedAt.UTC().Format(time.RFC3339)
-		a.VerifiedStatus, a.VerifiedStatusName, a.VerifiedAt = &v, c.VerifiedStatus.Name(), &at
+		a.VerifiedStatus, a.VerifiedStatusName, a.VerifiedAt = &v, l.T("status."+v), &at
 	}
 	if c.AnchorReview != "" {
 		a.AnchorReview, a.AnchorNote = c.AnchorReview, i18n.For("zh").T("anc.public."+c.AnchorReview)

@@ -20,7 +20,8 @@ const utf8BOM = "\ufeff"
 // spreadsheet users it is chiefly for.
 var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章节", "小节", "主题", "原文", "类型", "承诺力度",
 	"状态", "状态依据", "进度(%)", "牵头单位", "配合单位", "时间安排", "起始日期", "截止日期", "完成期限", "时限", "数字", "公开说明", "网址",
-	"核实状态", "核实日期"} // 状态 is what the unit claims; 核实状态 what a reviewer verified, empty until then
+	"核实状态", "核实日期", // 状态 is what the unit claims; 核实状态 what a reviewer verified, empty until then
+	"上级承诺编号", "子承诺数"}
 
 // csvHeaderEN names the columns of the English CSV: the same columns, with
 // the Chinese title after the English one. The quote, the status basis, the
@@ -28,7 +29,7 @@ var csvHeader = []string{"编号", "承诺", "标题", "文件", "文号", "章�
 var csvHeaderEN = []string{"ID", "Commitment", "Title", "Title (Chinese)", "Document", "Document number", "Section", "Sub-item",
 	"Theme", "Quote (Chinese)", "Kind", "Strength", "Status", "Status basis (Chinese)", "Progress (%)", "Lead units",
 	"Supporting units", "Time frame (as written)", "Period start", "Period end", "Due on", "Timeliness",
-	"Figures (as written)", "Public note", "URL"}
+	"Figures (as written)", "Public note", "URL", "Verified status", "Verified on", "Parent commitment ID", "Parts"}
 
 // csvLocalizer is the language of the CSV: its lang parameter (zh or en)
 // where given, else the request's, as for the pages.
@@ -123,14 +124,23 @@ func csvRow(c policy.Commitment, figures []policy.Figure, base string, today tim
 		c.Status.Name(), c.StatusBasis, progress, entityNames(c.Lead), entityNames(c.Support), c.TimeFrame,
 		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timelinessNames[c.TimelinessOn(today)], strings.Join(figs, ";"), c.PublicNote,
 		base + "/commitments/" + strconv.FormatInt(c.ID, 10), // absolute, so that a spreadsheet can open it
-		"", ""}
+		"", "", parentID(c), strconv.Itoa(c.PartCount)}
 	if c.VerifiedStatus != "" {
-		row[len(row)-2], row[len(row)-1] = c.VerifiedStatus.Name(), c.VerifiedAt.In(policy.China).Format(time.DateOnly)
+		row[len(row)-4], row[len(row)-3] = c.VerifiedStatus.Name(), c.VerifiedAt.In(policy.China).Format(time.DateOnly)
 	}
 	for i, v := range row {
 		row[i] = spreadsheetSafe(v)
 	}
 	return row
+}
+
+// parentID is the 上级承诺编号 column: the id of the commitment c is a part
+// of, "" for a top-level one.
+func parentID(c policy.Commitment) string {
+	if c.ParentID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(c.ParentID, 10)
 }
 
 // timelinessNames are the 时限 column's values, in Chinese as the header.
@@ -180,7 +190,11 @@ func csvRowEN(l *i18n.Localizer, c policy.Commitment, figures []policy.Figure, b
 		l.T("ckind." + string(c.Kind)), l.T("strength." + string(c.Strength)), l.T("status." + string(c.Status)),
 		c.StatusBasis, progress, entityNamesIn(c.Lead, true), entityNamesIn(c.Support, true), c.TimeFrame,
 		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timeliness, strings.Join(figs, "; "), c.PublicNote,
-		base + "/commitments/" + strconv.FormatInt(c.ID, 10)}
+		base + "/commitments/" + strconv.FormatInt(c.ID, 10),
+		"", "", parentID(c), strconv.Itoa(c.PartCount)}
+	if c.VerifiedStatus != "" {
+		row[len(row)-4], row[len(row)-3] = l.T("status."+string(c.VerifiedStatus)), c.VerifiedAt.In(policy.China).Format(time.DateOnly)
+	}
 	for i, v := range row {
 		row[i] = spreadsheetSafe(v)
 	}

@@ -63,8 +63,13 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	satisfaction, err := s.store.DocumentSatisfaction(ctx)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	v := web.DashboardView{Dashboard: policy.NewDashboard(themes, commitments, money, policy.TimeMentions(paragraphs), s.todayFor(r)),
-		Map: m, Choice: choice, FollowUps: followUps, Grades: grades,
+		Map: m, Choice: choice, FollowUps: followUps, Grades: grades, Satisfaction: satisfaction,
 		BySection: policy.RollUpSections(commitments, s.todayFor(r), choice.Selected == nil && len(choice.Options) > 1),
 		ByUnit:    policy.RollUpUnits(commitments, s.todayFor(r))}
 	for _, d := range choice.Options {

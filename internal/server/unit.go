@@ -45,5 +45,12 @@ func (s *Server) showUnit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, web.UnitPage(web.NewUnitView(e, policy.PublicCommitments(cs), s.today())))
+	sat, err := s.store.UnitSatisfaction(r.Context(), slug)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	v := web.NewUnitView(e, policy.PublicCommitments(cs), s.today())
+	v.Rollup.Satisfaction = sat
+	s.render(w, r, http.StatusOK, web.UnitPage(v))
 }
