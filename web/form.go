@@ -44,3 +44,13 @@ func selected(values []string, v string) bool { return slices.Contains(values, v
 func unitSearchNames(e policy.Entity) string {
 	return strings.ToLower(strings.Join(append([]string{e.Name, e.FullName}, e.Aliases...), " "))
 }
+
+// pickerErrorField is the unit picker's field whose message marks the
+// picker invalid: the lead units' where they have one, else the supporting
+// units'.
+func pickerErrorField(errs FieldErrors) string {
+	if errs["lead"] != "" {
+		return "lead"
+	}
+	return "support"
+}

@@ -293,7 +293,7 @@ func unitPicker(lead, support []string, units []policy.Entity, errs FieldErrors)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.RenderAttributes(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_ElementWriter, "fieldset", invalid(errs, "lead"))
+			templ_7745c5c3_Err = templruntime.RenderAttributes(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_ElementWriter, "fieldset", invalid(errs, pickerErrorField(errs)))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

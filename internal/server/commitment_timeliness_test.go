@@ -34,7 +34,12 @@ func independentDueCount(t *testing.T, pool *pgxpool.Pool, due string) int {
 
 // rowOf is the list item of commitment id in a list page.
 func rowOf(body string, id int64) string {
-	i := strings.Index(body, `href="`+commitmentPath(id)+`"`)
+	// A list's row links the commitment by its title; the text's marks link
+	// it too, so a row's own link is preferred.
+	i := strings.Index(body, `class="c-title" href="`+commitmentPath(id)+`"`)
+	if i < 0 {
+		i = strings.Index(body, `href="`+commitmentPath(id)+`"`)
+	}
 	if i < 0 {
 		return ""
 	}

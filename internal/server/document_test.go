@@ -121,7 +121,7 @@ func TestFiguresTableCountsMoneyAsReadersDo(t *testing.T) {
 		r := request(t, nil, "GET", base+"/documents/"+replySlug, nil, "Accept-Language", c.lang)
 		table := r.body[strings.Index(r.body, `id="figures-h"`):]
 		table = table[:strings.Index(table, "</table>")]
-		row := regexp.MustCompile(`<td class="amount">` + regexp.QuoteMeta(c.quote) + `</td>.*?</tr>`).FindString(table)
+		row := regexp.MustCompile(`<td class="amount"[^>]*>` + regexp.QuoteMeta(c.quote) + `</td>.*?</tr>`).FindString(table)
 		if row == "" || !strings.Contains(row, `<td class="num amount">`+c.normal+`</td>`) {
 			t.Errorf("%s: the row of %s does not give %s beside it: %q", c.lang, c.quote, c.normal, row)
 		}

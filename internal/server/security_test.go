@@ -87,7 +87,7 @@ func TestEveryKindOfResponseCarriesTheSecurityHeaders(t *testing.T) {
 			{"not logged in", 401, request(t, c, "POST", base+commitmentPath(id)+"/withdraw", url.Values{})},
 			{"cross-origin post", 403, request(t, editor, "POST", base+commitmentPath(id)+"/edit", editForm(t, pool, id), "Sec-Fetch-Site", "cross-site")},
 			{"body too large", 413, request(t, c, "POST", base+"/login", big)},
-			{"redirect", 303, request(t, c, "GET", base+"/changes", nil)},
+			{"redirect", 303, request(t, c, "GET", base+"/documents/import", nil)},
 		}
 		for _, tc := range cases {
 			if tc.r.status != tc.status {

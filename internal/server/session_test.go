@@ -43,7 +43,7 @@ func TestLogoutEndsTheSessionOnTheServer(t *testing.T) {
 	}
 	// Replaying the old cookie gets the public's view.
 	replay := browserClient(t)
-	req, _ := http.NewRequest(http.MethodGet, base+"/changes", nil)
+	req, _ := http.NewRequest(http.MethodGet, base+"/documents/import", nil)
 	req.AddCookie(&http.Cookie{Name: "portal_session", Value: signed})
 	if r := send(t, replay, req); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login") {
 		t.Errorf("old cookie after logout: status %d to %q, want 303 to /login", r.status, r.header.Get("Location"))
@@ -55,15 +55,15 @@ func TestSessionsEndWhenIdleAndAfterTheirLifetime(t *testing.T) {
 		base := newTestPortal(t, withStaff(), withOptions(server.Options{SessionIdle: time.Second, SessionLifetime: time.Hour})).URL
 		c := loggedIn(t, base, editorEmail)
 		time.Sleep(600 * time.Millisecond)
-		if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 {
+		if r := request(t, c, "GET", base+"/documents/import", nil); r.status != 200 {
 			t.Fatalf("within the idle timeout: status %d", r.status)
 		}
 		time.Sleep(600 * time.Millisecond) // 1.2 s after login, 0.6 s after the last request
-		if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 {
+		if r := request(t, c, "GET", base+"/documents/import", nil); r.status != 200 {
 			t.Fatalf("each request moves the idle deadline on, yet: status %d", r.status)
 		}
 		time.Sleep(1200 * time.Millisecond)
-		if r := request(t, c, "GET", base+"/changes", nil); r.status != http.StatusSeeOther {
+		if r := request(t, c, "GET", base+"/documents/import", nil); r.status != http.StatusSeeOther {
 			t.Errorf("after the idle timeout: status %d, want 303 to login", r.status)
 		}
 	})
@@ -71,13 +71,13 @@ func TestSessionsEndWhenIdleAndAfterTheirLifetime(t *testing.T) {
 		base := newTestPortal(t, withStaff(), withOptions(server.Options{SessionIdle: time.Hour, SessionLifetime: 1500 * time.Millisecond})).URL
 		c := loggedIn(t, base, editorEmail)
 		for range 3 {
-			if r := request(t, c, "GET", base+"/changes", nil); r.status != 200 {
+			if r := request(t, c, "GET", base+"/documents/import", nil); r.status != 200 {
 				t.Fatalf("within the lifetime: status %d", r.status)
 			}
 			time.Sleep(300 * time.Millisecond)
 		}
 		time.Sleep(900 * time.Millisecond)
-		if r := request(t, c, "GET", base+"/changes", nil); r.status != http.StatusSeeOther {
+		if r := request(t, c, "GET", base+"/documents/import", nil); r.status != http.StatusSeeOther {
 			t.Errorf("after the lifetime, despite activity: status %d, want 303 to login", r.status)
 		}
 	})
@@ -96,7 +96,7 @@ func TestDisablingAnAccountEndsItsSessions(t *testing.T) {
 	if n := scalar[int](t, pool, `SELECT count(*) FROM sessions WHERE user_id = $1`, id); n != 0 {
 		t.Errorf("%d sessions left for the disabled account", n)
 	}
-	if r := request(t, editor, "GET", base+"/changes", nil); r.status != http.StatusSeeOther {
+	if r := request(t, editor, "GET", base+"/documents/import", nil); r.status != http.StatusSeeOther {
 		t.Errorf("disabled editor: status %d, want 303 to login", r.status)
 	}
 	if r := request(t, editor, "POST", base+"/commitments/1/edit", editForm(t, pool, 1)); r.status != http.StatusUnauthorized {
