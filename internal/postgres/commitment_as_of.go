@@ -2,7 +2,7 @@ package postgres
 
 import (
 	"context"
-	"strings"
+	"regexp"
 	"time"
 
 	"github.com/guizhou-portal/portal/internal/policy"
@@ -22,16 +22,24 @@ func commitmentsRel(ctx context.Context) string {
 	return "commitments_as_of('" + a.End.UTC().Format(time.RFC3339Nano) + "'::timestamptz)"
 }
 
+// commitmentsAliasC finds where a read takes the commitments table under the
+// alias c: after FROM or JOIN, with any white space around the name.
+var commitmentsAliasC = regexp.MustCompile(`\b(FROM|JOIN)(\s+)commitments(\s+)c\b`)
+
 // asOf rewrites a read whose commitments are aliased c ("FROM commitments c"
-// or "JOIN commitments c") to read them at the context's date.
+// or "JOIN commitments c", whatever the white space) to read them at the
+// context's date. A read with no such reference would silently show the
+// present under a past date's banner: that is a programming error, and it
+// panics (the recoverer answers 500, and any test of the read fails).
 func asOf(ctx context.Context, q string) string {
 	rel := commitmentsRel(ctx)
 	if rel == "commitments" {
 		return q
 	}
-	q = strings.ReplaceAll(q, "FROM commitments c\n", "FROM "+rel+" c\n")
-	q = strings.ReplaceAll(q, "JOIN commitments c ", "JOIN "+rel+" c ")
-	return q
+	if !commitmentsAliasC.MatchString(q) {
+		panic("postgres: asOf on a read without commitments aliased c: " + q)
+	}
+	return commitmentsAliasC.ReplaceAllString(q, "${1}${2}"+rel+"${3}c")
 }
 
 // LedgerStart is when the first commitment the public can see was recorded:

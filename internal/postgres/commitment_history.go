@@ -158,10 +158,18 @@ func unmarshalState[T any](b []byte, into **T) error {
 	return json.Unmarshal(b, *into)
 }
 
+// publicEvidence keeps from the public the records of files attached to an
+// update it cannot see (internal, or hidden since): the file itself is not
+// served to it either (evidenceVisible).
+const publicEvidence = ` AND (a.action <> '` + policy.ActionEvidenceAdd + `' OR (u.public AND u.hidden_at IS NULL))`
+
 // History lists every change to a commitment, newest first.
 func (s *Store) History(ctx context.Context, commitmentID int64, view ChangeView) ([]policy.Change, error) {
-	rows, err := s.pool.Query(ctx, changeSQL+`
-		WHERE a.subject_type = 'commitment' AND a.subject_id = $1 ORDER BY a.id DESC`, commitmentID)
+	where := ` WHERE a.subject_type = 'commitment' AND a.subject_id = $1`
+	if !view.Staff {
+		where += publicEvidence
+	}
+	rows, err := s.pool.Query(ctx, changeSQL+where+` ORDER BY a.id DESC`, commitmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +194,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter, view ChangeView) ([
 	where := ` WHERE ($1::timestamptz IS NULL OR a.at >= $1) AND ($2::timestamptz IS NULL OR a.at < $2)`
 	if !view.Staff {
 		where += ` AND a.subject_type = 'commitment' AND ` +
-			visibleDocument(ctx, "(SELECT vc.document_id FROM commitments vc WHERE vc.id = a.subject_id)")
+			visibleDocument(ctx, "(SELECT vc.document_id FROM commitments vc WHERE vc.id = a.subject_id)") + publicEvidence
 	}
 	rows, err := s.pool.Query(ctx, changeSQL+where+` ORDER BY a.id DESC LIMIT $3`, f.From, f.To, f.Limit)
 	if err != nil {

@@ -92,11 +92,11 @@ func scanEvidence(r pgx.Row) (policy.EvidenceFile, error) {
 }
 
 // evidenceVisible is the condition that file f may be shown to the viewer:
-// to staff always; to the public only when its update is public, its
-// commitment not withdrawn and its document published.
+// to staff always; to the public only when its update is public and not
+// hidden, its commitment not withdrawn and its document published.
 func evidenceVisible(ctx context.Context, staff string) string {
 	return `(` + staff + ` OR EXISTS (SELECT 1 FROM progress_updates vu JOIN commitments vc ON vc.id = vu.commitment_id
-		WHERE vu.id = f.update_id AND vu.public AND vc.withdrawn_at IS NULL AND ` + visibleDocument(ctx, "vc.document_id") + `))`
+		WHERE vu.id = f.update_id AND vu.public AND vu.hidden_at IS NULL AND vc.withdrawn_at IS NULL AND ` + visibleDocument(ctx, "vc.document_id") + `))`
 }
 
 // CommitmentEvidence lists the files of a commitment's updates the viewer

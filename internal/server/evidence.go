@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -204,7 +205,7 @@ func (s *Server) showEvidence(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	if name, err := url.PathUnescape(chi.URLParam(r, "name")); err != nil || name != f.Name {
+	if evidenceNameOf(r) != f.Name {
 		http.Redirect(w, r, web.EvidenceURL(f), http.StatusMovedPermanently)
 		return
 	}
@@ -236,4 +237,19 @@ func (s *Server) showEvidence(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.WriteEvidence(r.Context(), f.ID, w); err != nil {
 		s.logger.WarnContext(r.Context(), "evidence download broke off", "evidence_id", f.ID, "err", err)
 	}
+}
+
+// evidenceNameOf is the file name an /evidence/{id}/{name} address asks for,
+// decoded exactly once. chi's {name} is decoded already when the path was
+// sent in its usual escaping, but not when it was not (r.URL.RawPath set):
+// decoding it again turned "50%25%20done.pdf" into an error and "a%2541.pdf"
+// into "aA.pdf", so that the redirect to the file's own address looped. The
+// last segment of the escaped path is one form whatever the client sent.
+func evidenceNameOf(r *http.Request) string {
+	p := r.URL.EscapedPath()
+	name, err := url.PathUnescape(p[strings.LastIndexByte(p, '/')+1:])
+	if err != nil {
+		return ""
+	}
+	return name
 }
