@@ -52,6 +52,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			switch {
 			case err == nil && u.DisabledAt == nil:
 				ctx = web.WithUser(ctx, &u)
+				ctx = web.WithReviewEdits(ctx, s.opts.ReviewEdits)
 				if u.CanEdit() {
 					// Staff see drafts (policy.Viewer); the public's reads never do.
 					ctx = policy.WithViewer(ctx, policy.Staff)

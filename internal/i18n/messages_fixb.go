@@ -1,0 +1,9 @@
+package i18n
+
+// fixbMessages are the review-mode refusals and the names of audit actions
+// the change lists lacked. Kept apart from messages so that parallel work on
+// the catalogue merges cleanly.
+var fixbMessages = []entry{
+	{"err.needs_reviewer", "此操作须由审核人或管理员完成：编辑的修改须经审核，而这项操作没有送审流程。", "This needs a reviewer or an admin: editors' changes are reviewed, and this action cannot be sent for review."},
+	{"review.needs_reviewer.tools", "添加分项、切换进度来源、撤销与恢复承诺须由审核人或管理员完成。", "Adding parts, switching where progress comes from, withdrawing and restoring need a reviewer or an admin."},
+}
