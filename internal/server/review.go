@@ -33,7 +33,7 @@ var errNeedsReviewer = policy.Errorm(policy.EFORBIDDEN, "err.needs_reviewer")
 func (s *Server) requirePublisher(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.mustReview(r) {
-			s.logger.WarnContext(r.Context(), "refused: needs a reviewer", "method", r.Method, "path", r.URL.Path, "user_id", userOf(r).ID)
+			s.logger.WarnContext(r.Context(), "refused: needs a reviewer", "method", r.Method, "path", logPath(r), "user_id", userOf(r).ID)
 			s.renderError(w, r, errNeedsReviewer)
 			return
 		}
