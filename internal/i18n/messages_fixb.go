@@ -11,4 +11,5 @@ var fixbMessages = []entry{
 	{"action.evaluation_link.revoke", "作废评价链接", "Evaluation link revoked"},
 	{"action.follow_up.due", "设定跟进时限", "Follow-up due date set"},
 	{"action.follow_up.close", "跟进已答复", "Follow-up answered"},
+	{"login.kept.dropped", "登录前填写的表单未能恢复：无法确认它是用您的账户填写的。请重新填写。", "The form filled in before the login was not restored: it could not be confirmed as filled in under your account. Please fill it in again."},
 }
