@@ -1487,7 +1487,7 @@ func newCommitmentLink(slug string, p policy.Paragraph) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if UserFrom(ctx).CanEdit() && p.Role == policy.RoleBody {
+		if CanPublish(ctx) && p.Role == policy.RoleBody {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 129, "<p class=\"staff-link small\"><a href=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

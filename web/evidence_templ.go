@@ -127,7 +127,7 @@ func updateEvidence(c policy.Commitment, u policy.ProgressUpdate, v CommitmentVi
 				return templ_7745c5c3_Err
 			}
 		}
-		if UserFrom(ctx).CanEdit() && c.WithdrawnAt == nil {
+		if CanPublish(ctx) && c.WithdrawnAt == nil {
 			msg := v.EvidenceErrors[u.ID]
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "<form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {

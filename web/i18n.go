@@ -136,6 +136,11 @@ const maxReturnPath = 512
 // longer, so that no page grows with its request.
 func returnPath(ctx context.Context) string {
 	p, _ := ctx.Value(pathKey{}).(string)
+	// A proposer's evaluation link is a secret: it must not travel in next=
+	// to the login or language pages (and on into their logs and referrers).
+	if rest, ok := strings.CutPrefix(p, "/evaluations/"); ok && rest != "thanks" && !strings.HasPrefix(rest, "thanks?") {
+		return ""
+	}
 	if len(p) > maxReturnPath {
 		p, _, _ = strings.Cut(p, "?")
 	}

@@ -18,4 +18,5 @@ type KeptForm struct {
 	Action string
 	Form   string
 	Owner  int64
+	Seal   string // the owner binding the login form carries (kept_owner), made and checked by the server
 }

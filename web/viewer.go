@@ -30,3 +30,22 @@ func loginURL(ctx context.Context) string {
 	}
 	return "/login?next=" + url.QueryEscape(p)
 }
+
+type reviewEditsKey struct{}
+
+// WithReviewEdits returns ctx saying whether editors' changes to public values
+// wait for a reviewer (PORTAL_EDITORS_PUBLISH=false).
+func WithReviewEdits(ctx context.Context, on bool) context.Context {
+	return context.WithValue(ctx, reviewEditsKey{}, on)
+}
+
+// CanPublish reports whether the signed-in account may change public values
+// directly: any staff account, except an editor while edits are reviewed.
+// The forms of the actions that have no review path (new commitment, parts,
+// progress source, correcting or hiding an update, evidence, withdraw,
+// restore) are offered only then.
+func CanPublish(ctx context.Context) bool {
+	u := UserFrom(ctx)
+	review, _ := ctx.Value(reviewEditsKey{}).(bool)
+	return u.CanEdit() && (!review || u.CanReview())
+}

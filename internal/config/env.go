@@ -97,7 +97,11 @@ var Variables = []Variable{
 		Short: "false sends editors' changes to public values for review (/reviews) before they are public",
 		Doc: "Whether an editor's change to a commitment's public values (status, progress, public note, dates) " +
 			"goes public at once. `false` sends it to the review queue at `/reviews`, where a reviewer or an " +
-			"admin approves it or returns it with a comment; the public sees the last approved values only."},
+			"admin approves it or returns it with a comment; the public sees the last approved values only. " +
+			"Through the queue go the edit form and progress updates that are public or move status or progress. " +
+			"Actions with no review path are then refused to editors (403) and left to reviewers and admins: " +
+			"a new commitment, adding parts, switching the progress source, correcting or hiding an update, " +
+			"attaching evidence, withdrawing and restoring."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -218,33 +218,6 @@ const (
 	ActionCommitmentVerify = "commitment.verify"
 )
 
-// ActionName is the Chinese name of an audit action.
-func ActionName(action string) string {
-	if n, ok := map[string]string{
-		ActionCommitmentCreate:        "新建承诺",
-		ActionCommitmentUpdate:        "修改承诺",
-		ActionCommitmentWithdraw:      "撤回承诺",
-		ActionCommitmentRestore:       "恢复承诺",
-		ActionCommitmentReanchor:      "导入时重新定位承诺",
-		ActionCommitmentAnchorConfirm: "确认承诺的新原文",
-		ActionCommitmentRepin:         "手动重新定位承诺",
-		ActionUpdateAdd:               "添加进展",
-		ActionUpdateEdit:              "更正进展",
-		ActionUpdateHide:              "隐藏进展",
-		ActionUpdateShow:              "重新公开进展",
-		ActionUserCreate:              "新建账户",
-		ActionUserUpdate:              "修改账户",
-		ActionUserPassword:            "重设密码",
-		ActionUserOwnPassword:         "本人修改密码",
-		ActionReviewPropose:           "提交审核",
-		ActionReviewReturn:            "退回修改",
-		ActionCommitmentVerify:        "核实状态",
-	}[action]; ok {
-		return n
-	}
-	return action
-}
-
 // Correction actions of progress updates (issue 16): their audit records have
 // the commitment as subject and an UpdateState before and after.
 const (

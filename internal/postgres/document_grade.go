@@ -49,6 +49,6 @@ func (s *Store) SetDocumentGrade(ctx context.Context, a policy.Actor, slug strin
 		if _, err := tx.Exec(ctx, `UPDATE documents SET reply_class = $2 WHERE id = $1`, id, after); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, "document.grade", "document", id, gradeState{before}, gradeState{after}, nil)
+		return audit(ctx, tx, a, policy.ActionDocumentGrade, "document", id, gradeState{before}, gradeState{after}, nil)
 	})
 }

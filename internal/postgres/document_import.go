@@ -425,9 +425,9 @@ func (im *docImport) run(ctx context.Context, actor policy.Actor) (res ImportRes
 	if res.Version, err = im.writeVersion(ctx, before, after); err != nil {
 		return res, err
 	}
-	action := "document.import"
+	action := policy.ActionDocumentImport
 	if !res.Created {
-		action = "document.reimport"
+		action = policy.ActionDocumentReimport
 	}
 	detail := importDetail{File: im.file.Name, MatchedBy: res.MatchedBy, Version: res.Version,
 		LostMeasures: res.LostMeasures, LostCitations: res.LostCitations, Themes: im.themes}

@@ -392,7 +392,7 @@ func (im *docImport) writeCitations(ctx context.Context) (added, lost []string, 
 				slug, kind, c.Title, im.id).Scan(&to)
 			if err == nil {
 				added = append(added, c.Title)
-				err = audit(ctx, im.tx, im.actor, "document.placeholder", "document", to, nil,
+				err = audit(ctx, im.tx, im.actor, policy.ActionDocumentPlaceholder, "document", to, nil,
 					&documentState{Title: c.Title, TextSHA256: emptySHA256}, placeholderDetail{File: im.file.Name, CitedBy: im.id})
 			}
 		}

@@ -103,7 +103,7 @@ func (s *Store) UnpublishDocument(ctx context.Context, a policy.Actor, slug stri
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, "document.unpublish", "document", id, publishState{PublishedAt: &at}, publishState{},
+		return audit(ctx, tx, a, policy.ActionDocumentUnpublish, "document", id, publishState{PublishedAt: &at}, publishState{},
 			publishDetail{Placeholders: placeholders})
 	})
 }
@@ -142,7 +142,7 @@ func publish(ctx context.Context, tx pgx.Tx, a policy.Actor, id int64) error {
 	if err != nil {
 		return err
 	}
-	return audit(ctx, tx, a, "document.publish", "document", id, publishState{}, publishState{PublishedAt: &at},
+	return audit(ctx, tx, a, policy.ActionDocumentPublish, "document", id, publishState{}, publishState{PublishedAt: &at},
 		publishDetail{Placeholders: placeholders})
 }
 

@@ -112,7 +112,7 @@ func (s *Store) SubmitEvaluation(ctx context.Context, token policy.EvaluationTok
 				return err
 			}
 		}
-		return audit(ctx, tx, policy.Actor{Name: l.Addressee, RequestID: requestID}, "evaluation.submit", "evaluation", evalID, nil, st, nil)
+		return audit(ctx, tx, policy.Actor{Name: l.Addressee, RequestID: requestID}, policy.ActionEvaluationSubmit, "evaluation", evalID, nil, st, nil)
 	})
 	return evalID, err
 }

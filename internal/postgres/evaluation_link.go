@@ -46,7 +46,7 @@ func (s *Store) IssueEvaluationLink(ctx context.Context, a policy.Actor, slug, a
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, docID, addressee, token.Hash(), now, by, expires).Scan(&linkID); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, "evaluation_link.issue", "evaluation_link", linkID, nil,
+		return audit(ctx, tx, a, policy.ActionEvaluationLinkIssue, "evaluation_link", linkID, nil,
 			linkState{Document: slug, Addressee: addressee, ExpiresAt: expires}, nil)
 	})
 	return linkID, err
@@ -101,6 +101,6 @@ func (s *Store) RevokeEvaluationLink(ctx context.Context, a policy.Actor, slug s
 		before := linkState{Document: slug, Addressee: l.Addressee, ExpiresAt: l.ExpiresAt}
 		after := before
 		after.Revoked = true
-		return audit(ctx, tx, a, "evaluation_link.revoke", "evaluation_link", id, before, after, nil)
+		return audit(ctx, tx, a, policy.ActionEvaluationLinkRevoke, "evaluation_link", id, before, after, nil)
 	})
 }

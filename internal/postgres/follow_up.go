@@ -89,7 +89,7 @@ func (s *Store) SetFollowUpDue(ctx context.Context, a policy.Actor, id int64, ve
 		if _, err := tx.Exec(ctx, `UPDATE follow_ups SET due_on = $2, version = version + 1 WHERE id = $1`, id, due); err != nil {
 			return err
 		}
-		return audit(ctx, tx, a, "follow_up.due", "follow_up", id,
+		return audit(ctx, tx, a, policy.ActionFollowUpDue, "follow_up", id,
 			followUpState{DueOn: f.DueOn.Format(time.DateOnly)}, followUpState{DueOn: due.Format(time.DateOnly)}, nil)
 	})
 }
@@ -130,7 +130,7 @@ func (s *Store) CloseFollowUp(ctx context.Context, a policy.Actor, id int64, ver
 			return err
 		}
 		due := f.DueOn.Format(time.DateOnly)
-		return audit(ctx, tx, a, "follow_up.close", "follow_up", id, followUpState{DueOn: due}, followUpState{DueOn: due, Reply: replySlug}, nil)
+		return audit(ctx, tx, a, policy.ActionFollowUpClose, "follow_up", id, followUpState{DueOn: due}, followUpState{DueOn: due, Reply: replySlug}, nil)
 	})
 }
 

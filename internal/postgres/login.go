@@ -26,6 +26,22 @@ func (s *Store) UserForLogin(ctx context.Context, email string) (policy.User, st
 // step, so parallel attempts cannot all slip under the limit. The caller
 // settles a pending attempt with FinishLoginAttempt.
 func (s *Store) BeginLoginAttempt(ctx context.Context, email string, client netip.Addr, limit int, window time.Duration) (int64, time.Duration, error) {
+	return s.beginAttempt(ctx, email, client, true, limit, window)
+}
+
+// OwnPasswordClient is the client address recorded for a signed-in user's
+// check of their own current password: such attempts are counted per account
+// only, so that one user's mistakes never lock out the logins of everyone
+// behind the same address.
+var OwnPasswordClient = netip.IPv6Unspecified()
+
+// BeginOwnPasswordAttempt is BeginLoginAttempt for a signed-in user checking
+// their current password: counted with the account's logins, not the client's.
+func (s *Store) BeginOwnPasswordAttempt(ctx context.Context, email string, limit int, window time.Duration) (int64, time.Duration, error) {
+	return s.beginAttempt(ctx, email, OwnPasswordClient, false, limit, window)
+}
+
+func (s *Store) beginAttempt(ctx context.Context, email string, client netip.Addr, perClient bool, limit int, window time.Duration) (int64, time.Duration, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -46,13 +62,13 @@ func (s *Store) BeginLoginAttempt(ctx context.Context, email string, client neti
 		    ORDER BY attempted_at DESC LIMIT $3
 		), by_client AS (
 		    SELECT attempted_at FROM login_attempts
-		    WHERE client = $2 AND outcome IN ('failed', 'pending') AND attempted_at > now() - $4::interval
+		    WHERE $5 AND client = $2 AND outcome IN ('failed', 'pending') AND attempted_at > now() - $4::interval
 		    ORDER BY attempted_at DESC LIMIT $3
 		)
 		SELECT greatest(
 		    CASE WHEN (SELECT count(*) FROM by_email) >= $3 THEN (SELECT min(attempted_at) FROM by_email) + $4::interval - now() END,
 		    CASE WHEN (SELECT count(*) FROM by_client) >= $3 THEN (SELECT min(attempted_at) FROM by_client) + $4::interval - now() END,
-		    '0'::interval)`, email, client, limit, window).Scan(&wait)
+		    '0'::interval)`, email, client, limit, window, perClient).Scan(&wait)
 	if err != nil {
 		return 0, 0, err
 	}

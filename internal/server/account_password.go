@@ -24,8 +24,8 @@ func (s *Server) showAccountPassword(w http.ResponseWriter, r *http.Request) {
 
 // changeAccountPassword changes the user's own password. The current password
 // is required and checked like a login, counted with the logins of the account
-// and the client address, so that a left-open session cannot be used to guess
-// it. On success every other session of the account ends and this one goes on
+// (not of the client address: one user's mistakes must not lock out everyone
+// behind it), so that a left-open session cannot be used to guess it. On success every other session of the account ends and this one goes on
 // under a new token.
 func (s *Server) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {
@@ -54,7 +54,7 @@ func (s *Server) changeAccountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	client := s.clientAddr(r)
-	attempt, wait, err := s.store.BeginLoginAttempt(ctx, u.Email, client, loginLimit, loginWindow)
+	attempt, wait, err := s.store.BeginOwnPasswordAttempt(ctx, u.Email, loginLimit, loginWindow)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -87,4 +87,12 @@ func TestOwnPasswordChange(t *testing.T) {
 	if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
 		t.Errorf("repeated wrong current passwords: %d", last.status)
 	}
+	// They count against the account, not the address: another account logs
+	// in from the same address, while the account's own login waits.
+	if r := request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {adminEmail}, "password": {password}}); r.status != http.StatusSeeOther {
+		t.Errorf("one user's wrong current passwords lock another account's login from the same address: %d", r.status)
+	}
+	if r := request(t, browserClient(t), "POST", base+"/login", url.Values{"email": {editorEmail}, "password": {newPassword}}); r.status != http.StatusTooManyRequests {
+		t.Errorf("the account guessed at logs in at once: %d", r.status)
+	}
 }

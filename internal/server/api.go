@@ -76,11 +76,11 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	code, message := policy.ErrorCode(err), errorMessage(l, err)
 	switch status {
 	case http.StatusServiceUnavailable:
-		s.logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
+		s.logger.WarnContext(r.Context(), "database unavailable", "path", logPath(r), "err", err)
 		w.Header().Set("Retry-After", "5")
 		code, message = "unavailable", l.T("err.503")
 	case http.StatusInternalServerError:
-		s.logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "internal error", "path", logPath(r), "err", err)
 		code = policy.EINTERNAL
 	}
 	body, _ := json.Marshal(apiErrorBody{apiErrorDetail{code, message}})

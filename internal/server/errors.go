@@ -66,13 +66,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		heading = l.T("err.heading." + strconv.Itoa(status))
 	case http.StatusRequestEntityTooLarge:
 		// Declared too large, or cut off at the cap while being read.
-		s.logger.WarnContext(r.Context(), "request body refused", "path", r.URL.Path, "content_length", r.ContentLength)
+		s.logger.WarnContext(r.Context(), "request body refused", "path", logPath(r), "content_length", r.ContentLength)
 	case http.StatusServiceUnavailable:
-		s.logger.WarnContext(r.Context(), "database unavailable", "path", r.URL.Path, "err", err)
+		s.logger.WarnContext(r.Context(), "database unavailable", "path", logPath(r), "err", err)
 		w.Header().Set("Retry-After", "5")
 		heading, message = l.T("err.heading.503"), l.T("err.503")
 	case http.StatusInternalServerError:
-		s.logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "internal error", "path", logPath(r), "err", err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, web.ErrorPage(status, heading, message, requestID(r)))
@@ -100,7 +100,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	// Rendering does no I/O; an expired request deadline (the very reason for
 	// a 503 page) must not stop it.
 	if err := c.Render(context.WithoutCancel(r.Context()), buf); err != nil {
-		s.logger.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
+		s.logger.ErrorContext(r.Context(), "render failed", "path", logPath(r), "err", err)
 		http.Error(w, i18n.From(r.Context()).T("err.render"), http.StatusInternalServerError)
 		return
 	}

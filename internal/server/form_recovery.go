@@ -11,13 +11,17 @@ package server
 // without a session (no table an anonymous client could fill), the values go
 // back only to the browser that just sent them (the 401 is no-store), and only
 // after a successful login do they enter that account's own server-side
-// session, from which the form's page takes them once. Where the ended
-// session's row is still there, its owner is carried too and another account
-// logging in on that page does not get the form. Passwords are never carried,
+// session, from which the form's page takes them once. The form is bound to
+// the account whose ended session sent it by a seal (an HMAC under the
+// portal's signing key over owner, action and form), so the binding cannot be
+// altered in the browser; a form whose owner is unknown (the ended session's
+// row already swept) or another account's is dropped at the login, with a
+// message, rather than restored to whoever logs in. Passwords are never carried,
 // and a form larger than keptFormMax is not carried at all (the page says so).
 
 import (
 	"context"
+	"crypto/hmac"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -65,6 +69,14 @@ func (s *Server) askLoginKeepingForm(w http.ResponseWriter, r *http.Request) {
 			v.Message = l.T("login.expired.toolarge")
 		default:
 			v.Kept = web.KeptForm{Action: r.URL.Path, Form: kept, Owner: s.formerOwner(r)}
+			if v.Kept.Owner != 0 {
+				seal, err := s.sealKept(r.Context(), v.Kept)
+				if err != nil {
+					s.renderError(w, r, err)
+					return
+				}
+				v.Kept.Seal = seal
+			}
 			v.Message = l.T("login.expired.kept")
 		}
 	}
@@ -127,8 +139,36 @@ func (s *Server) formerOwner(r *http.Request) int64 {
 	return id
 }
 
+// sealKept is the kept form's owner binding: the owner's id, a dot and an
+// HMAC of owner, action and form under the portal's signing key.
+func (s *Server) sealKept(ctx context.Context, k web.KeptForm) (string, error) {
+	key, err := s.tokens.signingKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	owner := strconv.FormatInt(k.Owner, 10)
+	return owner + "." + mac(key, "kept-form\x00"+owner+"\x00"+k.Action+"\x00"+k.Form), nil
+}
+
+// keptOwner is the owner a seal binds the kept form to; 0 when there is no
+// seal or it does not match (altered owner, action or form).
+func (s *Server) keptOwner(ctx context.Context, k web.KeptForm, seal string) int64 {
+	owner, _, ok := strings.Cut(seal, ".")
+	id, err := strconv.ParseInt(owner, 10, 64)
+	if !ok || err != nil || id <= 0 || len(seal) > 128 {
+		return 0
+	}
+	k.Owner = id
+	want, err := s.sealKept(ctx, k)
+	if err != nil || !hmac.Equal([]byte(want), []byte(seal)) {
+		return 0
+	}
+	return id
+}
+
 // keptFromLogin reads the form a login form carries, checked as the portal
-// wrote it: a local action and a readable form of bounded size.
+// wrote it: a local action and a readable form of bounded size. Its owner is
+// read from the seal (keptOwner).
 func keptFromLogin(form url.Values) (web.KeptForm, bool) {
 	k := web.KeptForm{Action: form.Get("kept_action"), Form: form.Get("kept_form")}
 	if k.Form == "" || len(k.Form) > keptFormMax || !isLocalPath(k.Action) {
@@ -137,19 +177,21 @@ func keptFromLogin(form url.Values) (web.KeptForm, bool) {
 	if _, err := url.ParseQuery(k.Form); err != nil {
 		return web.KeptForm{}, false
 	}
-	k.Owner, _ = strconv.ParseInt(form.Get("kept_owner"), 10, 64)
+	k.Seal = form.Get("kept_owner")
 	return k, true
 }
 
 // keepFormAfterLogin puts the form a successful login carried into the new
-// session for its page (next), unless it was sent under another account's
-// session.
+// session for its page (next) when its seal binds it to the account logging
+// in; a form of unknown owner or another account's is dropped, and the page
+// says so.
 func (s *Server) keepFormAfterLogin(ctx context.Context, k web.KeptForm, userID int64, next string) {
 	if k.Form == "" {
 		return
 	}
-	if k.Owner != 0 && k.Owner != userID {
-		s.logger.InfoContext(ctx, "a form kept through login dropped: another account's", "user_id", userID)
+	if owner := s.keptOwner(ctx, k, k.Seal); owner == 0 || owner != userID {
+		s.logger.InfoContext(ctx, "a form kept through login dropped: owner unknown or another account", "user_id", userID, "owner", owner)
+		s.sessions.Put(ctx, sessionFlash, "login.kept.dropped")
 		return
 	}
 	b, err := json.Marshal(keptForm{Page: next, Action: k.Action, Form: k.Form})

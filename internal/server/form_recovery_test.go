@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -196,13 +197,13 @@ func attr(attrs, name string) string {
 }
 
 // TestNewCommitmentFormComesBackAfterLogin: a new commitment posted after the
-// session was deleted returns, after the login, to its paragraph's form with
+// session expired returns, after the login, to its paragraph's form with
 // the quote and title typed.
 func TestNewCommitmentFormComesBackAfterLogin(t *testing.T) {
 	p := newTestPortal(t, withStaff())
 	base, pool := p.URL, p.Pool
 	editor := loggedIn(t, base, editorEmail)
-	if _, err := pool.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
+	if _, err := pool.Exec(t.Context(), `UPDATE sessions SET expiry = now() - interval '1 minute'`); err != nil {
 		t.Fatal(err)
 	}
 	const quote, title = "推动“一核两区”规划布局落细落实", "推动布局落细落实(恢复)"
@@ -221,5 +222,90 @@ func TestNewCommitmentFormComesBackAfterLogin(t *testing.T) {
 	back := request(t, editor, "GET", base+login.Get("next"), nil)
 	if back.status != http.StatusOK || !strings.Contains(back.body, html.EscapeString(title)) || !strings.Contains(back.body, html.EscapeString(quote)) {
 		t.Errorf("the new commitment's form did not come back filled in: %d", back.status)
+	}
+}
+
+// TestKeptFormOwnerCannotBeForgedOrGuessed: the owner a login form carries
+// with a kept form is sealed by the server. Altering it, or the form, drops
+// the form; so does an owner the portal no longer knows (the ended session's
+// row swept): the form is not restored to whoever logs in, and the page says
+// it was not restored.
+func TestKeptFormOwnerCannotBeForgedOrGuessed(t *testing.T) {
+	p := newTestPortal(t, withStaff())
+	base, pool := p.URL, p.Pool
+	const id = 9
+	page := base + commitmentPath(id)
+	const note = "已完成项目选址论证，下一步报批。"
+	adminID := scalar[int64](t, pool, `SELECT id FROM users WHERE email = $1`, adminEmail)
+	editorID := scalar[int64](t, pool, `SELECT id FROM users WHERE email = $1`, editorEmail)
+
+	// Posted under the editor's expired session: the login form carries a seal.
+	editor := loggedIn(t, base, editorEmail)
+	if _, err := pool.Exec(t.Context(), `UPDATE sessions SET expiry = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+	r := request(t, editor, "POST", page+"/updates", updateForm(t, pool, id, note, "public"))
+	hidden := hiddenFields(r.body)
+	seal := hidden.Get("kept_owner")
+	if r.status != http.StatusUnauthorized || !strings.HasPrefix(seal, strconv.FormatInt(editorID, 10)+".") {
+		t.Fatalf("post after expiry: %d, seal %q", r.status, seal)
+	}
+	loginAs := func(email string, form url.Values) string {
+		t.Helper()
+		c := browserClient(t)
+		form.Set("email", email)
+		form.Set("password", password)
+		if r := request(t, c, "POST", base+"/login", form); r.status != http.StatusSeeOther {
+			t.Fatalf("login: %d", r.status)
+		}
+		return request(t, c, "GET", page, nil).body
+	}
+	clone := func(v url.Values) url.Values {
+		c := url.Values{}
+		for k, vs := range v {
+			c[k] = append([]string(nil), vs...)
+		}
+		return c
+	}
+
+	// The owner rewritten to the admin's id (old style, or with the editor's
+	// signature), and the form altered under the editor's seal: dropped.
+	_, sig, _ := strings.Cut(seal, ".")
+	for name, c := range map[string]struct {
+		email string
+		edit  func(url.Values)
+	}{
+		"plain admin id":         {adminEmail, func(v url.Values) { v.Set("kept_owner", strconv.FormatInt(adminID, 10)) }},
+		"admin id, editor's mac": {adminEmail, func(v url.Values) { v.Set("kept_owner", strconv.FormatInt(adminID, 10)+"."+sig) }},
+		"no owner":               {adminEmail, func(v url.Values) { v.Del("kept_owner") }},
+		"form altered": {editorEmail, func(v url.Values) {
+			f, _ := url.ParseQuery(v.Get("kept_form"))
+			f.Set("note", "篡改过的说明。")
+			v.Set("kept_form", f.Encode())
+		}},
+	} {
+		form := clone(hidden)
+		c.edit(form)
+		body := loginAs(c.email, form)
+		if strings.Contains(body, note) || strings.Contains(body, "篡改过的说明") || !strings.Contains(body, "登录前填写的表单未能恢复") {
+			t.Errorf("%s: the kept form was restored, or the page does not say it was dropped", name)
+		}
+	}
+
+	// Untouched, it comes back to the editor.
+	if body := loginAs(editorEmail, clone(hidden)); !strings.Contains(body, note) {
+		t.Error("the editor's own sealed form did not come back")
+	}
+
+	// The ended session's row swept: the owner is unknown, no seal, dropped.
+	editor = loggedIn(t, base, editorEmail)
+	if _, err := pool.Exec(t.Context(), `DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	r = request(t, editor, "POST", page+"/updates", updateForm(t, pool, id, note, "public"))
+	if h := hiddenFields(r.body); r.status != http.StatusUnauthorized || h.Get("kept_owner") != "" || h.Get("kept_form") == "" {
+		t.Fatalf("post after the row was swept: %d, owner %q", r.status, h.Get("kept_owner"))
+	} else if body := loginAs(adminEmail, h); strings.Contains(body, note) || !strings.Contains(body, "登录前填写的表单未能恢复") {
+		t.Error("a form of unknown owner was restored to another account")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -63,7 +64,7 @@ func (s *Server) observeRequests(next http.Handler) http.Handler {
 			level = slog.LevelWarn
 		}
 		s.logger.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("route", a.Route),
-			slog.String("path", r.URL.Path), slog.Int("status", a.Status), slog.Int("bytes", a.Bytes),
+			slog.String("path", logPath(r)), slog.Int("status", a.Status), slog.Int("bytes", a.Bytes),
 			slog.Float64("duration_ms", float64(a.Took.Microseconds())/1000), slog.String("client", s.clientAddr(r).String()))
 	})
 }
@@ -88,7 +89,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.logger.ErrorContext(r.Context(), "panic", "value", v, "method", r.Method, "path", r.URL.Path, "stack", string(debug.Stack()))
+				s.logger.ErrorContext(r.Context(), "panic", "value", v, "method", r.Method, "path", logPath(r), "stack", string(debug.Stack()))
 				s.renderError(w, r, errPanic)
 			}
 		}()
@@ -112,4 +113,14 @@ func (h requestIDLogs) WithAttrs(attrs []slog.Attr) slog.Handler {
 
 func (h requestIDLogs) WithGroup(name string) slog.Handler {
 	return requestIDLogs{h.Handler.WithGroup(name)}
+}
+
+// logPath is the request's path as logs may keep it: a proposer's personal
+// evaluation link is a secret, so /evaluations/{token} is logged without it.
+func logPath(r *http.Request) string {
+	p := r.URL.Path
+	if rest, ok := strings.CutPrefix(p, "/evaluations/"); ok && rest != "thanks" {
+		return "/evaluations/…"
+	}
+	return p
 }

@@ -45,7 +45,7 @@ func (s *Server) renderLimit() func(http.Handler) http.Handler {
 				retry = strconv.Itoa(int(window.Seconds()))
 				w.Header().Set("Retry-After", retry)
 			}
-			s.logger.WarnContext(r.Context(), "render limit reached", "path", r.URL.Path, "client", s.clientAddr(r).String())
+			s.logger.WarnContext(r.Context(), "render limit reached", "path", logPath(r), "client", s.clientAddr(r).String())
 			s.renderError(w, r, policy.Errorm(policy.ETOOMANY, "err.429", retry))
 		}))
 	busy := &rendersBusy{n: map[string]int{}}
@@ -55,7 +55,7 @@ func (s *Server) renderLimit() func(http.Handler) http.Handler {
 			key, _ := s.renderKey(r)
 			if !busy.acquire(key) {
 				w.Header().Set("Retry-After", "1")
-				s.logger.WarnContext(r.Context(), "renders in flight limit reached", "path", r.URL.Path, "client", s.clientAddr(r).String())
+				s.logger.WarnContext(r.Context(), "renders in flight limit reached", "path", logPath(r), "client", s.clientAddr(r).String())
 				s.renderError(w, r, policy.Errorm(policy.ETOOMANY, "err.429", "1"))
 				return
 			}

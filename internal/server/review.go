@@ -23,6 +23,24 @@ func (s *Server) mustReview(r *http.Request) bool {
 	return s.opts.ReviewEdits && !userOf(r).CanReview()
 }
 
+// errNeedsReviewer refuses an editor, while edits are reviewed, an action
+// that has no review path.
+var errNeedsReviewer = policy.Errorm(policy.EFORBIDDEN, "err.needs_reviewer")
+
+// requirePublisher guards the staff actions that change public values and
+// cannot be sent for review: while edits are reviewed, an editor is refused
+// them with a 403 that says a reviewer or an admin must do it.
+func (s *Server) requirePublisher(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.mustReview(r) {
+			s.logger.WarnContext(r.Context(), "refused: needs a reviewer", "method", r.Method, "path", logPath(r), "user_id", userOf(r).ID)
+			s.renderError(w, r, errNeedsReviewer)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // listReviews shows the review queue: the changes waiting, oldest first, each
 // with what it would alter and the forms to approve or return it; then the
 // ones decided.

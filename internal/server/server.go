@@ -226,19 +226,19 @@ func (s *Server) Handler() http.Handler {
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireEditor, s.awaitOwnWrites, s.confirmSaves)
-			r.Get("/commitments/new", s.showNewCommitment)
-			r.Post("/commitments", s.createCommitment)
+			r.With(s.requirePublisher).Get("/commitments/new", s.showNewCommitment)
+			r.With(s.requirePublisher).Post("/commitments", s.createCommitment)
 			r.Get("/commitments/{id}/edit", s.showEditCommitment)
 			r.Post("/commitments/{id}/edit", s.saveCommitment)
 			r.Post("/commitments/{id}/updates", s.addProgressUpdate)
-			r.Post("/commitments/{id}/updates/{update}/evidence", s.addEvidence)
-			r.Get("/commitments/{id}/updates/{update}/edit", s.showEditUpdate)
-			r.Post("/commitments/{id}/updates/{update}/edit", s.saveUpdateCorrection)
-			r.Post("/commitments/{id}/updates/{update}/hide", s.hideUpdate)
-			r.Post("/commitments/{id}/withdraw", s.withdrawCommitment)
-			r.Post("/commitments/{id}/restore", s.restoreCommitment)
-			r.Post("/commitments/{id}/parts", s.addPart)
-			r.Post("/commitments/{id}/progress-source", s.setProgressSource)
+			r.With(s.requirePublisher).Post("/commitments/{id}/updates/{update}/evidence", s.addEvidence)
+			r.With(s.requirePublisher).Get("/commitments/{id}/updates/{update}/edit", s.showEditUpdate)
+			r.With(s.requirePublisher).Post("/commitments/{id}/updates/{update}/edit", s.saveUpdateCorrection)
+			r.With(s.requirePublisher).Post("/commitments/{id}/updates/{update}/hide", s.hideUpdate)
+			r.With(s.requirePublisher).Post("/commitments/{id}/withdraw", s.withdrawCommitment)
+			r.With(s.requirePublisher).Post("/commitments/{id}/restore", s.restoreCommitment)
+			r.With(s.requirePublisher).Post("/commitments/{id}/parts", s.addPart)
+			r.With(s.requirePublisher).Post("/commitments/{id}/progress-source", s.setProgressSource)
 			r.Get("/commitments/{id}/anchor", s.showRepin)
 			r.Post("/commitments/{id}/anchor", s.repinCommitment)
 			r.Post("/commitments/{id}/anchor/confirm", s.confirmAnchor)
@@ -307,7 +307,7 @@ func redirectSlashes(next http.Handler) http.Handler {
 func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.logger.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", r.URL.Path,
+		s.logger.WarnContext(r.Context(), "cross-origin request refused", "method", r.Method, "path", logPath(r),
 			"origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		s.renderError(w, r, errCrossOrigin)
 	}))

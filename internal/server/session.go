@@ -52,6 +52,7 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 			switch {
 			case err == nil && u.DisabledAt == nil:
 				ctx = web.WithUser(ctx, &u)
+				ctx = web.WithReviewEdits(ctx, s.opts.ReviewEdits)
 				if u.CanEdit() {
 					// Staff see drafts (policy.Viewer); the public's reads never do.
 					ctx = policy.WithViewer(ctx, policy.Staff)
@@ -158,10 +159,10 @@ func (s *Server) requireRole(allowed func(*policy.User) bool, next http.Handler)
 			http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		case u == nil:
 			// Most often a session that ended while the form was being filled in.
-			s.logger.WarnContext(r.Context(), "refused: not logged in", "method", r.Method, "path", r.URL.Path, "client", s.clientAddr(r).String())
+			s.logger.WarnContext(r.Context(), "refused: not logged in", "method", r.Method, "path", logPath(r), "client", s.clientAddr(r).String())
 			s.askLoginKeepingForm(w, r)
 		case !allowed(u):
-			s.logger.WarnContext(r.Context(), "refused: role", "method", r.Method, "path", r.URL.Path, "user_id", u.ID, "role", string(u.Role))
+			s.logger.WarnContext(r.Context(), "refused: role", "method", r.Method, "path", logPath(r), "user_id", u.ID, "role", string(u.Role))
 			s.renderError(w, r, errForbidden)
 		default:
 			next.ServeHTTP(w, r)
