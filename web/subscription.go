@@ -49,6 +49,7 @@ type MailJob struct {
 	Error       string
 	Text        string
 	HTML        string
+	Retryable   bool // it failed: "retry now" is offered
 }
 
 // MailQueueView is /admin/mail.

@@ -617,6 +617,19 @@ func TestRefusedRecipientAndRetryNow(t *testing.T) {
 	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/999999/retry", url.Values{}); r.status != http.StatusNotFound {
 		t.Errorf("retrying no such mail: %d, want 404", r.status)
 	}
+	// A mail that was sent is not sent again by "retry now", nor is a job
+	// that is not a mail run again through the mail queue's route.
+	sent := scalar[int64](t, p.Pool, `SELECT id FROM river_job WHERE kind = 'mail' AND args->'message'->>'to' = 'here@example.cn'`)
+	if page := request(t, admin, http.MethodGet, p.URL+"/admin/mail/"+itoa(int(sent)), nil); strings.Contains(page.body, "/retry") {
+		t.Errorf("a sent mail's page offers retrying it")
+	}
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(sent))+"/retry", url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "不能重试") {
+		t.Errorf("retrying a sent mail: %d, want 409 with the reason\n%.600s", r.status, r.body)
+	}
+	change := scalar[int64](t, p.Pool, `SELECT id FROM river_job WHERE kind = 'commitment_change' LIMIT 1`)
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(change))+"/retry", url.Values{}); r.status != http.StatusNotFound {
+		t.Errorf("retrying a job that is not a mail: %d, want 404", r.status)
+	}
 	c.mu.Lock()
 	c.refuse = ""
 	c.mu.Unlock()
@@ -624,6 +637,17 @@ func TestRefusedRecipientAndRetryNow(t *testing.T) {
 		t.Fatalf("retry now: %d", r.status)
 	}
 	c.wait(t, "gone@example.cn", 1)
+	jobsDone(t, p.Pool, "mail")
+	// Once it has gone, retrying it again is refused.
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(id))+"/retry", url.Values{}); r.status != http.StatusConflict {
+		t.Errorf("retrying the delivered mail: %d, want 409", r.status)
+	}
+	jobsDone(t, p.Pool, "commitment_change")
+	jobsDone(t, p.Pool, "mail")
+	time.Sleep(500 * time.Millisecond) // a duplicate would arrive now
+	if n, m := len(c.to("here@example.cn")), len(c.to("gone@example.cn")); n != 1 || m != 1 {
+		t.Errorf("here@ got %d mails and gone@ %d, want 1 each", n, m)
+	}
 }
 
 // A server slower than the portal's limit fails the attempt (no 500
