@@ -261,6 +261,43 @@ func (s *Store) DigestsDue(ctx context.Context) ([]Digest, error) {
 	})
 }
 
+// ChangeNow re-reads what a filed change reports, for a mail written or sent
+// after it: false when the public should no longer hear of it (its commitment
+// is withdrawn or gone, its progress update hidden or deleted); otherwise the
+// change with the update's note and evidence as they read now (a corrected
+// note replaces the old one; an update made internal keeps only its status).
+// A change filed before changes named their update is kept as filed.
+func (s *Store) ChangeNow(ctx context.Context, ch policy.CommitmentChange) (policy.CommitmentChange, bool, error) {
+	var withdrawn bool
+	var found, public, hidden *bool
+	var note, evidence *string
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.withdrawn_at IS NOT NULL, u.id IS NOT NULL, u.public, u.hidden_at IS NOT NULL, u.note, coalesce(u.evidence_url, '')
+		FROM commitments c LEFT JOIN progress_updates u ON u.id = $2 AND u.commitment_id = c.id
+		WHERE c.id = $1`, ch.CommitmentID, ch.UpdateID).Scan(&withdrawn, &found, &public, &hidden, &note, &evidence)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ch, false, nil
+	}
+	if err != nil {
+		return ch, false, err
+	}
+	if withdrawn {
+		return ch, false, nil
+	}
+	if ch.UpdateID == 0 {
+		return ch, true, nil
+	}
+	if !*found || *hidden {
+		return ch, false, nil
+	}
+	if *public {
+		ch.Note, ch.EvidenceURL = *note, *evidence
+	} else {
+		ch.Note, ch.EvidenceURL = "", ""
+	}
+	return ch, true, nil
+}
+
 // ReminderCandidate is an open commitment with a due date led by a unit that
 // has a contact address, with the reminders already sent about it.
 type ReminderCandidate struct {
