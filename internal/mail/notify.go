@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -122,10 +123,11 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notifyArgs]) err
 				continue
 			}
 		}
-		if seen[sub.Email+"|"+sub.Frequency] {
+		who := strings.ToLower(sub.Email) + "|" + sub.Frequency // one reader, whatever the case of the address
+		if seen[who] {
 			continue
 		}
-		seen[sub.Email+"|"+sub.Frequency] = true
+		seen[who] = true
 		if sub.Frequency == policy.FrequencyDaily {
 			digest = append(digest, sub.ID)
 			continue

@@ -350,6 +350,56 @@ func TestSubscribeFormLimits(t *testing.T) {
 	}
 }
 
+// An address in another case is the same reader: one limit, one
+// subscription. And one client's requests at once, to many addresses, cannot
+// together pass the client's limit.
+func TestSubscriptionAddressesIgnoreCaseAndClientLimitHolds(t *testing.T) {
+	c := startCatcher(t)
+	p := newTestPortal(t, withMail(c.URL()))
+	post := func(email, key string) response {
+		return request(t, browserClient(t), http.MethodPost, p.URL+"/subscriptions", url.Values{"email": {email}, "kind": {"commitment"}, "key": {key}})
+	}
+	subscribeAndConfirm(t, p, c, "Mixed@example.cn", "commitment", "12")
+	if r := post("mixed@example.cn", "12"); r.status != http.StatusSeeOther {
+		t.Fatalf("the same address in lower case: %d", r.status)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions WHERE lower(email) = 'mixed@example.cn'`); n != 1 {
+		t.Errorf("%d subscriptions for one address in two cases, want 1", n)
+	}
+	if r := post("MIXED@example.cn", "9"); r.status != http.StatusSeeOther {
+		t.Fatalf("third request: %d", r.status)
+	}
+	if r := post("mixed@Example.cn", "9"); r.status != http.StatusTooManyRequests {
+		t.Errorf("the fourth request of a day, in yet another case: %d, want 429", r.status)
+	}
+	jobsDone(t, p.Pool, "mail")
+
+	// 16 requests at once, each to its own address: exactly as many pass
+	// as the client has left of its limit.
+	left := 10 - scalar[int](t, p.Pool, `SELECT count(*) FROM confirmation_sends`)
+	var wg sync.WaitGroup
+	statuses := make([]int, 16)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = post("many"+itoa(i)+"@example.cn", "12").status
+		}()
+	}
+	wg.Wait()
+	passed := 0
+	for _, st := range statuses {
+		if st == http.StatusSeeOther {
+			passed++
+		} else if st != http.StatusTooManyRequests {
+			t.Errorf("a request at once: %d", st)
+		}
+	}
+	if passed != left {
+		t.Errorf("%d of 16 requests at once passed the client's limit of 10, want the %d left", passed, left)
+	}
+}
+
 // confirmedSubscription adds a confirmed subscription directly, for tests
 // about delivery rather than the form.
 func confirmedSubscription(t *testing.T, pool *pgxpool.Pool, email, kind, key, frequency string) {
