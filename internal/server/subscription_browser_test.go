@@ -1,10 +1,14 @@
 package server_test
 
 import (
+	"context"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/guizhou-portal/portal/internal/policy"
 )
 
 // A reader follows a filtered list from the page, confirms from the mail in
@@ -43,5 +47,36 @@ func TestReaderSubscribesInABrowser(t *testing.T) {
 	)
 	if f := scalar[string](t, p.Pool, `SELECT frequency FROM subscriptions WHERE email = $1 AND confirmed_at IS NOT NULL`, reader); f != "daily" {
 		t.Errorf("frequency %q after choosing a daily summary", f)
+	}
+}
+
+// The 退订 link of a mail's body, opened in a browser, shows one button;
+// the subscription ends only when the reader presses it.
+func TestReaderUnsubscribesFromTheMailLinkInABrowser(t *testing.T) {
+	p := newTestPortal(t, withMail(""))
+	const reader = "leaving@example.cn"
+	confirmedSubscription(t, p.Pool, reader, "commitment", "12", "immediate")
+	id := scalar[int64](t, p.Pool, `SELECT id FROM subscriptions WHERE email = $1`, reader)
+	token, err := p.Server.Mailer().ManageToken(context.Background(), policy.Subscription{ID: id, Nonce: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(p.URL+"/subscriptions/unsubscribe?token="+url.QueryEscape(token)),
+		chromedp.WaitVisible(chromedp.CSS(`main form button`)),
+	)
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions`); n != 1 {
+		t.Fatalf("opening the link ended the subscription")
+	}
+	steps(t, ctx,
+		chromedp.Click(chromedp.CSS(`main form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	if h1 := must(t, ctx, chromedp.Text(chromedp.CSS(`h1`))); h1 != "已退订" {
+		t.Errorf("after pressing the button the page says %q", h1)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions`); n != 0 {
+		t.Errorf("%d subscriptions left after unsubscribing", n)
 	}
 }
