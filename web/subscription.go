@@ -37,6 +37,11 @@ type MessageView struct {
 // mail scanners follow must not confirm on their own.
 type ConfirmView struct{ Token string }
 
+// UnsubscribeView asks for the click that ends a subscription.
+type UnsubscribeView struct {
+	Token, Email, Label string
+}
+
 // MailJob is one job of the mail queue as staff see it.
 type MailJob struct {
 	ID          int64
@@ -49,6 +54,7 @@ type MailJob struct {
 	Error       string
 	Text        string
 	HTML        string
+	Retryable   bool // it failed: "retry now" is offered
 }
 
 // MailQueueView is /admin/mail.

@@ -33,7 +33,7 @@ var (
 
 func init() {
 	cat = catalog.NewBuilder(catalog.Fallback(Chinese))
-	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages, evaluationMessages, unitsMessages, evidenceMessages, correctionMessages, rollupMessages, reviewMessages, readersMessages, mailMessages, englishMessages, satisfactionMessages, fixbMessages) {
+	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages, evaluationMessages, unitsMessages, evidenceMessages, correctionMessages, rollupMessages, reviewMessages, readersMessages, mailMessages, englishMessages, satisfactionMessages, fixbMessages, mailfixMessages) {
 		must(cat.SetString(Chinese, m.id, m.zh))
 		must(cat.SetString(English, m.id, m.en))
 		known[m.id] = true

@@ -130,6 +130,20 @@ func TestEnglishCountsAgree(t *testing.T) {
 	}
 }
 
+// The form summary counts the fields to fix: one field is singular.
+func TestFormSummaryCountsInEnglish(t *testing.T) {
+	en := i18n.For("en")
+	if got := en.T("form.summary", 1); !strings.HasPrefix(got, "1 field needs attention; see the note under it.") {
+		t.Errorf("one field: %q", got)
+	}
+	if got := en.T("form.summary", 3); !strings.HasPrefix(got, "3 fields need attention; see the notes under them.") {
+		t.Errorf("three fields: %q", got)
+	}
+	if got := i18n.For("zh").T("form.summary", 1); !strings.HasPrefix(got, "表单中有 1 处需要修改") {
+		t.Errorf("Chinese: %q", got)
+	}
+}
+
 func TestLanguageChoice(t *testing.T) {
 	cases := []struct{ cookie, accept, want string }{
 		{"", "", "zh"},

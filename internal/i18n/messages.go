@@ -125,7 +125,6 @@ var messages = []entry{
 	{"tr.after", "修改后", "After"},
 	{"form.save", "保存", "Save"},
 	{"form.cancel", "取消", "Cancel"},
-	{"form.summary", "表单中有 %d 处需要修改，见各栏下方的说明。您填写的内容已保留。", "%d fields need attention; see the notes under them. What you entered has been kept."},
 	{"users.lead", "编辑可以更新承诺事项和进展；管理员还可以管理账户。停用账户会立即结束它的所有登录。", "Editors update commitments and their progress; administrators also manage accounts. Disabling an account ends all its sessions at once."},
 	{"users.namerole", "姓名与角色", "Name and role"},
 	{"users.lastlogin", "最近登录", "Last login"},
@@ -549,6 +548,7 @@ var messages = []entry{
 
 // counted are the messages about a count.
 var counted = []countedMessage{
+	{"form.summary", "表单中有 %d 处需要修改，见各栏下方的说明。您填写的内容已保留。", "%d field needs attention; see the note under it. What you entered has been kept.", "%d fields need attention; see the notes under them. What you entered has been kept."},
 	{"imp.sections", "章节与原文（%d 段）", "Sections and text (%d paragraph)", "Sections and text (%d paragraphs)"},
 	{"imp.figures", "数字（%d 处）", "Figures (%d)", "Figures (%d)"},
 	{"imp.citations", "引用的文件（%d 处）", "Documents cited (%d)", "Documents cited (%d)"},

@@ -12,7 +12,7 @@ import (
 // as %!…(MISSING) on the page.
 func TestEveryMessageFormatsCleanly(t *testing.T) {
 	verb := regexp.MustCompile(`%%|%(?:\[\d+\])?[dsvq]`)
-	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages, evaluationMessages, unitsMessages, evidenceMessages, correctionMessages, rollupMessages, reviewMessages, readersMessages, mailMessages, englishMessages, satisfactionMessages, fixbMessages) {
+	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages, evaluationMessages, unitsMessages, evidenceMessages, correctionMessages, rollupMessages, reviewMessages, readersMessages, mailMessages, englishMessages, satisfactionMessages, fixbMessages, mailfixMessages) {
 		for lang, text := range map[string]string{"zh": m.zh, "en": m.en} {
 			var args []any
 			for _, v := range verb.FindAllString(text, -1) {
@@ -56,7 +56,7 @@ func TestEveryCatalogueEntryHasBothLanguages(t *testing.T) {
 			}
 		}
 	}
-	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages, evaluationMessages, unitsMessages, evidenceMessages, correctionMessages, rollupMessages, reviewMessages, readersMessages, mailMessages, englishMessages, satisfactionMessages, fixbMessages) {
+	for _, m := range slices.Concat(messages, accountabilityMessages, documentMessages, evaluationMessages, unitsMessages, evidenceMessages, correctionMessages, rollupMessages, reviewMessages, readersMessages, mailMessages, englishMessages, satisfactionMessages, fixbMessages, mailfixMessages) {
 		check(m.id, m.zh, m.en)
 	}
 	for _, m := range counted {

@@ -246,11 +246,45 @@ func (m *Mailer) ByToken(ctx context.Context, token string) (policy.Subscription
 	return sub, nil
 }
 
-// Retry makes a mail that failed, or waits for its next attempt, run now.
-func (m *Mailer) Retry(ctx context.Context, id int64) error {
-	_, err := m.client.JobRetry(ctx, id)
-	if errors.Is(err, river.ErrNotFound) {
-		return policy.Errorm(policy.ENOTFOUND, "mailq.err.none")
+// ErrNotRetryable is a mail that has not failed: it was sent, is being sent
+// or waits for its first attempt. Running it again would send it twice.
+var ErrNotRetryable = policy.Errorm(policy.ECONFLICT, "mailq.err.notfailed")
+
+// Retryable says whether a mail job in state, with errs errors recorded, may
+// be run again: only one that failed (given up on, cancelled, or waiting for
+// its next attempt after an error).
+func Retryable(state string, errs int) bool {
+	switch rivertype.JobState(state) {
+	case rivertype.JobStateRetryable, rivertype.JobStateDiscarded, rivertype.JobStateCancelled:
+		return true
+	case rivertype.JobStateAvailable, rivertype.JobStateScheduled:
+		return errs > 0
 	}
-	return err
+	return false
+}
+
+// Retry makes a mail that failed, or waits for its next attempt after an
+// error, run now. The job's row is locked while it is checked, so a mail
+// that completes meanwhile is not sent again; anything but a failed mail is
+// ErrNotRetryable, and a job that is not a mail is not found.
+func (m *Mailer) Retry(ctx context.Context, id int64) error {
+	return m.store.InTx(ctx, func(tx pgx.Tx) error {
+		var kind, state string
+		var errs int
+		err := tx.QueryRow(ctx, `SELECT kind, state::text, coalesce(cardinality(errors), 0) FROM river_job WHERE id = $1 FOR UPDATE`, id).Scan(&kind, &state, &errs)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && kind != sendArgs{}.Kind()) {
+			return policy.Errorm(policy.ENOTFOUND, "mailq.err.none")
+		}
+		if err != nil {
+			return err
+		}
+		if !Retryable(state, errs) {
+			return ErrNotRetryable
+		}
+		_, err = m.client.JobRetryTx(ctx, tx, id)
+		if errors.Is(err, river.ErrNotFound) {
+			return policy.Errorm(policy.ENOTFOUND, "mailq.err.none")
+		}
+		return err
+	})
 }

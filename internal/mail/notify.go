@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -89,7 +90,13 @@ type notifyWorker struct {
 // so a change is announced exactly once even if an instance dies midway.
 func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notifyArgs]) error {
 	m := w.m
-	ch := job.Args.Change
+	ch, keep, err := m.store.ChangeNow(ctx, job.Args.Change)
+	if err != nil {
+		return err
+	}
+	if !keep { // hidden or withdrawn since it was saved: nobody is told
+		return nil
+	}
 	subs, err := m.store.Subscribers(ctx, ch.CommitmentID)
 	if err != nil {
 		return err
@@ -116,10 +123,11 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notifyArgs]) err
 				continue
 			}
 		}
-		if seen[sub.Email+"|"+sub.Frequency] {
+		who := strings.ToLower(sub.Email) + "|" + sub.Frequency // one reader, whatever the case of the address
+		if seen[who] {
 			continue
 		}
-		seen[sub.Email+"|"+sub.Frequency] = true
+		seen[who] = true
 		if sub.Frequency == policy.FrequencyDaily {
 			digest = append(digest, sub.ID)
 			continue
@@ -131,7 +139,9 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[notifyArgs]) err
 		if err != nil {
 			return err
 		}
-		msgs = append(msgs, b.message(sub.Email, unsub, "notify"))
+		msg := b.message(sub.Email, unsub, "notify")
+		msg.CommitmentID, msg.UpdateID = ch.CommitmentID, ch.UpdateID
+		msgs = append(msgs, msg)
 	}
 	return m.store.InTx(ctx, func(tx pgx.Tx) error {
 		if err := m.enqueueTx(ctx, tx, msgs...); err != nil {
@@ -194,8 +204,37 @@ func (w *digestWorker) Work(ctx context.Context, job *river.Job[digestArgs]) err
 	if err != nil {
 		return err
 	}
+	// Each change as it reads now: one hidden or withdrawn since it was
+	// filed is left out, a corrected note is sent corrected.
+	now := map[string]struct {
+		ch   policy.CommitmentChange
+		keep bool
+	}{}
+	for i, d := range due {
+		var kept []policy.CommitmentChange
+		for _, ch := range d.Changes {
+			k := strconv.FormatInt(ch.CommitmentID, 10) + "/" + strconv.FormatInt(ch.UpdateID, 10) + "/" + ch.At.String()
+			c, ok := now[k]
+			if !ok {
+				if c.ch, c.keep, err = m.store.ChangeNow(ctx, ch); err != nil {
+					return err
+				}
+				now[k] = c
+			}
+			if c.keep {
+				kept = append(kept, c.ch)
+			}
+		}
+		due[i].Changes = kept
+	}
 	return m.store.InTx(ctx, func(tx pgx.Tx) error {
 		for _, d := range due {
+			if len(d.Changes) == 0 {
+				if err := postgres.DeleteDigestItems(ctx, tx, d.ItemIDs); err != nil {
+					return err
+				}
+				continue
+			}
 			l := i18n.For(d.Subscription.Lang)
 			b := body{Lang: d.Subscription.Lang, Subject: l.T("mail.digest.subject", job.Args.Day, len(d.Changes)),
 				Title: l.T("mail.digest.title", job.Args.Day)}

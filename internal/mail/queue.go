@@ -62,5 +62,6 @@ func mailJob(j *rivertype.JobRow) web.MailJob {
 	if n := len(j.Errors); n > 0 {
 		mj.Error = j.Errors[n-1].Error
 	}
+	mj.Retryable = Retryable(string(j.State), len(j.Errors))
 	return mj
 }

@@ -12,6 +12,8 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/riverqueue/river"
+
+	"github.com/guizhou-portal/portal/internal/policy"
 )
 
 // Message is one rendered mail, kept whole in its job so that staff see what
@@ -23,7 +25,14 @@ type Message struct {
 	HTML        string `json:"html"`
 	Unsubscribe string `json:"unsubscribe,omitempty"` // the one-click URL (RFC 8058)
 	Purpose     string `json:"purpose"`               // confirm, notify, digest or reminder
+	// The change a notification reports: checked again before sending.
+	CommitmentID int64 `json:"commitment_id,omitempty"`
+	UpdateID     int64 `json:"update_id,omitempty"`
 }
+
+// errWithdrawn cancels a notification whose update was hidden, or whose
+// commitment was withdrawn, after the mail was written.
+var errWithdrawn = errors.New("not sent: the progress update was hidden or the commitment withdrawn after this mail was written")
 
 // sendArgs is a mail to send.
 type sendArgs struct {
@@ -52,6 +61,15 @@ func (w *sendWorker) Timeout(*river.Job[sendArgs]) time.Duration {
 // the error and river retries later; a permanent refusal of the recipient
 // (5xx) cancels the job, which keeps the error for staff.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
+	if msg := job.Args.Message; msg.CommitmentID != 0 {
+		_, keep, err := w.m.store.ChangeNow(ctx, policy.CommitmentChange{CommitmentID: msg.CommitmentID, UpdateID: msg.UpdateID})
+		if err != nil {
+			return err
+		}
+		if !keep {
+			return river.JobCancel(errWithdrawn)
+		}
+	}
 	err := w.m.send(ctx, job.Args.Message)
 	var se *gomail.SendError
 	if errors.As(err, &se) && !se.IsTemp() && se.Reason == gomail.ErrSMTPRcptTo {

@@ -73,7 +73,8 @@ func NormalizeEmail(raw string) (string, bool) {
 // text only: an update staff kept internal leaves them empty.
 type CommitmentChange struct {
 	CommitmentID   int64     `json:"commitment_id"`
-	Action         string    `json:"action"` // commitment.update or update.add
+	UpdateID       int64     `json:"update_id,omitempty"` // the progress update it reports, re-read when the mail is written and sent
+	Action         string    `json:"action"`              // commitment.update or update.add
 	StatusBefore   Status    `json:"status_before"`
 	StatusAfter    Status    `json:"status_after"`
 	ProgressBefore *int      `json:"progress_before,omitempty"`

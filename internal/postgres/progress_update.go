@@ -66,7 +66,7 @@ func (s *Store) addUpdate(ctx context.Context, tx pgx.Tx, a policy.Actor, author
 	if err := audit(ctx, tx, a, policy.ActionUpdateAdd, "commitment", id, before, &after, detail); err != nil {
 		return 0, err
 	}
-	ch := policy.CommitmentChange{CommitmentID: id, Action: policy.ActionUpdateAdd}
+	ch := policy.CommitmentChange{CommitmentID: id, UpdateID: updateID, Action: policy.ActionUpdateAdd}
 	if u.Public { // an internal update's words stay internal; its status and progress are public anyway
 		ch.Note, ch.EvidenceURL = u.Note, u.EvidenceURL
 	}

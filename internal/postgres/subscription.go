@@ -61,13 +61,17 @@ func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmT
 		return false, err
 	}
 	defer tx.Rollback(ctx)
-	// One address at a time, so two requests at once cannot both pass the limit.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal.subscribe:' || $1))`, sub.Email); err != nil {
+	// One request at a time, so two at once cannot both pass a limit: not per
+	// address alone, or one client sending to many addresses at once would
+	// pass its own limit. Requests are few (each sends a mail).
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('portal.subscribe'))`); err != nil {
 		return false, err
 	}
+	// Addresses are kept as typed but compared regardless of case: A@x.cn
+	// and a@x.cn are one reader, with one limit and one subscription.
 	var byAddress, byClient int
 	err = tx.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM confirmation_sends WHERE email = $1 AND sent_at > now() - interval '1 day'),
+		(SELECT count(*) FROM confirmation_sends WHERE lower(email) = lower($1) AND sent_at > now() - interval '1 day'),
 		(SELECT count(*) FROM confirmation_sends WHERE client = $2 AND sent_at > now() - interval '1 day')`,
 		sub.Email, client).Scan(&byAddress, &byClient)
 	if err != nil {
@@ -82,8 +86,10 @@ func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmT
 		return false, err
 	}
 	var confirmed bool
-	err = tx.QueryRow(ctx, `SELECT confirmed_at IS NOT NULL FROM subscriptions WHERE email = $1 AND target_kind = $2 AND target_key = $3`,
-		sub.Email, sub.Kind, sub.Key).Scan(&confirmed)
+	var existing int64
+	err = tx.QueryRow(ctx, `SELECT id, confirmed_at IS NOT NULL FROM subscriptions WHERE lower(email) = lower($1) AND target_kind = $2 AND target_key = $3
+		ORDER BY confirmed_at IS NULL, email <> $1, id LIMIT 1`,
+		sub.Email, sub.Kind, sub.Key).Scan(&existing, &confirmed)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return false, err
 	}
@@ -97,6 +103,18 @@ func (s *Store) Subscribe(ctx context.Context, sub policy.Subscription, confirmT
 		}
 	}
 	sub.Nonce = randomNonce()
+	if existing != 0 { // an unconfirmed request under another case of the address: renewed, as typed now
+		_, err = tx.Exec(ctx, `UPDATE subscriptions SET email = $2, lang = $3, frequency = $4, filter = $5, confirm_hash = $6, nonce = $7 WHERE id = $1`,
+			existing, sub.Email, sub.Lang, sub.Frequency, filter, TokenHash(confirmToken), sub.Nonce)
+		if err != nil {
+			return false, err
+		}
+		sub.ID = existing
+		if err := enqueue(tx, sub); err != nil {
+			return false, err
+		}
+		return true, tx.Commit(ctx)
+	}
 	err = tx.QueryRow(ctx, `
 		INSERT INTO subscriptions (email, lang, target_kind, target_key, frequency, filter, confirm_hash, nonce)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -259,6 +277,43 @@ func (s *Store) DigestsDue(ctx context.Context) ([]Digest, error) {
 		}
 		return d, nil
 	})
+}
+
+// ChangeNow re-reads what a filed change reports, for a mail written or sent
+// after it: false when the public should no longer hear of it (its commitment
+// is withdrawn or gone, its progress update hidden or deleted); otherwise the
+// change with the update's note and evidence as they read now (a corrected
+// note replaces the old one; an update made internal keeps only its status).
+// A change filed before changes named their update is kept as filed.
+func (s *Store) ChangeNow(ctx context.Context, ch policy.CommitmentChange) (policy.CommitmentChange, bool, error) {
+	var withdrawn bool
+	var found, public, hidden *bool
+	var note, evidence *string
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.withdrawn_at IS NOT NULL, u.id IS NOT NULL, u.public, u.hidden_at IS NOT NULL, u.note, coalesce(u.evidence_url, '')
+		FROM commitments c LEFT JOIN progress_updates u ON u.id = $2 AND u.commitment_id = c.id
+		WHERE c.id = $1`, ch.CommitmentID, ch.UpdateID).Scan(&withdrawn, &found, &public, &hidden, &note, &evidence)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ch, false, nil
+	}
+	if err != nil {
+		return ch, false, err
+	}
+	if withdrawn {
+		return ch, false, nil
+	}
+	if ch.UpdateID == 0 {
+		return ch, true, nil
+	}
+	if !*found || *hidden {
+		return ch, false, nil
+	}
+	if *public {
+		ch.Note, ch.EvidenceURL = *note, *evidence
+	} else {
+		ch.Note, ch.EvidenceURL = "", ""
+	}
+	return ch, true, nil
 }
 
 // ReminderCandidate is an open commitment with a due date led by a unit that

@@ -264,6 +264,23 @@ func TestSubscribeConfirmNotifyAndUnsubscribeByMail(t *testing.T) {
 		t.Errorf("List-Unsubscribe-Post %q", got)
 	}
 
+	// The unsubscribe link in the body, opened (as a reader or a mail
+	// scanner does), shows a button and changes nothing.
+	bodyLink := regexp.MustCompile(`https?://\S+/subscriptions/unsubscribe\?token=[^\s"<]+`).FindString(m.Text)
+	if bodyLink == "" {
+		t.Fatalf("the mail's text has no unsubscribe link\n%s", m.Text)
+	}
+	page := request(t, browserClient(t), http.MethodGet, bodyLink, nil)
+	if page.status != http.StatusOK || !strings.Contains(page.body, `method="post"`) || !strings.Contains(page.body, "确认退订") || !strings.Contains(page.body, reader) {
+		t.Fatalf("GET of the mail's unsubscribe link: %d, want 200 with the confirm button\n%.800s", page.status, page.body)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions`); n != 1 {
+		t.Fatalf("opening the unsubscribe link changed the subscriptions: %d left", n)
+	}
+	if r := request(t, nil, http.MethodGet, strings.Replace(bodyLink, "token=", "token=9", 1), nil); r.status != http.StatusNotFound {
+		t.Errorf("GET of a forged unsubscribe link: %d, want 404", r.status)
+	}
+
 	// A forged link changes nothing; the one-click POST, as a mail program
 	// sends it (no cookie, no Origin), ends the subscription.
 	forged := strings.Replace(unsub, "token=", "token=9", 1)
@@ -330,6 +347,56 @@ func TestSubscribeFormLimits(t *testing.T) {
 	}
 	if n := len(c.to("known@example.cn")); n != 1 {
 		t.Errorf("the subscribed address got %d mails, want only its first confirmation", n)
+	}
+}
+
+// An address in another case is the same reader: one limit, one
+// subscription. And one client's requests at once, to many addresses, cannot
+// together pass the client's limit.
+func TestSubscriptionAddressesIgnoreCaseAndClientLimitHolds(t *testing.T) {
+	c := startCatcher(t)
+	p := newTestPortal(t, withMail(c.URL()))
+	post := func(email, key string) response {
+		return request(t, browserClient(t), http.MethodPost, p.URL+"/subscriptions", url.Values{"email": {email}, "kind": {"commitment"}, "key": {key}})
+	}
+	subscribeAndConfirm(t, p, c, "Mixed@example.cn", "commitment", "12")
+	if r := post("mixed@example.cn", "12"); r.status != http.StatusSeeOther {
+		t.Fatalf("the same address in lower case: %d", r.status)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions WHERE lower(email) = 'mixed@example.cn'`); n != 1 {
+		t.Errorf("%d subscriptions for one address in two cases, want 1", n)
+	}
+	if r := post("MIXED@example.cn", "9"); r.status != http.StatusSeeOther {
+		t.Fatalf("third request: %d", r.status)
+	}
+	if r := post("mixed@Example.cn", "9"); r.status != http.StatusTooManyRequests {
+		t.Errorf("the fourth request of a day, in yet another case: %d, want 429", r.status)
+	}
+	jobsDone(t, p.Pool, "mail")
+
+	// 16 requests at once, each to its own address: exactly as many pass
+	// as the client has left of its limit.
+	left := 10 - scalar[int](t, p.Pool, `SELECT count(*) FROM confirmation_sends`)
+	var wg sync.WaitGroup
+	statuses := make([]int, 16)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = post("many"+itoa(i)+"@example.cn", "12").status
+		}()
+	}
+	wg.Wait()
+	passed := 0
+	for _, st := range statuses {
+		if st == http.StatusSeeOther {
+			passed++
+		} else if st != http.StatusTooManyRequests {
+			t.Errorf("a request at once: %d", st)
+		}
+	}
+	if passed != left {
+		t.Errorf("%d of 16 requests at once passed the client's limit of 10, want the %d left", passed, left)
 	}
 }
 
@@ -483,6 +550,83 @@ func TestDailyDigest(t *testing.T) {
 	}
 }
 
+// A note hidden or corrected after it was saved is not mailed as it was: the
+// digest leaves the hidden one out and carries the corrected text.
+func TestDigestRereadsHiddenAndCorrectedNotes(t *testing.T) {
+	c := startCatcher(t)
+	p := newTestPortal(t, withStaff(), withMail(c.URL()))
+	const reader = "daily-fix@example.cn"
+	confirmedSubscription(t, p.Pool, reader, "document", replySlug, "daily")
+	editor := loggedIn(t, p.URL, editorEmail)
+	const hidden, wrong, right, kept = "含有个人电话的进展。", "写错了的进展。", "改正后的进展。", "照常发出的进展。"
+	for _, n := range []string{hidden, wrong, kept} {
+		if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, n, "public")); r.status != http.StatusSeeOther {
+			t.Fatalf("update: %d", r.status)
+		}
+	}
+	jobsDone(t, p.Pool, "commitment_change")
+	uid := func(note string) string {
+		return itoa(int(scalar[int64](t, p.Pool, `SELECT id FROM progress_updates WHERE commitment_id = 12 AND note = $1`, note)))
+	}
+	page := p.URL + commitmentPath(12) + "/updates/"
+	if r := request(t, editor, http.MethodPost, page+uid(hidden)+"/hide", url.Values{"version": {itoa(version(t, p.Pool, 12))}, "hide": {"1"}, "hide_reason": {"含个人信息。"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("hide: %d\n%.400s", r.status, r.body)
+	}
+	if r := request(t, editor, http.MethodPost, page+uid(wrong)+"/edit", url.Values{"version": {itoa(version(t, p.Pool, 12))}, "note": {right}, "evidence_url": {""}}); r.status != http.StatusSeeOther {
+		t.Fatalf("correct: %d\n%.400s", r.status, r.body)
+	}
+	if err := p.Server.Mailer().RunDigest(context.Background(), "2026-10-15"); err != nil {
+		t.Fatal(err)
+	}
+	m := parseMail(t, c.wait(t, reader, 1)[0])
+	for _, want := range []string{kept, right} {
+		if !strings.Contains(m.Text, want) || !strings.Contains(m.HTML, want) {
+			t.Errorf("the digest lacks %q\n%s", want, m.Text)
+		}
+	}
+	for _, gone := range []string{hidden, wrong} {
+		if strings.Contains(m.Text, gone) || strings.Contains(m.HTML, gone) {
+			t.Errorf("the digest still carries %q\n%s", gone, m.Text)
+		}
+	}
+	if !strings.Contains(m.Subject, "2") {
+		t.Errorf("the digest's subject counts the hidden change: %s", m.Subject)
+	}
+}
+
+// An immediate mail written before its update was hidden, still waiting in
+// the queue (the SMTP server was down), is not sent once the update is hidden.
+func TestQueuedNotificationOfAHiddenUpdateIsNotSent(t *testing.T) {
+	c := startCatcher(t)
+	c.stop()
+	p := newTestPortal(t, withStaff(), withMail(c.URL()))
+	const reader = "queued@example.cn"
+	confirmedSubscription(t, p.Pool, reader, "commitment", "12", "immediate")
+	editor := loggedIn(t, p.URL, editorEmail)
+	const note = "不该公开的进展。"
+	if r := request(t, editor, http.MethodPost, p.URL+"/commitments/12/updates", updateForm(t, p.Pool, 12, note, "public")); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	pgtest.WaitFor(t, 20*time.Second, "a failed attempt", func() bool {
+		return scalar[int](t, p.Pool, `SELECT count(*) FROM river_job WHERE kind = 'mail' AND cardinality(errors) > 0`) == 1
+	})
+	uid := scalar[int64](t, p.Pool, `SELECT id FROM progress_updates WHERE commitment_id = 12 AND note = $1`, note)
+	hide := p.URL + commitmentPath(12) + "/updates/" + itoa(int(uid)) + "/hide"
+	if r := request(t, editor, http.MethodPost, hide, url.Values{"version": {itoa(version(t, p.Pool, 12))}, "hide": {"1"}, "hide_reason": {"含个人信息。"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("hide: %d", r.status)
+	}
+	c.restart(t) // the mail's next attempt finds the server up
+	id := scalar[int64](t, p.Pool, `SELECT id FROM river_job WHERE kind = 'mail'`)
+	jobsDone(t, p.Pool, "mail")
+	time.Sleep(500 * time.Millisecond)
+	if n := len(c.to(reader)); n != 0 {
+		t.Errorf("%d mails about a hidden update", n)
+	}
+	if st := scalar[string](t, p.Pool, `SELECT state::text FROM river_job WHERE id = $1`, id); st != "cancelled" {
+		t.Errorf("the mail's job is %s, want cancelled", st)
+	}
+}
+
 // Reminders go to the lead unit's contact address 30 and 7 days before a
 // commitment falls due and weekly once it is overdue, one mail per unit.
 func TestRemindersToResponsibleUnits(t *testing.T) {
@@ -617,6 +761,19 @@ func TestRefusedRecipientAndRetryNow(t *testing.T) {
 	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/999999/retry", url.Values{}); r.status != http.StatusNotFound {
 		t.Errorf("retrying no such mail: %d, want 404", r.status)
 	}
+	// A mail that was sent is not sent again by "retry now", nor is a job
+	// that is not a mail run again through the mail queue's route.
+	sent := scalar[int64](t, p.Pool, `SELECT id FROM river_job WHERE kind = 'mail' AND args->'message'->>'to' = 'here@example.cn'`)
+	if page := request(t, admin, http.MethodGet, p.URL+"/admin/mail/"+itoa(int(sent)), nil); strings.Contains(page.body, "/retry") {
+		t.Errorf("a sent mail's page offers retrying it")
+	}
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(sent))+"/retry", url.Values{}); r.status != http.StatusConflict || !strings.Contains(r.body, "不能重试") {
+		t.Errorf("retrying a sent mail: %d, want 409 with the reason\n%.600s", r.status, r.body)
+	}
+	change := scalar[int64](t, p.Pool, `SELECT id FROM river_job WHERE kind = 'commitment_change' LIMIT 1`)
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(change))+"/retry", url.Values{}); r.status != http.StatusNotFound {
+		t.Errorf("retrying a job that is not a mail: %d, want 404", r.status)
+	}
 	c.mu.Lock()
 	c.refuse = ""
 	c.mu.Unlock()
@@ -624,6 +781,17 @@ func TestRefusedRecipientAndRetryNow(t *testing.T) {
 		t.Fatalf("retry now: %d", r.status)
 	}
 	c.wait(t, "gone@example.cn", 1)
+	jobsDone(t, p.Pool, "mail")
+	// Once it has gone, retrying it again is refused.
+	if r := request(t, admin, http.MethodPost, p.URL+"/admin/mail/"+itoa(int(id))+"/retry", url.Values{}); r.status != http.StatusConflict {
+		t.Errorf("retrying the delivered mail: %d, want 409", r.status)
+	}
+	jobsDone(t, p.Pool, "commitment_change")
+	jobsDone(t, p.Pool, "mail")
+	time.Sleep(500 * time.Millisecond) // a duplicate would arrive now
+	if n, m := len(c.to("here@example.cn")), len(c.to("gone@example.cn")); n != 1 || m != 1 {
+		t.Errorf("here@ got %d mails and gone@ %d, want 1 each", n, m)
+	}
 }
 
 // A server slower than the portal's limit fails the attempt (no 500

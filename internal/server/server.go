@@ -222,6 +222,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/subscriptions/confirm", s.confirmSubscription)
 		r.Get("/subscriptions/manage", s.showSubscription)
 		r.Post("/subscriptions/manage", s.saveSubscription)
+		r.Get("/subscriptions/unsubscribe", s.showUnsubscribe)
 		r.Post("/subscriptions/unsubscribe", s.unsubscribe)
 
 		r.Group(func(r chi.Router) {

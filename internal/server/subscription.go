@@ -220,6 +220,23 @@ func (s *Server) showSubscription(w http.ResponseWriter, r *http.Request) {
 		Confirmed: q.Get("confirmed") == "1", Saved: q.Get("saved") == "1"}))
 }
 
+// showUnsubscribe is the page of the unsubscribe link in every mail: a
+// button that ends the subscription by POST. The GET itself changes nothing,
+// so a mail scanner following the link does not unsubscribe anyone; the
+// List-Unsubscribe-Post one-click POST goes straight to unsubscribe.
+func (s *Server) showUnsubscribe(w http.ResponseWriter, r *http.Request) {
+	sub, token, ok := s.subscriptionByLink(w, r)
+	if !ok {
+		return
+	}
+	label, _, _, err := s.followTarget(r.Context(), sub.Kind, sub.Key)
+	if err != nil {
+		label = sub.Key // what it followed is gone; the subscription can still end
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, web.UnsubscribePage(web.UnsubscribeView{Token: token, Email: sub.Email, Label: label}))
+}
+
 // saveSubscription changes how often the subscription sends mail.
 func (s *Server) saveSubscription(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(w, r); err != nil {

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
@@ -49,4 +52,35 @@ func TestReaderSubscribesInABrowser(t *testing.T) {
 	pgtest.WaitFor(t, 10*time.Second, "the daily summary saved", func() bool {
 		return scalar[string](t, p.Pool, `SELECT frequency FROM subscriptions WHERE email = $1 AND confirmed_at IS NOT NULL`, reader) == "daily"
 	})
+}
+
+// The 退订 link of a mail's body, opened in a browser, shows one button;
+// the subscription ends only when the reader presses it.
+func TestReaderUnsubscribesFromTheMailLinkInABrowser(t *testing.T) {
+	p := newTestPortal(t, withMail(""))
+	const reader = "leaving@example.cn"
+	confirmedSubscription(t, p.Pool, reader, "commitment", "12", "immediate")
+	id := scalar[int64](t, p.Pool, `SELECT id FROM subscriptions WHERE email = $1`, reader)
+	token, err := p.Server.Mailer().ManageToken(context.Background(), policy.Subscription{ID: id, Nonce: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	steps(t, ctx,
+		chromedp.Navigate(p.URL+"/subscriptions/unsubscribe?token="+url.QueryEscape(token)),
+		chromedp.WaitVisible(chromedp.CSS(`main form button`)),
+	)
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions`); n != 1 {
+		t.Fatalf("opening the link ended the subscription")
+	}
+	steps(t, ctx,
+		chromedp.Click(chromedp.CSS(`main form button`)),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	if h1 := must(t, ctx, chromedp.Text(chromedp.CSS(`h1`))); h1 != "已退订" {
+		t.Errorf("after pressing the button the page says %q", h1)
+	}
+	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM subscriptions`); n != 0 {
+		t.Errorf("%d subscriptions left after unsubscribing", n)
+	}
 }
