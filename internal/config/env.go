@@ -101,7 +101,8 @@ var Variables = []Variable{
 			"Through the queue go the edit form and progress updates that are public or move status or progress. " +
 			"Actions with no review path are then refused to editors (403) and left to reviewers and admins: " +
 			"a new commitment, adding parts, switching the progress source, correcting or hiding an update, " +
-			"attaching evidence, withdrawing and restoring."},
+			"attaching evidence, withdrawing and restoring, re-pinning or confirming a quote, publishing, " +
+			"unpublishing and grading a document, and moving or closing a follow-up."},
 	{Name: "PORTAL_LOG_FORMAT", Unset: "json for serve, text otherwise", Reader: ReaderPortal,
 		Short: "json or text",
 		Doc:   "`json` or `text` logs on standard error."},

@@ -46,6 +46,15 @@ func TestReviewModeRefusesEditorsTheActionsWithoutAReviewPath(t *testing.T) {
 		{"POST", u12 + "/hide", url.Values{"version": {itoa(version(t, pool, 12))}, "hide": {"1"}, "hide_reason": {"pii"}}},
 		{"POST", "/commitments/12/withdraw", url.Values{"version": {itoa(version(t, pool, 12))}, "reason": {"重复录入。"}}},
 		{"POST", "/commitments/11/restore", url.Values{"version": {itoa(version(t, pool, 11))}}},
+		// What changes the public text's marks, a document's visibility or its
+		// grade, and the follow-ups' dates, needs a reviewer too.
+		{"POST", "/commitments/12/anchor", url.Values{"paragraph": {"10"}, "quote": {"扶持壮大正极材料产业"}}},
+		{"POST", "/commitments/12/anchor/confirm", url.Values{}},
+		{"POST", "/documents/" + replySlug + "/unpublish", url.Values{}},
+		{"POST", "/documents/" + replySlug + "/publish", url.Values{}},
+		{"POST", "/documents/" + replySlug + "/grade", url.Values{"grade": {"A"}}},
+		{"POST", "/follow-ups/1/due", url.Values{"version": {"1"}, "due_on": {"2027-03-03"}}},
+		{"POST", "/follow-ups/1/close", url.Values{"version": {"1"}, "reply": {replySlug}}},
 	} {
 		r := request(t, editor, c.method, base+c.path, c.form)
 		if r.status != http.StatusForbidden || !strings.Contains(r.body, "此操作须由审核人或管理员完成") {
