@@ -52,8 +52,9 @@ var Variables = []Variable{
 		Doc:   "The address to listen on."},
 	{Name: "PORTAL_BASE_URL", Unset: "the request's host", Reader: ReaderPortal,
 		Short: "the public address, e.g. https://portal.example.gov.cn, for feed links",
-		Doc: "The portal's public address, such as `https://portal.example.gov.cn`. Atom feeds build their ids " +
-			"and links from it; set it in production, or they follow whatever `Host` header a client sends."},
+		Doc: "The portal's public address, such as `https://portal.example.gov.cn`. Atom feeds, the CSV's links, " +
+			"the evaluation links staff hand to proposers and the links in mail are built from it; set it in " +
+			"production, or they follow whatever `Host` header a client sends."},
 	{Name: "PORTAL_HTTPS", Default: "0", Reader: ReaderPortal,
 		Short: "1 when users reach the portal over HTTPS: session cookies are Secure",
 		Doc: "Set to `1` when users reach the portal over HTTPS (usually through a proxy that ends TLS): " +
