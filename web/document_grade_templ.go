@@ -133,7 +133,7 @@ func gradeLine(d *policy.Document, f GradeForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if UserFrom(ctx).CanEdit() {
+			if CanPublish(ctx) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<form method=\"post\" action=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

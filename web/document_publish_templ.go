@@ -100,7 +100,7 @@ func publishControls(d *policy.Document) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		if UserFrom(ctx).CanEdit() {
+		if CanPublish(ctx) {
 			if d.Draft() {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<section class=\"draft-note\" aria-labelledby=\"draft-h\"><h2 id=\"draft-h\">")
 				if templ_7745c5c3_Err != nil {

@@ -43,7 +43,8 @@ func WithReviewEdits(ctx context.Context, on bool) context.Context {
 // directly: any staff account, except an editor while edits are reviewed.
 // The forms of the actions that have no review path (new commitment, parts,
 // progress source, correcting or hiding an update, evidence, withdraw,
-// restore) are offered only then.
+// restore, re-pinning and confirming quotes, publishing, grading, follow-ups)
+// are offered only then.
 func CanPublish(ctx context.Context) bool {
 	u := UserFrom(ctx)
 	review, _ := ctx.Value(reviewEditsKey{}).(bool)

@@ -93,6 +93,19 @@ func TestReviewModeRefusesEditorsTheActionsWithoutAReviewPath(t *testing.T) {
 	if r := request(t, reviewer, "GET", base+"/documents/"+replySlug, nil); !strings.Contains(r.body, `href="/commitments/new?`) {
 		t.Error("the reviewer is not offered the new commitment link")
 	}
+	// Nor the quote, publishing and grading forms, which the reviewer gets.
+	for _, c := range []struct{ page, action string }{
+		{"/commitments/12", `href="/commitments/12/anchor"`},
+		{"/documents/" + replySlug, `action="/documents/` + replySlug + `/unpublish"`},
+		{"/documents/" + replySlug, `action="/documents/` + replySlug + `/grade"`},
+	} {
+		if strings.Contains(request(t, editor, "GET", base+c.page, nil).body, c.action) {
+			t.Errorf("%s offers the editor %s", c.page, c.action)
+		}
+		if !strings.Contains(request(t, reviewer, "GET", base+c.page, nil).body, c.action) {
+			t.Errorf("%s does not offer the reviewer %s", c.page, c.action)
+		}
+	}
 
 	// A reviewer does it directly.
 	if r := request(t, reviewer, "POST", base+"/commitments/11/restore", url.Values{"version": {itoa(version(t, pool, 11))}}); r.status != http.StatusSeeOther {
