@@ -229,10 +229,7 @@ func documentShortName(ctx context.Context, d policy.Document) string {
 // sectionHeading is a section's heading in the reader's language where it
 // has an English title (3. …, (2) …), else as the text numbers it (三、…).
 func sectionHeading(ctx context.Context, s policy.Section) string {
-	if english(ctx) && s.TitleEN != "" {
-		return policy.SectionHeadingEN(s.Kind, s.Label, s.TitleEN)
-	}
-	return s.Heading()
+	return s.HeadingIn(english(ctx))
 }
 
 // Named writes a name in the reader's language with, on an English page,

@@ -103,6 +103,15 @@ type Section struct {
 // Heading is how the section is numbered and named in a table of contents.
 func (s *Section) Heading() string { return SectionHeading(s.Kind, s.Label, s.Title) }
 
+// HeadingIn is the section's heading for English readers where it has an
+// English title (3. …, (2) …), else as the text numbers it (三、…).
+func (s *Section) HeadingIn(english bool) string {
+	if english && s.TitleEN != "" {
+		return SectionHeadingEN(s.Kind, s.Label, s.TitleEN)
+	}
+	return s.Heading()
+}
+
 // SectionHeading numbers and names a section as the text does: 一、…,
 // (一)…, 一是…, and the title alone for the one body section of a reply
 // without numbered sections (no label). Every page that names a section,

@@ -159,19 +159,13 @@ func csvRowEN(l *i18n.Localizer, c policy.Commitment, figures []policy.Figure, b
 		}
 		return zh
 	}
-	heading := func(s policy.Section) string {
-		if s.TitleEN == "" {
-			return s.Heading()
-		}
-		return policy.SectionHeadingEN(s.Kind, s.Label, s.TitleEN)
-	}
 	theme := ""
 	if c.TopSection.Theme != nil {
 		theme = pick(c.TopSection.Theme.NameZH, c.TopSection.Theme.NameEN)
 	}
 	sub := ""
 	if c.Section.ID != c.TopSection.ID {
-		sub = heading(c.Section)
+		sub = c.Section.HeadingIn(true)
 	}
 	progress := ""
 	if c.Progress != nil {
@@ -186,7 +180,7 @@ func csvRowEN(l *i18n.Localizer, c policy.Commitment, figures []policy.Figure, b
 		timeliness = l.T("due." + string(t))
 	}
 	row := []string{strconv.FormatInt(c.ID, 10), l.T("c.label", c.Position), pick(c.Title, c.TitleEN), c.Title,
-		pick(c.Document.Title, c.Document.TitleEN), c.Document.DocNumber, heading(c.TopSection), sub, theme, c.Quote,
+		pick(c.Document.Title, c.Document.TitleEN), c.Document.DocNumber, c.TopSection.HeadingIn(true), sub, theme, c.Quote,
 		l.T("ckind." + string(c.Kind)), l.T("strength." + string(c.Strength)), l.T("status." + string(c.Status)),
 		c.StatusBasis, progress, entityNamesIn(c.Lead, true), entityNamesIn(c.Support, true), c.TimeFrame,
 		isoDate(c.PeriodStart), isoDate(c.PeriodEnd), isoDate(c.DueOn), timeliness, strings.Join(figs, "; "), c.PublicNote,
