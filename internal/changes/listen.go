@@ -40,6 +40,51 @@ type Receiver interface {
 	Invalidate(tags []string)
 }
 
+// TableFlusher is a Receiver that would rather be told which table a write
+// without tags touched than be told that anything may have changed: what it
+// keeps may not depend on that table. A receiver that does not care calls
+// its own Flush(true).
+type TableFlusher interface {
+	FlushTable(table string)
+}
+
+// Table is the table a notification's payload names ("<table> <tag> ..."),
+// or "" when it names none.
+func Table(payload string) string {
+	table, _, _ := strings.Cut(payload, " ")
+	return table
+}
+
+// Fanout tells several receivers of the same changes, in order: the page
+// cache, then whatever else keeps something derived from the data.
+type Fanout []Receiver
+
+// Flush tells each receiver.
+func (f Fanout) Flush(live bool) {
+	for _, rc := range f {
+		rc.Flush(live)
+	}
+}
+
+// Invalidate tells each receiver.
+func (f Fanout) Invalidate(tags []string) {
+	for _, rc := range f {
+		rc.Invalidate(tags)
+	}
+}
+
+// FlushTable tells each receiver that wants the table's name, and flushes
+// the others.
+func (f Fanout) FlushTable(table string) {
+	for _, rc := range f {
+		if tf, ok := rc.(TableFlusher); ok {
+			tf.FlushTable(table)
+		} else {
+			rc.Flush(true)
+		}
+	}
+}
+
 // Tags are the tags a notification's payload names: "<table> <tag> ...".
 // None (nil) means the write did not say, so anything may have changed.
 func Tags(payload string) []string {
@@ -111,6 +156,8 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Re
 		case err == nil:
 			if tags := Tags(n.Payload); tags != nil {
 				rc.Invalidate(tags)
+			} else if tf, ok := rc.(TableFlusher); ok {
+				tf.FlushTable(Table(n.Payload))
 			} else {
 				rc.Flush(true)
 			}

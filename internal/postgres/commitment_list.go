@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,11 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 		return nil, policy.Errorf(policy.EINVALID, "unknown commitment order %q", f.Sort)
 	}
 	order := " ORDER BY " + by
+	if f.Limit > 0 {
+		if ids, ok := s.index.page(ctx, f); ok {
+			return s.commitmentsByID(ctx, ids)
+		}
+	}
 	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + where + order
 	if f.Limit > 0 {
 		// Pick the page on narrow rows first: sorting every commitment with its
@@ -34,8 +40,29 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 	return pgx.CollectRows(rows, scanCommitment)
 }
 
+// commitmentsByID reads the commitments with ids, in that order.
+func (s *Store) commitmentsByID(ctx context.Context, ids []int64) ([]policy.Commitment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	list, err := pgx.CollectRows(rows, scanCommitment)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	slices.SortFunc(list, func(a, b policy.Commitment) int { return at[a.ID] - at[b.ID] })
+	return list, nil
+}
+
 // CountCommitments counts the commitments that match f, ignoring its Limit and Offset.
 func (s *Store) CountCommitments(ctx context.Context, f policy.CommitmentFilter) (int, error) {
+	if n, _, ok := s.index.count(ctx, f); ok {
+		return n, nil
+	}
 	where, args := commitmentWhere(ctx, f)
 	var n int
 	err := s.pool.QueryRow(ctx, asOf(ctx, `SELECT count(*)`+commitmentNarrowFrom+` WHERE `+where), args...).Scan(&n)
@@ -193,6 +220,14 @@ func commitmentFacetsSQL(ctx context.Context, f policy.CommitmentFilter) string 
 // every value of every facet, how many commitments with that value the filters
 // of the other facets leave. All in one query over one pass of the data.
 func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter) (policy.CommitmentFacets, error) {
+	if out, ok := s.index.facets(ctx, f); ok {
+		return out, nil
+	}
+	return s.commitmentFacetsSQL(ctx, f)
+}
+
+// commitmentFacetsSQL is CommitmentFacets read from PostgreSQL.
+func (s *Store) commitmentFacetsSQL(ctx context.Context, f policy.CommitmentFilter) (policy.CommitmentFacets, error) {
 	var args queryArgs
 	match := map[string]string{}
 	for _, cf := range commitmentFilters {
@@ -252,6 +287,9 @@ func (s *Store) CommitmentFacets(ctx context.Context, f policy.CommitmentFilter)
 
 // LeadUnits lists the entities that lead at least one commitment, for the filter.
 func (s *Store) LeadUnits(ctx context.Context) ([]policy.Entity, error) {
+	if out, ok := s.index.leadUnits(ctx); ok {
+		return out, nil
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT e.slug, e.name, count(*), coalesce(e.name_en, '') FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		JOIN commitments c ON c.id = u.commitment_id

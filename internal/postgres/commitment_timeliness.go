@@ -51,8 +51,8 @@ func dayOrToday(day time.Time) time.Time {
 // of commitmentNarrowFrom (and commitmentFrom), each ending on reading order
 // so that equal keys keep one order.
 var commitmentOrders = map[policy.CommitmentSort]string{
-	policy.SortCommitmentsDefault:  "d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset",
-	policy.SortCommitmentsDue:      commitmentDueSQL + " ASC NULLS LAST, d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset",
-	policy.SortCommitmentsUpdated:  "c.updated_at DESC, d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset",
-	policy.SortCommitmentsProgress: "c.progress ASC NULLS LAST, d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset",
+	policy.SortCommitmentsDefault:  "d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset, c.id",
+	policy.SortCommitmentsDue:      commitmentDueSQL + " ASC NULLS LAST, d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset, c.id",
+	policy.SortCommitmentsUpdated:  "c.updated_at DESC, d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset, c.id",
+	policy.SortCommitmentsProgress: "c.progress ASC NULLS LAST, d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset, c.id",
 }

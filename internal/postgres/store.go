@@ -14,10 +14,13 @@ import (
 type Store struct {
 	pool     *pgxpool.Pool
 	onChange ChangeHook
+	index    *commitmentIndex // commitment_index.go
 }
 
 // NewStore returns a store over pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, index: newCommitmentIndex(pool, nil)}
+}
 
 // toStrings turns typed values (statuses, kinds) into the text array a query takes.
 func toStrings[T ~string](vs []T) []string {

@@ -111,7 +111,7 @@ func (s *Server) ListenForChanges(ctx context.Context) {
 			return
 		}
 	}
-	changes.Listen(ctx, cfg, s.logger, s.cache, s.marks)
+	changes.Listen(ctx, cfg, s.logger, changes.Fanout{s.cache, s.store.CommitmentIndex()}, s.marks)
 }
 
 // ownWriteWait bounds how long a staff write waits to be heard: a slow
