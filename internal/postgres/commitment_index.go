@@ -482,7 +482,7 @@ var dueValues = []string{string(policy.TimelinessNoDate), string(policy.Timeline
 // indexQuery is one filter applied to the index.
 type indexQuery struct {
 	sel    [indexFacets + 1][]bool // per facet, the selected dictionary ids; nil selects all
-	none   bool      // a facet selects only values no commitment has
+	none   bool                    // a facet selects only values no commitment has
 	today  int32
 	drafts bool
 	real   bool

@@ -272,4 +272,3 @@ func TestCommitmentIndexFollowsWrites(t *testing.T) {
 		sameAnswers(t, staff, store, sql, f)
 	}
 }
-
