@@ -51,18 +51,22 @@ func init() {
 const noDay = math.MaxInt32
 
 // indexEntry is one live commitment. Its values are dictionary ids of each
-// of the indexFacets, facet i's being vals[off[i]:off[i+1]].
+// of the indexFacets, kept together in the index's arena: facet i's are
+// arena[at+off[i] : at+off[i+1]]. One array for all, in the order the
+// entries were added, lets a scan read memory in order.
 type indexEntry struct {
-	id       int64
-	updated  int64 // c.updated_at, microseconds
-	vals     []int32
-	doc      int32 // into commitmentIndex.docs
+	id        int64
+	updated   int64 // c.updated_at, microseconds
+	at        int32 // its values' start in the arena
+	published bool  // its document is published
+	synthetic bool  // its document is synthetic (demo data)
+	doc       int32 // into commitmentIndex.docs
 	seq      int32 // its paragraph's place in the document
 	start    int32 // its quote's start in the paragraph
 	due      int32 // coalesce(due_on, period_end) in days since 1970, or noDay
 	progress int16 // -1 without
 	closed   bool  // completed or dropped: never late
-	off      [indexFacets + 1]uint8
+	off      [indexFacets + 1]uint16
 }
 
 // indexDoc is what the index keeps of a document.
@@ -77,19 +81,31 @@ type indexDoc struct {
 	key uint64
 }
 
-// dictionary numbers the values of one facet.
+// dictionary numbers the values of every facet in one sequence, so that
+// one array counts them all: a value's id is its place in values, and
+// facet its filter's index.
 type dictionary struct {
-	ids    map[string]int32
+	ids    [indexFacets]map[string]int32
 	values []string
+	facet  []uint8
 }
 
-func (d *dictionary) id(v string) int32 {
-	if id, ok := d.ids[v]; ok {
+func newDictionary() dictionary {
+	var d dictionary
+	for i := range d.ids {
+		d.ids[i] = map[string]int32{}
+	}
+	return d
+}
+
+func (d *dictionary) id(facet int, v string) int32 {
+	if id, ok := d.ids[facet][v]; ok {
 		return id
 	}
 	id := int32(len(d.values))
-	d.ids[v] = id
+	d.ids[facet][v] = id
 	d.values = append(d.values, v)
+	d.facet = append(d.facet, uint8(facet))
 	return id
 }
 
@@ -102,9 +118,16 @@ type commitmentIndex struct {
 	ready   bool // loaded and following the changes
 	entries []indexEntry
 	pos     map[int64]int32 // commitment id -> entries index
-	docs    []indexDoc
-	docByID map[int64]int32
-	dicts   [indexFacets]dictionary
+	arena   []int32         // the entries' values
+	garbage int             // values in the arena that no entry has any more
+	docs      []indexDoc
+	docByID   map[int64]int32
+	docBySlug map[string]int32
+	// version counts the changes installed, so that answers kept between
+	// changes (the lead units) know when they are stale.
+	version uint64
+	leads   [2]leadUnitsAt // by whether the viewer sees drafts
+	dict    dictionary
 	// labels name facet values for the facet counts: document labels come
 	// from docs; themes' and entities' names from these.
 	themeNames  map[string]string
@@ -193,7 +216,8 @@ func (x *commitmentIndex) Invalidate(tags []string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	rows, err := x.read(ctx, ids, slugs)
+	var rows []indexRow
+	err := x.read(ctx, ids, slugs, func(r *indexRow) { rows = append(rows, *r) })
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err != nil {
@@ -222,12 +246,13 @@ func (x *commitmentIndex) load(gen uint64) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	began := time.Now()
+	// The whole index is built apart, row by row as PostgreSQL sends them,
+	// and swapped in: readers keep the SQL path meanwhile.
 	fresh := &commitmentIndex{pool: x.pool, logger: x.logger}
 	fresh.reset()
 	err := fresh.loadLabels(ctx)
-	var rows []indexRow
 	if err == nil {
-		rows, err = x.read(ctx, nil, nil)
+		err = x.read(ctx, nil, nil, func(r *indexRow) { fresh.add(r) })
 	}
 	x.mu.Lock()
 	if gen != x.gen || !x.live {
@@ -240,13 +265,13 @@ func (x *commitmentIndex) load(gen uint64) {
 		x.logger.Error("the commitment index could not load; the commitments list is read from PostgreSQL", "err", err)
 		return
 	}
-	x.entries, x.pos, x.docs, x.docByID, x.dicts = fresh.entries, fresh.pos, fresh.docs, fresh.docByID, fresh.dicts
+	x.entries, x.pos, x.arena, x.garbage, x.docs, x.docByID, x.docBySlug, x.dict = fresh.entries, fresh.pos, fresh.arena, 0, fresh.docs, fresh.docByID, fresh.docBySlug, fresh.dict
 	x.themeNames, x.entityNames = fresh.themeNames, fresh.entityNames
-	x.replace(nil, nil, rows)
+	x.version++
 	heard := x.heard
 	x.heard, x.loading, x.ready = nil, false, true
 	x.mu.Unlock()
-	x.logger.Info("commitment index loaded", "commitments", len(rows), "took", time.Since(began).Round(time.Millisecond))
+	x.logger.Info("commitment index loaded", "commitments", len(fresh.entries), "took", time.Since(began).Round(time.Millisecond).String())
 	if len(heard) > 0 {
 		x.Invalidate(heard)
 	}
@@ -254,10 +279,9 @@ func (x *commitmentIndex) load(gen uint64) {
 
 // reset empties the index.
 func (x *commitmentIndex) reset() {
-	x.entries, x.pos, x.docs, x.docByID = nil, map[int64]int32{}, nil, map[int64]int32{}
-	for i := range x.dicts {
-		x.dicts[i] = dictionary{ids: map[string]int32{}}
-	}
+	x.entries, x.pos, x.arena, x.garbage = nil, map[int64]int32{}, nil, 0
+	x.docs, x.docByID, x.docBySlug = nil, map[int64]int32{}, map[string]int32{}
+	x.dict = newDictionary()
 	x.themeNames, x.entityNames = map[string]string{}, map[string][2]string{}
 }
 
@@ -331,8 +355,9 @@ func indexSQL(whole bool) string {
 var indexWholeSQL, indexSomeSQL = indexSQL(true), indexSQL(false)
 
 // read reads the live commitments with ids or in the documents slugs, or
-// all of them when both are nil.
-func (x *commitmentIndex) read(ctx context.Context, ids []int64, slugs []string) ([]indexRow, error) {
+// all of them when both are nil, calling each with every row in turn (the
+// row is reused).
+func (x *commitmentIndex) read(ctx context.Context, ids []int64, slugs []string, each func(*indexRow)) error {
 	var rows pgx.Rows
 	var err error
 	if ids == nil && slugs == nil {
@@ -347,9 +372,8 @@ func (x *commitmentIndex) read(ctx context.Context, ids []int64, slugs []string)
 		rows, err = x.pool.Query(ctx, indexSomeSQL, ids, slugs)
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []indexRow
 	var r indexRow
 	dest := []any{&r.id, &r.docID, &r.docSlug, &r.docLbl, &r.synthetic, &r.publ, &r.signed, &r.seq, &r.start}
 	for i := range indexFacets {
@@ -357,11 +381,11 @@ func (x *commitmentIndex) read(ctx context.Context, ids []int64, slugs []string)
 	}
 	dest = append(dest, &r.due, &r.updated, &r.progress, &r.status)
 	_, err = pgx.ForEachRow(rows, dest, func() error {
-		out = append(out, r)
+		each(&r)
 		r.vals = [indexFacets][]string{}
 		return nil
 	})
-	return out, err
+	return err
 }
 
 // replace drops the entries with ids or in the documents slugs and adds
@@ -373,10 +397,8 @@ func (x *commitmentIndex) replace(ids []int64, slugs []string, rows []indexRow) 
 	}
 	dropDoc := map[int32]bool{}
 	for _, slug := range slugs {
-		for i, d := range x.docs {
-			if d.slug == slug {
-				dropDoc[int32(i)] = true
-			}
+		if i, ok := x.docBySlug[slug]; ok {
+			dropDoc[i] = true
 		}
 	}
 	for _, r := range rows {
@@ -394,6 +416,7 @@ func (x *commitmentIndex) replace(ids []int64, slugs []string, rows []indexRow) 
 		if !ok {
 			continue
 		}
+		x.garbage += int(x.entries[i].off[indexFacets])
 		last := int32(len(x.entries) - 1)
 		if i != last {
 			x.entries[i] = x.entries[last]
@@ -402,14 +425,40 @@ func (x *commitmentIndex) replace(ids []int64, slugs []string, rows []indexRow) 
 		x.entries = x.entries[:last]
 		delete(x.pos, id)
 	}
-	for _, r := range rows {
-		x.pos[r.id] = int32(len(x.entries))
-		x.entries = append(x.entries, x.entry(r))
+	for i := range rows {
+		x.add(&rows[i])
 	}
+	if x.garbage > 1<<16 && x.garbage > len(x.arena)/2 {
+		x.compact()
+	}
+	x.version++
+}
+
+// values are the entry's values of facet f.
+func (x *commitmentIndex) values(e *indexEntry, f int) []int32 {
+	return x.arena[e.at+int32(e.off[f]) : e.at+int32(e.off[f+1])]
+}
+
+// compact drops from the arena the values no entry has; mu is held.
+func (x *commitmentIndex) compact() {
+	arena := make([]int32, 0, len(x.arena)-x.garbage)
+	for i := range x.entries {
+		e := &x.entries[i]
+		n := e.off[indexFacets]
+		arena = append(arena, x.arena[e.at:e.at+int32(n)]...)
+		e.at = int32(len(arena)) - int32(n)
+	}
+	x.arena, x.garbage = arena, 0
+}
+
+// add adds r's entry; mu is held, and no entry has its id.
+func (x *commitmentIndex) add(r *indexRow) {
+	x.pos[r.id] = int32(len(x.entries))
+	x.entries = append(x.entries, x.entry(r))
 }
 
 // entry makes r an entry, updating its document; mu is held.
-func (x *commitmentIndex) entry(r indexRow) indexEntry {
+func (x *commitmentIndex) entry(r *indexRow) indexEntry {
 	doc, ok := x.docByID[r.docID]
 	if !ok {
 		doc = int32(len(x.docs))
@@ -424,9 +473,13 @@ func (x *commitmentIndex) entry(r indexRow) indexEntry {
 	if r.synthetic {
 		synthetic = 1
 	}
+	if old := x.docs[doc].slug; old != r.docSlug {
+		delete(x.docBySlug, old)
+		x.docBySlug[r.docSlug] = doc
+	}
 	x.docs[doc] = indexDoc{id: r.docID, slug: r.docSlug, label: r.docLbl, synthetic: r.synthetic, published: r.publ,
 		key: synthetic<<63 | signed<<40 | uint64(r.docID)&(1<<40-1)}
-	e := indexEntry{id: r.id, doc: doc, seq: r.seq, start: r.start, due: noDay, progress: -1, updated: r.updated.UnixMicro(),
+	e := indexEntry{id: r.id, doc: doc, published: r.publ, synthetic: r.synthetic, seq: r.seq, start: r.start, due: noDay, progress: -1, updated: r.updated.UnixMicro(),
 		closed: r.status == string(policy.StatusCompleted) || r.status == string(policy.StatusDropped)}
 	if r.due != nil {
 		e.due = int32(r.due.Unix() / 86400)
@@ -434,21 +487,17 @@ func (x *commitmentIndex) entry(r indexRow) indexEntry {
 	if r.progress != nil {
 		e.progress = *r.progress
 	}
-	n := 0
+	e.at = int32(len(x.arena))
 	for i := range indexFacets {
-		n += len(r.vals[i])
-	}
-	e.vals = make([]int32, 0, n)
-	for i := range indexFacets {
-		e.off[i] = uint8(len(e.vals))
+		e.off[i] = uint16(int32(len(x.arena)) - e.at)
 		for _, v := range r.vals[i] {
-			id := x.dicts[i].id(v)
-			if !slices.Contains(e.vals[e.off[i]:], id) {
-				e.vals = append(e.vals, id)
+			id := x.dict.id(i, v)
+			if !slices.Contains(x.arena[e.at+int32(e.off[i]):], id) {
+				x.arena = append(x.arena, id)
 			}
 		}
 	}
-	e.off[indexFacets] = uint8(len(e.vals))
+	e.off[indexFacets] = uint16(int32(len(x.arena)) - e.at)
 	return e
 }
 
@@ -481,23 +530,23 @@ var dueValues = []string{string(policy.TimelinessNoDate), string(policy.Timeline
 
 // indexQuery is one filter applied to the index.
 type indexQuery struct {
-	sel    [indexFacets + 1][]bool // per facet, the selected dictionary ids; nil selects all
-	none   bool                    // a facet selects only values no commitment has
+	sel    []bool  // the selected values, by id; nil when no facet of the index's selects any
+	due    [4]bool // the selected timeliness
+	active []int   // the facets with a selection
+	none   bool    // a facet selects only values no commitment has
 	today  int32
 	drafts bool
 	real   bool
 }
 
-// usable reports whether the index can answer for ctx: it is loaded and
-// following the changes, and the context asks about today.
+// usable reports whether the index may answer for ctx: it asks about the
+// present, not ?as_of=.
 func (x *commitmentIndex) usable(ctx context.Context) bool {
 	if x == nil {
 		return false
 	}
-	if _, ok := policy.AsOfFrom(ctx); ok {
-		return false
-	}
-	return true
+	_, past := policy.AsOfFrom(ctx)
+	return !past
 }
 
 // query prepares f for the index; mu is held for reading.
@@ -510,26 +559,28 @@ func (x *commitmentIndex) query(ctx context.Context, f policy.CommitmentFilter) 
 		if len(sel) == 0 {
 			continue
 		}
-		var values []string
-		if i == indexDue {
-			values = dueValues
-		} else {
-			values = x.dicts[i].values
-		}
-		q.sel[i] = make([]bool, len(values))
+		q.active = append(q.active, i)
 		any := false
 		for _, v := range sel {
 			if i == indexDue {
 				if j := slices.Index(dueValues, v); j >= 0 {
-					q.sel[i][j], any = true, true
+					q.due[j], any = true, true
 				}
-			} else if id, ok := x.dicts[i].ids[v]; ok {
-				q.sel[i][id], any = true, true
+				continue
+			}
+			if id, ok := x.dict.ids[i][v]; ok {
+				if q.sel == nil {
+					q.sel = make([]bool, len(x.dict.values))
+				}
+				q.sel[id], any = true, true
 			}
 		}
 		if !any {
 			q.none = true
 		}
+	}
+	if q.sel == nil {
+		q.sel = make([]bool, len(x.dict.values))
 	}
 	return q
 }
@@ -539,23 +590,18 @@ func (x *commitmentIndex) query(ctx context.Context, f policy.CommitmentFilter) 
 func (x *commitmentIndex) scan(q indexQuery, match func(e *indexEntry, due int32), miss func(e *indexEntry, facet int, due int32)) {
 	for i := range x.entries {
 		e := &x.entries[i]
-		d := &x.docs[e.doc]
-		if (!q.drafts && !d.published) || (q.real && d.synthetic) {
+		if (!q.drafts && !e.published) || (q.real && e.synthetic) {
 			continue
 		}
 		due := e.timeliness(q.today)
 		missed, missedFacet := 0, -1
-		for f := range q.sel {
-			sel := q.sel[f]
-			if sel == nil {
-				continue
-			}
+		for _, f := range q.active {
 			ok := false
 			if f == indexDue {
-				ok = sel[due]
+				ok = q.due[due]
 			} else {
-				for _, v := range e.vals[e.off[f]:e.off[f+1]] {
-					if sel[v] {
+				for _, v := range x.values(e, f) {
+					if q.sel[v] {
 						ok = true
 						break
 					}
@@ -589,64 +635,57 @@ func (x *commitmentIndex) facets(ctx context.Context, f policy.CommitmentFilter)
 		return policy.CommitmentFacets{}, false
 	}
 	q := x.query(ctx, f)
-	var counts [indexFacets + 1][]int32
-	for i := range indexFacets {
-		counts[i] = make([]int32, len(x.dicts[i].values))
-	}
-	counts[indexDue] = make([]int32, len(dueValues))
-	count := func(e *indexEntry, facet int, due int32) {
+	counts := make([]int32, len(x.dict.values))
+	var due [4]int32
+	total := 0
+	x.scan(q, func(e *indexEntry, d int32) {
+		total++
+		for _, v := range x.arena[e.at : e.at+int32(e.off[indexFacets])] {
+			counts[v]++
+		}
+		due[d]++
+	}, func(e *indexEntry, facet int, d int32) {
 		if facet == indexDue {
-			counts[facet][due]++
+			due[d]++
 			return
 		}
-		for _, v := range e.vals[e.off[facet]:e.off[facet+1]] {
-			counts[facet][v]++
+		for _, v := range x.values(e, facet) {
+			counts[v]++
 		}
-	}
-	total := 0
-	x.scan(q, func(e *indexEntry, due int32) {
-		total++
-		for facet := range commitmentFilters {
-			count(e, facet, due)
-		}
-	}, count)
+	})
 	out := policy.CommitmentFacets{Total: total, Values: map[string][]policy.FacetValue{}}
-	docLabels := map[string]string{}
-	for _, d := range x.docs {
-		docLabels[d.slug] = d.label
+	add := func(facet, v string, n int32) {
+		out.Values[facet] = append(out.Values[facet], policy.FacetValue{Value: v, Count: int(n), Label: x.label(facet, v)})
 	}
-	for i, cf := range commitmentFilters {
-		values := dueValues
-		if i != indexDue {
-			values = x.dicts[i].values
+	for id, n := range counts {
+		if n != 0 {
+			add(commitmentFilters[x.dict.facet[id]].name, x.dict.values[id], n)
 		}
-		var vs []policy.FacetValue
-		for id, n := range counts[i] {
-			if n == 0 {
-				continue
-			}
-			v := values[id]
-			vs = append(vs, policy.FacetValue{Value: v, Count: int(n), Label: x.label(cf.name, v, docLabels)})
+	}
+	for i, n := range due {
+		if n != 0 {
+			add(policy.FacetDue, dueValues[i], n)
 		}
+	}
+	for _, vs := range out.Values {
 		slices.SortFunc(vs, func(a, b policy.FacetValue) int {
 			if a.Count != b.Count {
 				return b.Count - a.Count
 			}
 			return strings.Compare(a.Value, b.Value)
 		})
-		if len(vs) > 0 {
-			out.Values[cf.name] = vs
-		}
 	}
 	return out, true
 }
 
 // label names a facet's value as CommitmentFacets' SQL does.
-func (x *commitmentIndex) label(facet, v string, docLabels map[string]string) string {
+func (x *commitmentIndex) label(facet, v string) string {
 	var l string
 	switch facet {
 	case policy.FacetDocument:
-		l = docLabels[v]
+		if d, ok := x.docBySlug[v]; ok {
+			l = x.docs[d].label
+		}
 	case policy.FacetTheme:
 		l = x.themeNames[v]
 	case policy.FacetLead, policy.FacetRegion, policy.FacetMineral:
@@ -815,38 +854,60 @@ func (x *commitmentIndex) count(ctx context.Context, f policy.CommitmentFilter) 
 	return n, &t, true
 }
 
+// leadUnitsAt is the lead units as they were at an index version.
+type leadUnitsAt struct {
+	version uint64
+	units   []policy.Entity
+}
+
 // leadUnits lists the entities that lead a commitment the viewer sees, as
-// LeadUnits: most commitments first, then by name.
+// LeadUnits: most commitments first, then by name. The list is kept until
+// the next change.
 func (x *commitmentIndex) leadUnits(ctx context.Context) ([]policy.Entity, bool) {
 	if !x.usable(ctx) {
 		return nil, false
 	}
+	drafts := 0
+	if policy.ViewerFrom(ctx).Drafts {
+		drafts = 1
+	}
 	x.mu.RLock()
-	defer x.mu.RUnlock()
 	if !x.ready {
+		x.mu.RUnlock()
 		return nil, false
 	}
+	if kept := x.leads[drafts]; kept.units != nil && kept.version == x.version {
+		x.mu.RUnlock()
+		return slices.Clone(kept.units), true
+	}
+	version := x.version
 	lead := slices.IndexFunc(commitmentFilters, func(cf commitmentFilter) bool { return cf.name == policy.FacetLead })
-	counts := make([]int, len(x.dicts[lead].values))
+	counts := make([]int, len(x.dict.values))
 	x.scan(x.query(ctx, policy.CommitmentFilter{}), func(e *indexEntry, _ int32) {
-		for _, v := range e.vals[e.off[lead]:e.off[lead+1]] {
+		for _, v := range x.values(e, lead) {
 			counts[v]++
 		}
 	}, nil)
-	var out []policy.Entity
+	out := []policy.Entity{}
 	for id, n := range counts {
 		if n == 0 {
 			continue
 		}
-		slug := x.dicts[lead].values[id]
+		slug := x.dict.values[id]
 		names := x.entityNames[slug]
 		out = append(out, policy.Entity{Slug: slug, Name: names[0], NameEN: names[1], Mentions: n})
 	}
+	x.mu.RUnlock()
 	slices.SortFunc(out, func(a, b policy.Entity) int {
 		if a.Mentions != b.Mentions {
 			return b.Mentions - a.Mentions
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return out, true
+	x.mu.Lock()
+	if x.version == version {
+		x.leads[drafts] = leadUnitsAt{version: version, units: out}
+	}
+	x.mu.Unlock()
+	return slices.Clone(out), true
 }

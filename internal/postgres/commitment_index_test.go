@@ -268,6 +268,15 @@ func TestCommitmentIndexFollowsWrites(t *testing.T) {
 		sameLeadUnits(t, public, store, sql)
 	}
 	pgtest.WaitFor(t, 30*time.Second, "the commitment index to reload", store.CommitmentIndexReady)
+	// Replaced entries leave their values behind in the arena until it is
+	// compacted; compacted, it answers the same.
+	if _, err := pool.Exec(context.Background(), `UPDATE commitments SET updated_at = now() WHERE id % 3 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if err := marks.Wait(context.Background(), pool); err != nil {
+		t.Fatal(err)
+	}
+	store.CompactCommitmentIndex()
 	for _, f := range filters {
 		sameAnswers(t, staff, store, sql, f)
 	}

@@ -26,6 +26,23 @@ func (s *Store) Entities(ctx context.Context, kinds ...policy.EntityKind) ([]pol
 	})
 }
 
+// EntityNames lists the entities of the kinds given (all with none) with
+// their names only, for filters that name them: Entities' mention counts
+// cost a count per entity over every document.
+func (s *Store) EntityNames(ctx context.Context, kinds ...policy.EntityKind) ([]policy.Entity, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') FROM entities e
+		WHERE cardinality($1::text[]) = 0 OR e.kind = ANY($1)
+		ORDER BY array_position($2::text[], e.kind), e.name`, toStrings(kinds), toStrings(policy.EntityKinds))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
+		var e policy.Entity
+		return e, r.Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.NameEN)
+	})
+}
+
 // EntityListLimit is how many mentions and commitments an entity page lists at
 // most; it gives the totals too.
 const EntityListLimit = 100

@@ -12,3 +12,11 @@ func (s *Store) CommitmentIndexReady() bool {
 	defer s.index.mu.RUnlock()
 	return s.index.ready
 }
+
+// CompactCommitmentIndex drops the values no entry has from the index's
+// arena, as it does by itself once they are many.
+func (s *Store) CompactCommitmentIndex() {
+	s.index.mu.Lock()
+	defer s.index.mu.Unlock()
+	s.index.compact()
+}

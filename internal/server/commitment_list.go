@@ -223,6 +223,9 @@ func (s *Server) listCommitments(w http.ResponseWriter, r *http.Request) {
 		var ks []string
 		labels := map[string]string{}
 		for _, fv := range facets.Values[param] {
+			if param == paramDocument && len(ks) == documentFacetMax {
+				break // the rest are not offered (below); with 10,000 documents, labelling them cost more than the page
+			}
 			ks, labels[fv.Value] = append(ks, fv.Value), fv.Label
 			switch param {
 			case paramYear:
@@ -331,7 +334,7 @@ func without(q url.Values, param, value string) string {
 // entityNames maps the slugs of the entities of one kind to their names, for
 // checking and labelling filter values.
 func (s *Server) entityNames(ctx context.Context, kind policy.EntityKind) (map[string]string, error) {
-	es, err := s.store.Entities(ctx, kind)
+	es, err := s.store.EntityNames(ctx, kind)
 	if err != nil {
 		return nil, err
 	}
