@@ -61,12 +61,12 @@ type indexEntry struct {
 	published bool  // its document is published
 	synthetic bool  // its document is synthetic (demo data)
 	doc       int32 // into commitmentIndex.docs
-	seq      int32 // its paragraph's place in the document
-	start    int32 // its quote's start in the paragraph
-	due      int32 // coalesce(due_on, period_end) in days since 1970, or noDay
-	progress int16 // -1 without
-	closed   bool  // completed or dropped: never late
-	off      [indexFacets + 1]uint16
+	seq       int32 // its paragraph's place in the document
+	start     int32 // its quote's start in the paragraph
+	due       int32 // coalesce(due_on, period_end) in days since 1970, or noDay
+	progress  int16 // -1 without
+	closed    bool  // completed or dropped: never late
+	off       [indexFacets + 1]uint16
 }
 
 // indexDoc is what the index keeps of a document.
@@ -114,12 +114,12 @@ type commitmentIndex struct {
 	pool   poolQuerier
 	logger *slog.Logger
 
-	mu      sync.RWMutex
-	ready   bool // loaded and following the changes
-	entries []indexEntry
-	pos     map[int64]int32 // commitment id -> entries index
-	arena   []int32         // the entries' values
-	garbage int             // values in the arena that no entry has any more
+	mu        sync.RWMutex
+	ready     bool // loaded and following the changes
+	entries   []indexEntry
+	pos       map[int64]int32 // commitment id -> entries index
+	arena     []int32         // the entries' values
+	garbage   int             // values in the arena that no entry has any more
 	docs      []indexDoc
 	docByID   map[int64]int32
 	docBySlug map[string]int32
