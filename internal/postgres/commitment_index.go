@@ -88,6 +88,11 @@ type dictionary struct {
 	ids    [indexFacets]map[string]int32
 	values []string
 	facet  []uint8
+	// labels name the values on the facets; rank orders each facet's
+	// values by value, as ties in count are shown. Both are made again
+	// (relabel) whenever values are added.
+	labels []string
+	rank   []int32
 }
 
 func newDictionary() dictionary {
@@ -126,7 +131,8 @@ type commitmentIndex struct {
 	// version counts the changes installed, so that answers kept between
 	// changes (the lead units) know when they are stale.
 	version uint64
-	leads   [2]leadUnitsAt // by whether the viewer sees drafts
+	leads   [2]leadUnitsAt      // by whether the viewer sees drafts
+	opening [2][2]openingFacets // by whether the viewer sees drafts, and real documents only
 	dict    dictionary
 	// labels name facet values for the facet counts: document labels come
 	// from docs; themes' and entities' names from these.
@@ -159,6 +165,17 @@ var indexTables = map[string]bool{
 // starts, and so is inert in a process that does not listen.
 func (s *Store) CommitmentIndex() changes.Receiver {
 	return s.index
+}
+
+// CommitmentIndexState says whether the index answers (it has loaded and
+// follows the changes) and how many commitments it holds.
+func (s *Store) CommitmentIndexState() (ready bool, commitments int) {
+	if s.index == nil {
+		return false, 0
+	}
+	s.index.mu.RLock()
+	defer s.index.mu.RUnlock()
+	return s.index.ready, len(s.index.entries)
 }
 
 func newCommitmentIndex(pool poolQuerier, logger *slog.Logger) *commitmentIndex {
@@ -254,6 +271,7 @@ func (x *commitmentIndex) load(gen uint64) {
 	if err == nil {
 		err = x.read(ctx, nil, nil, func(r *indexRow) { fresh.add(r) })
 	}
+	fresh.relabel()
 	x.mu.Lock()
 	if gen != x.gen || !x.live {
 		x.mu.Unlock()
@@ -431,6 +449,7 @@ func (x *commitmentIndex) replace(ids []int64, slugs []string, rows []indexRow) 
 	if x.garbage > 1<<16 && x.garbage > len(x.arena)/2 {
 		x.compact()
 	}
+	x.relabel()
 	x.version++
 }
 
@@ -625,16 +644,61 @@ func (x *commitmentIndex) scan(q indexQuery, match func(e *indexEntry, due int32
 }
 
 // facets counts f's commitments and its facets' values, as CommitmentFacets.
+// Those of the list as it opens, with no filter, are kept until the next
+// change (or day).
 func (x *commitmentIndex) facets(ctx context.Context, f policy.CommitmentFilter) (policy.CommitmentFacets, bool) {
 	if !x.usable(ctx) {
 		return policy.CommitmentFacets{}, false
 	}
 	x.mu.RLock()
-	defer x.mu.RUnlock()
 	if !x.ready {
+		x.mu.RUnlock()
 		return policy.CommitmentFacets{}, false
 	}
 	q := x.query(ctx, f)
+	kept := &x.opening[boolIndex(q.drafts)][boolIndex(q.real)]
+	if len(q.active) == 0 && kept.version == x.version && kept.today == q.today && kept.facets.Values != nil {
+		out := cloneFacets(kept.facets)
+		x.mu.RUnlock()
+		return out, true
+	}
+	version := x.version
+	out := x.countFacets(q)
+	x.mu.RUnlock()
+	if len(q.active) == 0 {
+		x.mu.Lock()
+		if x.version == version {
+			*kept = openingFacets{version: version, today: q.today, facets: cloneFacets(out)}
+		}
+		x.mu.Unlock()
+	}
+	return out, true
+}
+
+// openingFacets are the facets of no filter at an index version and day.
+type openingFacets struct {
+	version uint64
+	today   int32
+	facets  policy.CommitmentFacets
+}
+
+func cloneFacets(f policy.CommitmentFacets) policy.CommitmentFacets {
+	out := policy.CommitmentFacets{Total: f.Total, Values: make(map[string][]policy.FacetValue, len(f.Values))}
+	for k, vs := range f.Values {
+		out.Values[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// countFacets counts q's facets; mu is held for reading.
+func (x *commitmentIndex) countFacets(q indexQuery) policy.CommitmentFacets {
 	counts := make([]int32, len(x.dict.values))
 	var due [4]int32
 	total := 0
@@ -653,29 +717,46 @@ func (x *commitmentIndex) facets(ctx context.Context, f policy.CommitmentFilter)
 			counts[v]++
 		}
 	})
-	out := policy.CommitmentFacets{Total: total, Values: map[string][]policy.FacetValue{}}
-	add := func(facet, v string, n int32) {
-		out.Values[facet] = append(out.Values[facet], policy.FacetValue{Value: v, Count: int(n), Label: x.label(facet, v)})
-	}
+	// Each facet's values most frequent first, then by value (rank).
+	var ids [indexFacets][]int32
 	for id, n := range counts {
 		if n != 0 {
-			add(commitmentFilters[x.dict.facet[id]].name, x.dict.values[id], n)
+			f := x.dict.facet[id]
+			ids[f] = append(ids[f], int32(id))
 		}
 	}
+	out := policy.CommitmentFacets{Total: total, Values: map[string][]policy.FacetValue{}}
+	for f, vs := range ids {
+		slices.SortFunc(vs, func(a, b int32) int {
+			if counts[a] != counts[b] {
+				return int(counts[b] - counts[a])
+			}
+			return int(x.dict.rank[a] - x.dict.rank[b])
+		})
+		values := make([]policy.FacetValue, len(vs))
+		for i, id := range vs {
+			values[i] = policy.FacetValue{Value: x.dict.values[id], Count: int(counts[id]), Label: x.dict.labels[id]}
+		}
+		if len(values) > 0 {
+			out.Values[commitmentFilters[f].name] = values
+		}
+	}
+	var dv []policy.FacetValue
 	for i, n := range due {
 		if n != 0 {
-			add(policy.FacetDue, dueValues[i], n)
+			dv = append(dv, policy.FacetValue{Value: dueValues[i], Count: int(n), Label: dueValues[i]})
 		}
 	}
-	for _, vs := range out.Values {
-		slices.SortFunc(vs, func(a, b policy.FacetValue) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
+	slices.SortFunc(dv, func(a, b policy.FacetValue) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	if len(dv) > 0 {
+		out.Values[policy.FacetDue] = dv
 	}
-	return out, true
+	return out
 }
 
 // label names a facet's value as CommitmentFacets' SQL does.
@@ -697,6 +778,25 @@ func (x *commitmentIndex) label(facet, v string) string {
 		return v
 	}
 	return l
+}
+
+// relabel names and ranks the dictionary's values when some are new; mu is
+// held.
+func (x *commitmentIndex) relabel() {
+	d := &x.dict
+	if len(d.labels) == len(d.values) {
+		return
+	}
+	d.labels, d.rank = make([]string, len(d.values)), make([]int32, len(d.values))
+	order := make([]int32, len(d.values))
+	for id, v := range d.values {
+		d.labels[id] = x.label(commitmentFilters[d.facet[id]].name, v)
+		order[id] = int32(id)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(d.values[a], d.values[b]) })
+	for r, id := range order {
+		d.rank[id] = int32(r)
+	}
 }
 
 // less compares two entries in the order s, as commitmentOrders.

@@ -8,9 +8,8 @@ func (s *Store) WithoutCommitmentIndex() *Store {
 
 // CommitmentIndexReady reports whether the index answers.
 func (s *Store) CommitmentIndexReady() bool {
-	s.index.mu.RLock()
-	defer s.index.mu.RUnlock()
-	return s.index.ready
+	ready, _ := s.CommitmentIndexState()
+	return ready
 }
 
 // CompactCommitmentIndex drops the values no entry has from the index's

@@ -11,7 +11,13 @@ import (
 func listed(body string) int { return strings.Count(body, `class="c-title"`) }
 
 func TestCommitmentFiltersShowCountsAndCombineIntoAShareableLink(t *testing.T) {
-	base := newTestPortal(t).URL
+	checkCommitmentFilters(t, newTestPortal(t).URL)
+}
+
+// checkCommitmentFilters checks the seeded reply's list, its counts and its
+// filters at base.
+func checkCommitmentFilters(t *testing.T, base string) {
+	t.Helper()
 	r := request(t, nil, "GET", base+"/commitments", nil)
 	for _, want := range []string{`name="region"`, `name="mineral"`, `name="year"`, "共 51 项",
 		`value="tongren"> 铜仁 <span class="count" aria-hidden="true">2</span><span class="visually-hidden">筛选后 2 项</span>`,

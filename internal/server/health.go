@@ -34,5 +34,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "schema at version %d, want %d\n", version, s.latest)
 	default:
 		fmt.Fprintf(w, "ready: schema version %d\n", version)
+		// The lists answer either way: from the index once it has loaded,
+		// from PostgreSQL (slower) until then.
+		if ready, n := s.store.CommitmentIndexState(); ready {
+			fmt.Fprintf(w, "commitment index: loaded, %d commitments\n", n)
+		} else {
+			fmt.Fprintln(w, "commitment index: not loaded; lists are read from PostgreSQL")
+		}
 	}
 }
