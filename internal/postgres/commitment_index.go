@@ -552,6 +552,7 @@ type indexQuery struct {
 	sel    []bool  // the selected values, by id; nil when no facet of the index's selects any
 	due    [4]bool // the selected timeliness
 	active []int   // the facets with a selection
+	judge  bool    // the timeliness is wanted: selected or counted
 	none   bool    // a facet selects only values no commitment has
 	today  int32
 	drafts bool
@@ -583,7 +584,7 @@ func (x *commitmentIndex) query(ctx context.Context, f policy.CommitmentFilter) 
 		for _, v := range sel {
 			if i == indexDue {
 				if j := slices.Index(dueValues, v); j >= 0 {
-					q.due[j], any = true, true
+					q.due[j], any, q.judge = true, true, true
 				}
 				continue
 			}
@@ -612,7 +613,10 @@ func (x *commitmentIndex) scan(q indexQuery, match func(e *indexEntry, due int32
 		if (!q.drafts && !e.published) || (q.real && e.synthetic) {
 			continue
 		}
-		due := e.timeliness(q.today)
+		var due int32
+		if q.judge {
+			due = e.timeliness(q.today)
+		}
 		missed, missedFacet := 0, -1
 		for _, f := range q.active {
 			ok := false
@@ -663,6 +667,7 @@ func (x *commitmentIndex) facets(ctx context.Context, f policy.CommitmentFilter)
 		return out, true
 	}
 	version := x.version
+	q.judge = true
 	out := x.countFacets(q)
 	x.mu.RUnlock()
 	if len(q.active) == 0 {
