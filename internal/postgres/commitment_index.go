@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math"
 	"slices"
@@ -200,6 +201,20 @@ func (x *commitmentIndex) Flush(live bool) {
 func (x *commitmentIndex) FlushTable(table string) {
 	if !indexTables[table] {
 		return
+	}
+	if table == "documents" {
+		x.mu.RLock()
+		ready := x.ready
+		x.mu.RUnlock()
+		if ready {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			err := x.reloadDocuments(ctx)
+			if err == nil {
+				return
+			}
+			x.logger.Info("the commitment index reloads whole after a write to documents", "why", err)
+		}
 	}
 	x.Flush(true)
 }
@@ -478,26 +493,7 @@ func (x *commitmentIndex) add(r *indexRow) {
 
 // entry makes r an entry, updating its document; mu is held.
 func (x *commitmentIndex) entry(r *indexRow) indexEntry {
-	doc, ok := x.docByID[r.docID]
-	if !ok {
-		doc = int32(len(x.docs))
-		x.docs = append(x.docs, indexDoc{})
-		x.docByID[r.docID] = doc
-	}
-	signed := uint64(1<<20 - 1) // unsigned: after every date
-	if r.signed != nil {
-		signed = uint64(1<<19) - uint64(max(0, min(1<<19-1, r.signed.Unix()/86400)))
-	}
-	var synthetic uint64
-	if r.synthetic {
-		synthetic = 1
-	}
-	if old := x.docs[doc].slug; old != r.docSlug {
-		delete(x.docBySlug, old)
-		x.docBySlug[r.docSlug] = doc
-	}
-	x.docs[doc] = indexDoc{id: r.docID, slug: r.docSlug, label: r.docLbl, synthetic: r.synthetic, published: r.publ,
-		key: synthetic<<63 | signed<<40 | uint64(r.docID)&(1<<40-1)}
+	doc := x.setDoc(r.docID, r.docSlug, r.docLbl, r.synthetic, r.publ, r.signed)
 	e := indexEntry{id: r.id, doc: doc, published: r.publ, synthetic: r.synthetic, seq: r.seq, start: r.start, due: noDay, progress: -1, updated: r.updated.UnixMicro(),
 		closed: r.status == string(policy.StatusCompleted) || r.status == string(policy.StatusDropped)}
 	if r.due != nil {
@@ -519,6 +515,88 @@ func (x *commitmentIndex) entry(r *indexRow) indexEntry {
 	e.off[indexFacets] = uint16(int32(len(x.arena)) - e.at)
 	return e
 }
+
+// setDoc records what the index keeps of a document and returns its place
+// in docs; mu is held.
+func (x *commitmentIndex) setDoc(id int64, slug, label string, synthetic, published bool, signedOn *time.Time) int32 {
+	doc, ok := x.docByID[id]
+	if !ok {
+		doc = int32(len(x.docs))
+		x.docs = append(x.docs, indexDoc{})
+		x.docByID[id] = doc
+	}
+	signed := uint64(1<<20 - 1) // unsigned: after every date
+	if signedOn != nil {
+		signed = uint64(1<<19) - uint64(max(0, min(1<<19-1, signedOn.Unix()/86400)))
+	}
+	var synth uint64
+	if synthetic {
+		synth = 1
+	}
+	if old := x.docs[doc].slug; old != slug {
+		delete(x.docBySlug, old)
+		x.docBySlug[slug] = doc
+	}
+	x.docs[doc] = indexDoc{id: id, slug: slug, label: label, synthetic: synthetic, published: published,
+		key: synth<<63 | signed<<40 | uint64(id)&(1<<40-1)}
+	return doc
+}
+
+// reloadDocuments reads every document again after a write to documents
+// (publishing one, above all) and gives the entries their documents' flags:
+// a few milliseconds, where reloading everything took seconds. A document
+// whose slug changed, or that is gone, makes it reload everything.
+func (x *commitmentIndex) reloadDocuments(ctx context.Context) error {
+	rows, err := x.pool.Query(ctx, `SELECT d.id, d.slug, coalesce(d.doc_number, d.short_title, d.title), d.synthetic, d.published_at IS NOT NULL, d.signed_on FROM documents d`)
+	if err != nil {
+		return err
+	}
+	type doc struct {
+		id                   int64
+		slug, label          string
+		synthetic, published bool
+		signed               *time.Time
+	}
+	var docs []doc
+	var d doc
+	if _, err := pgx.ForEachRow(rows, []any{&d.id, &d.slug, &d.label, &d.synthetic, &d.published, &d.signed}, func() error {
+		docs = append(docs, d)
+		return nil
+	}); err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if !x.ready {
+		return nil
+	}
+	seen := make(map[int64]bool, len(docs))
+	for _, d := range docs {
+		seen[d.id] = true
+		if i, ok := x.docByID[d.id]; ok && x.docs[i].slug != d.slug {
+			return errDocumentsMoved
+		}
+	}
+	for _, d := range x.docs {
+		if !seen[d.id] {
+			return errDocumentsMoved
+		}
+	}
+	for _, d := range docs {
+		x.setDoc(d.id, d.slug, d.label, d.synthetic, d.published, d.signed)
+	}
+	for i := range x.entries {
+		e := &x.entries[i]
+		e.published, e.synthetic = x.docs[e.doc].published, x.docs[e.doc].synthetic
+	}
+	// The documents' labels may have changed: name every value again.
+	x.dict.labels = nil
+	x.relabel()
+	x.version++
+	return nil
+}
+
+var errDocumentsMoved = errors.New("a document was renamed or removed")
 
 // timeliness is the entry's policy.Timeliness on the day today (days since
 // 1970), as timelinessSQL and policy.Commitment.TimelinessOn judge it.

@@ -255,6 +255,11 @@ func TestCommitmentIndexFollowsWrites(t *testing.T) {
 		if err := marks.Wait(context.Background(), pool); err != nil {
 			t.Fatal(err)
 		}
+		// Publishing or withdrawing a document (a write to documents,
+		// which names no rows) is followed at once, not by a reload.
+		if strings.HasPrefix(w, "UPDATE documents") && !store.CommitmentIndexReady() {
+			t.Errorf("%s: the index reloads whole", w)
+		}
 		// A write the index cannot follow row by row reloads it whole,
 		// and until then the store answers from PostgreSQL: either way,
 		// the answers are the write's.
