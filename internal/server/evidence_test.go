@@ -14,10 +14,14 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/guizhou-portal/portal/internal/objectstore/s3test"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 	"github.com/guizhou-portal/portal/internal/server"
 )
@@ -110,6 +114,41 @@ func addUpdates(t testing.TB, p *testPortal, c *http.Client) (public, internal i
 	return public, internal
 }
 
+// evidenceStore is where a test portal keeps evidence files: PostgreSQL, or
+// an S3 store run in the test's process and spoken to over HTTP.
+type evidenceStore struct {
+	s3 *s3test.Server // nil for PostgreSQL
+}
+
+// eachEvidenceStore runs test once with files in PostgreSQL and once with
+// them in an S3 store, as subtests postgres and s3.
+func eachEvidenceStore(t *testing.T, test func(t *testing.T, es evidenceStore)) {
+	t.Run("postgres", func(t *testing.T) { test(t, evidenceStore{}) })
+	t.Run("s3", func(t *testing.T) { test(t, evidenceStore{s3: s3test.New(t)}) })
+}
+
+// option makes a portal keep its files in es; it goes after withOptions,
+// which replaces all the options.
+func (es evidenceStore) option(t testing.TB) portalOption {
+	return func(c *portalConfig) {
+		if es.s3 != nil {
+			c.opts.EvidenceObjects = es.s3.Store(t)
+		}
+	}
+}
+
+// stored counts what is stored of evidence files: rows, chunks, audit
+// records and objects in the S3 store.
+func (es evidenceStore) stored(t testing.TB, pool *pgxpool.Pool) int {
+	t.Helper()
+	n := scalar[int](t, pool, `SELECT (SELECT count(*) FROM evidence_files) + (SELECT count(*) FROM evidence_chunks)
+		+ (SELECT count(*) FROM audit_log WHERE action = 'evidence.add')`)
+	if es.s3 != nil {
+		n += len(es.s3.Objects(t))
+	}
+	return n
+}
+
 func sha(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
@@ -119,8 +158,15 @@ func sha(b []byte) string {
 // update are kept whole (across chunks), shown with their SHA-256, served
 // with the type found from their content, inline only when an image or PDF,
 // never sniffed; an internal update's files are not found by the public.
+//
+// Run with each store: in S3 the bytes are an object under a random key,
+// never the file's name, and PostgreSQL holds no chunk of them.
 func TestEvidenceFilesAreStoredCheckedAndServedSafely(t *testing.T) {
-	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
+	eachEvidenceStore(t, testEvidenceFilesAreStoredCheckedAndServedSafely)
+}
+
+func testEvidenceFilesAreStoredCheckedAndServedSafely(t *testing.T, es evidenceStore) {
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
 	editor := loggedIn(t, p.URL, editorEmail)
 	pub, internal := addUpdates(t, p, editor)
 
@@ -145,8 +191,21 @@ func TestEvidenceFilesAreStoredCheckedAndServedSafely(t *testing.T) {
 			t.Fatalf("upload %s: %d %s\n%.1500s", f.name, r.status, r.header.Get("Location"), r.body)
 		}
 	}
-	if n := scalar[int](t, p.Pool, `SELECT count(*) FROM evidence_chunks c JOIN evidence_files f ON f.id = c.file_id WHERE f.name = '现场照片.PNG'`); n != 3 {
-		t.Errorf("the 2 MB file is in %d chunks, want 3", n)
+	chunks := scalar[int](t, p.Pool, `SELECT count(*) FROM evidence_chunks c JOIN evidence_files f ON f.id = c.file_id WHERE f.name = '现场照片.PNG'`)
+	if es.s3 == nil && chunks != 3 {
+		t.Errorf("the 2 MB file is in %d chunks, want 3", chunks)
+	}
+	if es.s3 != nil {
+		objects := es.s3.Objects(t)
+		if chunks != 0 || len(objects) != len(files) {
+			t.Errorf("with S3, %d chunks and %d objects, want 0 and %d", chunks, len(objects), len(files))
+		}
+		for _, f := range files {
+			key := scalar[string](t, p.Pool, `SELECT coalesce(object_key, '') FROM evidence_files WHERE name = $1 ORDER BY id DESC LIMIT 1`, f.name)
+			if o, ok := objects[key]; !ok || o.Size != int64(len(f.content)) || !regexp.MustCompile(`^evidence/[0-9a-f]{32}$`).MatchString(key) {
+				t.Errorf("%s: its object %q is %+v (%v)", f.name, key, o, ok)
+			}
+		}
 	}
 	if got := scalar[string](t, p.Pool, `SELECT action || ' ' || (detail->>'name') || ' ' || (detail->>'sha256') FROM audit_log
 		WHERE subject_type = 'commitment' AND subject_id = 12 ORDER BY id DESC LIMIT 1`); got != "evidence.add 内部台账.docx "+sha(testDOCX(t)) {
@@ -207,16 +266,22 @@ func TestEvidenceFilesAreStoredCheckedAndServedSafely(t *testing.T) {
 
 // TestEvidenceRefusesBadUploads: each bad upload gets a clear message and
 // its status, and nothing is stored, not even in part.
+//
+// Run with each store: in S3 a file over the cap is cut off as it streams,
+// and the object of an upload whose row is refused is removed again.
 func TestEvidenceRefusesBadUploads(t *testing.T) {
+	eachEvidenceStore(t, testEvidenceRefusesBadUploads)
+}
+
+func testEvidenceRefusesBadUploads(t *testing.T, es evidenceStore) {
 	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)),
-		withOptions(server.Options{EvidenceMaxBytes: 1 << 20}))
+		withOptions(server.Options{EvidenceMaxBytes: 1 << 20}), es.option(t))
 	editor := loggedIn(t, p.URL, editorEmail)
 	pub, _ := addUpdates(t, p, editor)
 	nothingStored := func(t *testing.T, what string) {
 		t.Helper()
-		if n := scalar[int](t, p.Pool, `SELECT (SELECT count(*) FROM evidence_files) + (SELECT count(*) FROM evidence_chunks)
-			+ (SELECT count(*) FROM audit_log WHERE action = 'evidence.add')`); n != 0 {
-			t.Errorf("%s: %d rows stored", what, n)
+		if n := es.stored(t, p.Pool); n != 0 {
+			t.Errorf("%s: %d rows or objects stored", what, n)
 		}
 	}
 
@@ -245,6 +310,7 @@ func TestEvidenceRefusesBadUploads(t *testing.T) {
 		{"no name", "", testPDF, 422, "请选择要上传的文件"},
 		{"name too long", strings.Repeat("长", 201) + ".pdf", testPDF, 422, "文件名过长"},
 		{"over the cap, read as it comes", "big.pdf", append(append([]byte{}, testPDF...), make([]byte, 1<<20)...), 413, "文件过大"},
+		{"zip over the cap", "big.docx", append(testDOCX(t), make([]byte, 1<<20)...), 413, "文件过大"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -322,7 +388,11 @@ func (zeros) Read(b []byte) (int, error) {
 // served from the page cache; a file attached to a public update shows on
 // it once the change is heard, without waiting for the cache to age.
 func TestEvidenceReachesTheCachedPublicPage(t *testing.T) {
-	p := newTestPortal(t, withStaff(), withChangeListener(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
+	eachEvidenceStore(t, testEvidenceReachesTheCachedPublicPage)
+}
+
+func testEvidenceReachesTheCachedPublicPage(t *testing.T, es evidenceStore) {
+	p := newTestPortal(t, withStaff(), withChangeListener(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
 	editor := loggedIn(t, p.URL, editorEmail)
 	pub, _ := addUpdates(t, p, editor)
 	pgtest.WaitFor(t, 10*time.Second, "the public page of commitment 12 to be cached", func() bool {
@@ -339,9 +409,13 @@ func TestEvidenceReachesTheCachedPublicPage(t *testing.T) {
 // TestEvidenceUploadCutOffStoresNothing: a client that sends half of a
 // file and then drops the connection leaves no file, chunk or record.
 func TestEvidenceUploadCutOffStoresNothing(t *testing.T) {
+	eachEvidenceStore(t, testEvidenceUploadCutOffStoresNothing)
+}
+
+func testEvidenceUploadCutOffStoresNothing(t *testing.T, es evidenceStore) {
 	logs := &lockedBuffer{}
 	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)),
-		withLogger(slog.New(slog.NewJSONHandler(logs, nil))))
+		withLogger(slog.New(slog.NewJSONHandler(logs, nil))), es.option(t))
 	editor := loggedIn(t, p.URL, editorEmail)
 	pub, _ := addUpdates(t, p, editor)
 	u, _ := url.Parse(p.URL)
@@ -369,9 +443,8 @@ func TestEvidenceUploadCutOffStoresNothing(t *testing.T) {
 		}
 		return false
 	})
-	if n := scalar[int](t, p.Pool, `SELECT (SELECT count(*) FROM evidence_files) + (SELECT count(*) FROM evidence_chunks)
-		+ (SELECT count(*) FROM audit_log WHERE action = 'evidence.add')`); n != 0 {
-		t.Errorf("a cut-off upload left %d rows", n)
+	if n := es.stored(t, p.Pool); n != 0 {
+		t.Errorf("a cut-off upload left %d rows or objects", n)
 	}
 	// The same file sent whole is stored: the half was refused for being cut off.
 	if r := uploadEvidence(t, editor, p.URL, 12, pub, "批复.pdf", append(append([]byte{}, testPDF...), make([]byte, 4<<20)...)); r.status != http.StatusSeeOther {
