@@ -3,6 +3,7 @@ package server_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/guizhou-portal/portal/internal/objectstore"
 	"github.com/guizhou-portal/portal/internal/objectstore/s3test"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 	"github.com/guizhou-portal/portal/internal/server"
@@ -449,5 +451,151 @@ func testEvidenceUploadCutOffStoresNothing(t *testing.T, es evidenceStore) {
 	// The same file sent whole is stored: the half was refused for being cut off.
 	if r := uploadEvidence(t, editor, p.URL, 12, pub, "批复.pdf", append(append([]byte{}, testPDF...), make([]byte, 4<<20)...)); r.status != http.StatusSeeOther {
 		t.Errorf("the whole file: %d", r.status)
+	}
+}
+
+// TestEvidenceIsSharedByTwoInstances: a file uploaded through one portal
+// instance is served by another over the same database and store, to the
+// public when its update is public and to staff only when it is internal.
+func TestEvidenceIsSharedByTwoInstances(t *testing.T) {
+	eachEvidenceStore(t, func(t *testing.T, es evidenceStore) {
+		clock := withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+		a := newTestPortal(t, withStaff(), clock, es.option(t))
+		b := newTestPortal(t, withPool(a.Pool), clock, es.option(t))
+		pub, internal := addUpdates(t, a, loggedIn(t, a.URL, editorEmail))
+		editorA := loggedIn(t, a.URL, editorEmail)
+		doc := testDOCX(t)
+		for _, u := range []struct {
+			update  int64
+			name    string
+			content []byte
+		}{{pub, "批复.pdf", testPDF}, {internal, "内部纪要.docx", doc}} {
+			if r := uploadEvidence(t, editorA, a.URL, 12, u.update, u.name, u.content); r.status != http.StatusSeeOther {
+				t.Fatalf("upload %s through a: %d\n%.800s", u.name, r.status, r.body)
+			}
+		}
+		link := func(name string) string {
+			id := scalar[int64](t, a.Pool, `SELECT id FROM evidence_files WHERE name = $1`, name)
+			return fmt.Sprintf("%s/evidence/%d/%s", b.URL, id, url.PathEscape(name))
+		}
+		if r := request(t, nil, http.MethodGet, link("批复.pdf"), nil); r.status != http.StatusOK || sha([]byte(r.body)) != sha(testPDF) {
+			t.Errorf("the public file through b: %d, SHA-256 %s", r.status, sha([]byte(r.body)))
+		}
+		if r := request(t, nil, http.MethodGet, link("内部纪要.docx"), nil); r.status != http.StatusNotFound {
+			t.Errorf("the internal file through b, for the public: %d", r.status)
+		}
+		if r := request(t, loggedIn(t, b.URL, editorEmail), http.MethodGet, link("内部纪要.docx"), nil); r.status != http.StatusOK || sha([]byte(r.body)) != sha(doc) {
+			t.Errorf("the internal file through b, for staff: %d, SHA-256 %s", r.status, sha([]byte(r.body)))
+		}
+	})
+}
+
+// TestEvidenceStoreDown: with the S3 store down, an upload (streamed or
+// through a temporary file) is a 503 that says nothing was saved, and saves
+// nothing; a download is a 503 too, while the page listing the file still
+// works.
+func TestEvidenceStoreDown(t *testing.T) {
+	es := evidenceStore{s3: s3test.New(t)}
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
+	editor := loggedIn(t, p.URL, editorEmail)
+	pub, _ := addUpdates(t, p, editor)
+	if r := uploadEvidence(t, editor, p.URL, 12, pub, "批复.pdf", testPDF); r.status != http.StatusSeeOther {
+		t.Fatalf("upload while the store is up: %d", r.status)
+	}
+	before := es.stored(t, p.Pool)
+	es.s3.Stop()
+	for name, content := range map[string][]byte{"验收报告.pdf": testPDF, "会议纪要.docx": testDOCX(t)} {
+		r := uploadEvidence(t, editor, p.URL, 12, pub, name, content)
+		if r.status != http.StatusServiceUnavailable || !strings.Contains(r.body, "文件存储暂时无法使用，文件没有保存") || r.header.Get("Retry-After") == "" {
+			t.Errorf("upload %s with the store down: %d\n%.1500s", name, r.status, r.body)
+		}
+	}
+	if n := scalar[int](t, p.Pool, `SELECT (SELECT count(*) FROM evidence_files) + (SELECT count(*) FROM evidence_chunks)
+		+ (SELECT count(*) FROM audit_log WHERE action = 'evidence.add')`); n != 2 || before != 3 {
+		t.Errorf("with the store down, %d rows (before: %d with its object), want the first file's 2", n, before)
+	}
+	id := scalar[int64](t, p.Pool, `SELECT id FROM evidence_files WHERE name = '批复.pdf'`)
+	if r := request(t, nil, http.MethodGet, fmt.Sprintf("%s/evidence/%d/%s", p.URL, id, url.PathEscape("批复.pdf")), nil); r.status != http.StatusServiceUnavailable ||
+		!strings.Contains(r.body, "文件存储暂时无法使用") || r.header.Get("Content-Disposition") != "" {
+		t.Errorf("download with the store down: %d %q\n%.800s", r.status, r.header.Get("Content-Disposition"), r.body)
+	}
+	if r := request(t, nil, http.MethodGet, p.URL+"/commitments/12", nil); r.status != http.StatusOK || !strings.Contains(r.body, "批复.pdf") {
+		t.Errorf("the commitment page with the store down: %d", r.status)
+	}
+}
+
+// TestEvidenceObjectRemovedWhenItsRowIsNot: when the transaction that would
+// record an uploaded file fails after its object was stored (an update of
+// another commitment; a database out of disk), the object is removed again.
+func TestEvidenceObjectRemovedWhenItsRowIsNot(t *testing.T) {
+	es := evidenceStore{s3: s3test.New(t)}
+	logs := &lockedBuffer{}
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)),
+		withLogger(slog.New(slog.NewJSONHandler(logs, nil))), es.option(t))
+	editor := loggedIn(t, p.URL, editorEmail)
+	pub, _ := addUpdates(t, p, editor)
+	removed := func() int {
+		n := 0
+		for _, rec := range logs.records(t) {
+			if rec["msg"] == "evidence object removed: its file was not saved" {
+				n++
+			}
+		}
+		return n
+	}
+	if r := uploadEvidence(t, editor, p.URL, 9, pub, "批复.pdf", testPDF); r.status != http.StatusNotFound {
+		t.Errorf("another commitment's update: %d", r.status)
+	}
+	if _, err := p.Pool.Exec(context.Background(), `CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS
+		$$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = 'disk_full'; END $$;
+		CREATE TRIGGER disk_full BEFORE INSERT ON audit_log FOR EACH ROW WHEN (NEW.action = 'evidence.add') EXECUTE FUNCTION disk_full()`); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string][]byte{"验收报告.pdf": testPDF, "会议纪要.docx": testDOCX(t)} {
+		if r := uploadEvidence(t, editor, p.URL, 12, pub, name, content); r.status != http.StatusServiceUnavailable {
+			t.Errorf("%s with the database out of disk: %d\n%.800s", name, r.status, r.body)
+		}
+	}
+	if n := es.stored(t, p.Pool); n != 0 || removed() != 3 {
+		t.Errorf("%d rows or objects left; %d objects removed, want 3", n, removed())
+	}
+}
+
+// TestEvidenceOrphanSweep: the sweep removes objects under the evidence
+// prefix that no file's row names, once they are older than an upload could
+// take, and leaves the files' own objects and everything else in the bucket.
+func TestEvidenceOrphanSweep(t *testing.T) {
+	es := evidenceStore{s3: s3test.New(t)}
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
+	editor := loggedIn(t, p.URL, editorEmail)
+	pub, _ := addUpdates(t, p, editor)
+	if r := uploadEvidence(t, editor, p.URL, 12, pub, "批复.pdf", testPDF); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", r.status)
+	}
+	kept := scalar[string](t, p.Pool, `SELECT object_key FROM evidence_files`)
+	ctx := context.Background()
+	orphan := objectstore.NewKey()
+	store := es.s3.Store(t)
+	if err := store.Put(ctx, orphan, bytes.NewReader(testPDF), int64(len(testPDF)), "application/pdf"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := es.s3.Backend.PutObject(s3test.Bucket, "other/keep.txt", nil, bytes.NewReader([]byte("x")), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := p.Server.SweepEvidenceObjects(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("sweeping objects older than an hour: %d removed, %v; the orphan is younger", n, err)
+	}
+	if n, err := p.Server.SweepEvidenceObjects(ctx, time.Now().Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("sweeping all: %d removed, %v; want the orphan", n, err)
+	}
+	objects := es.s3.Objects(t)
+	if _, ok := objects[kept]; !ok || len(objects) != 1 {
+		t.Errorf("after the sweep: %v, want only %s", objects, kept)
+	}
+	if _, err := es.s3.Backend.HeadObject(s3test.Bucket, "other/keep.txt"); err != nil {
+		t.Errorf("an object outside the prefix: %v", err)
+	}
+	if r := request(t, nil, http.MethodGet, fmt.Sprintf("%s/evidence/%d/%s", p.URL, scalar[int64](t, p.Pool, `SELECT id FROM evidence_files`), url.PathEscape("批复.pdf")), nil); r.status != http.StatusOK || r.body != string(testPDF) {
+		t.Errorf("the kept file: %d", r.status)
 	}
 }
