@@ -212,10 +212,6 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			key, f.ObjectKey = k, k
-			if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-				s.renderError(w, r, err)
-				return
-			}
 		}
 	}
 	id, err := s.store.AddEvidence(r.Context(), actorOf(r), c.ID, updateID, f, tmp)
