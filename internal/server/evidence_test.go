@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -597,5 +598,46 @@ func TestEvidenceOrphanSweep(t *testing.T) {
 	}
 	if r := request(t, nil, http.MethodGet, fmt.Sprintf("%s/evidence/%d/%s", p.URL, scalar[int64](t, p.Pool, `SELECT id FROM evidence_files`), url.PathEscape("批复.pdf")), nil); r.status != http.StatusOK || r.body != string(testPDF) {
 		t.Errorf("the kept file: %d", r.status)
+	}
+}
+
+// TestEvidenceStreamsToTheStore: with the S3 store, a PDF reaches the store
+// while it is still being uploaded, a part at a time, rather than after the
+// whole file was received; once complete it is stored whole.
+func TestEvidenceStreamsToTheStore(t *testing.T) {
+	es := evidenceStore{s3: s3test.New(t)}
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
+	editor := loggedIn(t, p.URL, editorEmail)
+	pub, _ := addUpdates(t, p, editor)
+	file := make([]byte, 12<<20)
+	rand.Read(file)
+	copy(file, testPDF)
+	ct, body := uploadBody("扫描件.pdf", file)
+	pr, pw := io.Pipe()
+	release := make(chan struct{})
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { close(release) }) }) // also when the test fails before
+	go func() {
+		pw.Write(body[:7<<20]) // more than a part, less than the file
+		<-release
+		pw.Write(body[7<<20:])
+		pw.Close()
+	}()
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/commitments/12/updates/%d/evidence", p.URL, pub), pr)
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Content-Type", ct)
+	done := make(chan response, 1)
+	go func() { done <- send(t, editor, req) }()
+	pgtest.WaitFor(t, 10*time.Second, "a part of the file to reach the store while the rest is unsent", func() bool {
+		return es.s3.PartBytes() >= objectstore.PartSize
+	})
+	once.Do(func() { close(release) })
+	if r := <-done; r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%.800s", r.status, r.body)
+	}
+	id := scalar[int64](t, p.Pool, `SELECT id FROM evidence_files WHERE name = '扫描件.pdf'`)
+	r := request(t, editor, http.MethodGet, fmt.Sprintf("%s/evidence/%d/%s", p.URL, id, url.PathEscape("扫描件.pdf")), nil)
+	if r.status != http.StatusOK || sha([]byte(r.body)) != sha(file) || es.s3.PartBytes() != int64(len(file)) {
+		t.Errorf("download: %d, SHA-256 %s, want %s; %d bytes in parts", r.status, sha([]byte(r.body)), sha(file), es.s3.PartBytes())
 	}
 }

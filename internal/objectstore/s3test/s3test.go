@@ -6,9 +6,11 @@ package s3test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,6 +31,8 @@ type Server struct {
 	Backend *s3mem.Backend
 	http    *httptest.Server
 	stop    sync.Once
+	// partBytes counts the bytes of the parts stored.
+	partBytes atomic.Int64
 }
 
 // New starts a store for test t, stopped when t ends.
@@ -38,15 +42,31 @@ func New(t testing.TB) *Server {
 	if err := backend.CreateBucket(Bucket); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server())
-	s := &Server{
-		Config: config.S3{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: Bucket,
-			AccessKey: "portal-test", SecretKey: "portal-test-secret", Region: "us-east-1", Insecure: true},
-		Backend: backend,
-		http:    ts,
-	}
+	s := &Server{Backend: backend}
+	faker := gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog())).Server()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		faker.ServeHTTP(rec, r)
+		if r.Method == http.MethodPut && r.URL.Query().Has("partNumber") && rec.status == http.StatusOK {
+			s.partBytes.Add(r.ContentLength)
+		}
+	}))
+	s.Config = config.S3{Endpoint: strings.TrimPrefix(ts.URL, "http://"), Bucket: Bucket,
+		AccessKey: "portal-test", SecretKey: "portal-test-secret", Region: "us-east-1", Insecure: true}
+	s.http = ts
 	t.Cleanup(s.Stop)
 	return s
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
 }
 
 // Store is a client of the store, as the portal makes one.
@@ -66,6 +86,10 @@ func (s *Server) Stop() {
 		s.http.Close()
 	})
 }
+
+// PartBytes is how many bytes the store has taken in parts of multipart
+// uploads: the bytes of files streamed to it a part at a time.
+func (s *Server) PartBytes() int64 { return s.partBytes.Load() }
 
 // Objects lists what the bucket holds under the portal's prefix, by key.
 func (s *Server) Objects(t testing.TB) map[string]objectstore.Object {
