@@ -417,7 +417,7 @@ func evidenceNameOf(r *http.Request) string {
 const evidenceOrphanAge = time.Hour
 
 // SweepEvidenceObjects removes the objects of the S3 store, written before
-// before, that no evidence file's row names: those of uploads whose
+// before under keys the portal makes, that no evidence file's row names: those of uploads whose
 // transaction failed and whose removal failed too, or whose instance stopped
 // between storing the object and writing the row. It returns how many it
 // removed. Without an S3 store it does nothing.
@@ -446,6 +446,9 @@ func (s *Server) SweepEvidenceObjects(ctx context.Context, before time.Time) (in
 		return nil
 	}
 	err := s.objects.List(ctx, before, func(o objectstore.Object) error {
+		if !objectstore.ValidKey(o.Key) {
+			return nil // not a key the portal makes: someone else's
+		}
 		batch = append(batch, o.Key)
 		if len(batch) == 500 {
 			return flush()

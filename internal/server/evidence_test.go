@@ -562,8 +562,8 @@ func TestEvidenceObjectRemovedWhenItsRowIsNot(t *testing.T) {
 	}
 }
 
-// TestEvidenceOrphanSweep: the sweep removes objects under the evidence
-// prefix that no file's row names, once they are older than an upload could
+// TestEvidenceOrphanSweep: the sweep removes objects under keys the portal
+// makes that no file's row names, once they are older than an upload could
 // take, and leaves the files' own objects and everything else in the bucket.
 func TestEvidenceOrphanSweep(t *testing.T) {
 	es := evidenceStore{s3: s3test.New(t)}
@@ -580,8 +580,10 @@ func TestEvidenceOrphanSweep(t *testing.T) {
 	if err := store.Put(ctx, orphan, bytes.NewReader(testPDF), int64(len(testPDF)), "application/pdf"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := es.s3.Backend.PutObject(s3test.Bucket, "other/keep.txt", nil, bytes.NewReader([]byte("x")), 1, nil); err != nil {
-		t.Fatal(err)
+	for _, other := range []string{"other/keep.txt", "evidence/README.txt"} {
+		if _, err := es.s3.Backend.PutObject(s3test.Bucket, other, nil, bytes.NewReader([]byte("x")), 1, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if n, err := p.Server.SweepEvidenceObjects(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
 		t.Errorf("sweeping objects older than an hour: %d removed, %v; the orphan is younger", n, err)
@@ -590,8 +592,8 @@ func TestEvidenceOrphanSweep(t *testing.T) {
 		t.Errorf("sweeping all: %d removed, %v; want the orphan", n, err)
 	}
 	objects := es.s3.Objects(t)
-	if _, ok := objects[kept]; !ok || len(objects) != 1 {
-		t.Errorf("after the sweep: %v, want only %s", objects, kept)
+	if _, ok := objects[kept]; !ok || len(objects) != 2 || objects["evidence/README.txt"].Key == "" {
+		t.Errorf("after the sweep: %v, want %s and evidence/README.txt, a key the portal never makes", objects, kept)
 	}
 	if _, err := es.s3.Backend.HeadObject(s3test.Bucket, "other/keep.txt"); err != nil {
 		t.Errorf("an object outside the prefix: %v", err)
