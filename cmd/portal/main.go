@@ -23,10 +23,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/objectstore"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/server"
 )
@@ -154,13 +156,43 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	opts := server.OptionsFrom(cfg)
+	if opts.EvidenceObjects, err = openEvidenceStore(ctx, logger, cfg); err != nil {
+		return err
+	}
 	pool, err := postgres.OpenAs(ctx, cfg.DatabaseURL, cfg.DBRole)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 	startProfiling(logger)
-	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
+	return server.NewWithOptions(pool, logger, latest, opts).Run(ctx, cfg.Addr)
+}
+
+// openEvidenceStore is the S3 store of PORTAL_EVIDENCE_STORE=s3, or nil for
+// PostgreSQL. A bucket that is missing or refuses the keys stops serve with
+// the reason; a store that does not answer yet is logged and served
+// around: uploads get a 503 until it does.
+func openEvidenceStore(ctx context.Context, logger *slog.Logger, cfg config.Config) (*objectstore.Store, error) {
+	if cfg.EvidenceStore != config.EvidenceStoreS3 {
+		return nil, nil
+	}
+	store, err := objectstore.New(cfg.S3)
+	if err != nil {
+		return nil, err
+	}
+	check, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	switch err := store.Check(check); {
+	case errors.Is(err, objectstore.ErrSetup):
+		return nil, err
+	case err != nil:
+		logger.Warn("evidence store unavailable at start: uploads and downloads of files get a 503 until it answers",
+			"endpoint", cfg.S3.Endpoint, "bucket", cfg.S3.Bucket, "err", err)
+	default:
+		logger.Info("evidence files in the S3 store", "endpoint", cfg.S3.Endpoint, "bucket", cfg.S3.Bucket)
+	}
+	return store, nil
 }
 
 func migrate(ctx context.Context, logger *slog.Logger, cfg config.Config, direction string) error {

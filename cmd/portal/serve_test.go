@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +16,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/objectstore"
+	"github.com/guizhou-portal/portal/internal/objectstore/s3test"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
 )
 
@@ -168,5 +173,32 @@ func waitForLockWaiters(t *testing.T, db string, n int, tx pgx.Tx) {
 			t.Fatalf("only %d of %d requests are waiting for the lock: %v", waiting, n, all)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestServeChecksTheEvidenceStore: serve keeps files in PostgreSQL unless
+// told otherwise; with s3 it stops on a bucket that does not exist, naming
+// the variable, and starts (uploads then get 503s) when the store does not
+// answer yet.
+func TestServeChecksTheEvidenceStore(t *testing.T) {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	ctx := context.Background()
+	if store, err := openEvidenceStore(ctx, logger, config.Config{EvidenceStore: config.EvidenceStorePostgres}); store != nil || err != nil {
+		t.Errorf("postgres: %v %v", store, err)
+	}
+	s3 := s3test.New(t)
+	cfg := config.Config{EvidenceStore: config.EvidenceStoreS3, S3: s3.Config}
+	if store, err := openEvidenceStore(ctx, logger, cfg); store == nil || err != nil {
+		t.Errorf("s3: %v %v", store, err)
+	}
+	missing := cfg
+	missing.S3.Bucket = "no-such-bucket"
+	if _, err := openEvidenceStore(ctx, logger, missing); !errors.Is(err, objectstore.ErrSetup) || !strings.Contains(err.Error(), "PORTAL_S3_BUCKET") {
+		t.Errorf("a missing bucket: %v", err)
+	}
+	s3.Stop()
+	if store, err := openEvidenceStore(ctx, logger, cfg); store == nil || err != nil || !strings.Contains(logs.String(), "evidence store unavailable at start") {
+		t.Errorf("a store that is down: %v %v\n%s", store, err, logs.String())
 	}
 }

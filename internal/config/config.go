@@ -98,6 +98,28 @@ type Config struct {
 	// review queue (/reviews) for a reviewer or an admin to approve.
 	// PORTAL_EDITORS_PUBLISH.
 	EditorsPublish bool
+	// EvidenceStore is where evidence files' bytes go: EvidenceStorePostgres
+	// (the default) or EvidenceStoreS3, with S3 saying which store.
+	// PORTAL_EVIDENCE_STORE.
+	EvidenceStore string
+	S3            S3
+}
+
+// The evidence stores PORTAL_EVIDENCE_STORE names.
+const (
+	EvidenceStorePostgres = "postgres"
+	EvidenceStoreS3       = "s3"
+)
+
+// S3 is an S3-compatible object store (MinIO, Ceph, a cloud's) that holds
+// evidence files when PORTAL_EVIDENCE_STORE=s3. PORTAL_S3_*.
+type S3 struct {
+	Endpoint  string // host[:port], without a scheme
+	Bucket    string
+	AccessKey string
+	SecretKey string
+	Region    string // "" lets the client ask the store
+	Insecure  bool   // plain HTTP instead of HTTPS
 }
 
 // FromEnv reads the configuration, using the defaults for unset variables. A
@@ -184,6 +206,9 @@ func FromEnv() (Config, error) {
 		}
 		cfg.EvidenceMaxBytes = int64(n) << 20
 	}
+	if cfg.EvidenceStore, cfg.S3, err = evidenceStore(); err != nil {
+		return cfg, err
+	}
 	switch cfg.LogFormat = os.Getenv("PORTAL_LOG_FORMAT"); cfg.LogFormat {
 	case "", "json", "text":
 	default:
@@ -209,6 +234,83 @@ func FromEnv() (Config, error) {
 		return cfg, fmt.Errorf("PORTAL_DB_ROLE must be a role name of letters, digits and _, or none; not %q", cfg.DBRole)
 	}
 	return cfg, nil
+}
+
+// s3Variables are the settings of the S3 store, in the order they are checked.
+var s3Variables = []string{"PORTAL_S3_ENDPOINT", "PORTAL_S3_BUCKET", "PORTAL_S3_ACCESS_KEY", "PORTAL_S3_SECRET_KEY", "PORTAL_S3_REGION", "PORTAL_S3_INSECURE"}
+
+// evidenceStore reads PORTAL_EVIDENCE_STORE and, for s3, PORTAL_S3_*. A
+// PORTAL_S3_* set while the store is postgres is refused too: whoever set it
+// meant files to go to S3, and they would silently go to PostgreSQL.
+func evidenceStore() (string, S3, error) {
+	var c S3
+	store := getenv("PORTAL_EVIDENCE_STORE", EvidenceStorePostgres)
+	switch store {
+	case EvidenceStorePostgres:
+		for _, name := range s3Variables {
+			if os.Getenv(name) != "" {
+				return store, c, fmt.Errorf("%s is set but PORTAL_EVIDENCE_STORE is postgres: set PORTAL_EVIDENCE_STORE=s3 to keep evidence files in S3, or unset %s", name, name)
+			}
+		}
+		return store, c, nil
+	case EvidenceStoreS3:
+	default:
+		return store, c, fmt.Errorf("PORTAL_EVIDENCE_STORE must be postgres or s3, not %q", store)
+	}
+	c = S3{Endpoint: os.Getenv("PORTAL_S3_ENDPOINT"), Bucket: os.Getenv("PORTAL_S3_BUCKET"),
+		AccessKey: os.Getenv("PORTAL_S3_ACCESS_KEY"), SecretKey: os.Getenv("PORTAL_S3_SECRET_KEY"), Region: os.Getenv("PORTAL_S3_REGION")}
+	switch v := os.Getenv("PORTAL_S3_INSECURE"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.Insecure = true
+	default:
+		return store, c, fmt.Errorf("PORTAL_S3_INSECURE must be 1 (plain HTTP) or 0 (HTTPS), not %q", v)
+	}
+	return store, c, c.Check()
+}
+
+// Check says what is missing or malformed in an S3 store's settings, naming
+// the variable.
+func (c S3) Check() error {
+	switch {
+	case c.Endpoint == "":
+		return fmt.Errorf("PORTAL_EVIDENCE_STORE=s3 needs PORTAL_S3_ENDPOINT, the store's host[:port] such as s3.example.gov.cn or 127.0.0.1:9000")
+	case strings.Contains(c.Endpoint, "://"):
+		return fmt.Errorf("PORTAL_S3_ENDPOINT is a host[:port] without a scheme, such as 127.0.0.1:9000, not %q; PORTAL_S3_INSECURE=1 chooses plain HTTP", c.Endpoint)
+	}
+	if u, err := url.Parse("//" + c.Endpoint); err != nil || u.Host != c.Endpoint || u.Hostname() == "" || u.User != nil {
+		return fmt.Errorf("PORTAL_S3_ENDPOINT must be a host[:port] such as s3.example.gov.cn or 127.0.0.1:9000, not %q", c.Endpoint)
+	} else if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("PORTAL_S3_ENDPOINT has a bad port %q", p)
+		}
+	}
+	if !validBucket(c.Bucket) {
+		return fmt.Errorf("PORTAL_S3_BUCKET must name a bucket: 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit; not %q", c.Bucket)
+	}
+	if c.AccessKey == "" || c.SecretKey == "" {
+		return fmt.Errorf("PORTAL_EVIDENCE_STORE=s3 needs both PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY")
+	}
+	for _, r := range c.Region {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return fmt.Errorf("PORTAL_S3_REGION must be a region name such as us-east-1 or cn-southwest-1, not %q", c.Region)
+		}
+	}
+	return nil
+}
+
+// validBucket accepts S3's bucket names.
+func validBucket(s string) bool {
+	if len(s) < 3 || len(s) > 63 || strings.Contains(s, "..") {
+		return false
+	}
+	for i, r := range s {
+		alnum := r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+		if !alnum && ((r != '.' && r != '-') || i == 0 || i == len(s)-1) {
+			return false
+		}
+	}
+	return true
 }
 
 // validRole accepts plain lower-case identifiers, which need no quoting.

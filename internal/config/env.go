@@ -93,7 +93,32 @@ var Variables = []Variable{
 	{Name: "PORTAL_EVIDENCE_MAX_MB", Default: strconv.Itoa(DefaultEvidenceMaxMB), Reader: ReaderPortal,
 		Short: "the largest evidence file staff may attach, in MB",
 		Doc: "The largest evidence file staff may attach to a progress update, in megabytes (MiB, 1 to 1024). " +
-			"A larger upload gets the 413 page before its body is read. Files are kept in PostgreSQL."},
+			"A larger upload gets the 413 page before its body is read."},
+	{Name: "PORTAL_EVIDENCE_STORE", Default: EvidenceStorePostgres, Reader: ReaderPortal,
+		Short: "where evidence files go: postgres, or s3 with the PORTAL_S3_* settings",
+		Doc: "Where evidence files' bytes are kept: `postgres` (in the database, in 1 MiB chunks) or `s3`, an " +
+			"S3-compatible object store (MinIO, Ceph, a cloud's) that the `PORTAL_S3_*` variables describe and " +
+			"every instance reaches. Each file's name, type, size, SHA-256 and visibility stay in PostgreSQL " +
+			"either way; a file keeps being served from where it was stored. See [pages](pages.md#evidence-files)."},
+	{Name: "PORTAL_S3_ENDPOINT", Unset: "none; required for s3", Reader: ReaderPortal,
+		Short: "the S3 store's host[:port], e.g. s3.example.gov.cn or 127.0.0.1:9000",
+		Doc:   "The S3 store's `host[:port]`, without `https://`, such as `s3.example.gov.cn` or `127.0.0.1:9000`."},
+	{Name: "PORTAL_S3_BUCKET", Unset: "none; required for s3", Reader: ReaderPortal,
+		Short: "the bucket evidence files go to; it must exist",
+		Doc: "The bucket evidence files go to, under keys `evidence/<random>`; it must exist (`portal serve` " +
+			"stops with a message if it does not, or if the keys are refused). Keep it private: the portal checks who may read a file."},
+	{Name: "PORTAL_S3_ACCESS_KEY", Unset: "none; required for s3", Reader: ReaderPortal,
+		Short: "the S3 access key",
+		Doc:   "The access key of an account that may read, write, list and delete objects in the bucket."},
+	{Name: "PORTAL_S3_SECRET_KEY", Unset: "none; required for s3", Reader: ReaderPortal,
+		Short: "the S3 secret key",
+		Doc:   "The secret key that goes with `PORTAL_S3_ACCESS_KEY`."},
+	{Name: "PORTAL_S3_REGION", Unset: "asked of the store", Reader: ReaderPortal,
+		Short: "the bucket's region, e.g. us-east-1",
+		Doc:   "The bucket's region, such as `us-east-1`; unset, the client asks the store once."},
+	{Name: "PORTAL_S3_INSECURE", Default: "0", Reader: ReaderPortal,
+		Short: "1 reaches the S3 store over plain HTTP",
+		Doc:   "`1` reaches the S3 store over plain HTTP instead of HTTPS: only for a store on the same host or a private network."},
 	{Name: "PORTAL_EDITORS_PUBLISH", Default: "true", Reader: ReaderPortal,
 		Short: "false sends editors' changes to public values for review (/reviews) before they are public",
 		Doc: "Whether an editor's change to a commitment's public values (status, progress, public note, dates) " +

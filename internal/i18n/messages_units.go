@@ -69,5 +69,7 @@ var evidenceMessages = []entry{
 	{"evidence.type.macro", "文档含有宏，不能上传。请另存为不含宏的格式。", "The document contains macros; save it without them and upload again."},
 	{"evidence.update.unknown", "没有这条进展。", "No such progress update."},
 	{"evidence.unknown", "没有这个文件。", "No such file."},
+	{"evidence.store.down", "文件存储暂时无法使用，文件没有保存。请稍后重新上传。", "The file store is unavailable and the file was not saved. Please upload it again later."},
+	{"evidence.store.unread", "文件存储暂时无法使用，请稍后再试。", "The file store is unavailable. Please try again later."},
 	{"action.evidence.add", "附上证明文件", "Evidence attached"},
 }

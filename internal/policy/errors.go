@@ -19,11 +19,12 @@ const (
 	EMETHOD       = "method"       // a method the address does not accept; the API's published code
 	ETOOMANY      = "too_many"     // a client over its limit of pages rendered outside the cache
 	EGONE         = "gone"         // something that existed and no longer serves: a spent or expired link
+	EUNAVAILABLE  = "unavailable"  // a service besides the database is down, such as the evidence file store
 	EINTERNAL     = "internal"
 )
 
 // Codes lists every error code, so that a test can check each has a status.
-var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, ETOOLARGE, EMETHOD, ETOOMANY, EGONE, EINTERNAL}
+var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, ETOOLARGE, EMETHOD, ETOOMANY, EGONE, EUNAVAILABLE, EINTERNAL}
 
 // The two conflicts of saving a commitment. Both are ECONFLICT, but a handler
 // answers them differently (a stale form is shown again beside the current

@@ -21,6 +21,9 @@ type EvidenceFile struct {
 	Size        int64
 	SHA256      string // hex
 	CreatedAt   time.Time
+	// ObjectKey is where the bytes are: "" in PostgreSQL (evidence_chunks),
+	// otherwise the key of an object in the S3-compatible store.
+	ObjectKey string
 }
 
 // Inline says whether the file may be shown in the browser rather than
@@ -137,7 +140,7 @@ func DetectEvidence(f io.ReaderAt, size int64, name string) (string, string) {
 		default:
 			return "", "evidence.type.mismatch"
 		}
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+	case NeedsWholeFile(head):
 		var msg string
 		if ct, msg = detectOfficeZip(f, size); msg != "" {
 			return "", msg
@@ -151,6 +154,15 @@ func DetectEvidence(f io.ReaderAt, size int64, name string) (string, string) {
 		}
 	}
 	return "", "evidence.type.mismatch"
+}
+
+// NeedsWholeFile says whether DetectEvidence must read more of a file than
+// its first 512 bytes, head: a zip container (an office document, or
+// something posing as one), which only its directory at the end describes
+// and which is unpacked whole to refuse archive bombs. Every other type is
+// told from head alone.
+func NeedsWholeFile(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("PK\x03\x04"))
 }
 
 // isExecutable recognises programs and scripts: Windows, Linux and macOS

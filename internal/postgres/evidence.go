@@ -26,8 +26,10 @@ type evidenceDetail struct {
 // AddEvidence stores a file (content, f.Size bytes whose SHA-256 is
 // f.SHA256) as evidence of progress update updateID of commitment
 // commitmentID, with its audit record, in one transaction: a file that
-// cannot be read to its end leaves nothing behind. ENOTFOUND when the update
-// is not the commitment's; ECONFLICT when the commitment is withdrawn.
+// cannot be read to its end leaves nothing behind. A file whose bytes are in
+// the object store already (f.ObjectKey set) has only its row and record
+// written, and content is not read. ENOTFOUND when the update is not the
+// commitment's; ECONFLICT when the commitment is withdrawn.
 func (s *Store) AddEvidence(ctx context.Context, a policy.Actor, commitmentID, updateID int64, f policy.EvidenceFile, content io.Reader) (int64, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -51,30 +53,19 @@ func (s *Store) AddEvidence(ctx context.Context, a policy.Actor, commitmentID, u
 	if a.UserID != 0 {
 		author = &a.UserID
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO evidence_files (update_id, name, content_type, size, sha256, author_id)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, updateID, f.Name, f.ContentType, f.Size, sum, author).Scan(&f.ID)
+	var key *string
+	if f.ObjectKey != "" {
+		key = &f.ObjectKey
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO evidence_files (update_id, name, content_type, size, sha256, author_id, object_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, updateID, f.Name, f.ContentType, f.Size, sum, author, key).Scan(&f.ID)
 	if err != nil {
 		return 0, err
 	}
-	buf := make([]byte, EvidenceChunk)
-	var written int64
-	for seq := 0; ; seq++ {
-		n, err := io.ReadFull(content, buf)
-		if n > 0 {
-			if _, err := tx.Exec(ctx, `INSERT INTO evidence_chunks (file_id, seq, data) VALUES ($1, $2, $3)`, f.ID, seq, buf[:n]); err != nil {
-				return 0, err
-			}
-			written += int64(n)
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			break
-		}
-		if err != nil {
+	if key == nil {
+		if err := writeEvidenceChunks(ctx, tx, f, content); err != nil {
 			return 0, err
 		}
-	}
-	if written != f.Size {
-		return 0, errors.New("evidence: the file changed size while it was stored")
 	}
 	if err := audit(ctx, tx, a, policy.ActionEvidenceAdd, "commitment", commitmentID, nil, nil,
 		evidenceDetail{UpdateID: updateID, FileID: f.ID, Name: f.Name, Size: f.Size, SHA256: f.SHA256}); err != nil {
@@ -83,11 +74,37 @@ func (s *Store) AddEvidence(ctx context.Context, a policy.Actor, commitmentID, u
 	return f.ID, tx.Commit(ctx)
 }
 
-const evidenceColumns = `f.id, f.update_id, f.name, f.content_type, f.size, encode(f.sha256, 'hex'), f.created_at`
+// writeEvidenceChunks writes file f's bytes, read from content, as its
+// chunks.
+func writeEvidenceChunks(ctx context.Context, tx pgx.Tx, f policy.EvidenceFile, content io.Reader) error {
+	buf := make([]byte, EvidenceChunk)
+	var written int64
+	for seq := 0; ; seq++ {
+		n, err := io.ReadFull(content, buf)
+		if n > 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO evidence_chunks (file_id, seq, data) VALUES ($1, $2, $3)`, f.ID, seq, buf[:n]); err != nil {
+				return err
+			}
+			written += int64(n)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if written != f.Size {
+		return errors.New("evidence: the file changed size while it was stored")
+	}
+	return nil
+}
+
+const evidenceColumns = `f.id, f.update_id, f.name, f.content_type, f.size, encode(f.sha256, 'hex'), f.created_at, coalesce(f.object_key, '')`
 
 func scanEvidence(r pgx.Row) (policy.EvidenceFile, error) {
 	var f policy.EvidenceFile
-	err := r.Scan(&f.ID, &f.UpdateID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.CreatedAt)
+	err := r.Scan(&f.ID, &f.UpdateID, &f.Name, &f.ContentType, &f.Size, &f.SHA256, &f.CreatedAt, &f.ObjectKey)
 	return f, err
 }
 
@@ -139,4 +156,19 @@ func (s *Store) WriteEvidence(ctx context.Context, id int64, w io.Writer) error 
 		}
 	}
 	return rows.Err()
+}
+
+// EvidenceObjectsKept says which of keys are the object keys of stored
+// files: the objects the orphan sweep must leave.
+func (s *Store) EvidenceObjectsKept(ctx context.Context, keys []string) (map[string]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT object_key FROM evidence_files WHERE object_key = ANY($1)`, keys)
+	if err != nil {
+		return nil, err
+	}
+	kept, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	out := make(map[string]bool, len(kept))
+	for _, k := range kept {
+		out[k] = true
+	}
+	return out, err
 }

@@ -37,6 +37,7 @@ var codeStatus = map[string]int{
 	policy.EMETHOD:       http.StatusMethodNotAllowed,
 	policy.ETOOMANY:      http.StatusTooManyRequests,
 	policy.EGONE:         http.StatusGone,
+	policy.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	policy.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -68,9 +69,13 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		// Declared too large, or cut off at the cap while being read.
 		s.logger.WarnContext(r.Context(), "request body refused", "path", logPath(r), "content_length", r.ContentLength)
 	case http.StatusServiceUnavailable:
-		s.logger.WarnContext(r.Context(), "database unavailable", "path", logPath(r), "err", err)
 		w.Header().Set("Retry-After", "5")
-		heading, message = l.T("err.heading.503"), l.T("err.503")
+		heading = l.T("err.heading.503")
+		if policy.ErrorCode(err) == policy.EUNAVAILABLE {
+			break // its own message says what is down; its handler logged why
+		}
+		s.logger.WarnContext(r.Context(), "database unavailable", "path", logPath(r), "err", err)
+		message = l.T("err.503")
 	case http.StatusInternalServerError:
 		s.logger.ErrorContext(r.Context(), "internal error", "path", logPath(r), "err", err)
 	}

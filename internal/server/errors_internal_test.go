@@ -23,6 +23,7 @@ func TestErrorCodesMapToTheirStatus(t *testing.T) {
 		policy.EMETHOD:       http.StatusMethodNotAllowed,
 		policy.ETOOMANY:      http.StatusTooManyRequests,
 		policy.EGONE:         http.StatusGone,
+		policy.EUNAVAILABLE:  http.StatusServiceUnavailable,
 		policy.EINTERNAL:     http.StatusInternalServerError,
 	}
 	for _, code := range policy.Codes {

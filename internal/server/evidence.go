@@ -1,9 +1,12 @@
 package server
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -19,6 +22,7 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/i18n"
+	"github.com/guizhou-portal/portal/internal/objectstore"
 	"github.com/guizhou-portal/portal/internal/policy"
 	"github.com/guizhou-portal/portal/web"
 )
@@ -54,12 +58,18 @@ func (s *Server) evidenceTooLarge() error {
 }
 
 // addEvidence attaches one uploaded file to a progress update. The body is
-// read as a stream: the file goes to a temporary file while its SHA-256 is
-// computed, is checked by its content, and is then stored with its audit
-// record in one transaction. A body over the cap gets 413 without being
+// read as a stream and the file's SHA-256 computed as it comes. Kept in
+// PostgreSQL, the file goes to a temporary file, is checked by its content,
+// and is then stored with its audit record in one transaction, so that no
+// transaction waits on a slow client. Kept in the S3 store, a file whose
+// first 512 bytes tell its type is checked by them and streamed to the store
+// as it arrives; a zip container (an office document) goes to a temporary
+// file first, since only the whole file tells it from an archive bomb. Its
+// row and audit record are then written in one transaction, and the object
+// is removed again if that fails. A body over the cap gets 413 without being
 // read whole; a bad file name or type the commitment page again with the
-// message beside the update (422); a body that breaks off, 400. In no case
-// is anything stored.
+// message beside the update (422); a body that breaks off, 400; a store that
+// is down, 503. In no case is anything stored.
 func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 	c, err := s.visibleCommitment(r)
 	var updateID int64
@@ -85,10 +95,14 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var tmp *os.File
+	var key string // an object stored that no committed row names yet
 	defer func() {
 		if tmp != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
+		}
+		if key != "" {
+			s.removeEvidenceObject(r, key)
 		}
 	}()
 	var f policy.EvidenceFile
@@ -108,7 +122,7 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 			s.uploadFailed(w, r, err)
 			return
 		}
-		if part.FormName() != "file" || tmp != nil {
+		if part.FormName() != "file" || tmp != nil || key != "" {
 			// Nothing else is read from the form; a second file is not taken.
 			if _, err := io.Copy(io.Discard, io.LimitReader(part, evidenceOverhead)); err != nil {
 				s.uploadFailed(w, r, err)
@@ -132,12 +146,35 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 			refuse(problem, policy.EvidenceNameMax)
 			return
 		}
+		var content io.Reader = part
+		if s.objects != nil {
+			head := make([]byte, 512)
+			n, err := io.ReadFull(part, head)
+			if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+				s.uploadFailed(w, r, err)
+				return
+			}
+			head = head[:n]
+			if n == 0 {
+				refuse("evidence.file.empty")
+				return
+			}
+			content = io.MultiReader(bytes.NewReader(head), part)
+			if !policy.NeedsWholeFile(head) {
+				streamed, ok := s.streamEvidence(w, r, name, head, content, refuse)
+				if !ok {
+					return
+				}
+				f, key = streamed, streamed.ObjectKey
+				continue
+			}
+		}
 		if tmp, err = os.CreateTemp("", "portal-evidence-*"); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
 		sum := sha256.New()
-		n, err := io.Copy(io.MultiWriter(tmp, sum), io.LimitReader(part, s.evidenceMax()+1))
+		n, err := io.Copy(io.MultiWriter(tmp, sum), io.LimitReader(content, s.evidenceMax()+1))
 		if err != nil {
 			s.uploadFailed(w, r, err)
 			return
@@ -150,31 +187,126 @@ func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request) {
 		f = policy.EvidenceFile{Name: name, Size: n, SHA256: hex.EncodeToString(sum.Sum(nil))}
 	}
 	switch {
-	case tmp == nil:
+	case tmp == nil && key == "":
 		refuse("evidence.file.missing")
 		return
 	case f.Size == 0:
 		refuse("evidence.file.empty")
 		return
 	}
-	ct, problem := policy.DetectEvidence(tmp, f.Size, f.Name)
-	if problem != "" {
-		refuse(problem)
-		return
-	}
-	f.ContentType = ct
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		s.renderError(w, r, err)
-		return
+	if tmp != nil {
+		ct, problem := policy.DetectEvidence(tmp, f.Size, f.Name)
+		if problem != "" {
+			refuse(problem)
+			return
+		}
+		f.ContentType = ct
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if s.objects != nil {
+			k := objectstore.NewKey()
+			if err := s.objects.Put(r.Context(), k, tmp, f.Size, f.ContentType); err != nil {
+				s.evidenceStoreFailed(w, r, err)
+				return
+			}
+			key, f.ObjectKey = k, k
+		}
 	}
 	id, err := s.store.AddEvidence(r.Context(), actorOf(r), c.ID, updateID, f, tmp)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	key = "" // its row names it now
 	s.logger.InfoContext(r.Context(), "evidence added", "commitment_id", c.ID, "update_id", updateID, "evidence_id", id,
 		"size", f.Size, "sha256", f.SHA256, "user_id", userOf(r).ID)
 	http.Redirect(w, r, commitmentPath(c.ID)+"#u"+strconv.FormatInt(updateID, 10), http.StatusSeeOther)
+}
+
+// errEvidenceCap is what capReader gives past the cap.
+var errEvidenceCap = errors.New("evidence: over the size cap")
+
+// capReader reads at most left bytes of r and counts them; one byte more is
+// errEvidenceCap.
+type capReader struct {
+	r    io.Reader
+	left int64
+	n    int64
+}
+
+func (c *capReader) Read(b []byte) (int, error) {
+	if int64(len(b)) > c.left+1 {
+		b = b[:c.left+1]
+	}
+	n, err := c.r.Read(b)
+	c.n += int64(n)
+	c.left -= int64(n)
+	if c.left < 0 {
+		return n, errEvidenceCap
+	}
+	return n, err
+}
+
+// streamEvidence sends one file of the upload, whose first bytes head tell
+// its type, to the S3 store as it arrives, computing its SHA-256 on the way.
+// The type is checked before anything is sent. On failure it has answered
+// the request (through refuse for a bad type) and the store holds nothing.
+func (s *Server) streamEvidence(w http.ResponseWriter, r *http.Request, name string, head []byte, content io.Reader, refuse func(string, ...any)) (policy.EvidenceFile, bool) {
+	ct, problem := policy.DetectEvidence(bytes.NewReader(head), int64(len(head)), name)
+	if problem != "" {
+		refuse(problem)
+		return policy.EvidenceFile{}, false
+	}
+	sum := sha256.New()
+	capped := &capReader{r: content, left: s.evidenceMax()}
+	key := objectstore.NewKey()
+	err := s.objects.Put(r.Context(), key, io.TeeReader(capped, sum), -1, ct)
+	switch {
+	case errors.Is(err, errEvidenceCap):
+		w.Header().Set("Connection", "close")
+		s.renderError(w, r, s.evidenceTooLarge())
+		return policy.EvidenceFile{}, false
+	case err != nil && objectstore.Unavailable(err):
+		s.evidenceStoreFailed(w, r, err)
+		return policy.EvidenceFile{}, false
+	case err != nil:
+		s.uploadFailed(w, r, err)
+		return policy.EvidenceFile{}, false
+	}
+	return policy.EvidenceFile{Name: name, ContentType: ct, Size: capped.n, SHA256: hex.EncodeToString(sum.Sum(nil)), ObjectKey: key}, true
+}
+
+// The 503s of a file store that is down: an upload (nothing was saved) and
+// a download.
+var (
+	errEvidenceStoreDown   = policy.Errorm(policy.EUNAVAILABLE, "evidence.store.down")
+	errEvidenceStoreUnread = policy.Errorm(policy.EUNAVAILABLE, "evidence.store.unread")
+)
+
+// evidenceStoreFailed answers a request the file store failed with a 503
+// that says so, logging why.
+func (s *Server) evidenceStoreFailed(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger.WarnContext(r.Context(), "evidence store unavailable", "path", logPath(r), "err", err)
+	if r.Method == http.MethodPost {
+		s.renderError(w, r, errEvidenceStoreDown)
+		return
+	}
+	s.renderError(w, r, errEvidenceStoreUnread)
+}
+
+// removeEvidenceObject removes an object stored for an upload that was then
+// refused or whose row could not be written. One the store will not remove
+// now is left to the orphan sweep.
+func (s *Server) removeEvidenceObject(r *http.Request, key string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+	defer cancel()
+	if err := s.objects.Remove(ctx, key); err != nil {
+		s.logger.WarnContext(ctx, "evidence object left for the orphan sweep", "key", key, "err", err)
+		return
+	}
+	s.logger.InfoContext(ctx, "evidence object removed: its file was not saved", "key", key)
 }
 
 // uploadFailed answers an upload whose body could not be read: 413 at the
@@ -209,6 +341,26 @@ func (s *Server) showEvidence(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, web.EvidenceURL(f), http.StatusMovedPermanently)
 		return
 	}
+	var object io.ReadCloser
+	if f.ObjectKey != "" {
+		// Reached before anything is sent: a store that is down is a 503
+		// page, not a 200 that breaks off.
+		if s.objects == nil {
+			s.evidenceStoreFailed(w, r, errors.New("the file is in the S3 store and PORTAL_EVIDENCE_STORE is not s3"))
+			return
+		}
+		rc, size, err := s.objects.Open(r.Context(), f.ObjectKey)
+		if err == nil && size != f.Size {
+			rc.Close()
+			err = fmt.Errorf("object %s holds %d bytes, its row says %d", f.ObjectKey, size, f.Size)
+		}
+		if err != nil {
+			s.evidenceStoreFailed(w, r, err)
+			return
+		}
+		defer rc.Close()
+		object = rc
+	}
 	disposition := "attachment"
 	if f.Inline() {
 		disposition = "inline"
@@ -234,7 +386,12 @@ func (s *Server) showEvidence(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		return
 	}
-	if err := s.store.WriteEvidence(r.Context(), f.ID, w); err != nil {
+	if object != nil {
+		_, err = io.Copy(w, object)
+	} else {
+		err = s.store.WriteEvidence(r.Context(), f.ID, w)
+	}
+	if err != nil {
 		s.logger.WarnContext(r.Context(), "evidence download broke off", "evidence_id", f.ID, "err", err)
 	}
 }
@@ -252,4 +409,73 @@ func evidenceNameOf(r *http.Request) string {
 		return ""
 	}
 	return name
+}
+
+// evidenceOrphanAge is how old an object must be before the sweep may take
+// it for an orphan: far longer than an upload may take (evidenceTimeout), so
+// that an upload whose row is about to be written is never swept.
+const evidenceOrphanAge = time.Hour
+
+// SweepEvidenceObjects removes the objects of the S3 store, written before
+// before under keys the portal makes, that no evidence file's row names: those of uploads whose
+// transaction failed and whose removal failed too, or whose instance stopped
+// between storing the object and writing the row. It returns how many it
+// removed. Without an S3 store it does nothing.
+func (s *Server) SweepEvidenceObjects(ctx context.Context, before time.Time) (int, error) {
+	if s.objects == nil {
+		return 0, nil
+	}
+	var batch []string
+	removed := 0
+	flush := func() error {
+		kept, err := s.store.EvidenceObjectsKept(ctx, batch)
+		if err != nil {
+			return err
+		}
+		for _, key := range batch {
+			if kept[key] {
+				continue
+			}
+			if err := s.objects.Remove(ctx, key); err != nil {
+				return err
+			}
+			removed++
+			s.logger.InfoContext(ctx, "orphan evidence object removed", "key", key)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	err := s.objects.List(ctx, before, func(o objectstore.Object) error {
+		if !objectstore.ValidKey(o.Key) {
+			return nil // not a key the portal makes: someone else's
+		}
+		batch = append(batch, o.Key)
+		if len(batch) == 500 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	return removed, err
+}
+
+// sweepEvidenceObjects runs SweepEvidenceObjects at start and then hourly
+// until ctx ends. Every instance may run it: removing an orphan twice is
+// harmless, and none is young enough to be an upload in flight.
+func (s *Server) sweepEvidenceObjects(ctx context.Context) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		// The store's times are the real clock's, not s.now.
+		if _, err := s.SweepEvidenceObjects(ctx, time.Now().Add(-evidenceOrphanAge)); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "sweeping orphan evidence objects", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

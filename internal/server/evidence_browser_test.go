@@ -20,7 +20,11 @@ import (
 // SHA-256, and the file the browser downloads from the link has that same
 // SHA-256, byte for byte the uploaded file.
 func TestEditorAttachesEvidenceInABrowser(t *testing.T) {
-	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
+	eachEvidenceStore(t, testEditorAttachesEvidenceInABrowser)
+}
+
+func testEditorAttachesEvidenceInABrowser(t *testing.T, es evidenceStore) {
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
 	pub, _ := addUpdates(t, p, loggedIn(t, p.URL, editorEmail))
 	dir := t.TempDir()
 	doc := testDOCX(t)

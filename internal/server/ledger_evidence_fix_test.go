@@ -123,7 +123,11 @@ func TestLedgerAsOfWithdrawalDates(t *testing.T) {
 // are not served to the public (404, however the address is written) nor
 // listed on its page or on /changes; staff still get them.
 func TestHiddenUpdatesEvidenceIsNotPublic(t *testing.T) {
-	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
+	eachEvidenceStore(t, testHiddenUpdatesEvidenceIsNotPublic)
+}
+
+func testHiddenUpdatesEvidenceIsNotPublic(t *testing.T, es evidenceStore) {
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
 	editor := loggedIn(t, p.URL, editorEmail)
 	public := browserClient(t)
 	pub, internal := addUpdates(t, p, editor)
@@ -172,7 +176,11 @@ func TestHiddenUpdatesEvidenceIsNotPublic(t *testing.T) {
 // own address, without a redirect (which looped); another spelling of its
 // name is sent there once.
 func TestEvidenceNamesWithPercent(t *testing.T) {
-	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)))
+	eachEvidenceStore(t, testEvidenceNamesWithPercent)
+}
+
+func testEvidenceNamesWithPercent(t *testing.T, es evidenceStore) {
+	p := newTestPortal(t, withStaff(), withClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)), es.option(t))
 	editor := loggedIn(t, p.URL, editorEmail)
 	public := browserClient(t)
 	pub, _ := addUpdates(t, p, editor)

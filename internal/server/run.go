@@ -61,6 +61,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.logger.Info("metrics listening", "addr", "http://"+mln.Addr().String()+"/metrics")
 	}
 	go s.sweepSessions(ctx)
+	if s.objects != nil {
+		go s.sweepEvidenceObjects(ctx)
+	}
 	go s.ListenForChanges(ctx)
 	if err := s.StartMail(ctx, "http://"+ln.Addr().String()); err != nil {
 		// The site works without its mail queue; the queue page says so.

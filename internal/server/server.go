@@ -21,6 +21,7 @@ import (
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/mail"
 	"github.com/guizhou-portal/portal/internal/metrics"
+	"github.com/guizhou-portal/portal/internal/objectstore"
 	"github.com/guizhou-portal/portal/internal/pagecache"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
@@ -49,6 +50,7 @@ type Server struct {
 	renders     func(http.Handler) http.Handler // the limit on renders outside the cache (render_limit.go)
 	routes      chi.Routes                      // the routes Handler made, to find a form's page (form_recovery.go)
 	mail        *mail.Mailer                    // the mail queue of this instance (subscription.go, mail_queue.go)
+	objects     *objectstore.Store              // where new evidence files go; nil for PostgreSQL (evidence.go)
 }
 
 // Options are the settings a server takes from the configuration.
@@ -69,12 +71,15 @@ type Options struct {
 	EvaluationDays  int           // how long an evaluation link lasts; zero takes config.DefaultEvaluationLinkDays
 	// EvidenceMaxBytes is the largest evidence file; zero takes config.DefaultEvidenceMaxMB.
 	EvidenceMaxBytes int64
-	ReviewEdits      bool          // editors' changes to public values wait for a reviewer (PORTAL_EDITORS_PUBLISH=false)
-	SMTPURL          string        // where mail goes; "" keeps it in the queue
-	MailFrom         string        // the From of the portal's mail; "" takes config.DefaultMailFrom
-	MailRetryBase    time.Duration // the first retry's delay of a failed mail; zero takes 30 s
-	MailPoll         time.Duration // how often the queue is polled besides notifications; zero takes 1 s
-	MailTimeout      time.Duration // the limit of one SMTP conversation; zero takes 30 s
+	// EvidenceObjects is the S3-compatible store new evidence files go to
+	// (PORTAL_EVIDENCE_STORE=s3); nil keeps them in PostgreSQL.
+	EvidenceObjects *objectstore.Store
+	ReviewEdits     bool          // editors' changes to public values wait for a reviewer (PORTAL_EDITORS_PUBLISH=false)
+	SMTPURL         string        // where mail goes; "" keeps it in the queue
+	MailFrom        string        // the From of the portal's mail; "" takes config.DefaultMailFrom
+	MailRetryBase   time.Duration // the first retry's delay of a failed mail; zero takes 30 s
+	MailPoll        time.Duration // how often the queue is polled besides notifications; zero takes 1 s
+	MailTimeout     time.Duration // the limit of one SMTP conversation; zero takes 30 s
 }
 
 // OptionsFrom takes a server's options from the configuration.
@@ -105,7 +110,8 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
 	logger = slog.New(requestIDLogs{logger.Handler()})
-	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now}
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now,
+		objects: opts.EvidenceObjects}
 	s.cache = s.newPageCache()
 	s.marks = changes.NewMarks()
 	s.metrics = metrics.New(pool)
