@@ -98,9 +98,7 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 	}
 	b.Queue(`SELECT `+commitmentColumns+commitmentFrom+`
 		     WHERE c.withdrawn_at IS NULL AND `+visible(ctx, "d")+`
-		       AND (EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
-		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
-		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))
+		       AND c.id IN (SELECT ce.commitment_id FROM commitment_entities ce WHERE ce.entity_id = $1)
 		     ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset
 		     LIMIT $2`, e.ID, EntityListLimit).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
