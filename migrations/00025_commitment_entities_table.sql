@@ -19,6 +19,10 @@
 -- ones sharing most entities, then by position, and at 10,000 documents the commitments
 -- sharing an entity with the seeded reply's first one are 16,000; ranking them from this
 -- table alone and looking up only the first few took the query from 280 ms to a few.
+-- It also carries its document and whether it is live (not withdrawn), refreshed when
+-- that changes: an entity page counts its commitments from the index alone (a seq scan of
+-- every commitment before) and finds the documents that name it without visiting the
+-- commitments of the others.
 
 -- +goose Up
 DROP VIEW commitment_entities;
@@ -27,21 +31,24 @@ CREATE TABLE commitment_entities (
     commitment_id bigint NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
     entity_id     bigint NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
     position      integer NOT NULL,
+    document_id   bigint NOT NULL,
+    live          boolean NOT NULL, -- the commitment is not withdrawn
     PRIMARY KEY (commitment_id, entity_id)
 );
-CREATE INDEX commitment_entities_entity_idx ON commitment_entities (entity_id, commitment_id, position);
+CREATE INDEX commitment_entities_entity_idx ON commitment_entities (entity_id, document_id, commitment_id) INCLUDE (position, live);
 
 -- commitment_entity_rows is the view's old definition for the commitments ids.
 -- +goose StatementBegin
-CREATE FUNCTION commitment_entity_rows(ids bigint[]) RETURNS TABLE (commitment_id bigint, entity_id bigint, commitment_position integer)
+CREATE FUNCTION commitment_entity_rows(ids bigint[]) RETURNS TABLE (commitment_id bigint, entity_id bigint, commitment_position integer, document_id bigint, live boolean)
 LANGUAGE sql STABLE AS $$
-    SELECT c.id, m.entity_id, c.position
+    SELECT c.id, m.entity_id, c.position, c.document_id, c.withdrawn_at IS NULL
     FROM commitments c
     JOIN mentions m ON m.paragraph_id = c.paragraph_id
                    AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
     WHERE c.id = ANY (ids)
     UNION
-    SELECT c.id, u.entity_id, c.position FROM commitment_units u JOIN commitments c ON c.id = u.commitment_id
+    SELECT c.id, u.entity_id, c.position, c.document_id, c.withdrawn_at IS NULL
+    FROM commitment_units u JOIN commitments c ON c.id = u.commitment_id
     WHERE u.commitment_id = ANY (ids)
 $$;
 -- +goose StatementEnd
@@ -70,16 +77,16 @@ BEGIN
         END IF;
     ELSIF TG_OP = 'INSERT' THEN -- commitments
         ids := ARRAY(SELECT n.id FROM new_rows n);
-    ELSE -- an update of commitments: only a moved span changes what its words name
+    ELSE -- an update of commitments: a moved span changes what its words name
         ids := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-                     WHERE (n.paragraph_id, n.start_offset, n.end_offset)
-                           IS DISTINCT FROM (o.paragraph_id, o.start_offset, o.end_offset));
+                     WHERE (n.paragraph_id, n.start_offset, n.end_offset, n.document_id, n.position, n.withdrawn_at IS NULL)
+                           IS DISTINCT FROM (o.paragraph_id, o.start_offset, o.end_offset, o.document_id, o.position, o.withdrawn_at IS NULL));
     END IF;
     IF cardinality(ids) > 0 THEN
         ids := ARRAY(SELECT DISTINCT unnest(ids));
         DELETE FROM commitment_entities ce WHERE ce.commitment_id = ANY (ids);
-        INSERT INTO commitment_entities (commitment_id, entity_id, position)
-        SELECT r.commitment_id, r.entity_id, r.commitment_position FROM commitment_entity_rows(ids) r
+        INSERT INTO commitment_entities (commitment_id, entity_id, position, document_id, live)
+        SELECT r.commitment_id, r.entity_id, r.commitment_position, r.document_id, r.live FROM commitment_entity_rows(ids) r
         ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
@@ -104,13 +111,14 @@ CREATE TRIGGER commitment_entities_insert AFTER INSERT ON commitments REFERENCIN
 CREATE TRIGGER commitment_entities_update AFTER UPDATE ON commitments REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION refresh_commitment_entities();
 
-INSERT INTO commitment_entities (commitment_id, entity_id, position)
-SELECT c.id, m.entity_id, c.position
+INSERT INTO commitment_entities (commitment_id, entity_id, position, document_id, live)
+SELECT c.id, m.entity_id, c.position, c.document_id, c.withdrawn_at IS NULL
 FROM commitments c
 JOIN mentions m ON m.paragraph_id = c.paragraph_id
                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
 UNION
-SELECT c.id, u.entity_id, c.position FROM commitment_units u JOIN commitments c ON c.id = u.commitment_id;
+SELECT c.id, u.entity_id, c.position, c.document_id, c.withdrawn_at IS NULL
+FROM commitment_units u JOIN commitments c ON c.id = u.commitment_id;
 ANALYZE commitment_entities;
 
 -- +goose Down

@@ -54,7 +54,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		WITH theirs AS (
 		         SELECT t.commitment_id AS id, count(*) AS shared, min(t.position) AS position
 		         FROM commitment_entities mine JOIN commitment_entities t ON t.entity_id = mine.entity_id
-		         WHERE mine.commitment_id = $1 AND t.commitment_id <> $1
+		         WHERE mine.commitment_id = $1 AND t.commitment_id <> $1 AND t.live
 		         GROUP BY t.commitment_id
 		         ORDER BY shared DESC, position)
 		SELECT o.id, o.position, o.title, o.status, theirs.shared, coalesce(o.title_en, '')

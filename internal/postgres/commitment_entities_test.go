@@ -14,10 +14,11 @@ import (
 // oldCommitmentEntities is commitment_entities as the view of 00005 computed
 // it, written out here independently of the table 00025 keeps.
 const oldCommitmentEntities = `
-	SELECT c.id, m.entity_id, c.position FROM commitments c
+	SELECT c.id, m.entity_id, c.position, c.document_id, c.withdrawn_at IS NULL FROM commitments c
 	JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
 	UNION
-	SELECT u.commitment_id, u.entity_id, c.position FROM commitment_units u JOIN commitments c ON c.id = u.commitment_id`
+	SELECT u.commitment_id, u.entity_id, c.position, c.document_id, c.withdrawn_at IS NULL
+	FROM commitment_units u JOIN commitments c ON c.id = u.commitment_id`
 
 // sameCommitmentEntities fails the test unless the table holds exactly the
 // rows the old view's SQL gives.
@@ -25,8 +26,8 @@ func sameCommitmentEntities(t *testing.T, pool *pgxpool.Pool, after string) {
 	t.Helper()
 	var missing, extra, total int
 	err := pool.QueryRow(context.Background(), `SELECT
-		(SELECT count(*) FROM ((`+oldCommitmentEntities+`) EXCEPT SELECT commitment_id, entity_id, position FROM commitment_entities) x),
-		(SELECT count(*) FROM (SELECT commitment_id, entity_id, position FROM commitment_entities EXCEPT (`+oldCommitmentEntities+`)) x),
+		(SELECT count(*) FROM ((`+oldCommitmentEntities+`) EXCEPT SELECT commitment_id, entity_id, position, document_id, live FROM commitment_entities) x),
+		(SELECT count(*) FROM (SELECT commitment_id, entity_id, position, document_id, live FROM commitment_entities EXCEPT (`+oldCommitmentEntities+`)) x),
 		(SELECT count(*) FROM commitment_entities)`).Scan(&missing, &extra, &total)
 	if err != nil {
 		t.Fatalf("%s: %v", after, err)
@@ -38,7 +39,7 @@ func sameCommitmentEntities(t *testing.T, pool *pgxpool.Pool, after string) {
 
 // The table follows every kind of write to the three tables it is made of:
 // units added, moved and removed; mentions added, moved and removed; a
-// commitment's words moved; commitments added and deleted.
+// commitment's words moved; commitments withdrawn, added and deleted.
 func TestCommitmentEntitiesFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.NewDB(t)
@@ -75,6 +76,8 @@ func TestCommitmentEntitiesFollowEveryWrite(t *testing.T) {
 			              AND NOT EXISTS (SELECT 1 FROM commitments o WHERE o.paragraph_id = c2.paragraph_id AND o.id <> c2.id)
 			              ORDER BY c2.id LIMIT 1)`},
 		{"a change that leaves the words where they are", `UPDATE commitments SET status = 'planned' WHERE id IN (SELECT id FROM commitments ORDER BY id LIMIT 5)`},
+		{"withdrawing commitments", `UPDATE commitments SET withdrawn_at = now(), withdrawn_reason = '测试'
+			WHERE id IN (SELECT commitment_id FROM commitment_entities ORDER BY commitment_id DESC LIMIT 2)`},
 		{"adding a commitment on words with mentions", `INSERT INTO commitments (document_id, section_id, paragraph_id, start_offset, end_offset, quote, position, title, kind, strength)
 			SELECT c.document_id, c.section_id, c.paragraph_id, c.start_offset, c.end_offset, c.quote, 100000, '重复的承诺', c.kind, c.strength
 			FROM commitments c WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.paragraph_id = c.paragraph_id
@@ -117,9 +120,9 @@ func TestRelatedCommitmentsRankAsBeforeTheTable(t *testing.T) {
 	for _, id := range ids {
 		type ranked struct{ shared, position int }
 		rows := mustRows(pool.Query(ctx, `
-			WITH mine AS (SELECT entity_id FROM (`+oldCommitmentEntities+`) ce (commitment_id, entity_id, position) WHERE commitment_id = $1)
+			WITH mine AS (SELECT entity_id FROM (`+oldCommitmentEntities+`) ce (commitment_id, entity_id, position, document_id, live) WHERE commitment_id = $1)
 			SELECT o.id, count(DISTINCT ce.entity_id)::int, o.position
-			FROM (`+oldCommitmentEntities+`) ce (commitment_id, entity_id, position)
+			FROM (`+oldCommitmentEntities+`) ce (commitment_id, entity_id, position, document_id, live)
 			JOIN commitments o ON o.id = ce.commitment_id
 			WHERE ce.entity_id IN (SELECT entity_id FROM mine) AND o.id <> $1 AND o.withdrawn_at IS NULL
 			  AND o.document_id IN (SELECT d.id FROM documents d WHERE d.published_at IS NOT NULL)
