@@ -33,11 +33,10 @@ func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([
 		       min(sat.satisfied), min(sat.basic), min(sat.unsatisfied)
 		FROM commitment_units u
 		JOIN commitments c ON c.id = u.commitment_id
-		JOIN documents d ON d.id = c.document_id
 		JOIN entities e ON e.id = u.entity_id
 		CROSS JOIN LATERAL (SELECT `+timelinessSQL("$1::date")+` AS timeliness) t
 		LEFT JOIN sat ON sat.entity_id = e.id
-		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
+		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visibleDocument(ctx, "c.document_id")+`
 		  AND ($2::bigint = 0 OR u.entity_id = $2)
 		GROUP BY e.id
 		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"), unit)
