@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/guizhou-portal/portal/internal/policy"
 )
@@ -24,21 +23,11 @@ type UnitView struct {
 	Commitments []policy.Commitment
 }
 
-// NewUnitView rolls up a unit's commitments on today, counting which it
-// leads and which it supports.
-func NewUnitView(e policy.Entity, cs []policy.Commitment, today time.Time) UnitView {
-	v := UnitView{Unit: e, Commitments: cs, Rollup: policy.RollUp(cs, today)}
+// NewUnitView is a unit's scorecard from its roll-up (policy.Rollup as the
+// store computes it over all its commitments) and the commitments listed.
+func NewUnitView(e policy.Entity, r policy.Rollup, cs []policy.Commitment) UnitView {
+	v := UnitView{Unit: e, Commitments: cs, Rollup: r}
 	v.Rollup.Key, v.Rollup.Label, v.Rollup.LabelEN = e.Slug, e.Name, e.NameEN
-	for _, c := range cs {
-		if !c.Counts() {
-			continue
-		}
-		if v.Leads(c) {
-			v.Rollup.Led++
-		} else {
-			v.Rollup.Supported++
-		}
-	}
 	return v
 }
 

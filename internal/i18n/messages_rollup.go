@@ -32,6 +32,7 @@ var rollupMessages = []entry{
 	{"unit.score", "成绩单", "Scorecard"},
 	{"unit.roles", "牵头 %d 项，配合 %d 项。", "Leads %d, supports %d."},
 	{"unit.commitments", "该单位负责的承诺事项", "Commitments of this unit"},
+	{"unit.shown", "列出前 %d 项，真实文件在前；上面的统计包括全部。", "The first %d are listed, real documents first; the figures above count them all."},
 	{"unit.commitments.caption", "%s 牵头或配合的承诺事项", "Commitments %s leads or supports"},
 	{"unit.link", "查看该单位的责任单位成绩单", "See this unit's scorecard"},
 	{"err.unit", "没有这个责任单位。", "There is no such responsible unit."},

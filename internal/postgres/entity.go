@@ -96,8 +96,10 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 	b.Queue(`SELECT `+mentionCount(ctx, "e")+` FROM entities e WHERE e.id = $1`, e.ID).Fn = func(br pgx.BatchResults) error {
 		return br.QueryRow().Scan(&e.PlaceTotal)
 	}
-	b.Queue(`SELECT count(*) FROM commitments c WHERE c.withdrawn_at IS NULL AND `+visibleDocument(ctx, "c.document_id")+` AND c.id IN (
-		         SELECT ce.commitment_id FROM commitment_entities ce WHERE ce.entity_id = $1)`, e.ID).
+	// commitment_entities (00025) knows each commitment's document and
+	// whether it is withdrawn: the count is read from its index alone.
+	b.Queue(`SELECT count(*) FROM commitment_entities ce
+		     WHERE ce.entity_id = $1 AND ce.live AND `+visibleDocument(ctx, "ce.document_id"), e.ID).
 		Fn = func(br pgx.BatchResults) error {
 		return br.QueryRow().Scan(&e.CommitmentTotal)
 	}
@@ -115,9 +117,8 @@ func (s *Store) Entity(ctx context.Context, slug string) (*policy.EntityPage, er
 	}
 	b.Queue(`SELECT `+commitmentColumns+commitmentFrom+`
 		     WHERE c.withdrawn_at IS NULL AND `+visible(ctx, "d")+`
-		       AND (EXISTS (SELECT 1 FROM commitment_units u WHERE u.commitment_id = c.id AND u.entity_id = $1)
-		        OR EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id = $1 AND m.paragraph_id = c.paragraph_id
-		                   AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))
+		       AND c.id IN (SELECT ce.commitment_id FROM commitment_entities ce WHERE ce.entity_id = $1 AND ce.live)
+		       AND d.id IN (SELECT ce.document_id FROM commitment_entities ce WHERE ce.entity_id = $1 AND ce.live)
 		     ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset
 		     LIMIT $2`, e.ID, EntityListLimit).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()

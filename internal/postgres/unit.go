@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +16,12 @@ import (
 // UnitRollups rolls up every unit's commitments, judged on the day today, in
 // one query: the /units index. Their order is the caller's (policy.SortUnits).
 func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Rollup, error) {
+	return s.unitRollups(ctx, today, 0)
+}
+
+// unitRollups is UnitRollups for the unit whose entity id is unit, or for
+// every unit when it is 0.
+func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([]policy.Rollup, error) {
 	rows, err := s.pool.Query(ctx, `
 		WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
 		SELECT e.slug, e.name, coalesce(e.name_en, ''), count(*),
@@ -28,13 +33,13 @@ func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Roll
 		       min(sat.satisfied), min(sat.basic), min(sat.unsatisfied)
 		FROM commitment_units u
 		JOIN commitments c ON c.id = u.commitment_id
-		JOIN documents d ON d.id = c.document_id
 		JOIN entities e ON e.id = u.entity_id
 		CROSS JOIN LATERAL (SELECT `+timelinessSQL("$1::date")+` AS timeliness) t
 		LEFT JOIN sat ON sat.entity_id = e.id
-		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
+		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visibleDocument(ctx, "c.document_id")+`
+		  AND ($2::bigint = 0 OR u.entity_id = $2)
 		GROUP BY e.id
-		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"))
+		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"), unit)
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +58,7 @@ func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Roll
 // commitment (not withdrawn, top-level): each evaluation once per unit, by
 // its rating of the reply as a whole. A unit that only supports is not
 // judged by the reply's evaluation: the lead unit answers for the reply.
+// The argument $2 is the entity id of the one unit wanted, or 0 for all.
 func unitSatisfactionSQL(ctx context.Context) string {
 	return `SELECT l.entity_id,
 		       count(*) FILTER (WHERE ev.rating = 'satisfied') AS satisfied,
@@ -60,7 +66,8 @@ func unitSatisfactionSQL(ctx context.Context) string {
 		       count(*) FILTER (WHERE ev.rating = 'unsatisfied') AS unsatisfied
 		FROM (SELECT DISTINCT u.entity_id, c.document_id FROM commitment_units u
 		      JOIN commitments c ON c.id = u.commitment_id
-		      WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND c.parent_id IS NULL) l
+		      WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND c.parent_id IS NULL
+		        AND ($2::bigint = 0 OR u.entity_id = $2)) l
 		JOIN evaluations ev ON ev.document_id = l.document_id
 		JOIN documents d ON d.id = ev.document_id
 		WHERE ` + visible(ctx, "d") + `
@@ -74,19 +81,6 @@ func satisfaction(n [3]*int) *policy.RollupSatisfaction {
 		return nil
 	}
 	return &policy.RollupSatisfaction{Satisfied: *n[0], Basic: *n[1], Unsatisfied: *n[2]}
-}
-
-// UnitSatisfaction counts the evaluations under the unit with the slug as
-// unitSatisfactionSQL says; nil for none.
-func (s *Store) UnitSatisfaction(ctx context.Context, slug string) (*policy.RollupSatisfaction, error) {
-	var n [3]*int
-	err := s.pool.QueryRow(ctx, `WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
-		SELECT sat.satisfied, sat.basic, sat.unsatisfied FROM entities e LEFT JOIN sat ON sat.entity_id = e.id
-		WHERE e.slug = $1`, slug).Scan(&n[0], &n[1], &n[2])
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, err
-	}
-	return satisfaction(n), nil
 }
 
 // DocumentSatisfaction counts the listed replies by the rating of their
@@ -107,28 +101,43 @@ func (s *Store) DocumentSatisfaction(ctx context.Context) (map[string]int, error
 	return out, err
 }
 
-// Unit returns the unit with the slug and every commitment that names it as
-// leading or supporting, top-level and not withdrawn, of the visible
-// documents, in document and reading order. An entity no commitment names
-// as a unit is ENOTFOUND.
-func (s *Store) Unit(ctx context.Context, slug string) (policy.Entity, []policy.Commitment, error) {
+// UnitListLimit is how many commitments a unit's page lists at most; its
+// roll-up counts them all. At 10,000 documents a unit names 14,000 commitments:
+// listing them all made a 6.8 MB page that took 2 s.
+const UnitListLimit = 100
+
+// Unit returns the unit with the slug, the roll-up of its commitments judged
+// on the day today (as UnitRollups), and the first limit of the commitments
+// that name it as leading or supporting, top-level and not withdrawn, of the
+// visible documents, real documents first, then in document and reading
+// order. An entity no commitment names as a unit is ENOTFOUND.
+func (s *Store) Unit(ctx context.Context, slug string, today time.Time, limit int) (policy.Entity, policy.Rollup, []policy.Commitment, error) {
 	var e policy.Entity
+	var r policy.Rollup
 	err := s.pool.QueryRow(ctx, `
-		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, '') FROM entities e
+		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, ''), coalesce(e.name_en, '') FROM entities e
 		WHERE e.slug = $1 AND EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id)`, slug).
-		Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName)
+		Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.NameEN)
 	if err != nil {
-		return e, nil, notFound(err, "err.unit")
+		return e, r, nil, notFound(err, "err.unit")
+	}
+	rollups, err := s.unitRollups(ctx, today, e.ID)
+	if err != nil {
+		return e, r, nil, err
+	}
+	if len(rollups) == 1 {
+		r = rollups[0]
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
 		  AND c.id IN (SELECT u.commitment_id FROM commitment_units u WHERE u.entity_id = $1)
-		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`, e.ID)
+		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset
+		LIMIT $2`, e.ID, limit)
 	if err != nil {
-		return e, nil, err
+		return e, r, nil, err
 	}
 	cs, err := pgx.CollectRows(rows, scanCommitment)
-	return e, cs, err
+	return e, r, cs, err
 }
 
 // DocumentGrades counts the listed replies by their handling grade (A–D),

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/web"
 )
 
@@ -40,17 +41,11 @@ func (s *Server) showUnit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	e, cs, err := s.store.Unit(r.Context(), slug)
+	e, rollup, cs, err := s.store.Unit(r.Context(), slug, s.today(), postgres.UnitListLimit)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	sat, err := s.store.UnitSatisfaction(r.Context(), slug)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	v := web.NewUnitView(e, policy.PublicCommitments(cs), s.today())
-	v.Rollup.Satisfaction = sat
+	v := web.NewUnitView(e, rollup, policy.PublicCommitments(cs))
 	s.render(w, r, http.StatusOK, web.UnitPage(v))
 }
