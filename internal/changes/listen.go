@@ -48,6 +48,12 @@ type TableFlusher interface {
 	FlushTable(table string)
 }
 
+// TableInvalidator is a Receiver that would rather be told which table a
+// write with tags touched: what it keeps may depend on some tables only.
+type TableInvalidator interface {
+	InvalidateTable(table string, tags []string)
+}
+
 // Table is the table a notification's payload names ("<table> <tag> ..."),
 // or "" when it names none.
 func Table(payload string) string {
@@ -70,6 +76,18 @@ func (f Fanout) Flush(live bool) {
 func (f Fanout) Invalidate(tags []string) {
 	for _, rc := range f {
 		rc.Invalidate(tags)
+	}
+}
+
+// InvalidateTable tells each receiver that wants the table's name, and
+// invalidates the tags of the others.
+func (f Fanout) InvalidateTable(table string, tags []string) {
+	for _, rc := range f {
+		if ti, ok := rc.(TableInvalidator); ok {
+			ti.InvalidateTable(table, tags)
+		} else {
+			rc.Invalidate(tags)
+		}
 	}
 }
 
@@ -155,7 +173,11 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig, logger *slog.Logger, rc Re
 			// A mark: nothing changed; its writer, if here, is woken.
 		case err == nil:
 			if tags := Tags(n.Payload); tags != nil {
-				rc.Invalidate(tags)
+				if ti, ok := rc.(TableInvalidator); ok {
+					ti.InvalidateTable(Table(n.Payload), tags)
+				} else {
+					rc.Invalidate(tags)
+				}
 			} else if tf, ok := rc.(TableFlusher); ok {
 				tf.FlushTable(Table(n.Payload))
 			} else {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"slices"
@@ -67,7 +68,10 @@ type indexEntry struct {
 	due       int32 // coalesce(due_on, period_end) in days since 1970, or noDay
 	progress  int16 // -1 without
 	closed    bool  // completed or dropped: never late
-	off       [indexFacets + 1]uint16
+	done      bool  // completed
+	part      bool  // a part of another commitment (its units are its parent's)
+	// off: the last group of values, after the facets', is its supporting units.
+	off [indexFacets + 2]uint16
 }
 
 // indexDoc is what the index keeps of a document.
@@ -86,7 +90,7 @@ type indexDoc struct {
 // one array counts them all: a value's id is its place in values, and
 // facet its filter's index.
 type dictionary struct {
-	ids    [indexFacets]map[string]int32
+	ids    [indexFacets + 1]map[string]int32 // the last for supporting units
 	values []string
 	facet  []uint8
 	// labels name the values on the facets; rank orders each facet's
@@ -143,22 +147,19 @@ type commitmentIndex struct {
 	// loading state, under mu: gen counts full reloads asked for; a load
 	// installs its result only if no newer one was asked for meanwhile,
 	// and replays the tags heard while it read.
-	gen     uint64
-	loading bool
-	heard   []string
-	live    bool
+	gen     uint64  // whole loads begun
+	loading bool    // the loader runs
+	pending bool    // a whole load is asked for that has not begun reading
+	heard   []int64 // commitments changed since the load under way began reading
+	live    bool    // the listener listens
+	// shape says what of the entities' rows the values depend on (slug,
+	// kind, parent), to tell a change of names from one of places.
+	shape string
 }
 
 // poolQuerier is what the index reads through.
 type poolQuerier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-// indexTables are the tables whose tagless writes change what the index
-// holds: any other table's write leaves it as it is.
-var indexTables = map[string]bool{
-	"commitments": true, "commitment_units": true, "documents": true, "sections": true,
-	"paragraphs": true, "mentions": true, "entities": true, "themes": true, "": true,
 }
 
 // CommitmentIndex returns the store's index of commitments, to be told of
@@ -186,60 +187,110 @@ func newCommitmentIndex(pool poolQuerier, logger *slog.Logger) *commitmentIndex 
 	return &commitmentIndex{pool: pool, logger: logger}
 }
 
-// Flush is told that the listener (re)started (live) or stopped.
+// Flush is told that the listener (re)started (live) or stopped: either
+// way changes may have gone unheard, so the index answers nothing until it
+// has loaded again.
 func (x *commitmentIndex) Flush(live bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	x.live = live
 	x.ready = false
 	if live {
-		x.startLoad()
+		x.requestLoad()
 	}
 }
 
+// The tables whose writes change what the index holds, and how it follows a
+// write that does not say which rows it touched:
+//   - commitments (a truncate, or a statement too large to name its rows):
+//     anything may have changed, a withdrawal or a draft included, so the
+//     index answers nothing until it has loaded again;
+//   - documents: it reads the documents again at once (reloadDocuments);
+//   - entities and themes: it reads their names again at once, and loads
+//     whole only if a unit's place or kind changed (reloadNames);
+//   - the others change where a commitment stands, its regions or units,
+//     never whether it may be shown: the index goes on answering while it
+//     loads whole in the background, and is a few seconds behind on those.
+var (
+	unsafeTables  = map[string]bool{"commitments": true, "": true}
+	laggingTables = map[string]bool{"commitment_units": true, "sections": true, "paragraphs": true,
+		"mentions": true, "entity_aliases": true}
+)
+
 // FlushTable is told that a write without tags touched table.
 func (x *commitmentIndex) FlushTable(table string) {
-	if !indexTables[table] {
-		return
-	}
-	if table == "documents" {
-		x.mu.RLock()
-		ready := x.ready
-		x.mu.RUnlock()
-		if ready {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			err := x.reloadDocuments(ctx)
-			if err == nil {
-				return
-			}
-			x.logger.Info("the commitment index reloads whole after a write to documents", "why", err)
+	x.mu.RLock()
+	ready := x.ready
+	x.mu.RUnlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var err error
+	switch {
+	case unsafeTables[table]:
+	case !ready:
+		// It is loading anyway; the load must see this write.
+		if table == "documents" || table == "entities" || table == "themes" || laggingTables[table] {
+			x.mu.Lock()
+			x.requestLoad()
+			x.mu.Unlock()
 		}
+		return
+	case table == "documents":
+		if err = x.reloadDocuments(ctx); err == nil {
+			return
+		}
+	case table == "entities" || table == "themes":
+		changed, err := x.reloadNames(ctx)
+		if err == nil {
+			if changed {
+				x.mu.Lock()
+				x.requestLoad()
+				x.mu.Unlock()
+			}
+			return
+		}
+	case laggingTables[table]:
+		x.mu.Lock()
+		x.requestLoad()
+		x.mu.Unlock()
+		return
+	default:
+		return // a table the index does not read
+	}
+	if err != nil {
+		x.logger.Warn("the commitment index loads whole after a write it could not follow", "table", table, "err", err)
 	}
 	x.Flush(true)
 }
 
-// Invalidate reloads the commitments and documents the tags name, before
-// the listener goes on, so that a write's own mark is heard only after.
+// InvalidateTable is told that a write to table touched the rows tags name.
+// Only writes to commitments and their units change what the index holds;
+// the commitments they name (c:<id>) are read again before the listener
+// goes on, so that a write's own mark is heard only after.
+func (x *commitmentIndex) InvalidateTable(table string, tags []string) {
+	if table != "commitments" && table != "commitment_units" {
+		return
+	}
+	x.Invalidate(tags)
+}
+
+// Invalidate reads again the commitments the tags name (c:<id>): a
+// commitment that is gone or withdrawn leaves the index.
 func (x *commitmentIndex) Invalidate(tags []string) {
 	var ids []int64
-	var slugs []string
 	for _, t := range tags {
-		switch {
-		case strings.HasPrefix(t, "c:"):
-			if id, err := strconv.ParseInt(t[2:], 10, 64); err == nil {
-				ids = append(ids, id)
+		if id, ok := strings.CutPrefix(t, "c:"); ok {
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+				ids = append(ids, n)
 			}
-		case strings.HasPrefix(t, "d:"):
-			slugs = append(slugs, t[2:])
 		}
 	}
-	if len(ids) == 0 && len(slugs) == 0 {
+	if len(ids) == 0 {
 		return
 	}
 	x.mu.Lock()
 	if x.loading {
-		x.heard = append(x.heard, tags...)
+		x.heard = append(x.heard, ids...)
 	}
 	ready := x.ready
 	x.mu.Unlock()
@@ -249,65 +300,114 @@ func (x *commitmentIndex) Invalidate(tags []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var rows []indexRow
-	err := x.read(ctx, ids, slugs, func(r *indexRow) { rows = append(rows, *r) })
+	err := x.read(ctx, ids, func(r *indexRow) { rows = append(rows, *r) })
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if err != nil {
-		x.logger.Warn("the commitment index could not reload changed commitments; reloading it whole", "err", err)
+		x.logger.Warn("the commitment index could not read changed commitments; loading it whole", "err", err)
 		x.ready = false
-		x.startLoad()
+		x.requestLoad()
 		return
 	}
 	if x.ready {
-		x.replace(ids, slugs, rows)
+		x.replace(ids, rows)
 	}
 }
 
-// startLoad starts a full load in the background; mu is held.
-func (x *commitmentIndex) startLoad() {
-	x.gen++
-	gen := x.gen
+// loadPause is how long a load waits before reading, so that the
+// notifications of one transaction, which arrive together, ask for one load.
+const loadPause = 50 * time.Millisecond
+
+// requestLoad asks for a whole load: the loader starts one, or reads again
+// after the one under way; mu is held.
+func (x *commitmentIndex) requestLoad() {
+	x.pending = true
+	if x.loading {
+		return
+	}
 	x.loading = true
 	x.heard = nil
-	go x.load(gen)
+	go x.loader()
 }
 
-// load reads every live commitment and installs the result if no newer load
-// was asked for meanwhile, then reloads what changed while it read.
-func (x *commitmentIndex) load(gen uint64) {
+// loader loads the index whole until no newer load is asked for, then
+// installs it; a load that fails is tried again after a pause that grows
+// from 1 to 30 s. The index is built apart, row by row as PostgreSQL sends
+// them, and swapped in: meanwhile the index answers as before, or the SQL
+// path does when it is not ready.
+func (x *commitmentIndex) loader() {
+	retry := time.Second
+	for {
+		time.Sleep(loadPause)
+		x.mu.Lock()
+		if !x.live {
+			x.loading = false
+			x.mu.Unlock()
+			return
+		}
+		x.pending, x.heard = false, nil
+		x.gen++
+		x.mu.Unlock()
+
+		began := time.Now()
+		fresh, err := x.loadWhole()
+		// Replay what changed while it read, into the fresh index alone,
+		// until nothing more was heard: then it is as current as the old.
+		for err == nil {
+			x.mu.Lock()
+			ids := x.heard
+			x.heard = nil
+			if len(ids) == 0 || x.pending {
+				break // with mu held
+			}
+			x.mu.Unlock()
+			var rows []indexRow
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err = x.read(ctx, ids, func(r *indexRow) { rows = append(rows, *r) })
+			cancel()
+			if err == nil {
+				fresh.replace(ids, rows)
+			}
+		}
+		if err != nil {
+			x.logger.Error("the commitment index could not load; trying again", "err", err, "in", retry)
+			time.Sleep(retry)
+			retry = min(2*retry, 30*time.Second)
+			x.mu.Lock()
+			x.pending = true
+			x.mu.Unlock()
+			continue
+		}
+		// mu is held here.
+		if x.pending || !x.live {
+			x.mu.Unlock()
+			continue
+		}
+		x.entries, x.pos, x.arena, x.garbage = fresh.entries, fresh.pos, fresh.arena, fresh.garbage
+		x.docs, x.docByID, x.docBySlug, x.dict = fresh.docs, fresh.docByID, fresh.docBySlug, fresh.dict
+		x.themeNames, x.entityNames, x.shape = fresh.themeNames, fresh.entityNames, fresh.shape
+		x.version++
+		x.loading, x.ready = false, true
+		x.mu.Unlock()
+		x.logger.Info("commitment index loaded", "commitments", len(fresh.entries), "took", time.Since(began).Round(time.Millisecond).String())
+		return
+	}
+}
+
+// loadWhole reads a whole index.
+func (x *commitmentIndex) loadWhole() (*commitmentIndex, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	began := time.Now()
-	// The whole index is built apart, row by row as PostgreSQL sends them,
-	// and swapped in: readers keep the SQL path meanwhile.
 	fresh := &commitmentIndex{pool: x.pool, logger: x.logger}
 	fresh.reset()
-	err := fresh.loadLabels(ctx)
-	if err == nil {
-		err = x.read(ctx, nil, nil, func(r *indexRow) { fresh.add(r) })
+	if _, err := fresh.reloadNames(ctx); err != nil {
+		return nil, err
+	}
+	if err := x.read(ctx, nil, func(r *indexRow) { fresh.add(r) }); err != nil {
+		return nil, err
 	}
 	fresh.relabel()
-	x.mu.Lock()
-	if gen != x.gen || !x.live {
-		x.mu.Unlock()
-		return
-	}
-	if err != nil {
-		x.loading = false
-		x.mu.Unlock()
-		x.logger.Error("the commitment index could not load; the commitments list is read from PostgreSQL", "err", err)
-		return
-	}
-	x.entries, x.pos, x.arena, x.garbage, x.docs, x.docByID, x.docBySlug, x.dict = fresh.entries, fresh.pos, fresh.arena, 0, fresh.docs, fresh.docByID, fresh.docBySlug, fresh.dict
-	x.themeNames, x.entityNames = fresh.themeNames, fresh.entityNames
-	x.version++
-	heard := x.heard
-	x.heard, x.loading, x.ready = nil, false, true
-	x.mu.Unlock()
-	x.logger.Info("commitment index loaded", "commitments", len(fresh.entries), "took", time.Since(began).Round(time.Millisecond).String())
-	if len(heard) > 0 {
-		x.Invalidate(heard)
-	}
+	return fresh, nil
 }
 
 // reset empties the index.
@@ -318,22 +418,42 @@ func (x *commitmentIndex) reset() {
 	x.themeNames, x.entityNames = map[string]string{}, map[string][2]string{}
 }
 
-// loadLabels reads the names of themes and entities.
-func (x *commitmentIndex) loadLabels(ctx context.Context) error {
+// reloadNames reads the names of themes and entities, and says whether the
+// entities' places (slug, kind, parent) changed since they were last read,
+// which changes the values of commitments, not only their labels.
+func (x *commitmentIndex) reloadNames(ctx context.Context) (changed bool, err error) {
+	themes, entities := map[string]string{}, map[string][2]string{}
 	rows, err := x.pool.Query(ctx, `SELECT key, name_zh FROM themes`)
 	if err != nil {
-		return err
+		return false, err
 	}
-	var k, n, en string
-	if _, err := pgx.ForEachRow(rows, []any{&k, &n}, func() error { x.themeNames[k] = n; return nil }); err != nil {
-		return err
+	var k, n, en, kind string
+	var id, parent int64
+	if _, err := pgx.ForEachRow(rows, []any{&k, &n}, func() error { themes[k] = n; return nil }); err != nil {
+		return false, err
 	}
-	rows, err = x.pool.Query(ctx, `SELECT slug, name, coalesce(name_en, '') FROM entities`)
+	rows, err = x.pool.Query(ctx, `SELECT id, slug, kind, coalesce(parent_id, 0), name, coalesce(name_en, '') FROM entities ORDER BY id`)
 	if err != nil {
-		return err
+		return false, err
 	}
-	_, err = pgx.ForEachRow(rows, []any{&k, &n, &en}, func() error { x.entityNames[k] = [2]string{n, en}; return nil })
-	return err
+	var shape strings.Builder
+	if _, err := pgx.ForEachRow(rows, []any{&id, &k, &kind, &parent, &n, &en}, func() error {
+		entities[k] = [2]string{n, en}
+		fmt.Fprintf(&shape, "%d %s %s %d;", id, k, kind, parent)
+		return nil
+	}); err != nil {
+		return false, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	changed = x.shape != "" && x.shape != shape.String()
+	x.themeNames, x.entityNames, x.shape = themes, entities, shape.String()
+	if x.ready {
+		x.dict.labels = nil
+		x.relabel()
+		x.version++
+	}
+	return changed, nil
 }
 
 // indexRow is one commitment as the index reads it.
@@ -343,7 +463,8 @@ type indexRow struct {
 	synthetic, publ  bool
 	signed           *time.Time
 	seq, start       int32
-	vals             [indexFacets][]string
+	vals             [indexFacets + 1][]string // the last: supporting units
+	part             bool
 	due              *time.Time
 	updated          time.Time
 	progress         *int16
@@ -352,7 +473,7 @@ type indexRow struct {
 }
 
 // indexSQL reads the live commitments, all of them (whole) or those with
-// the ids $1 or in the documents with the slugs $2. Whole, the values found
+// the ids $1. Whole, the values found
 // in other tables are grouped once; otherwise each is looked up by its
 // commitment.
 func indexSQL(whole bool) string {
@@ -371,85 +492,74 @@ func indexSQL(whole bool) string {
 			cols = append(cols, "ARRAY_REMOVE(ARRAY["+cf.value+"::text], NULL)")
 		}
 	}
+	// The supporting units, for the units' roll-ups.
+	support := `SELECT u.commitment_id, e.slug FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.role = 'support'`
+	if whole {
+		with = append(with, `f_support AS (SELECT id, array_agg(DISTINCT value) AS vs FROM (`+support+`) AS v(id, value) GROUP BY id)`)
+		cols = append(cols, "coalesce(f_support.vs, '{}')")
+		joins = append(joins, "LEFT JOIN f_support ON f_support.id = c.id")
+	} else {
+		cols = append(cols, `ARRAY(SELECT DISTINCT v.value FROM (`+support+`) AS v(id, value) WHERE v.id = c.id)`)
+	}
 	q := `SELECT c.id, d.id, d.slug, coalesce(d.doc_number, d.short_title, d.title), d.synthetic, d.published_at IS NOT NULL, d.signed_on,
 	        p.seq, c.start_offset, ` + strings.Join(cols, ", ") + `,
-	        ` + commitmentDueSQL + `, c.updated_at, c.progress, c.status` + commitmentNarrowFrom + `
+	        ` + commitmentDueSQL + `, c.updated_at, c.progress, c.status, c.parent_id IS NOT NULL` + commitmentNarrowFrom + `
 	    ` + strings.Join(joins, "\n") + `
 	    WHERE c.withdrawn_at IS NULL`
 	if len(with) > 0 {
 		q = "WITH " + strings.Join(with, ",\n") + "\n" + q
 	}
 	if !whole {
-		q += ` AND (c.id = ANY($1) OR d.slug = ANY($2))`
+		q += ` AND c.id = ANY($1)`
 	}
 	return q
 }
 
 var indexWholeSQL, indexSomeSQL = indexSQL(true), indexSQL(false)
 
-// read reads the live commitments with ids or in the documents slugs, or
-// all of them when both are nil, calling each with every row in turn (the
-// row is reused).
-func (x *commitmentIndex) read(ctx context.Context, ids []int64, slugs []string, each func(*indexRow)) error {
+// read reads the live commitments with ids, or all of them when ids is
+// nil, calling each with every row in turn (the row is reused).
+func (x *commitmentIndex) read(ctx context.Context, ids []int64, each func(*indexRow)) error {
 	var rows pgx.Rows
 	var err error
-	if ids == nil && slugs == nil {
+	if ids == nil {
 		rows, err = x.pool.Query(ctx, indexWholeSQL)
 	} else {
-		if ids == nil {
-			ids = []int64{}
-		}
-		if slugs == nil {
-			slugs = []string{}
-		}
-		rows, err = x.pool.Query(ctx, indexSomeSQL, ids, slugs)
+		rows, err = x.pool.Query(ctx, indexSomeSQL, ids)
 	}
 	if err != nil {
 		return err
 	}
 	var r indexRow
 	dest := []any{&r.id, &r.docID, &r.docSlug, &r.docLbl, &r.synthetic, &r.publ, &r.signed, &r.seq, &r.start}
-	for i := range indexFacets {
+	for i := range indexFacets + 1 {
 		dest = append(dest, &r.vals[i])
 	}
-	dest = append(dest, &r.due, &r.updated, &r.progress, &r.status)
+	dest = append(dest, &r.due, &r.updated, &r.progress, &r.status, &r.part)
 	_, err = pgx.ForEachRow(rows, dest, func() error {
 		each(&r)
-		r.vals = [indexFacets][]string{}
+		r.vals = [indexFacets + 1][]string{}
 		return nil
 	})
 	return err
 }
 
-// replace drops the entries with ids or in the documents slugs and adds
-// rows; mu is held.
-func (x *commitmentIndex) replace(ids []int64, slugs []string, rows []indexRow) {
+// replace drops the entries with ids and adds rows; mu is held, or the
+// index is not yet shared.
+func (x *commitmentIndex) replace(ids []int64, rows []indexRow) {
 	drop := map[int64]bool{}
 	for _, id := range ids {
 		drop[id] = true
 	}
-	dropDoc := map[int32]bool{}
-	for _, slug := range slugs {
-		if i, ok := x.docBySlug[slug]; ok {
-			dropDoc[i] = true
-		}
-	}
 	for _, r := range rows {
 		drop[r.id] = true
-	}
-	if len(dropDoc) > 0 {
-		for _, e := range x.entries {
-			if dropDoc[e.doc] {
-				drop[e.id] = true
-			}
-		}
 	}
 	for id := range drop {
 		i, ok := x.pos[id]
 		if !ok {
 			continue
 		}
-		x.garbage += int(x.entries[i].off[indexFacets])
+		x.garbage += int(x.entries[i].off[indexFacets+1])
 		last := int32(len(x.entries) - 1)
 		if i != last {
 			x.entries[i] = x.entries[last]
@@ -478,7 +588,7 @@ func (x *commitmentIndex) compact() {
 	arena := make([]int32, 0, len(x.arena)-x.garbage)
 	for i := range x.entries {
 		e := &x.entries[i]
-		n := e.off[indexFacets]
+		n := e.off[indexFacets+1]
 		arena = append(arena, x.arena[e.at:e.at+int32(n)]...)
 		e.at = int32(len(arena)) - int32(n)
 	}
@@ -495,7 +605,8 @@ func (x *commitmentIndex) add(r *indexRow) {
 func (x *commitmentIndex) entry(r *indexRow) indexEntry {
 	doc := x.setDoc(r.docID, r.docSlug, r.docLbl, r.synthetic, r.publ, r.signed)
 	e := indexEntry{id: r.id, doc: doc, published: r.publ, synthetic: r.synthetic, seq: r.seq, start: r.start, due: noDay, progress: -1, updated: r.updated.UnixMicro(),
-		closed: r.status == string(policy.StatusCompleted) || r.status == string(policy.StatusDropped)}
+		closed: r.status == string(policy.StatusCompleted) || r.status == string(policy.StatusDropped),
+		done:   r.status == string(policy.StatusCompleted), part: r.part}
 	if r.due != nil {
 		e.due = int32(r.due.Unix() / 86400)
 	}
@@ -503,7 +614,7 @@ func (x *commitmentIndex) entry(r *indexRow) indexEntry {
 		e.progress = *r.progress
 	}
 	e.at = int32(len(x.arena))
-	for i := range indexFacets {
+	for i := range indexFacets + 1 {
 		e.off[i] = uint16(int32(len(x.arena)) - e.at)
 		for _, v := range r.vals[i] {
 			id := x.dict.id(i, v)
@@ -512,7 +623,7 @@ func (x *commitmentIndex) entry(r *indexRow) indexEntry {
 			}
 		}
 	}
-	e.off[indexFacets] = uint16(int32(len(x.arena)) - e.at)
+	e.off[indexFacets+1] = uint16(int32(len(x.arena)) - e.at)
 	return e
 }
 
@@ -1093,4 +1204,131 @@ func (x *commitmentIndex) leadUnits(ctx context.Context) ([]policy.Entity, bool)
 	}
 	x.mu.Unlock()
 	return slices.Clone(out), true
+}
+
+// indexSupport is the group of an entry's values after the facets': the
+// units that support it.
+const indexSupport = indexFacets
+
+// unitRollups rolls up every unit's commitments (or the one unit's whose
+// slug is given) as unitRollups' SQL does: the commitments not withdrawn,
+// not parts, of the documents the viewer sees, judged on the day today;
+// satisfaction from the evaluations of the replies each unit leads in,
+// which are few and read from PostgreSQL. Ordered by name.
+func (x *commitmentIndex) unitRollups(ctx context.Context, today time.Time, slug string) ([]policy.Rollup, bool, error) {
+	if !x.usable(ctx) {
+		return nil, false, nil
+	}
+	evaluated, err := x.evaluations(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if !x.ready {
+		return nil, false, nil
+	}
+	q := x.query(ctx, policy.CommitmentFilter{Today: today})
+	q.judge = true
+	lead := slices.IndexFunc(commitmentFilters, func(cf commitmentFilter) bool { return cf.name == policy.FacetLead })
+	type tally struct {
+		policy.Rollup
+		progress int
+		updated  int64
+		docs     map[int64]bool // the documents it leads in
+	}
+	units := map[string]*tally{} // by slug: a unit's ids as lead and as support differ
+	x.scan(q, func(e *indexEntry, due int32) {
+		if e.part {
+			return
+		}
+		for _, role := range []int{lead, indexSupport} {
+			for _, v := range x.values(e, role) {
+				key := x.dict.values[v]
+				if slug != "" && key != slug {
+					continue
+				}
+				u := units[key]
+				if u == nil {
+					u = &tally{docs: map[int64]bool{}, updated: math.MinInt64}
+					units[key] = u
+				}
+				u.Count++
+				if role == lead {
+					u.Led++
+					u.docs[x.docs[e.doc].id] = true
+				} else {
+					u.Supported++
+				}
+				if e.done {
+					u.Completed++
+				}
+				switch due {
+				case dueOverdue:
+					u.Overdue++
+				case dueSoon:
+					u.DueSoon++
+				case dueNoDate:
+					u.NoDate++
+				}
+				if e.progress >= 0 {
+					u.Known++
+					u.progress += int(e.progress)
+				}
+				u.updated = max(u.updated, e.updated)
+			}
+		}
+	}, nil)
+	out := make([]policy.Rollup, 0, len(units))
+	for key, u := range units {
+		r := u.Rollup
+		r.Key = key
+		names := x.entityNames[r.Key]
+		r.Label, r.LabelEN = names[0], names[1]
+		if r.Known > 0 {
+			mean := float64(u.progress) / float64(r.Known)
+			r.Mean = &mean
+		}
+		at := time.UnixMicro(u.updated)
+		r.UpdatedAt = &at
+		var sat *policy.RollupSatisfaction
+		for doc := range u.docs {
+			if n, ok := evaluated[doc]; ok {
+				if sat == nil {
+					sat = &policy.RollupSatisfaction{}
+				}
+				sat.Satisfied += n.Satisfied
+				sat.Basic += n.Basic
+				sat.Unsatisfied += n.Unsatisfied
+			}
+		}
+		r.Satisfaction = sat
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b policy.Rollup) int { return strings.Compare(a.Label, b.Label) })
+	return out, true, nil
+}
+
+// evaluations counts the proposers' evaluations of each reply the viewer
+// sees, by rating, as unitSatisfactionSQL does: a handful of rows.
+func (x *commitmentIndex) evaluations(ctx context.Context) (map[int64]policy.RollupSatisfaction, error) {
+	rows, err := x.pool.Query(ctx, `
+		SELECT ev.document_id,
+		       count(*) FILTER (WHERE ev.rating = 'satisfied'),
+		       count(*) FILTER (WHERE ev.rating = 'basically_satisfied'),
+		       count(*) FILTER (WHERE ev.rating = 'unsatisfied')
+		FROM evaluations ev JOIN documents d ON d.id = ev.document_id
+		WHERE `+visible(ctx, "d")+`
+		GROUP BY ev.document_id`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]policy.RollupSatisfaction{}
+	var id int64
+	var n policy.RollupSatisfaction
+	_, err = pgx.ForEachRow(rows, []any{&id, &n.Satisfied, &n.Basic, &n.Unsatisfied}, func() error {
+		out[id] = n
+		return nil
+	})
+	return out, err
 }

@@ -210,6 +210,8 @@ func TestCommitmentIndexAnswersAsPostgreSQL(t *testing.T) {
 	}
 	sameLeadUnits(t, public, store, sql)
 	sameLeadUnits(t, staff, store, sql)
+	sameUnitRollups(t, public, store, sql)
+	sameUnitRollups(t, staff, store, sql)
 	// ?as_of= is never answered from the index.
 	if _, err := store.CommitmentFacets(policy.WithAsOf(public, policy.AsOf{End: time.Now()}), policy.CommitmentFilter{}); err != nil {
 		t.Fatal(err)
@@ -249,16 +251,17 @@ func TestCommitmentIndexFollowsWrites(t *testing.T) {
 		`UPDATE figures SET quote = quote WHERE false`,
 	}
 	for _, w := range writes {
+		loads := store.CommitmentIndexLoads()
 		if _, err := pool.Exec(context.Background(), w); err != nil {
 			t.Fatalf("%s: %v", w, err)
 		}
 		if err := marks.Wait(context.Background(), pool); err != nil {
 			t.Fatal(err)
 		}
-		// Publishing or withdrawing a document (a write to documents,
-		// which names no rows) is followed at once, not by a reload.
-		if strings.HasPrefix(w, "UPDATE documents") && !store.CommitmentIndexReady() {
-			t.Errorf("%s: the index reloads whole", w)
+		// Publishing or withdrawing a document, or renaming a unit (writes
+		// that name no rows), is followed at once, not by a whole load.
+		if (strings.HasPrefix(w, "UPDATE documents") || strings.HasPrefix(w, "UPDATE entities")) && store.CommitmentIndexLoads() != loads {
+			t.Errorf("%s: the index loads whole", w)
 		}
 		// A write the index cannot follow row by row reloads it whole,
 		// and until then the store answers from PostgreSQL: either way,
@@ -271,6 +274,8 @@ func TestCommitmentIndexFollowsWrites(t *testing.T) {
 			sameAnswers(t, c, store, sql, f)
 		}
 		sameLeadUnits(t, public, store, sql)
+		sameUnitRollups(t, public, store, sql)
+		sameUnitRollups(t, staff, store, sql)
 	}
 	pgtest.WaitFor(t, 30*time.Second, "the commitment index to reload", store.CommitmentIndexReady)
 	// Replaced entries leave their values behind in the arena until it is
@@ -284,5 +289,37 @@ func TestCommitmentIndexFollowsWrites(t *testing.T) {
 	store.CompactCommitmentIndex()
 	for _, f := range filters {
 		sameAnswers(t, staff, store, sql, f)
+	}
+}
+
+// sameUnitRollups fails t where the index and PostgreSQL roll up the units
+// differently for the viewer of ctx (/units).
+func sameUnitRollups(t *testing.T, ctx context.Context, store, sql *postgres.Store) {
+	t.Helper()
+	got, err := store.UnitRollups(ctx, indexToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sql.UnitRollups(ctx, indexToday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(rs []policy.Rollup) string {
+		var b strings.Builder
+		for _, r := range rs {
+			mean, at := "-", "-"
+			if r.Mean != nil {
+				mean = fmt.Sprintf("%.9f", *r.Mean)
+			}
+			if r.UpdatedAt != nil {
+				at = r.UpdatedAt.UTC().Format(time.RFC3339Nano)
+			}
+			fmt.Fprintf(&b, "%s %s %s n=%d led=%d sup=%d done=%d late=%d soon=%d nodate=%d known=%d mean=%s at=%s sat=%v\n",
+				r.Key, r.Label, r.LabelEN, r.Count, r.Led, r.Supported, r.Completed, r.Overdue, r.DueSoon, r.NoDate, r.Known, mean, at, r.Satisfaction)
+		}
+		return b.String()
+	}
+	if g, w := text(got), text(want); g != w {
+		t.Errorf("unit roll-ups from the index\n%s\nfrom PostgreSQL\n%s", g, w)
 	}
 }

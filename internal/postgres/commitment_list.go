@@ -22,7 +22,7 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 	order := " ORDER BY " + by
 	if f.Limit > 0 {
 		if ids, ok := s.index.page(ctx, f); ok {
-			return s.commitmentsByID(ctx, ids)
+			return s.commitmentsByID(ctx, f, ids)
 		}
 	}
 	q := `SELECT ` + commitmentColumns + commitmentFrom + " WHERE " + where + order
@@ -40,9 +40,11 @@ func (s *Store) Commitments(ctx context.Context, f policy.CommitmentFilter) ([]p
 	return pgx.CollectRows(rows, scanCommitment)
 }
 
-// commitmentsByID reads the commitments with ids, in that order.
-func (s *Store) commitmentsByID(ctx context.Context, ids []int64) ([]policy.Commitment, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = ANY($1)`, ids)
+// commitmentsByID reads the commitments with ids, in that order, that are
+// still in f's scope: the index may be a moment behind a withdrawal or an
+// unpublished document, and what the viewer may not see is left out here.
+func (s *Store) commitmentsByID(ctx context.Context, f policy.CommitmentFilter, ids []int64) ([]policy.Commitment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+` WHERE c.id = ANY($1) AND `+commitmentScope(ctx, f), ids)
 	if err != nil {
 		return nil, err
 	}

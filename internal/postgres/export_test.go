@@ -19,3 +19,18 @@ func (s *Store) CompactCommitmentIndex() {
 	defer s.index.mu.Unlock()
 	s.index.compact()
 }
+
+// CommitmentIndexLoading reports whether a whole load of the index is under
+// way.
+func (s *Store) CommitmentIndexLoading() bool {
+	s.index.mu.RLock()
+	defer s.index.mu.RUnlock()
+	return s.index.loading
+}
+
+// CommitmentIndexLoads counts the whole loads of the index begun.
+func (s *Store) CommitmentIndexLoads() uint64 {
+	s.index.mu.RLock()
+	defer s.index.mu.RUnlock()
+	return s.index.gen
+}

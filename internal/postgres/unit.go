@@ -22,6 +22,17 @@ func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Roll
 // unitRollups is UnitRollups for the unit whose entity id is unit, or for
 // every unit when it is 0.
 func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([]policy.Rollup, error) {
+	if s.index.usable(ctx) {
+		slug := ""
+		if unit != 0 {
+			if err := s.pool.QueryRow(ctx, `SELECT slug FROM entities WHERE id = $1`, unit).Scan(&slug); err != nil {
+				return nil, err
+			}
+		}
+		if rollups, ok, err := s.index.unitRollups(ctx, today, slug); ok || err != nil {
+			return rollups, err
+		}
+	}
 	rows, err := s.pool.Query(ctx, `
 		WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
 		SELECT e.slug, e.name, coalesce(e.name_en, ''), count(*),
