@@ -138,6 +138,7 @@ type commitmentIndex struct {
 	version uint64
 	leads   [2]leadUnitsAt      // by whether the viewer sees drafts
 	opening [2][2]openingFacets // by whether the viewer sees drafts, and real documents only
+	counted *countedAt          // the counts of the filters whose facets were counted last
 	dict    dictionary
 	// labels name facet values for the facet counts: document labels come
 	// from docs; themes' and entities' names from these.
@@ -857,16 +858,41 @@ func (x *commitmentIndex) facets(ctx context.Context, f policy.CommitmentFilter)
 	}
 	version := x.version
 	q.judge = true
-	out := x.countFacets(q)
+	out, last := x.countFacets(q)
 	x.mu.RUnlock()
-	if len(q.active) == 0 {
-		x.mu.Lock()
-		if x.version == version {
-			*kept = openingFacets{version: version, today: q.today, facets: cloneFacets(out)}
+	// The count and last change of the same filter, which the list asks
+	// next, come with the counts.
+	x.mu.Lock()
+	if x.version == version {
+		if len(q.active) == 0 {
+			*kept = openingFacets{version: version, today: q.today, facets: cloneFacets(out), last: last}
 		}
-		x.mu.Unlock()
+		if x.counted == nil || x.counted.version != version || len(x.counted.of) > 64 {
+			x.counted = &countedAt{version: version, of: map[string]counted{}}
+		}
+		x.counted.of[countKey(ctx, f)] = counted{n: out.Total, last: last}
 	}
+	x.mu.Unlock()
 	return out, true
+}
+
+// counted is a filter's count and last change; countedAt those of the
+// filters counted at an index version.
+type counted struct {
+	n    int
+	last int64
+}
+
+type countedAt struct {
+	version uint64
+	of      map[string]counted
+}
+
+// countKey tells filters apart for counted: what they select, for whom.
+func countKey(ctx context.Context, f policy.CommitmentFilter) string {
+	f.Limit, f.Offset, f.Sort = 0, 0, ""
+	f.Today = dayOrToday(f.Today)
+	return fmt.Sprintf("%v|%+v", policy.ViewerFrom(ctx).Drafts, f)
 }
 
 // openingFacets are the facets of no filter at an index version and day.
@@ -874,6 +900,7 @@ type openingFacets struct {
 	version uint64
 	today   int32
 	facets  policy.CommitmentFacets
+	last    int64 // the last change among them
 }
 
 func cloneFacets(f policy.CommitmentFacets) policy.CommitmentFacets {
@@ -892,12 +919,13 @@ func boolIndex(b bool) int {
 }
 
 // countFacets counts q's facets; mu is held for reading.
-func (x *commitmentIndex) countFacets(q indexQuery) policy.CommitmentFacets {
+func (x *commitmentIndex) countFacets(q indexQuery) (policy.CommitmentFacets, int64) {
 	counts := make([]int32, len(x.dict.values))
 	var due [4]int32
-	total := 0
+	total, last := 0, int64(math.MinInt64)
 	x.scan(q, func(e *indexEntry, d int32) {
 		total++
+		last = max(last, e.updated)
 		for _, v := range x.arena[e.at : e.at+int32(e.off[indexFacets])] {
 			counts[v]++
 		}
@@ -950,7 +978,7 @@ func (x *commitmentIndex) countFacets(q indexQuery) policy.CommitmentFacets {
 	if len(dv) > 0 {
 		out.Values[policy.FacetDue] = dv
 	}
-	return out
+	return out, last
 }
 
 // label names a facet's value as CommitmentFacets' SQL does.
@@ -1135,6 +1163,19 @@ func (x *commitmentIndex) count(ctx context.Context, f policy.CommitmentFilter) 
 	q := x.query(ctx, f)
 	if q.none {
 		return 0, nil, true
+	}
+	c, ok := counted{}, false
+	if kept := x.opening[boolIndex(q.drafts)][boolIndex(q.real)]; len(q.active) == 0 && kept.version == x.version && kept.today == q.today && kept.facets.Values != nil {
+		c, ok = counted{n: kept.facets.Total, last: kept.last}, true
+	} else if x.counted != nil && x.counted.version == x.version {
+		c, ok = x.counted.of[countKey(ctx, f)]
+	}
+	if ok {
+		if c.n == 0 {
+			return 0, nil, true
+		}
+		t := time.UnixMicro(c.last)
+		return c.n, &t, true
 	}
 	n, last := 0, int64(math.MinInt64)
 	x.scan(q, func(e *indexEntry, _ int32) {
