@@ -30,7 +30,9 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		c.Figures, err = pgx.CollectRows(rows, scanFigure)
 		return err
 	}
-	b.Queue(`
+	// At a past date the units are those of then (unitsAsOf); the words
+	// and their places are today's.
+	b.Queue(unitsAsOf(ctx, `
 		SELECT DISTINCT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') AS name_en
 		FROM commitments c
 		JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
@@ -38,7 +40,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		WHERE c.id = $1
 		UNION
 		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
-		ORDER BY kind, name`, id).Fn = func(br pgx.BatchResults) error {
+		ORDER BY kind, name`), id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Entities, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
 			var e policy.Entity
@@ -49,7 +51,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 	// Other commitments are found from this one's entities (by index), not
 	// by computing every commitment's entities and joining: 105 ms instead
 	// of 484 ms at 1,000 documents.
-	b.Queue(`
+	b.Queue(unitsAsOf(ctx, `
 		WITH mine AS (`+commitmentEntitiesSQL+` WHERE c.id = $1),
 		     theirs AS (
 		         SELECT c.id AS commitment_id, m.entity_id
@@ -66,7 +68,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		WHERE o.withdrawn_at IS NULL AND `+visibleDocument(ctx, "o.document_id")+`
 		GROUP BY o.id, o.position, o.title, o.status, o.title_en
 		ORDER BY shared DESC, o.position
-		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {
+		LIMIT 8`), id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Related, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Commitment, error) {
 			var o policy.Commitment

@@ -17,7 +17,7 @@ import (
 // UnitRollups rolls up every unit's commitments, judged on the day today, in
 // one query: the /units index. Their order is the caller's (policy.SortUnits).
 func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Rollup, error) {
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.pool.Query(ctx, asOf(ctx, `
 		WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
 		SELECT e.slug, e.name, coalesce(e.name_en, ''), count(*),
 		       count(*) FILTER (WHERE u.role = 'lead'), count(*) FILTER (WHERE u.role = 'support'),
@@ -34,7 +34,7 @@ func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Roll
 		LEFT JOIN sat ON sat.entity_id = e.id
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
 		GROUP BY e.id
-		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"))
+		ORDER BY e.name`), dayOrToday(today).Format("2006-01-02"))
 	if err != nil {
 		return nil, err
 	}
@@ -63,8 +63,18 @@ func unitSatisfactionSQL(ctx context.Context) string {
 		      WHERE u.role = 'lead' AND c.withdrawn_at IS NULL AND c.parent_id IS NULL) l
 		JOIN evaluations ev ON ev.document_id = l.document_id
 		JOIN documents d ON d.id = ev.document_id
-		WHERE ` + visible(ctx, "d") + `
+		WHERE ` + visible(ctx, "d") + evaluatedBefore(ctx, "ev") + `
 		GROUP BY l.entity_id`
+}
+
+// evaluatedBefore is the condition, to append, that the evaluation alias e
+// was submitted before the end of the context's as_of day; "" for the
+// present. Evaluations are never changed once submitted.
+func evaluatedBefore(ctx context.Context, e string) string {
+	if t := asOfArg(ctx); t != "" {
+		return " AND " + e + ".submitted_at < " + t
+	}
+	return ""
 }
 
 // satisfaction is the counts read from unitSatisfactionSQL's row, nil for a
@@ -80,9 +90,9 @@ func satisfaction(n [3]*int) *policy.RollupSatisfaction {
 // unitSatisfactionSQL says; nil for none.
 func (s *Store) UnitSatisfaction(ctx context.Context, slug string) (*policy.RollupSatisfaction, error) {
 	var n [3]*int
-	err := s.pool.QueryRow(ctx, `WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
+	err := s.pool.QueryRow(ctx, asOf(ctx, `WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
 		SELECT sat.satisfied, sat.basic, sat.unsatisfied FROM entities e LEFT JOIN sat ON sat.entity_id = e.id
-		WHERE e.slug = $1`, slug).Scan(&n[0], &n[1], &n[2])
+		WHERE e.slug = $1`), slug).Scan(&n[0], &n[1], &n[2])
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, err
 	}
@@ -94,7 +104,7 @@ func (s *Store) UnitSatisfaction(ctx context.Context, slug string) (*policy.Roll
 // satisfaction across documents.
 func (s *Store) DocumentSatisfaction(ctx context.Context) (map[string]int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT coalesce(ev.rating, ''), count(*) FROM documents d
-		LEFT JOIN LATERAL (SELECT e.rating FROM evaluations e WHERE e.document_id = d.id
+		LEFT JOIN LATERAL (SELECT e.rating FROM evaluations e WHERE e.document_id = d.id`+evaluatedBefore(ctx, "e")+`
 		                   ORDER BY e.submitted_at DESC, e.id DESC LIMIT 1) ev ON true
 		WHERE d.kind = 'reply' AND `+documentScope(ctx)+` GROUP BY 1`)
 	if err != nil {
@@ -113,17 +123,17 @@ func (s *Store) DocumentSatisfaction(ctx context.Context) (map[string]int, error
 // as a unit is ENOTFOUND.
 func (s *Store) Unit(ctx context.Context, slug string) (policy.Entity, []policy.Commitment, error) {
 	var e policy.Entity
-	err := s.pool.QueryRow(ctx, `
+	err := s.pool.QueryRow(ctx, unitsAsOf(ctx, `
 		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, '') FROM entities e
-		WHERE e.slug = $1 AND EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id)`, slug).
+		WHERE e.slug = $1 AND EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id)`), slug).
 		Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName)
 	if err != nil {
 		return e, nil, notFound(err, "err.unit")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
+	rows, err := s.pool.Query(ctx, asOf(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
 		  AND c.id IN (SELECT u.commitment_id FROM commitment_units u WHERE u.entity_id = $1)
-		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`, e.ID)
+		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset`), e.ID)
 	if err != nil {
 		return e, nil, err
 	}
