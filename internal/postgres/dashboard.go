@@ -104,14 +104,14 @@ func (s *Store) DivisionFacts(ctx context.Context, divisions []policy.Division, 
 			}
 			return err
 		}
-		b.Queue(asOf(ctx, areaSQL+`
+		b.Queue(areaSQL+`
 			SELECT count(*) FROM commitments c
 			WHERE c.withdrawn_at IS NULL
 			  AND c.document_id IN (SELECT d.id FROM documents d WHERE `+dashboardDocuments(ctx, "$3")+`)
 			  AND (EXISTS (SELECT 1 FROM commitment_units u JOIN area a ON a.id = u.entity_id WHERE u.commitment_id = c.id)
 			   OR EXISTS (SELECT 1 FROM mentions m JOIN area a ON a.id = m.entity_id
 			              WHERE m.paragraph_id = c.paragraph_id
-			                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))`), d.Regions, d.Places, document).
+			                AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset))`, d.Regions, d.Places, document).
 			Fn = func(br pgx.BatchResults) error {
 			return br.QueryRow().Scan(&facts.Commitments)
 		}
