@@ -50,8 +50,10 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 	}
 	// Other commitments are found from this one's entities (by index), not
 	// by computing every commitment's entities and joining: 105 ms instead
-	// of 484 ms at 1,000 documents.
-	b.Queue(unitsAsOf(ctx, `
+	// of 484 ms at 1,000 documents. They are today's at any date: read
+	// through the ledger's replay they took 7.3 s instead of 2.0 s for a
+	// unit of 13,500 commitments at 10,000 documents.
+	b.Queue(`
 		WITH mine AS (`+commitmentEntitiesSQL+` WHERE c.id = $1),
 		     theirs AS (
 		         SELECT c.id AS commitment_id, m.entity_id
@@ -68,7 +70,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		WHERE o.withdrawn_at IS NULL AND `+visibleDocument(ctx, "o.document_id")+`
 		GROUP BY o.id, o.position, o.title, o.status, o.title_en
 		ORDER BY shared DESC, o.position
-		LIMIT 8`), id).Fn = func(br pgx.BatchResults) error {
+		LIMIT 8`, id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Related, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Commitment, error) {
 			var o policy.Commitment

@@ -45,13 +45,11 @@ func asOf(ctx context.Context, q string) string {
 
 // The relations migration 00027 replays at a date, by the alias reads give
 // them: a commitment's units (u), the entities a commitment names in its
-// words or as its units (ce), follow-ups (f), and other commitments than the
-// one a page shows (o).
+// words or as its units (ce), and follow-ups (f).
 var (
-	unitsAliasU       = regexp.MustCompile(`\b(FROM|JOIN)(\s+)commitment_units(\s+)u\b`)
-	entitiesAliasCE   = regexp.MustCompile(`\b(FROM|JOIN)(\s+)commitment_entities(\s+)ce\b`)
-	followUpsAliasF   = regexp.MustCompile(`\b(FROM|JOIN)(\s+)follow_ups(\s+)f\b`)
-	commitmentsAliasO = regexp.MustCompile(`\b(FROM|JOIN)(\s+)commitments(\s+)o\b`)
+	unitsAliasU     = regexp.MustCompile(`\b(FROM|JOIN)(\s+)commitment_units(\s+)u\b`)
+	entitiesAliasCE = regexp.MustCompile(`\b(FROM|JOIN)(\s+)commitment_entities(\s+)ce\b`)
+	followUpsAliasF = regexp.MustCompile(`\b(FROM|JOIN)(\s+)follow_ups(\s+)f\b`)
 )
 
 // asOfArg is the end of the context's as_of day as SQL text (the server's
@@ -76,9 +74,8 @@ func rewriteUnits(ctx context.Context, q string) string {
 }
 
 // unitsAsOf rewrites a read of commitments' units (commitment_units u or
-// commitment_entities ce), and of other commitments (commitments o), that
-// takes no commitments c, to read them at the context's date. Like asOf it
-// panics on a read it cannot rewrite.
+// commitment_entities ce) that takes no commitments c to read them at the
+// context's date. Like asOf it panics on a read it cannot rewrite.
 func unitsAsOf(ctx context.Context, q string) string {
 	t := asOfArg(ctx)
 	if t == "" {
@@ -87,7 +84,7 @@ func unitsAsOf(ctx context.Context, q string) string {
 	if !unitsAliasU.MatchString(q) && !entitiesAliasCE.MatchString(q) {
 		panic("postgres: unitsAsOf on a read without commitment_units u or commitment_entities ce: " + q)
 	}
-	return commitmentsAliasO.ReplaceAllString(rewriteUnits(ctx, q), "${1}${2}"+commitmentsRel(ctx)+"${3}o")
+	return rewriteUnits(ctx, q)
 }
 
 // followUpsAsOf rewrites a read of follow_ups f to read them at the

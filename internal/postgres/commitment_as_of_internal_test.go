@@ -41,9 +41,8 @@ func TestAsOfRewritesEveryReferenceOrPanics(t *testing.T) {
 }
 
 // At a date, asOf also reads the commitments' units (u) and the entities
-// they name (ce) at that date; unitsAsOf does so, and reads other
-// commitments (o) at it, for reads without commitments c; followUpsAsOf
-// reads follow-ups (f). Each refuses a read it cannot rewrite, and the
+// they name (ce) at that date; unitsAsOf does so for reads without
+// commitments c; followUpsAsOf reads follow-ups (f). Each refuses a read it cannot rewrite, and the
 // present is left as it was.
 func TestAsOfRewritesUnitsAndFollowUps(t *testing.T) {
 	ctx := policy.WithAsOf(context.Background(), policy.NewAsOf(time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)))
@@ -60,7 +59,7 @@ func TestAsOfRewritesUnitsAndFollowUps(t *testing.T) {
 		{asOf, "SELECT 1 FROM commitments c JOIN commitment_entities ce ON ce.commitment_id = c.id",
 			"SELECT 1 FROM " + commitmentsRel(ctx) + " c JOIN commitment_entities_as_of(" + at + ") ce ON ce.commitment_id = c.id"},
 		{unitsAsOf, "SELECT 1 FROM commitment_units u JOIN commitments o ON o.id = u.commitment_id",
-			"SELECT 1 FROM commitment_units_as_of(" + at + ") u JOIN " + commitmentsRel(ctx) + " o ON o.id = u.commitment_id"},
+			"SELECT 1 FROM commitment_units_as_of(" + at + ") u JOIN commitments o ON o.id = u.commitment_id"},
 		{followUpsAsOf, "SELECT 1 FROM follow_ups f JOIN documents d ON d.id = f.document_id",
 			"SELECT 1 FROM follow_ups_as_of(" + at + ") f JOIN documents d ON d.id = f.document_id"},
 	} {
