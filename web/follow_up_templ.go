@@ -303,7 +303,7 @@ func followUps(v DocumentEvaluations) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-				} else if CanPublish(ctx) {
+				} else if CanPublish(ctx) && asOfDay(ctx) == "" {
 					errs := FieldErrors(nil)
 					if v.FollowUp.ID == f.ID {
 						errs = v.FollowUp.Errors

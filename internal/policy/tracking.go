@@ -78,15 +78,20 @@ type NewPart struct {
 // CommitmentState is a commitment's values as the audit log records them before
 // and after a change. Units are kept by name, as they were at the time.
 type CommitmentState struct {
-	Title           string   `json:"title"`
-	TitleEN         string   `json:"title_en,omitempty"`
-	Quote           string   `json:"quote"`
-	Kind            string   `json:"kind"`
-	Strength        string   `json:"strength"`
-	Status          Status   `json:"status"`
-	Progress        *int     `json:"progress"`
-	Lead            []string `json:"lead"`
-	Support         []string `json:"support"`
+	Title    string   `json:"title"`
+	TitleEN  string   `json:"title_en,omitempty"`
+	Quote    string   `json:"quote"`
+	Kind     string   `json:"kind"`
+	Strength string   `json:"strength"`
+	Status   Status   `json:"status"`
+	Progress *int     `json:"progress"`
+	Lead     []string `json:"lead"`    // the units' names at the time
+	Support  []string `json:"support"` // the units' names at the time
+	// LeadUnits and SupportUnits are the same units' slugs, which never
+	// change: the ledger at a past date reads them (migration 00027).
+	// Records made before them name the units only.
+	LeadUnits       []string `json:"lead_units"`
+	SupportUnits    []string `json:"support_units"`
 	TimeFrame       string   `json:"time_frame"`
 	DueOn           string   `json:"due_on"` // YYYY-MM-DD or ""
 	PublicNote      string   `json:"public_note"`

@@ -30,7 +30,9 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		c.Figures, err = pgx.CollectRows(rows, scanFigure)
 		return err
 	}
-	b.Queue(`
+	// At a past date the units are those of then (unitsAsOf); the words
+	// and their places are today's.
+	b.Queue(unitsAsOf(ctx, `
 		SELECT DISTINCT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') AS name_en
 		FROM commitments c
 		JOIN mentions m ON m.paragraph_id = c.paragraph_id AND m.start_offset >= c.start_offset AND m.end_offset <= c.end_offset
@@ -38,7 +40,7 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 		WHERE c.id = $1
 		UNION
 		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.name_en, '') FROM commitment_units u JOIN entities e ON e.id = u.entity_id WHERE u.commitment_id = $1
-		ORDER BY kind, name`, id).Fn = func(br pgx.BatchResults) error {
+		ORDER BY kind, name`), id).Fn = func(br pgx.BatchResults) error {
 		rows, _ := br.Query()
 		c.Entities, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (policy.Entity, error) {
 			var e policy.Entity
@@ -49,7 +51,8 @@ func (s *Store) Commitment(ctx context.Context, id int64) (policy.Commitment, er
 	// Other commitments are found from this one's entities through the
 	// commitment_entities table (00025), both ways by index, and ranked there:
 	// only the first few are looked up (at 10,000 documents one entity can be
-	// named by 8,000 commitments).
+	// named by 8,000 commitments). They are today's at any date: read through
+	// the ledger's replay they took 7.3 s instead of 2.0 s at 10,000 documents.
 	b.Queue(`
 		WITH theirs AS (
 		         SELECT t.commitment_id AS id, count(*) AS shared, min(t.position) AS position

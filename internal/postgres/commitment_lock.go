@@ -21,10 +21,15 @@ func lockCommitment(ctx context.Context, tx pgx.Tx, id int64) (*policy.Commitmen
 		       coalesce((SELECT array_agg(e.name ORDER BY e.name) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
 		                 WHERE u.commitment_id = c.id AND u.role = 'support'), '{}'),
 		       coalesce(c.time_frame, ''), coalesce(to_char(c.due_on, 'YYYY-MM-DD'), ''), coalesce(c.public_note, ''),
-		       c.withdrawn_at IS NOT NULL, coalesce(c.withdrawn_reason, ''), coalesce(c.verified_status, ''), c.version, coalesce(c.title_en, '')
+		       c.withdrawn_at IS NOT NULL, coalesce(c.withdrawn_reason, ''), coalesce(c.verified_status, ''), c.version, coalesce(c.title_en, ''),
+		       coalesce((SELECT array_agg(e.slug ORDER BY e.name) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		                 WHERE u.commitment_id = c.id AND u.role = 'lead'), '{}'),
+		       coalesce((SELECT array_agg(e.slug ORDER BY e.name) FROM commitment_units u JOIN entities e ON e.id = u.entity_id
+		                 WHERE u.commitment_id = c.id AND u.role = 'support'), '{}')
 		FROM commitments c WHERE c.id = $1 FOR NO KEY UPDATE OF c`, id).
 		Scan(&st.Title, &st.Quote, &st.Kind, &st.Strength, &st.Status, &progress, &st.Lead, &st.Support,
-			&st.TimeFrame, &st.DueOn, &st.PublicNote, &st.Withdrawn, &st.WithdrawnReason, &st.VerifiedStatus, &version, &st.TitleEN)
+			&st.TimeFrame, &st.DueOn, &st.PublicNote, &st.Withdrawn, &st.WithdrawnReason, &st.VerifiedStatus, &version, &st.TitleEN,
+			&st.LeadUnits, &st.SupportUnits)
 	if err != nil {
 		return nil, 0, notFound(err, "err.commitment")
 	}

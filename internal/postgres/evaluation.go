@@ -126,7 +126,7 @@ func (s *Store) Evaluations(ctx context.Context, documentID int64) ([]policy.Eva
 		       coalesce((SELECT jsonb_agg(jsonb_build_object('SectionID', es.section_id, 'Rating', es.rating) ORDER BY s.position)
 		                 FROM evaluation_sections es JOIN sections s ON s.id = es.section_id WHERE es.evaluation_id = e.id), '[]')
 		FROM evaluations e JOIN evaluation_links l ON l.id = e.link_id
-		WHERE e.document_id = $1 ORDER BY e.submitted_at DESC, e.id DESC`, documentID)
+		WHERE e.document_id = $1`+evaluatedBefore(ctx, "e")+` ORDER BY e.submitted_at DESC, e.id DESC`, documentID)
 	if err != nil {
 		return nil, err
 	}

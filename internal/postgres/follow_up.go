@@ -38,11 +38,12 @@ func (s *Store) FollowUps(ctx context.Context, documentID int64) ([]policy.Follo
 	if documentID == 0 {
 		where = `f.closed_at IS NULL AND $1 = 0 AND ` + visible(ctx, "d")
 	}
-	// A follow-up reply still in draft is not named to the public.
-	rows, err := s.pool.Query(ctx, `SELECT `+followUpColumns+`
+	// A follow-up reply still in draft is not named to the public. At a
+	// past date the follow-ups are those of then (followUpsAsOf).
+	rows, err := s.pool.Query(ctx, followUpsAsOf(ctx, `SELECT `+followUpColumns+`
 		FROM follow_ups f JOIN documents d ON d.id = f.document_id
 		LEFT JOIN documents r ON r.id = f.reply_document_id AND `+visible(ctx, "r")+`
-		WHERE `+where+` ORDER BY f.closed_at IS NOT NULL, f.due_on, f.id`, documentID)
+		WHERE `+where+` ORDER BY f.closed_at IS NOT NULL, f.due_on, f.id`), documentID)
 	if err != nil {
 		return nil, err
 	}

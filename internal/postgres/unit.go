@@ -33,7 +33,7 @@ func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([
 			return rollups, err
 		}
 	}
-	rows, err := s.pool.Query(ctx, `
+	rows, err := s.pool.Query(ctx, asOf(ctx, `
 		WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
 		SELECT e.slug, e.name, coalesce(e.name_en, ''), count(*),
 		       count(*) FILTER (WHERE u.role = 'lead'), count(*) FILTER (WHERE u.role = 'support'),
@@ -50,7 +50,7 @@ func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visibleDocument(ctx, "c.document_id")+`
 		  AND ($2::bigint = 0 OR u.entity_id = $2)
 		GROUP BY e.id
-		ORDER BY e.name`, dayOrToday(today).Format("2006-01-02"), unit)
+		ORDER BY e.name`), dayOrToday(today).Format("2006-01-02"), unit)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,18 @@ func unitSatisfactionSQL(ctx context.Context) string {
 		        AND ($2::bigint = 0 OR u.entity_id = $2)) l
 		JOIN evaluations ev ON ev.document_id = l.document_id
 		JOIN documents d ON d.id = ev.document_id
-		WHERE ` + visible(ctx, "d") + `
+		WHERE ` + visible(ctx, "d") + evaluatedBefore(ctx, "ev") + `
 		GROUP BY l.entity_id`
+}
+
+// evaluatedBefore is the condition, to append, that the evaluation alias e
+// was submitted before the end of the context's as_of day; "" for the
+// present. Evaluations are never changed once submitted.
+func evaluatedBefore(ctx context.Context, e string) string {
+	if t := asOfArg(ctx); t != "" {
+		return " AND " + e + ".submitted_at < " + t
+	}
+	return ""
 }
 
 // satisfaction is the counts read from unitSatisfactionSQL's row, nil for a
@@ -99,7 +109,7 @@ func satisfaction(n [3]*int) *policy.RollupSatisfaction {
 // satisfaction across documents.
 func (s *Store) DocumentSatisfaction(ctx context.Context) (map[string]int, error) {
 	rows, err := s.pool.Query(ctx, `SELECT coalesce(ev.rating, ''), count(*) FROM documents d
-		LEFT JOIN LATERAL (SELECT e.rating FROM evaluations e WHERE e.document_id = d.id
+		LEFT JOIN LATERAL (SELECT e.rating FROM evaluations e WHERE e.document_id = d.id`+evaluatedBefore(ctx, "e")+`
 		                   ORDER BY e.submitted_at DESC, e.id DESC LIMIT 1) ev ON true
 		WHERE d.kind = 'reply' AND `+documentScope(ctx)+` GROUP BY 1`)
 	if err != nil {
@@ -125,9 +135,9 @@ const UnitListLimit = 100
 func (s *Store) Unit(ctx context.Context, slug string, today time.Time, limit int) (policy.Entity, policy.Rollup, []policy.Commitment, error) {
 	var e policy.Entity
 	var r policy.Rollup
-	err := s.pool.QueryRow(ctx, `
+	err := s.pool.QueryRow(ctx, unitsAsOf(ctx, `
 		SELECT e.id, e.slug, e.kind, e.name, coalesce(e.full_name, ''), coalesce(e.name_en, '') FROM entities e
-		WHERE e.slug = $1 AND EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id)`, slug).
+		WHERE e.slug = $1 AND EXISTS (SELECT 1 FROM commitment_units u WHERE u.entity_id = e.id)`), slug).
 		Scan(&e.ID, &e.Slug, &e.Kind, &e.Name, &e.FullName, &e.NameEN)
 	if err != nil {
 		return e, r, nil, notFound(err, "err.unit")
@@ -139,11 +149,11 @@ func (s *Store) Unit(ctx context.Context, slug string, today time.Time, limit in
 	if len(rollups) == 1 {
 		r = rollups[0]
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
+	rows, err := s.pool.Query(ctx, asOf(ctx, `SELECT `+commitmentColumns+commitmentFrom+`
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visible(ctx, "d")+`
 		  AND c.id IN (SELECT u.commitment_id FROM commitment_units u WHERE u.entity_id = $1)
 		ORDER BY d.synthetic, d.signed_on DESC NULLS LAST, d.id, p.seq, c.start_offset
-		LIMIT $2`, e.ID, limit)
+		LIMIT $2`), e.ID, limit)
 	if err != nil {
 		return e, r, nil, err
 	}

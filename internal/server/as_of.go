@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/web"
 )
 
 // paramAsOf asks a page, the API or the CSV for the ledger at the end of a
@@ -40,7 +41,9 @@ func (s *Server) readAsOf(next http.Handler) http.Handler {
 			fail(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(policy.WithAsOf(ctx, a)))
+		// The page judges what was late on that day, as the store's reads
+		// and the API do (todayFor).
+		next.ServeHTTP(w, r.WithContext(web.WithToday(policy.WithAsOf(ctx, a), a.Day)))
 	})
 }
 

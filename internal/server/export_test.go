@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -14,3 +15,7 @@ func (s *Server) HandlerWithPanicRoute() http.Handler {
 	mux.Get("/test/panic", func(http.ResponseWriter, *http.Request) { panic("test panic: nil map") })
 	return mux
 }
+
+// RouteTakes reports whether the cached route pattern reads the query
+// parameter name (routeParams).
+func RouteTakes(pattern, name string) bool { return slices.Contains(routeParams[pattern], name) }

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/guizhou-portal/portal/internal/policy"
+	"github.com/guizhou-portal/portal/internal/server"
 )
 
 // walkValues are the hostile values the route walk puts into every path
@@ -323,6 +326,25 @@ func TestEveryRouteWithstandsHostileInput(t *testing.T) {
 		send(who, http.MethodPost, "/login", "", url.Values{"email": {megabyte}, "password": {megabyte}}, "")
 		send(who, http.MethodPost, "/commitments/12/edit", "", p.formFor(t, "/commitments/{id}/edit", "public_note", megabyte), "")
 		send(who, http.MethodPost, "/admin/users", "", p.formFor(t, "/admin/users", "name", megabyte), "")
+	}
+
+	// Every route that reads as_of, at a date the ledger has (today, in
+	// China) and at the ledger's first day: the past is rendered, not refused.
+	asOfRoutes := 0
+	for _, r := range routes {
+		if r.method != http.MethodGet || !server.RouteTakes(r.pattern, "as_of") {
+			continue
+		}
+		asOfRoutes++
+		first := scalar[time.Time](t, p.pool, `SELECT min(created_at) FROM commitments`).In(policy.China).Format(time.DateOnly)
+		for _, day := range []string{time.Now().In(policy.China).Format(time.DateOnly), first} {
+			for _, who := range []string{"public", "admin"} {
+				send(who, http.MethodGet, fill(r.pattern, "", ""), url.Values{"as_of": {day}}.Encode(), nil, "")
+			}
+		}
+	}
+	if asOfRoutes < 9 {
+		t.Errorf("%d GET routes read as_of; the commitments, documents, dashboard, units and API routes all do", asOfRoutes)
 	}
 
 	// What was saved is shown escaped on every page that shows it.
