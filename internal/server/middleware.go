@@ -248,11 +248,17 @@ func (s *Server) observeRequests(next http.Handler) http.Handler {
 		// the five a record holds (requestIDLogs added it in a second, which
 		// grew them twice), and no call stack looked up for a source that
 		// is not logged.
+		var id string
+		if c, ok := ctx.(*requestContext); ok {
+			id = c.id // without boxing it to ask Value
+		} else {
+			id = middleware.GetReqID(ctx)
+		}
 		rec := slog.NewRecord(time.Now(), level, "request", 0)
 		rec.AddAttrs(slog.String("method", r.Method), slog.String("route", a.Route),
 			slog.String("path", logPath(r)), slog.Int("status", a.Status), slog.Int("bytes", a.Bytes),
 			slog.Float64("duration_ms", float64(a.Took.Microseconds())/1000), slog.String("client", s.clientString(r)),
-			slog.String("request_id", middleware.GetReqID(ctx)))
+			slog.String("request_id", id))
 		s.requestLog.Handle(ctx, rec)
 	})
 }
