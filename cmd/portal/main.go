@@ -28,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/config"
+	"github.com/guizhou-portal/portal/internal/heapfloor"
 	"github.com/guizhou-portal/portal/internal/logbuf"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/server"
@@ -175,6 +176,8 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 	}
 	defer pool.Close()
 	startProfiling(logger)
+	// Fewer collections while little is live (internal/heapfloor).
+	go heapfloor.Keep(ctx, heapfloor.Floor)
 	return server.NewWithOptions(pool, logger, latest, server.OptionsFrom(cfg)).Run(ctx, cfg.Addr)
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/guizhou-portal/portal/internal/heapfloor"
 	"github.com/guizhou-portal/portal/internal/logbuf"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/postgres/pgtest"
@@ -32,7 +33,7 @@ func servingLogger(f *os.File) *slog.Logger {
 }
 
 // stackServers starts the portal as `portal serve` runs it (its http.Server,
-// the page cache listening, the log written to a file), waits until the
+// the page cache listening, the log written to a file, the heap floor), waits until the
 // reply's page is served from the cache, and starts a bare chi router that
 // answers /healthz and, at the reply's address, the same brotli body the
 // portal sends for it: the ceiling for a page of that size. It returns both
@@ -51,6 +52,7 @@ func stackServers(b *testing.B) (portal, bare http.Handler, portalAddr, bareAddr
 	}
 	s := server.NewWithOptions(pool, servingLogger(logFile), latest, server.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
+	go heapfloor.Keep(ctx, heapfloor.Floor) // as serve does
 	portal = s.Handler()
 	pln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
