@@ -18,7 +18,7 @@ func asOfDay(ctx context.Context) string {
 
 // presentURL is the page's own address without as_of: the same page today.
 func presentURL(ctx context.Context) string {
-	next, _ := ctx.Value(pathKey{}).(string)
+	next, _ := ctx.Value(PathKey{}).(string)
 	u, err := url.Parse(next)
 	if err != nil || next == "" {
 		return "/"

@@ -118,12 +118,15 @@ func qualified(ctx context.Context, qualifier, amount string) string {
 
 func yearString(y int) string { return fmt.Sprint(y) }
 
-type pathKey struct{}
+// PathKey is the context key WithPath keeps the request's path and query
+// under. A context that carries them by other means answers Value(PathKey{})
+// with the string.
+type PathKey struct{}
 
 // WithPath records the request's path and query in ctx, so that the language
 // switch can come back to the same page.
 func WithPath(ctx context.Context, path string) context.Context {
-	return context.WithValue(ctx, pathKey{}, path)
+	return context.WithValue(ctx, PathKey{}, path)
 }
 
 // maxReturnPath is the longest request URI a link repeats to come back to
@@ -135,7 +138,7 @@ const maxReturnPath = 512
 // search comes back to the page, not the query), and "" when even the path is
 // longer, so that no page grows with its request.
 func returnPath(ctx context.Context) string {
-	p, _ := ctx.Value(pathKey{}).(string)
+	p, _ := ctx.Value(PathKey{}).(string)
 	// A proposer's evaluation link is a secret: it must not travel in next=
 	// to the login or language pages (and on into their logs and referrers).
 	if rest, ok := strings.CutPrefix(p, "/evaluations/"); ok && rest != "thanks" && !strings.HasPrefix(rest, "thanks?") {

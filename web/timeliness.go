@@ -7,17 +7,19 @@ import (
 	"github.com/guizhou-portal/portal/internal/policy"
 )
 
-type todayKey struct{}
+// TodayKey is the context key WithToday keeps the day under. A context that
+// carries it by other means answers Value(TodayKey{}) with the time.Time.
+type TodayKey struct{}
 
 // WithToday returns ctx carrying the day by which pages judge what is late
 // (the server's clock, which tests fix).
 func WithToday(ctx context.Context, today time.Time) context.Context {
-	return context.WithValue(ctx, todayKey{}, today)
+	return context.WithValue(ctx, TodayKey{}, today)
 }
 
 // today is the day ctx carries, else the current date in China.
 func today(ctx context.Context) time.Time {
-	if t, ok := ctx.Value(todayKey{}).(time.Time); ok {
+	if t, ok := ctx.Value(TodayKey{}).(time.Time); ok {
 		return t
 	}
 	return policy.Today(time.Now())

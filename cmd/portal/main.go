@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -29,6 +30,8 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/config"
 	"github.com/guizhou-portal/portal/internal/objectstore"
+	"github.com/guizhou-portal/portal/internal/heapfloor"
+	"github.com/guizhou-portal/portal/internal/logbuf"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/server"
 )
@@ -72,9 +75,11 @@ func main() {
 		fmt.Fprintln(os.Stderr, "portal:", err)
 		os.Exit(2)
 	}
-	logger := newLogger(cfg.LogFormat, len(os.Args) < 2 || os.Args[1] == "serve")
+	logger, flush := newLogger(cfg.LogFormat, len(os.Args) < 2 || os.Args[1] == "serve")
 	slog.SetDefault(logger)
-	if err := run(ctx, logger, cfg, os.Args[1:]); err != nil {
+	err = run(ctx, logger, cfg, os.Args[1:])
+	flush()
+	if err != nil {
 		if errors.Is(err, postgres.ErrUnreachable) {
 			fmt.Fprintln(os.Stderr, "portal:", err)
 		} else {
@@ -126,11 +131,22 @@ func usageError(msg string) error {
 
 // newLogger writes structured logs to standard error: JSON by default for
 // serve (for a log collector), text for the other commands (for a person).
-func newLogger(format string, serving bool) *slog.Logger {
-	if format == "json" || (format == "" && serving) {
-		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+// serve logs a line for every request, so its lines are written together, at
+// most 100 ms after they are logged and at once after an error
+// (internal/logbuf); flush writes what is still kept, before the process
+// exits.
+func newLogger(format string, serving bool) (*slog.Logger, func()) {
+	newHandler := func(w io.Writer) slog.Handler {
+		if format == "json" || (format == "" && serving) {
+			return slog.NewJSONHandler(w, nil)
+		}
+		return slog.NewTextHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if !serving {
+		return slog.New(newHandler(os.Stderr)), func() {}
+	}
+	w := logbuf.New(os.Stderr, logbuf.DefaultDelay)
+	return slog.New(logbuf.NewHandler(newHandler(w), w)), func() { w.Flush() }
 }
 
 // serve migrates the database as the user of DATABASE_URL, prepares the
@@ -166,6 +182,8 @@ func serve(ctx context.Context, logger *slog.Logger, cfg config.Config) error {
 	}
 	defer pool.Close()
 	startProfiling(logger)
+	// Fewer collections while little is live (internal/heapfloor).
+	go heapfloor.Keep(ctx, heapfloor.Floor)
 	return server.NewWithOptions(pool, logger, latest, opts).Run(ctx, cfg.Addr)
 }
 

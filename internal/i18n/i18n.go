@@ -44,8 +44,8 @@ func init() {
 		known[m.id] = true
 	}
 	localizers = map[string]*Localizer{
-		"zh": {code: "zh", tag: Chinese, printer: message.NewPrinter(Chinese, message.Catalog(cat))},
-		"en": {code: "en", tag: English, printer: message.NewPrinter(English, message.Catalog(cat))},
+		"zh": {code: "zh", tag: Chinese, htmlLang: Chinese.String(), printer: message.NewPrinter(Chinese, message.Catalog(cat))},
+		"en": {code: "en", tag: English, htmlLang: English.String(), printer: message.NewPrinter(English, message.Catalog(cat))},
 	}
 }
 
@@ -57,9 +57,10 @@ func must(err error) {
 
 // Localizer renders messages in one language.
 type Localizer struct {
-	code    string // zh or en
-	tag     language.Tag
-	printer *message.Printer
+	code     string // zh or en
+	tag      language.Tag
+	htmlLang string // tag.String(), which makes a new string at each call
+	printer  *message.Printer
 }
 
 // localizers are built by init, once the catalogue is.
@@ -77,7 +78,7 @@ func For(code string) *Localizer {
 func (l *Localizer) Code() string { return l.code }
 
 // HTMLLang is the value of <html lang>: zh-CN or en.
-func (l *Localizer) HTMLLang() string { return l.tag.String() }
+func (l *Localizer) HTMLLang() string { return l.htmlLang }
 
 // English reports whether the localizer writes English.
 func (l *Localizer) English() bool { return l.code == "en" }
@@ -143,16 +144,19 @@ func pick(acceptLanguage string) *Localizer {
 	return For(Langs[i])
 }
 
-type ctxKey struct{}
+// ContextKey is the context key With keeps the localizer under. A context
+// that carries it by other means (the server's one per request) answers
+// Value(ContextKey{}) with the *Localizer.
+type ContextKey struct{}
 
 // With returns ctx carrying l.
 func With(ctx context.Context, l *Localizer) context.Context {
-	return context.WithValue(ctx, ctxKey{}, l)
+	return context.WithValue(ctx, ContextKey{}, l)
 }
 
 // From returns the localizer in ctx, or the Chinese one.
 func From(ctx context.Context) *Localizer {
-	if l, ok := ctx.Value(ctxKey{}).(*Localizer); ok {
+	if l, ok := ctx.Value(ContextKey{}).(*Localizer); ok {
 		return l
 	}
 	return For("zh")

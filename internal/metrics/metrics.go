@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -93,10 +92,10 @@ type Answered struct {
 // writer and reads the clock once for both the metrics and the caller's log.
 func (m *Metrics) Serve(next http.Handler, w http.ResponseWriter, r *http.Request, route func(*http.Request) string) Answered {
 	m.Begin()
-	ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+	ww := &recorder{ResponseWriter: w}
 	start := time.Now()
 	next.ServeHTTP(ww, r)
-	a := Answered{Took: time.Since(start), Status: ww.Status(), Bytes: ww.BytesWritten()}
+	a := Answered{Took: time.Since(start), Status: ww.status, Bytes: ww.bytes}
 	if a.Status == 0 {
 		a.Status = http.StatusOK
 	}
@@ -104,6 +103,51 @@ func (m *Metrics) Serve(next http.Handler, w http.ResponseWriter, r *http.Reques
 	m.End(r.Method, a.Route, a.Status, a.Took)
 	return a
 }
+
+// recorder notes the status and the size of the response it passes on. It
+// is one allocation (chi's WrapResponseWriter, which it replaces, was two
+// for every request); http.ResponseController reaches the connection's
+// writer through Unwrap.
+type recorder struct {
+	http.ResponseWriter
+	status      int
+	bytes       int
+	wroteHeader bool
+}
+
+// WriteHeader passes on informational answers, and the first final one.
+func (w *recorder) WriteHeader(code int) {
+	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = code, true
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Flush sends what is written so far, when the writer beneath can.
+func (w *recorder) Flush() {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap is the writer beneath, for http.ResponseController.
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Begin counts a request in flight, for a caller that answers it by other
 // means than Serve; End must follow.

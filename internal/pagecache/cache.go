@@ -43,6 +43,10 @@ const (
 // operators read it; browsers ignore it.
 const Header = "X-Portal-Cache"
 
+// hit is Header's value for a page served from the cache, made once: it is
+// set on most responses. Header is canonical, as a map key must be.
+var hit = []string{"hit"}
+
 // Options are what the cache learns from its owner.
 type Options struct {
 	// Private reports whether r's response is its reader's own (staff: their
@@ -193,21 +197,26 @@ func (c *Cache) since(tags []string, gen uint64) (at time.Time, ok bool) {
 	return at, true
 }
 
-// get returns the live page for key, or nil.
-func (c *Cache) get(key string) *Page {
+// lookup returns the generation, whether the cache serves at all, and the
+// live page kept under key, or nil; under one lock. key is the key's bytes:
+// a map indexed by string(key) makes no string.
+func (c *Cache) lookup(key []byte) (gen uint64, live bool, p *Page) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.entries[key]
-	if !ok {
-		return nil
+	if !c.live {
+		return c.gen, false, nil
 	}
-	p := el.Value.(*Page)
+	el, ok := c.entries[string(key)]
+	if !ok {
+		return c.gen, true, nil
+	}
+	p = el.Value.(*Page)
 	if c.opts.Now().Sub(p.rendered) > cacheTTL {
 		c.remove(el)
-		return nil
+		return c.gen, true, nil
 	}
 	c.lru.MoveToFront(el)
-	return p
+	return c.gen, true, p
 }
 
 func (c *Cache) remove(el *list.Element) {
@@ -240,35 +249,34 @@ func (c *Cache) put(p *Page, gen uint64) bool {
 	return true
 }
 
-// state is the generation and whether the cache serves at all.
-func (c *Cache) state() (uint64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen, c.live
-}
-
-// key is everything a shared page depends on: the variant, the path and the
-// query in a canonical order. ok is false for a query that does not parse,
-// which the handler will refuse.
-func (c *Cache) key(r *http.Request) (key string, ok bool) {
-	variant := ""
-	if c.opts.Variant != nil {
-		variant = c.opts.Variant(r)
-	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
+// key appends to dst everything a shared page depends on: the variant, the
+// path and the query in a canonical order. ok is false for a query that does
+// not parse, which the handler will refuse.
+func (c *Cache) key(dst []byte, r *http.Request) (key []byte, ok bool) {
 	// The router reads the escaped path: /a%2Fb is not /a/b to it, so
 	// such a path is never kept under the decoded one's key.
-	if err != nil || r.URL.RawPath != "" {
-		return "", false
+	if r.URL.RawPath != "" {
+		return dst, false
+	}
+	if c.opts.Variant != nil {
+		dst = append(dst, c.opts.Variant(r)...)
+	}
+	dst = append(append(append(dst, ' '), r.URL.Path...), '?')
+	if r.URL.RawQuery == "" {
+		return dst, true
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return dst, false
 	}
 	if c.opts.Params != nil {
 		for name := range q {
 			if !c.opts.Params(r, name) {
-				return "", false
+				return dst, false
 			}
 		}
 	}
-	return variant + " " + r.URL.Path + "?" + q.Encode(), true
+	return append(dst, q.Encode()...), true
 }
 
 // Middleware serves the routes it wraps from the cache to readers who are not
@@ -290,15 +298,21 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		gen, live := c.state()
-		key, ok := c.key(r)
-		if !live || !ok {
+		var buf [256]byte
+		kb, ok := c.key(buf[:0], r)
+		if !ok {
 			w.Header().Set(Header, "bypass")
 			next.ServeHTTP(w, r)
 			return
 		}
-		if p := c.get(key); p != nil {
-			w.Header().Set(Header, "hit")
+		gen, live, p := c.lookup(kb)
+		if !live {
+			w.Header().Set(Header, "bypass")
+			next.ServeHTTP(w, r)
+			return
+		}
+		if p != nil {
+			w.Header()[Header] = hit
 			c.serve(w, r, p)
 			return
 		}
@@ -307,6 +321,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		key := string(kb)
 		c.mu.Lock()
 		if f, ok := c.filling[key]; ok {
 			c.mu.Unlock()
@@ -318,7 +333,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			if f.page != nil {
-				w.Header().Set(Header, "hit")
+				w.Header()[Header] = hit
 				c.serve(w, r, f.page)
 				return
 			}
@@ -344,7 +359,7 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
 		next.ServeHTTP(rec, inner)
 		w.Header().Set(Header, "miss")
-		p := recordedPage(key, rec, c.opts.Now())
+		p = recordedPage(key, rec, c.opts.Now())
 		if p != nil && c.opts.Tags != nil {
 			p.tags = c.opts.Tags(r)
 		}

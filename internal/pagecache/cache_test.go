@@ -154,7 +154,7 @@ func TestWhatIsNeverServedFromTheCache(t *testing.T) {
 	if r := do(h, "GET", "/a"); r.Header().Get(Header) != "miss" {
 		t.Errorf("back on: %q, want an empty cache", r.Header().Get(Header))
 	}
-	if _, live := New(Options{}).state(); live {
+	if _, live, _ := New(Options{}).lookup([]byte(" /a?")); live {
 		t.Error("a new cache serves before its first Flush(true)")
 	}
 }

@@ -3,6 +3,7 @@ package pagecache
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,8 +19,10 @@ type Page struct {
 	compressible bool // large enough to be worth compressing
 	gzipOnce     sync.Once
 	gzip         []byte
+	gzipLen      []string // its Content-Length value
 	brotliOnce   sync.Once
 	brotli       []byte
+	brotliLen    []string
 	etag         string // the body's hash, without quotes or encoding suffix
 	headersOnce  sync.Once
 	headers      *pageHeaders
@@ -47,34 +50,57 @@ func (p *Page) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.serve(w, r, time.Time{})
 }
 
-// encoded is the body in coding br or gzip, compressed on first use.
-func (p *Page) encoded(coding string) []byte {
+// encoded is the body in coding br or gzip, compressed on first use, with
+// its Content-Length value.
+func (p *Page) encoded(coding string) ([]byte, []string) {
 	if coding == "br" {
-		p.brotliOnce.Do(func() { p.brotli = compressBrotli(p.body) })
-		return p.brotli
+		p.brotliOnce.Do(func() { p.brotli = compressBrotli(p.body); p.brotliLen = lengthValue(p.brotli) })
+		return p.brotli, p.brotliLen
 	}
-	p.gzipOnce.Do(func() { p.gzip = compressGzip(p.body) })
-	return p.gzip
+	p.gzipOnce.Do(func() { p.gzip = compressGzip(p.body); p.gzipLen = lengthValue(p.gzip) })
+	return p.gzip, p.gzipLen
 }
 
-// pageHeaders are the header values a page is served with, made once.
+func lengthValue(b []byte) []string { return []string{strconv.Itoa(len(b))} }
+
+// pageHeaders are the header values a page is served with, made once: Set
+// would canonicalise the key and allocate the value on every hit.
 type pageHeaders struct {
-	etag, etagBr, etagGzip, br, gzip, modified []string
+	etag, etagBr, etagGzip, br, gzip, modified, length []string
+	// vary is the Vary of a hit when the response had varyBefore already
+	// (the same for every request: what the middleware before the cache
+	// varies on), then the page's own and Accept-Encoding.
+	varyBefore, vary []string
 }
 
-// headerValues makes p's header values on first use.
-func (p *Page) headerValues() *pageHeaders {
+// headerValues makes p's header values on first use; varyBefore is the
+// response's Vary before p's are added.
+func (p *Page) headerValues(varyBefore []string) *pageHeaders {
 	p.headersOnce.Do(func() {
-		p.headers = &pageHeaders{
-			etag:     []string{`"` + p.etag + `"`},
-			etagBr:   []string{`"` + p.etag + `-br"`},
-			etagGzip: []string{`"` + p.etag + `-gzip"`},
-			br:       []string{"br"},
-			gzip:     []string{"gzip"},
-			modified: []string{p.rendered.UTC().Format(http.TimeFormat)},
+		v := &pageHeaders{
+			etag:       []string{`"` + p.etag + `"`},
+			etagBr:     []string{`"` + p.etag + `-br"`},
+			etagGzip:   []string{`"` + p.etag + `-gzip"`},
+			br:         []string{"br"},
+			gzip:       []string{"gzip"},
+			modified:   []string{p.rendered.UTC().Format(http.TimeFormat)},
+			length:     lengthValue(p.body),
+			varyBefore: slices.Clone(varyBefore),
 		}
+		v.vary = p.vary(v.varyBefore)
+		p.headers = v
 	})
 	return p.headers
+}
+
+// vary is the Vary of a response that had before already: before, the
+// page's own, and Accept-Encoding when p is sent compressed to those who take it.
+func (p *Page) vary(before []string) []string {
+	vary := slices.Concat(before, p.header["Vary"])
+	if p.compressible {
+		vary = append(vary, "Accept-Encoding")
+	}
+	return slices.Clip(vary)
 }
 
 // recordedPage keeps a recorded response if it may be shared: a 200 that
@@ -106,15 +132,28 @@ func recordedPage(key string, rec *recorder, now time.Time) *Page {
 // is too old to be believed.
 func (p *Page) serve(w http.ResponseWriter, r *http.Request, flushed time.Time) {
 	h := w.Header()
-	addHeader(h, p.header)
-	body, enc := p.body, ""
-	if p.compressible {
-		h.Add("Vary", "Accept-Encoding")
-		if enc = chooseEncoding(r); enc != "" {
-			body = p.encoded(enc)
+	varyBefore := h["Vary"]
+	v := p.headerValues(varyBefore)
+	for k, vs := range p.header {
+		if k != "Vary" {
+			h[k] = vs
 		}
 	}
-	v := p.headerValues()
+	// The values are shared by every hit: a later Set replaces a slice, an
+	// Add appends past its capacity, so none of them is written through.
+	vary := v.vary
+	if !slices.Equal(varyBefore, v.varyBefore) {
+		vary = p.vary(varyBefore)
+	}
+	if len(vary) > 0 {
+		h["Vary"] = vary
+	}
+	body, length, enc := p.body, v.length, ""
+	if p.compressible {
+		if enc = chooseEncoding(r); enc != "" {
+			body, length = p.encoded(enc)
+		}
+	}
 	etag := v.etag
 	switch enc {
 	case "br":
@@ -124,8 +163,6 @@ func (p *Page) serve(w http.ResponseWriter, r *http.Request, flushed time.Time) 
 		etag = v.etagGzip
 		h["Content-Encoding"] = v.gzip
 	}
-	// Canonical keys and values made once per page: Set would canonicalise
-	// and allocate them on every hit.
 	h["Etag"] = etag
 	h["Last-Modified"] = v.modified
 	if p.notModified(r, flushed) {
@@ -134,7 +171,7 @@ func (p *Page) serve(w http.ResponseWriter, r *http.Request, flushed time.Time) 
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = length
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
@@ -150,7 +187,11 @@ func (p *Page) notModified(r *http.Request, flushed time.Time) bool {
 	if inm := r.Header.Get("If-None-Match"); inm != "" {
 		return NoneMatch(inm, p.etag)
 	}
-	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	since := r.Header.Get("If-Modified-Since")
+	if since == "" {
+		return false
+	}
+	ims, err := http.ParseTime(since)
 	if err != nil {
 		return false
 	}

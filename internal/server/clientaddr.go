@@ -40,6 +40,20 @@ func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	return addr
 }
 
+// clientString is clientAddr(r).String(), without making the string when it
+// is the IPv4 address the connection came from, as written in RemoteAddr
+// (netip accepts only the plain dotted form, which is also what String
+// writes). It is logged for every request.
+func (s *Server) clientString(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err == nil {
+		if addr, err := netip.ParseAddr(host); err == nil && addr.Is4() && !s.trusted(addr) {
+			return host
+		}
+	}
+	return s.clientAddr(r).String()
+}
+
 func (s *Server) trusted(a netip.Addr) bool {
 	for _, p := range s.opts.TrustedProxies {
 		if p.Contains(a) {

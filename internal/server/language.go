@@ -9,30 +9,10 @@ import (
 
 	"github.com/guizhou-portal/portal/internal/i18n"
 	"github.com/guizhou-portal/portal/internal/policy"
-	"github.com/guizhou-portal/portal/web"
 )
 
 // langCookie remembers the language a reader chose with the switch.
 const langCookie = "lang"
-
-// localize picks the interface language for the request (the cookie set by
-// the switch, else Accept-Language, else Chinese) and records the page's
-// address for the switch to return to.
-func (s *Server) localize(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cookie := ""
-		if c, err := r.Cookie(langCookie); err == nil {
-			cookie = c.Value
-		}
-		l := i18n.Pick(cookie, r.Header.Get("Accept-Language"))
-		w.Header().Add("Vary", "Accept-Language, Cookie")
-		w.Header().Set("Content-Language", l.HTMLLang())
-		ctx := i18n.With(r.Context(), l)
-		ctx = web.WithPath(ctx, r.URL.RequestURI())
-		ctx = web.WithToday(ctx, s.today()) // what is late is judged on the server's clock
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
-}
 
 // switchLanguage remembers the chosen language in a cookie for a year and
 // sends the reader back to the page they came from.

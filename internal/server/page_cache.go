@@ -92,7 +92,7 @@ func pageTags(r *http.Request) []string {
 }
 
 // pageLanguage is the language the reader gets (cookie or Accept-Language,
-// as localize has picked it for the request), which every public page
+// as prepare has picked it for the request), which every public page
 // depends on.
 func pageLanguage(r *http.Request) string {
 	return i18n.From(r.Context()).HTMLLang()

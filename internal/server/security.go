@@ -1,8 +1,6 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -21,24 +19,21 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 // maxBodyBytes caps every request body, forms included (their own cap is the same).
 const maxBodyBytes = maxFormBytes
 
-// secureHeaders sets the security headers on every response, before any
-// handler runs, so that 404s, errors, static files, feeds and the API carry
-// them too. HSTS is sent only when the portal is reached over HTTPS.
-func (s *Server) secureHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		// The keys are canonical already, and the values are shared: Set
-		// would canonicalise each key and allocate each value anew on every
-		// request. A later Set replaces a slice, an Add appends past its
-		// capacity, so none of them is ever written through.
-		for _, kv := range securityHeaders {
-			h[kv.key] = kv.value
-		}
-		if s.https(r) {
-			h["Strict-Transport-Security"] = hstsValue
-		}
-		next.ServeHTTP(w, r)
-	})
+// secureHeaders sets the security headers in h, the header of r's response,
+// before any handler runs (prepare calls it), so that 404s, errors, static
+// files, feeds and the API carry them too. HSTS is sent only when the portal
+// is reached over HTTPS.
+func (s *Server) secureHeaders(h http.Header, r *http.Request) {
+	// The keys are canonical already, and the values are shared: Set
+	// would canonicalise each key and allocate each value anew on every
+	// request. A later Set replaces a slice, an Add appends past its
+	// capacity, so none of them is ever written through.
+	for _, kv := range securityHeaders {
+		h[kv.key] = kv.value
+	}
+	if s.https(r) {
+		h["Strict-Transport-Security"] = hstsValue
+	}
 }
 
 type headerValue struct {
@@ -80,17 +75,19 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 	})
 }
 
-// deadline gives every request a deadline. Queries run under the request's
-// context, so a database that has not answered by then fails the query, and
-// renderError answers 503 with Retry-After (postgres.Unavailable counts an
-// exceeded deadline as unavailability). Unlike chi's Timeout it writes nothing
-// itself: the handler's own answer stands.
+// deadline returns how long each request may take; prepare gives it that
+// deadline. Queries run under the request's context, so a database that has
+// not answered by then fails the query, and renderError answers 503 with
+// Retry-After (postgres.Unavailable counts an exceeded deadline as
+// unavailability). Unlike chi's Timeout it writes nothing itself: the
+// handler's own answer stands.
 //
 // An import's review and confirmation get the longer ImportTimeout: they
 // parse and write a whole reply under the import lock, which for a text near
 // the page's cap takes seconds on a busy machine, and may first wait for
-// another import. Their write deadline moves on with it.
-func (s *Server) deadline(next http.Handler) http.Handler {
+// another import. Their write deadline moves on with it, as do an evidence
+// file's read and write deadlines.
+func (s *Server) deadline() func(w http.ResponseWriter, r *http.Request) time.Duration {
 	requestTimeout := s.opts.RequestTimeout
 	if requestTimeout <= 0 {
 		requestTimeout = config.DefaultRequestTimeout
@@ -100,7 +97,7 @@ func (s *Server) deadline(next http.Handler) http.Handler {
 		importTimeout = defaultImportTimeout
 	}
 	importTimeout = max(importTimeout, requestTimeout)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) time.Duration {
 		timeout := requestTimeout
 		if r.Method == http.MethodPost && r.URL.Path == "/documents/import" {
 			timeout = importTimeout
@@ -114,11 +111,6 @@ func (s *Server) deadline(next http.Handler) http.Handler {
 			rc.SetReadDeadline(time.Now().Add(timeout))
 			rc.SetWriteDeadline(time.Now().Add(timeout + 15*time.Second))
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), timeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			s.logger.WarnContext(ctx, "request deadline exceeded", "timeout", timeout)
-		}
-	})
+		return timeout
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -32,6 +33,8 @@ type Server struct {
 	store        *postgres.Store
 	pool         *pgxpool.Pool
 	logger       *slog.Logger
+	requestLog   slog.Handler // the logger's handler without requestIDLogs: observeRequests adds the id itself
+	todayBox     atomic.Pointer[dayBox]
 	opts         Options
 	sessions     *scs.SessionManager
 	sessionStore *postgres.SessionStore
@@ -109,8 +112,9 @@ func NewWithOptions(pool *pgxpool.Pool, logger *slog.Logger, latest int64, opts 
 	if opts.SessionLifetime <= 0 {
 		opts.SessionLifetime = config.DefaultSessionLifetime
 	}
-	logger = slog.New(requestIDLogs{logger.Handler()})
-	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, latest: latest, opts: opts, now: time.Now,
+	requestLog := logger.Handler()
+	logger = slog.New(requestIDLogs{requestLog})
+	s := &Server{store: postgres.NewStore(pool), pool: pool, logger: logger, requestLog: requestLog, latest: latest, opts: opts, now: time.Now,
 		objects: opts.EvidenceObjects}
 	s.cache = s.newPageCache()
 	s.marks = changes.NewMarks()
@@ -154,9 +158,10 @@ func (s *Server) SetClock(now func() time.Time) { s.now = now }
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	s.routes = r
-	// Operations first (see security.go, middleware.go): an id, the security
-	// headers, metrics and the log line for every response.
-	r.Use(s.assignRequestID, s.secureHeaders, s.observeRequests, s.localize, s.recoverPanics, s.limitBodies, s.deadline)
+	// Operations first (see middleware.go, security.go): an id, the security
+	// headers, the language and the deadline, then metrics and the log line
+	// for every response.
+	r.Use(s.prepare, s.observeRequests, s.recoverPanics, s.limitBodies)
 	r.Use(redirectSlashes, middleware.GetHead)
 	r.Use(s.crossOriginProtection)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
