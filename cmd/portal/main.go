@@ -29,9 +29,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/guizhou-portal/portal/internal/config"
-	"github.com/guizhou-portal/portal/internal/objectstore"
 	"github.com/guizhou-portal/portal/internal/heapfloor"
 	"github.com/guizhou-portal/portal/internal/logbuf"
+	"github.com/guizhou-portal/portal/internal/objectstore"
 	"github.com/guizhou-portal/portal/internal/postgres"
 	"github.com/guizhou-portal/portal/internal/server"
 )
