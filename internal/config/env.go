@@ -160,6 +160,11 @@ var Variables = []Variable{
 		Short: "serve Go's profiles on this private address, e.g. 127.0.0.1:6060",
 		Doc: "Serve Go's profiles (`/debug/pprof/`) on this address, which must stay private, " +
 			"e.g. `127.0.0.1:6060` (see [performance](performance.md))."},
+	{Name: "GOGC", Unset: "the portal's own: a heap target of 32 MB or more while little is live", Reader: ReaderPortal,
+		Short: "Go's garbage collector target; set, it replaces the portal's heap floor",
+		Doc: "Go's garbage collector target (percent). Unset, `serve` raises it after each collection while " +
+			"less than 16 MB is live, so that the next starts at 32 MB (`internal/heapfloor`; see " +
+			"[performance](performance.md)); set, the operator's value stands."},
 	{Name: "PORTAL_BENCH_DATABASE_URL", Unset: "`portal_bench` on `DATABASE_URL`'s server", Reader: ReaderBench,
 		Short: "the database make bench and the Go benchmarks fill and serve",
 		Doc: "The database `make bench` and `make bench-go` fill with synthetic replies and serve " +

@@ -153,6 +153,8 @@ type commitmentIndex struct {
 	pending bool    // a whole load is asked for that has not begun reading
 	heard   []int64 // commitments changed since the load under way began reading
 	live    bool    // the listener listens
+	// stopLoad cancels the load under way.
+	stopLoad context.CancelFunc
 	// shape says what of the entities' rows the values depend on (slug,
 	// kind, parent), to tell a change of names from one of places.
 	shape string
@@ -198,6 +200,10 @@ func (x *commitmentIndex) Flush(live bool) {
 	x.ready = false
 	if live {
 		x.requestLoad()
+	} else if x.stopLoad != nil {
+		// The listener stopped (at shutdown, above all): a load under way
+		// would hold its connection until it ends, and the pool's close waits.
+		x.stopLoad()
 	}
 }
 
@@ -328,7 +334,9 @@ func (x *commitmentIndex) requestLoad() {
 	}
 	x.loading = true
 	x.heard = nil
-	go x.loader()
+	ctx, cancel := context.WithCancel(context.Background())
+	x.stopLoad = cancel
+	go x.loader(ctx, cancel)
 }
 
 // loader loads the index whole until no newer load is asked for, then
@@ -336,13 +344,22 @@ func (x *commitmentIndex) requestLoad() {
 // from 1 to 30 s. The index is built apart, row by row as PostgreSQL sends
 // them, and swapped in: meanwhile the index answers as before, or the SQL
 // path does when it is not ready.
-func (x *commitmentIndex) loader() {
+func (x *commitmentIndex) loader(ctx context.Context, cancel context.CancelFunc) {
+	defer cancel()
 	retry := time.Second
+	pause := loadPause
 	for {
-		time.Sleep(loadPause)
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+		}
+		pause = loadPause
 		x.mu.Lock()
-		if !x.live {
+		if !x.live || ctx.Err() != nil {
 			x.loading = false
+			if x.live && x.pending {
+				x.requestLoad() // asked for again after this loader was stopped
+			}
 			x.mu.Unlock()
 			return
 		}
@@ -351,7 +368,7 @@ func (x *commitmentIndex) loader() {
 		x.mu.Unlock()
 
 		began := time.Now()
-		fresh, err := x.loadWhole()
+		fresh, err := x.loadWhole(ctx)
 		// Replay what changed while it read, into the fresh index alone,
 		// until nothing more was heard: then it is as current as the old.
 		for err == nil {
@@ -363,16 +380,16 @@ func (x *commitmentIndex) loader() {
 			}
 			x.mu.Unlock()
 			var rows []indexRow
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			err = x.read(ctx, ids, func(r *indexRow) { rows = append(rows, *r) })
-			cancel()
 			if err == nil {
 				fresh.replace(ids, rows)
 			}
 		}
 		if err != nil {
-			x.logger.Error("the commitment index could not load; trying again", "err", err, "in", retry)
-			time.Sleep(retry)
+			if ctx.Err() == nil {
+				x.logger.Error("the commitment index could not load; trying again", "err", err, "in", retry)
+			}
+			pause = retry
 			retry = min(2*retry, 30*time.Second)
 			x.mu.Lock()
 			x.pending = true
@@ -396,8 +413,8 @@ func (x *commitmentIndex) loader() {
 }
 
 // loadWhole reads a whole index.
-func (x *commitmentIndex) loadWhole() (*commitmentIndex, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+func (x *commitmentIndex) loadWhole(ctx context.Context) (*commitmentIndex, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	fresh := &commitmentIndex{pool: x.pool, logger: x.logger}
 	fresh.reset()
