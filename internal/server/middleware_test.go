@@ -31,6 +31,9 @@ func (w *nullWriter) WriteHeader(code int)        { w.code = code }
 func TestTheStackAllocatesLittlePerRequest(t *testing.T) {
 	p := newTestPortal(t, withChangeListener(), withLogger(slog.New(slog.NewJSONHandler(io.Discard, nil))))
 	page := "/documents/" + replySlug
+	// The commitment index loads in the background when the listener
+	// starts: its allocations would be counted against the requests.
+	waitForCommitmentIndex(t, p.URL)
 	pgtest.WaitFor(t, 10*time.Second, "the reply's page to be cached", func() bool {
 		return request(t, nil, http.MethodGet, p.URL+page, nil).header.Get("X-Portal-Cache") == "hit"
 	})
