@@ -95,7 +95,7 @@ screenshots: dbcheck
 ## bench: load the portal binary with wrk at 64 connections over the seeded reply and 1,000
 ## synthetic ones (database portal_bench, filled once) and write docs/benchmarks.md; also a
 ## bare chi server, editor (uncached) pages, a flood and saves during load (issue 18).
-## BENCH_FLAGS='-documents 10000' for ten thousand; '-duration 3s -warmup 1s' for a short run.
+## BENCH_FLAGS='-documents 10000 -out docs/benchmarks-10000.md' for ten thousand; '-duration 3s -warmup 1s' for a short run.
 bench: dbcheck
 	$(GO) build -o bin/benchload ./cmd/benchload
 	bin/benchload -portal $(BIN) $(BENCH_FLAGS)
