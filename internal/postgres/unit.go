@@ -16,22 +16,14 @@ import (
 // UnitRollups rolls up every unit's commitments, judged on the day today, in
 // one query: the /units index. Their order is the caller's (policy.SortUnits).
 func (s *Store) UnitRollups(ctx context.Context, today time.Time) ([]policy.Rollup, error) {
-	return s.unitRollups(ctx, today, 0)
+	return s.unitRollups(ctx, today, policy.Entity{})
 }
 
-// unitRollups is UnitRollups for the unit whose entity id is unit, or for
-// every unit when it is 0.
-func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([]policy.Rollup, error) {
-	if s.index.usable(ctx) {
-		slug := ""
-		if unit != 0 {
-			if err := s.pool.QueryRow(ctx, `SELECT slug FROM entities WHERE id = $1`, unit).Scan(&slug); err != nil {
-				return nil, err
-			}
-		}
-		if rollups, ok, err := s.index.unitRollups(ctx, today, slug); ok || err != nil {
-			return rollups, err
-		}
+// unitRollups is UnitRollups for the unit e (by its id and slug), or for
+// every unit when e is the zero entity.
+func (s *Store) unitRollups(ctx context.Context, today time.Time, e policy.Entity) ([]policy.Rollup, error) {
+	if rollups, ok, err := s.index.unitRollups(ctx, today, e.Slug); ok || err != nil {
+		return rollups, err
 	}
 	rows, err := s.pool.Query(ctx, asOf(ctx, `
 		WITH sat AS (`+unitSatisfactionSQL(ctx)+`)
@@ -50,7 +42,7 @@ func (s *Store) unitRollups(ctx context.Context, today time.Time, unit int64) ([
 		WHERE c.withdrawn_at IS NULL AND c.parent_id IS NULL AND `+visibleDocument(ctx, "c.document_id")+`
 		  AND ($2::bigint = 0 OR u.entity_id = $2)
 		GROUP BY e.id
-		ORDER BY e.name`), dayOrToday(today).Format("2006-01-02"), unit)
+		ORDER BY e.name`), dayOrToday(today).Format("2006-01-02"), e.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +134,7 @@ func (s *Store) Unit(ctx context.Context, slug string, today time.Time, limit in
 	if err != nil {
 		return e, r, nil, notFound(err, "err.unit")
 	}
-	rollups, err := s.unitRollups(ctx, today, e.ID)
+	rollups, err := s.unitRollups(ctx, today, e)
 	if err != nil {
 		return e, r, nil, err
 	}
